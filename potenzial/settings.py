@@ -1,0 +1,31 @@
+"""Runtime settings, read from the environment (``POTENZIAL_*``) and built once by the caller.
+
+Never instantiated at import time: the CLI and the API app factory build one and pass it down.
+"""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REGION = "lk-leipzig"
+
+
+class Settings(BaseSettings):
+    """Where things live. ``store`` is a ``postgresql://`` URL or a folder for the embedded store."""
+
+    model_config = SettingsConfigDict(env_prefix="POTENZIAL_", extra="ignore")
+
+    store: str = Field("", description="postgresql://… URL, or empty for the embedded GeoPackage store")
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="data folder (embedded store, synthetic layers)")
+    raster_cache: Path = Field(PROJECT_ROOT / "raster_cache", description="COGs and rendered tiles")
+    region: str = Field(DEFAULT_REGION, description="region id or path to a region TOML")
+    regions_dir: Path = Field(PROJECT_ROOT / "layers" / "regions")
+
+    @property
+    def store_url(self) -> str:
+        """The effective store: a PostGIS URL or ``gpkg:<folder>``."""
+        if self.store:
+            return self.store
+        return f"gpkg:{self.data_dir / 'store'}"

@@ -1,0 +1,172 @@
+"""The store interface: a run's results go in atomically and come back identically.
+
+Two backends implement it: :mod:`potenzial.store.gpkg` (embedded, a folder of GeoPackages) and
+:mod:`potenzial.store.postgis` (PostGIS). ``open_store(url)`` picks one.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from potenzial.crs import ANALYSIS_CRS
+from potenzial.errors import StoreError
+from potenzial.store.schema import PANDAS_DTYPES, ResultSchema, schema
+
+LayerWritten = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What a run was: id, inputs, parameters, code and timings (provenance of every number)."""
+
+    run_id: str
+    region_id: str
+    started_at: str  #: ISO 8601, UTC
+    finished_at: str  #: ISO 8601, UTC
+    params_hash: str  #: sha256 of the canonical parameter set
+    code_version: str  #: package version + git commit when known
+    steps: tuple[str, ...] = ()
+    timings_s: dict[str, float] = field(default_factory=dict)  #: wall time per step [s]
+    synthetic_inputs: tuple[str, ...] = ()  #: ids of input layers that are synthetic stand-ins
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunRecord:
+        raw = json.loads(text)
+        raw["steps"] = tuple(raw.get("steps", ()))
+        raw["synthetic_inputs"] = tuple(raw.get("synthetic_inputs", ()))
+        return cls(**raw)
+
+
+@dataclass
+class RunResult:
+    """Everything one run produces: the record, result layers (with geometry) and tables."""
+
+    record: RunRecord
+    frames: dict[str, pd.DataFrame]  #: name -> GeoDataFrame (EPSG:25833) or DataFrame
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with exactly the schema's columns, order, dtypes and row order.
+
+    Raises StoreError naming the missing columns: a result must never be half-written.
+    """
+    sch = schema(name)
+    missing = [c for c in sch.column_names if c not in frame.columns]
+    if missing:
+        raise StoreError(f"result {name!r} lacks columns {missing}; the pipeline must produce them.")
+    out = pd.DataFrame({c: _cast(frame[c], t) for c, t in sch.columns})
+    if sch.geometry_type:
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise StoreError(f"result {name!r} needs geometry but got a plain table.")
+        if frame.crs is None or frame.crs.to_epsg() != ANALYSIS_CRS.to_epsg():
+            raise StoreError(f"result {name!r} must be in EPSG:25833, got {frame.crs}.")
+        geoms = frame.geometry.values
+        if sch.geometry_type.startswith("MULTI"):
+            geoms = _to_multi(geoms)
+        out = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=ANALYSIS_CRS),
+                               crs=ANALYSIS_CRS)
+    if sch.key:
+        out = out.sort_values(list(sch.key), kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _cast(series: pd.Series, type_name: str) -> pd.Series:
+    dtype = PANDAS_DTYPES[type_name]
+    if type_name == "text":
+        return series.astype(str).astype(object)
+    return series.astype(dtype)
+
+
+def _to_multi(geoms):
+    arr = shapely.from_wkb(shapely.to_wkb(geoms))  # plain ndarray copy
+    out = []
+    for g in arr:
+        if g is None:
+            out.append(None)
+        elif g.geom_type == "Polygon":
+            out.append(shapely.MultiPolygon([g]))
+        elif g.geom_type == "LineString":
+            out.append(shapely.MultiLineString([g]))
+        elif g.geom_type == "Point":
+            out.append(shapely.MultiPoint([g]))
+        else:
+            out.append(g)
+    return out
+
+
+class Store(ABC):
+    """A place where runs are published atomically and read back."""
+
+    kind: str = ""
+    url: str = ""
+
+    @abstractmethod
+    def init(self) -> None:
+        """Create or migrate the schema. Idempotent."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Raise StoreUnavailableError when the store cannot be reached."""
+
+    @abstractmethod
+    def publish(self, result: RunResult, on_layer_written: LayerWritten | None = None) -> None:
+        """Write every frame of ``result`` and make it the current run, all or nothing.
+
+        ``on_layer_written(name)`` is called after each frame is written (before the switch).
+        """
+
+    @abstractmethod
+    def current_run(self) -> RunRecord | None:
+        """The record of the run that is served now, or None before the first run."""
+
+    @abstractmethod
+    def list_runs(self) -> list[RunRecord]:
+        """Every complete run still kept, newest first."""
+
+    @abstractmethod
+    def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
+        """A result layer or table of ``run_id`` (default: the current run), in schema order."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+    def _require_run(self, run_id: str | None) -> str:
+        from potenzial.errors import NotFoundError
+
+        if run_id:
+            return run_id
+        current = self.current_run()
+        if current is None:
+            raise NotFoundError("the store holds no run yet. Run `potenzial run` first.")
+        return current.run_id
+
+
+def open_store(url: str) -> Store:
+    """``postgresql://…`` -> PostGIS; ``gpkg:<folder>`` or a plain folder path -> GeoPackage store."""
+    if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        from potenzial.store.postgis import PostgisStore
+
+        return PostgisStore(url)
+    from pathlib import Path
+
+    from potenzial.store.gpkg import GeoPackageStore
+
+    folder = url[len("gpkg:"):] if url.startswith("gpkg:") else url
+    if "://" in folder:
+        raise StoreError(f"store {url!r} is neither postgresql://… nor a folder. "
+                         "Use POTENZIAL_STORE=postgresql://user@host/db or a folder path.")
+    return GeoPackageStore(Path(folder))
+
+
+def frame_schema(name: str) -> ResultSchema:
+    return schema(name)
