@@ -1,0 +1,44 @@
+# potenzial – two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TEST_DB ?= potenzial_test
+export POTENZIAL_TEST_DB ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
+
+.PHONY: demo test venv web system db bench clean help
+
+help:
+	@echo "make demo   – install, run the default region into the embedded store, serve http://127.0.0.1:8000"
+	@echo "make test   – install (incl. PostGIS, Chromium), start PostgreSQL, run the whole test suite"
+	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+web: web/node_modules/.installed
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --silent
+	touch $@
+
+system:
+	scripts/ensure-system.sh
+
+db: system
+	scripts/ensure-testdb.sh $(TEST_DB)
+
+demo: venv web
+	$(VENV)/bin/potenzial demo
+
+test: venv web db
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: venv web
+	$(PY) bench/bench_run.py
+
+clean:
+	rm -rf $(VENV) web/node_modules data raster_cache/* test-artifacts

@@ -1,0 +1,19 @@
+"""The `potenzial` command."""
+
+import typer
+
+from potenzial.cli.db import db_app
+from potenzial.cli.layers import layers
+from potenzial.cli.run import demo, run
+from potenzial.cli.serve import serve
+
+app = typer.Typer(help="Renewable-energy potentials per municipality.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+app.command("run")(run)
+app.command("demo")(demo)
+app.command("serve")(serve)
+app.command("layers")(layers)
+app.add_typer(db_app, name="db")
+
+if __name__ == "__main__":
+    app()

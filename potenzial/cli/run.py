@@ -1,0 +1,78 @@
+"""`potenzial run` and `potenzial demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from potenzial.cli.common import RichReporter, console, one_line_errors, settings_from
+from potenzial.params import load_params
+from potenzial.pipeline import run_pipeline
+from potenzial.region import load_region
+from potenzial.settings import PROJECT_ROOT, Settings
+from potenzial.store.base import RunRecord, open_store
+
+DEFAULT_PARAMS = PROJECT_ROOT / "layers" / "params" / "default.toml"
+
+StoreOpt = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: POTENZIAL_STORE or the embedded store")
+RegionOpt = typer.Option(None, "--region", help="region id (lk-leipzig) or path to a region TOML")
+ParamsOpt = typer.Option(DEFAULT_PARAMS, "--params", help="parameter TOML file")
+
+
+def run_region(settings: Settings, params_path: Path) -> RunRecord:
+    region = load_region(settings.region, settings.regions_dir, settings.data_dir)
+    params = load_params(params_path)
+    store = open_store(settings.store_url)
+    try:
+        store.init()
+        with RichReporter() as reporter:
+            record = run_pipeline(region, store, params, reporter)
+        summarise(settings, record)
+        return record
+    finally:
+        store.close()
+
+
+def summarise(settings: Settings, record: RunRecord) -> None:
+    table = Table(title=f"run {record.run_id}", show_header=True)
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    for step, seconds in record.timings_s.items():
+        table.add_row(step, f"{seconds:.2f}")
+    console.print(table)
+    console.print(f"store: {settings.store_url if not settings.store else _redact(settings.store)}")
+    console.print(f"params sha256: {record.params_hash[:16]}…  code: {record.code_version}")
+    if record.synthetic_inputs:
+        console.print(f"[yellow]synthetic stand-ins used:[/] {', '.join(record.synthetic_inputs)}")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)).render_as_string(hide_password=True)
+    except Exception:
+        return "<store url>"
+
+
+@one_line_errors
+def run(store: str | None = StoreOpt, region: str | None = RegionOpt, params: Path = ParamsOpt) -> None:
+    """Run the pipeline for a region into a store (atomically: a failed run changes nothing)."""
+    run_region(settings_from(store, region), params)
+
+
+@one_line_errors
+def demo(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port"),
+    no_serve: bool = typer.Option(False, "--no-serve", help="only run, do not serve"),
+) -> None:
+    """Run the default region into the embedded store, then serve the map."""
+    settings = Settings(store="")
+    run_region(settings, DEFAULT_PARAMS)
+    if not no_serve:
+        from potenzial.cli.serve import serve_app
+
+        serve_app(settings, host, port)

@@ -1,0 +1,29 @@
+"""`potenzial serve`: the API and the map."""
+
+from __future__ import annotations
+
+import typer
+
+from potenzial.cli.common import console, one_line_errors, settings_from
+from potenzial.settings import Settings
+
+
+def serve_app(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    app = create_app(settings)
+    console.print(f"serving the map on http://{host}:{port}  (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@one_line_errors
+def serve(
+    store: str | None = typer.Option(None, "--store", help="postgresql://… URL or a folder"),
+    region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port"),
+) -> None:
+    """Serve the API and the map from a store."""
+    serve_app(settings_from(store, region), host, port)

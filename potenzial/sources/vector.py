@@ -1,0 +1,104 @@
+"""Read a vector layer of the catalog: checked against its entry, renamed, in EPSG:25833."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pyogrio
+from pyproj import CRS
+
+from potenzial.crs import ANALYSIS_CRS, parse_crs
+from potenzial.errors import CRSError, InputDataError
+from potenzial.region import LayerEntry
+
+_GEOM_FAMILIES = {
+    "point": {"Point", "MultiPoint"},
+    "line": {"LineString", "MultiLineString", "LinearRing"},
+    "polygon": {"Polygon", "MultiPolygon"},
+}
+
+
+def read_vector(entry: LayerEntry, target_crs: CRS = ANALYSIS_CRS) -> gpd.GeoDataFrame:
+    """Read ``entry`` and return it in ``target_crs`` with canonical column names.
+
+    Fails with an InputDataError/CRSError that names the layer, the value found and the fix
+    when the file is missing or unreadable, empty, of another geometry type than the entry
+    says, without CRS, or lacks a canonical column.
+    """
+    what = f"layer {entry.id!r} ({entry.path})"
+    if entry.kind != "vector":
+        raise InputDataError(f"{what}: catalog kind is {entry.kind!r}, not vector.")
+    if not entry.path.is_file():
+        raise InputDataError(f"{what}: file not found. Put the file there or fix `source` in the catalog.")
+    layer = _pick_layer(entry, what)
+    try:
+        frame = pyogrio.read_dataframe(entry.path, layer=layer)
+    except Exception as exc:  # GDAL raises a variety of DataSourceError / DataLayerError
+        raise InputDataError(f"{what}: cannot be read as a vector file ({_short(exc)}). "
+                             "Check that it is a GeoPackage/shapefile/GeoJSON and not truncated.") from None
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise InputDataError(f"{what}: has no geometry. The catalog says it is a vector layer; "
+                             "point `source` at a spatial file or set kind = \"table\".")
+    if len(frame) == 0:
+        raise InputDataError(f"{what}: the layer is empty (0 features). Point `source` at a file with data.")
+    frame = _with_crs(frame, entry, what)
+    _check_geometry_type(frame, entry, what)
+    frame = _rename(frame, entry, what)
+    if frame.crs != target_crs:
+        frame = frame.to_crs(target_crs)
+    return frame
+
+
+def _pick_layer(entry: LayerEntry, what: str) -> str | None:
+    try:
+        layers = [row[0] for row in pyogrio.list_layers(entry.path)]
+    except Exception as exc:
+        raise InputDataError(f"{what}: cannot be opened ({_short(exc)}). Is it a vector file, and complete?") from None
+    if entry.layer is None:
+        if len(layers) > 1:
+            raise InputDataError(f"{what}: holds {len(layers)} layers ({', '.join(layers)}); "
+                                 "name one with `layer = \"…\"` in the catalog entry.")
+        return layers[0] if layers else None
+    if entry.layer not in layers:
+        raise InputDataError(f"{what}: has no layer {entry.layer!r}; it has {', '.join(layers)}. "
+                             "Fix `layer` in the catalog entry.")
+    return entry.layer
+
+
+def _with_crs(frame: gpd.GeoDataFrame, entry: LayerEntry, what: str) -> gpd.GeoDataFrame:
+    declared = parse_crs(entry.crs, what) if entry.crs else None
+    if frame.crs is None:
+        if declared is None:
+            raise CRSError(f"{what}: the file has no CRS and the catalog entry gives none. "
+                           "Add crs = \"EPSG:25833\" (or the file's real CRS) to the entry.")
+        return frame.set_crs(declared)
+    if declared is not None and not CRS(frame.crs).equals(declared, ignore_axis_order=True):
+        raise CRSError(f"{what}: the file is in {CRS(frame.crs).to_string()} but the catalog says "
+                       f"{declared.to_string()}. Fix `crs` in the entry (the file is reprojected "
+                       "automatically) or reproject the file.")
+    return frame
+
+
+def _check_geometry_type(frame: gpd.GeoDataFrame, entry: LayerEntry, what: str) -> None:
+    if not entry.geometry:
+        return
+    found = set(frame.geom_type.dropna().unique())
+    allowed = _GEOM_FAMILIES[entry.geometry]
+    if not found <= allowed:
+        raise InputDataError(f"{what}: the catalog says {entry.geometry} geometry but the file has "
+                             f"{', '.join(sorted(found))}. Point `source` at the right file or fix `geometry`.")
+
+
+def _rename(frame: gpd.GeoDataFrame, entry: LayerEntry, what: str) -> gpd.GeoDataFrame:
+    mapping = {src: dst for dst, src in entry.fields.items() if src in frame.columns}
+    frame = frame.rename(columns=mapping)
+    missing = [c for c in entry.columns if c not in frame.columns]
+    if missing:
+        have = ", ".join(c for c in frame.columns if c != frame.geometry.name)
+        raise InputDataError(f"{what}: lacks column(s) {', '.join(missing)} (it has: {have}). Map them "
+                             "with fields = {{ canonical = \"column_in_file\" }} in the catalog entry.")
+    return frame
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]

@@ -1,0 +1,47 @@
+"""Direction of imports: calculations never import web, database or CLI code."""
+
+import ast
+from pathlib import Path
+
+from potenzial.settings import PROJECT_ROOT
+
+PACKAGE = PROJECT_ROOT / "potenzial"
+#: modules and packages that are I/O edges and may import anything
+EDGES = {"store", "cli", "pipeline.py", "settings.py"}
+FORBIDDEN = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "geoalchemy2", "psycopg", "alembic", "typer",
+             "rich", "folium", "api", "web", "potenzial.store", "potenzial.cli", "potenzial.pipeline")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def core_modules() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] not in EDGES]
+
+
+def test_core_modules_exist():
+    names = {p.relative_to(PACKAGE).as_posix() for p in core_modules()}
+    assert {"municipalities.py", "region.py", "crs.py", "units.py", "sources/vector.py"} <= names
+
+
+def test_calculations_import_no_web_database_or_cli_code():
+    offenders = []
+    for path in core_modules():
+        for name in imported_modules(path):
+            if any(name == f or name.startswith(f + ".") for f in FORBIDDEN):
+                offenders.append(f"{path.relative_to(PROJECT_ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_no_bare_assert_on_input_in_library_code():
+    offenders = [str(p.relative_to(PROJECT_ROOT)) for p in PACKAGE.rglob("*.py")
+                 if any(isinstance(n, ast.Assert) for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))]
+    assert offenders == []
