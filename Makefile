@@ -37,8 +37,9 @@ demo: venv web
 test: venv web db
 	$(PY) -m pytest -q -p no:cacheprovider
 
-bench: venv web
-	$(PY) bench/bench_run.py
+bench: venv web system
+	scripts/ensure-testdb.sh potenzial_bench
+	$(PY) bench/bench_run.py --postgis postgresql://postgres@127.0.0.1:5432/potenzial_bench
 
 clean:
-	rm -rf $(VENV) web/node_modules data raster_cache/* test-artifacts
+	rm -rf $(VENV) web/node_modules data test-artifacts; find raster_cache -mindepth 1 ! -name .gitkeep -delete

@@ -1,0 +1,68 @@
+"""The CLI as a user runs it: one clear line and a non-zero exit for every user mistake."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from potenzial.settings import PROJECT_ROOT
+
+
+def cli(*args: str, data_dir, env_extra: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env.update({"POTENZIAL_DATA_DIR": str(data_dir), "COLUMNS": "200"})
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,
+                          env=env, cwd=PROJECT_ROOT, timeout=timeout)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    text = " ".join(line.strip() for line in lines)
+    assert text.startswith("error:"), result.stderr
+    for needle in needles:
+        assert needle in text, (needle, text)
+
+
+def test_layers_lists_catalog_with_provenance_and_licence(tmp_path):
+    result = cli("layers", "--json", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    assert rows["municipalities"]["provenance"] == "real"
+    assert rows["municipalities"]["licence"] == "dl-de/by-2-0"
+    assert rows["buildings"]["provenance"] == "synthetic" and rows["buildings"]["synthetic"] is True
+    table = cli("layers", data_dir=tmp_path)
+    assert table.returncode == 0 and "synthetic" in table.stdout and "CC BY 4.0" in table.stdout
+
+
+def test_unknown_region_is_one_line(tmp_path):
+    assert_one_line_error(cli("run", "--region", "atlantis", data_dir=tmp_path), "unknown region 'atlantis'",
+                          "lk-leipzig")
+
+
+def test_unreachable_database_is_one_line_without_password(tmp_path):
+    result = cli("run", "--store", "postgresql://planner:s3cret@127.0.0.1:1/potenzial", data_dir=tmp_path)
+    assert_one_line_error(result, "127.0.0.1")
+    assert "s3cret" not in result.stderr
+
+
+def test_missing_parameter_file(tmp_path):
+    assert_one_line_error(cli("run", "--params", str(tmp_path / "none.toml"), data_dir=tmp_path),
+                          "none.toml", "does not exist")
+
+
+def test_db_init_creates_embedded_store(tmp_path):
+    result = cli("db", "init", "--store", str(tmp_path / "store"), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "store" / "runs").is_dir()
+
+
+@pytest.mark.parametrize("args", [["run", "--nonsense"], ["frobnicate"]])
+def test_usage_errors_do_not_trace(tmp_path, args):
+    result = cli(*args, data_dir=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
