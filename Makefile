@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TEST_DB ?= potenzial_test
+export POTENZIAL_REQUIRE_POSTGIS := 1
 export POTENZIAL_TEST_DB ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
 
 .PHONY: demo test venv web system db bench clean help

@@ -1,0 +1,378 @@
+"""PostGIS store: every run's rows in shared tables keyed by ``run_id``, and a current-run pointer.
+
+A run is published in one transaction: the ``runs`` row, every result frame (bulk ``COPY``)
+and the switch of ``current_run`` commit together or not at all, so a failed or killed
+publish leaves the previous run current and complete. Old runs beyond the newest
+:data:`KEEP_RUNS` are pruned afterwards (``ON DELETE CASCADE``), never the current one.
+
+The schema is created by Alembic migrations in ``potenzial/store/migrations`` (configured in
+code, see :func:`alembic_config`). Every SQL statement here is static text with bind
+parameters; table and column names come only from the result registry in
+:mod:`potenzial.store.schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import psycopg
+import psycopg.errors
+import shapely
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, Connection, make_url
+
+from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
+from potenzial.errors import NotFoundError, PotenzialError, StoreError, StoreUnavailableError
+from potenzial.store.base import LayerWritten, RunRecord, RunResult, Store, conform
+from potenzial.store.schema import RESULTS, ResultSchema, schema
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+KEEP_RUNS = 3  #: complete runs kept besides the current one
+GEOMETRY_COLUMN = "geom"
+#: key of the advisory lock that serialises init() across processes (any fixed bigint)
+INIT_LOCK_KEY = 7_361_102_025
+
+DEFAULT_CONNECT_TIMEOUT_S = 5
+DEFAULT_STATEMENT_TIMEOUT_S = 120.0
+DEFAULT_POOL_SIZE = 4
+DEFAULT_POOL_OVERFLOW = 2
+DEFAULT_POOL_TIMEOUT_S = 5.0
+
+_FIX_START = "Is PostgreSQL running? Start it with `make db`, or check POTENZIAL_STORE."
+
+
+# -- static SQL --------------------------------------------------------------------------------
+
+_INSERT_RUN = text(
+    "INSERT INTO runs (run_id, region_id, started_at, finished_at, params_hash, code_version, record, layers) "
+    "VALUES (:run_id, :region_id, CAST(NULLIF(:started_at, '') AS timestamptz), "
+    "CAST(NULLIF(:finished_at, '') AS timestamptz), :params_hash, :code_version, CAST(:record AS jsonb), "
+    ":layers)"
+)
+_SWITCH_CURRENT = text(
+    "INSERT INTO current_run (id, run_id) VALUES (1, :run_id) "
+    "ON CONFLICT (id) DO UPDATE SET run_id = EXCLUDED.run_id"
+)
+_PRUNE = text(
+    "DELETE FROM runs "
+    "WHERE run_id IN (SELECT run_id FROM runs ORDER BY seq DESC OFFSET :keep) "
+    "AND run_id IS DISTINCT FROM (SELECT run_id FROM current_run WHERE id = 1)"
+)
+_CURRENT_RECORD = text(
+    "SELECT CAST(r.record AS text) FROM current_run AS c JOIN runs AS r ON r.run_id = c.run_id WHERE c.id = 1"
+)
+_CURRENT_ID = text("SELECT run_id FROM current_run WHERE id = 1")
+_RUN_LAYERS = text("SELECT layers FROM runs WHERE run_id = :run_id")
+_ALL_RECORDS = text("SELECT CAST(record AS text) FROM runs ORDER BY seq DESC")
+_INIT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_POSTGIS_INSTALLED = text("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
+_POSTGIS_AVAILABLE = text("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")
+_SERVER_MAJOR = text("SELECT CAST(current_setting('server_version_num') AS integer) / 10000")
+_CREATE_POSTGIS = text("CREATE EXTENSION IF NOT EXISTS postgis")
+_PING = text("SELECT 1")
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def _quote(name: str) -> str:
+    """Double-quote a registry identifier; registry names are plain lower-case words."""
+    if not _IDENTIFIER.match(name):
+        raise StoreError(f"registry name {name!r} is not a plain lower-case SQL identifier; "
+                         "rename it in potenzial/store/schema.py.")
+    return f'"{name}"'
+
+
+def _select_sql(sch: ResultSchema):
+    cols = [_quote(c) for c in sch.column_names]
+    if sch.geometry_type:
+        cols.append(f"ST_AsBinary({_quote(GEOMETRY_COLUMN)}) AS {_quote(GEOMETRY_COLUMN)}")
+    order = ", ".join(_quote(c) for c in sch.key) if sch.key else "1"
+    return text(f"SELECT {', '.join(cols)} FROM {_quote(sch.name)} WHERE run_id = :run_id ORDER BY {order}")
+
+
+def _copy_sql(sch: ResultSchema) -> str:
+    cols = ["run_id", *sch.column_names] + ([GEOMETRY_COLUMN] if sch.geometry_type else [])
+    return f"COPY {_quote(sch.name)} ({', '.join(_quote(c) for c in cols)}) FROM STDIN"
+
+
+#: one SELECT and one COPY per registry entry, built once from the registry (never from input)
+_SELECT = {name: _select_sql(sch) for name, sch in RESULTS.items()}
+_COPY = {name: _copy_sql(sch) for name, sch in RESULTS.items()}
+
+
+# -- migrations --------------------------------------------------------------------------------
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """The Alembic configuration, built in code (there is no alembic.ini).
+
+    ``connection`` is used for online migrations (the caller owns its transaction); ``url`` only
+    for offline SQL generation.
+    """
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("path_separator", "os")
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this code."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise StoreError(f"no migrations found in {MIGRATIONS_DIR}; the package is incomplete. Reinstall it.")
+    return head
+
+
+# -- the store ---------------------------------------------------------------------------------
+
+def _engine_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError:
+        raise StoreError("the store URL is not a valid PostgreSQL URL; expected "
+                         "postgresql://user@host:5432/dbname (check POTENZIAL_STORE).") from None
+    if parsed.drivername not in ("postgresql", "postgres", "postgresql+psycopg"):
+        raise StoreError(f"the store URL uses {parsed.drivername!r}; the PostGIS store needs "
+                         "postgresql://user@host:5432/dbname (check POTENZIAL_STORE).")
+    if not parsed.database:
+        raise StoreError("the store URL names no database; use postgresql://user@host:5432/dbname "
+                         "(check POTENZIAL_STORE).")
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+class PostgisStore(Store):
+    """Runs in PostGIS; see the module docstring for the layout and the atomicity argument."""
+
+    kind = "postgis"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
+        statement_timeout_s: float | None = DEFAULT_STATEMENT_TIMEOUT_S,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        pool_overflow: int = DEFAULT_POOL_OVERFLOW,
+        pool_timeout_s: float = DEFAULT_POOL_TIMEOUT_S,
+    ) -> None:
+        engine_url = _engine_url(url)
+        #: the URL for display: plain postgresql:// scheme, password masked
+        self.url = engine_url.set(drivername="postgresql").render_as_string(hide_password=True)
+        self._password = engine_url.password
+        self._host = engine_url.host or "local socket"
+        self._port = engine_url.port or 5432
+        self._database = engine_url.database
+        self._user = engine_url.username or "(default user)"
+        self.statement_timeout_s = statement_timeout_s
+        connect_args: dict[str, object] = {"application_name": "potenzial"}
+        if "connect_timeout" not in engine_url.query:
+            connect_args["connect_timeout"] = int(connect_timeout_s)
+        if statement_timeout_s and "options" not in engine_url.query:
+            connect_args["options"] = f"-c statement_timeout={int(statement_timeout_s * 1000)}"
+        self._engine = create_engine(
+            engine_url,
+            pool_size=pool_size,
+            max_overflow=pool_overflow,
+            pool_timeout=pool_timeout_s,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
+
+    # -- errors
+    @property
+    def where(self) -> str:
+        """Host, port, database and user (never the password), for messages."""
+        return f"{self._host}:{self._port}/{self._database} (user {self._user})"
+
+    def _scrub(self, message: str) -> str:
+        line = " ".join(message.split())
+        if self._password:
+            line = line.replace(self._password, "***")
+        return line[:300]
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        """Translate driver and pool errors into one-line PotenzialErrors with the fix."""
+        try:
+            yield
+        except PotenzialError:
+            raise
+        except sa_exc.TimeoutError:
+            raise StoreUnavailableError(
+                f"PostgreSQL at {self.where}: no free connection within the pool timeout while {doing}; "
+                "the database is overloaded or connections leak. Retry, or raise the pool size."
+            ) from None
+        except (sa_exc.DBAPIError, psycopg.Error) as exc:
+            orig = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+            error, hide_cause = self._translate(orig, exc, doing)
+            if hide_cause:
+                raise error from None
+            raise error from exc
+
+    def _translate(self, orig: BaseException | None, exc: BaseException, doing: str) -> tuple[StoreError, bool]:
+        detail = self._scrub(str(orig if orig is not None else exc).split("\n")[0])
+        if isinstance(orig, psycopg.errors.QueryCanceled):
+            return StoreError(
+                f"PostgreSQL at {self.where} cancelled a statement while {doing} after the statement "
+                f"timeout of {self.statement_timeout_s} s. Raise it (statement_timeout_s) or check for locks."
+            ), False
+        if isinstance(orig, (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn,
+                             psycopg.errors.UndefinedFunction)):
+            return StoreError(
+                f"the database {self.where} is not set up for potenzial or is older than this code "
+                f"({detail}). Run `potenzial db init`."
+            ), True
+        if isinstance(orig, psycopg.errors.UniqueViolation) and "runs_pkey" in str(orig):
+            return StoreError(f"{doing}: that run id is already in the store {self.where}. "
+                              "Every run needs a new run id."), True
+        if isinstance(orig, psycopg.errors.InsufficientPrivilege):
+            return StoreError(
+                f"user {self._user} lacks a privilege on {self.where} while {doing} ({detail}). "
+                "Ask a superuser to run `CREATE EXTENSION postgis;` in that database and to grant "
+                "CREATE on its schema, then run `potenzial db init`."
+            ), True
+        if isinstance(orig, (psycopg.OperationalError, psycopg.InterfaceError)) or isinstance(
+                exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+            # the whole text: with several host addresses psycopg lists one failure per line
+            return StoreUnavailableError(self._unavailable_message(self._scrub(str(orig or exc)))), True
+        return StoreError(f"PostgreSQL at {self.where} failed while {doing}: {detail}"), False
+
+    def _unavailable_message(self, detail: str) -> str:
+        reason = re.sub(r"^connection failed:\s*", "", detail)
+        reason = re.sub(r"\b(FATAL|ERROR):\s*", "", reason)
+        reason = reason.split(" Is the server running")[0].strip().rstrip(".")
+        lower = reason.lower()
+        if "database" in lower and "does not exist" in lower:
+            user = f" -U {self._user}" if self._user != "(default user)" else ""
+            fix = (f"Create it with `createdb -h {self._host} -p {self._port}{user} {self._database}` "
+                   "or `make db`, or check POTENZIAL_STORE.")
+        elif "authentication failed" in lower or "password" in lower or re.search(r"role .* does not exist", lower):
+            fix = "Check the user and password in POTENZIAL_STORE."
+        else:
+            fix = _FIX_START
+        return f"cannot reach PostgreSQL at {self.where}: {reason}. {fix}"
+
+    # -- Store interface
+    def init(self) -> None:
+        """Create the postgis extension if missing and migrate to the newest schema.
+
+        Idempotent; concurrent calls from several processes queue on an advisory lock and the
+        whole initialisation is one transaction.
+        """
+        with self._guard("initialising the schema"), self._engine.begin() as conn:
+            conn.execute(_INIT_LOCK, {"key": INIT_LOCK_KEY})
+            self._ensure_postgis(conn)
+            command.upgrade(alembic_config(conn), "head")
+
+    def _ensure_postgis(self, conn: Connection) -> None:
+        if conn.execute(_POSTGIS_INSTALLED).scalar() is not None:
+            return
+        if not conn.execute(_POSTGIS_AVAILABLE).scalar():
+            major = conn.execute(_SERVER_MAJOR).scalar()
+            raise StoreError(
+                f"PostGIS is not installed on the PostgreSQL {major} server at {self.where}. Install it "
+                f"on that server (apt-get install postgresql-{major}-postgis-3), then run `potenzial db init`."
+            )
+        conn.execute(_CREATE_POSTGIS)
+
+    def schema_revision(self) -> str | None:
+        """The migration revision recorded in the database (None before init)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self._guard("reading the schema revision"), self._engine.connect() as conn:
+            return MigrationContext.configure(conn, opts={"version_table": "alembic_version"}).get_current_revision()
+
+    def ping(self) -> None:
+        with self._guard("connecting"), self._engine.connect() as conn:
+            conn.execute(_PING)
+
+    def publish(self, result: RunResult, on_layer_written: LayerWritten | None = None) -> None:
+        record = result.record
+        names = list(result.frames)
+        for name in names:
+            schema(name)  # an unknown result name fails before anything is written
+        with self._guard(f"publishing run {record.run_id}"):
+            with self._engine.begin() as conn:
+                conn.execute(_INSERT_RUN, {
+                    "run_id": record.run_id,
+                    "region_id": record.region_id,
+                    "started_at": record.started_at,
+                    "finished_at": record.finished_at,
+                    "params_hash": record.params_hash,
+                    "code_version": record.code_version,
+                    "record": record.to_json(),
+                    "layers": names,
+                })
+                for name, frame in result.frames.items():
+                    self._copy(conn, name, conform(name, frame), record.run_id)
+                    if on_layer_written:
+                        on_layer_written(name)
+                conn.execute(_SWITCH_CURRENT, {"run_id": record.run_id})
+            self._prune()
+
+    @staticmethod
+    def _copy(conn: Connection, name: str, frame: pd.DataFrame, run_id: str) -> None:
+        """Bulk-load ``frame`` (already conformed) with COPY; geometry as hex EWKB, SRID 25833."""
+        sch = schema(name)
+        columns = [frame[c].tolist() for c in sch.column_names]  # numpy scalars -> Python values
+        if sch.geometry_type:
+            geoms = shapely.set_srid(np.asarray(frame.geometry.values, dtype=object), ANALYSIS_EPSG)
+            columns.append(list(shapely.to_wkb(geoms, hex=True, include_srid=True)))
+        with conn.connection.cursor() as cursor, cursor.copy(_COPY[name]) as copy:
+            for row in zip(*columns, strict=True):
+                copy.write_row((run_id, *row))
+
+    def _prune(self, keep: int = KEEP_RUNS) -> None:
+        """Delete runs beyond the newest ``keep`` (never the current one); rows go by cascade."""
+        with self._guard("pruning old runs"), self._engine.begin() as conn:
+            conn.execute(_PRUNE, {"keep": keep})
+
+    def current_run(self) -> RunRecord | None:
+        with self._guard("reading the current run"), self._engine.connect() as conn:
+            raw = conn.execute(_CURRENT_RECORD).scalar()
+        return None if raw is None else RunRecord.from_json(raw)
+
+    def list_runs(self) -> list[RunRecord]:
+        with self._guard("listing runs"), self._engine.connect() as conn:
+            return [RunRecord.from_json(raw) for raw in conn.execute(_ALL_RECORDS).scalars()]
+
+    def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
+        sch = schema(name)
+        with self._guard(f"reading {name}"), self._engine.connect() as conn:
+            # one snapshot: the pointer, the run's layer list and its rows agree
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                if not run_id:
+                    run_id = conn.execute(_CURRENT_ID).scalar()
+                    if run_id is None:
+                        raise NotFoundError("the store holds no run yet. Run `potenzial run` first.")
+                layers = conn.execute(_RUN_LAYERS, {"run_id": run_id}).scalar()
+                if layers is None:
+                    raise NotFoundError(f"run {run_id!r} is not in the store {self.where}.")
+                if name not in layers:
+                    raise NotFoundError(f"run {run_id} has no result {name!r}.")
+                rows = conn.execute(_SELECT[name], {"run_id": run_id}).all()
+        columns = sch.column_names + ([GEOMETRY_COLUMN] if sch.geometry_type else [])
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
+        if sch.geometry_type:
+            wkb = frame.pop(GEOMETRY_COLUMN).to_numpy(dtype=object)
+            geoms = shapely.from_wkb(wkb) if len(wkb) else np.array([], dtype=object)
+            frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=ANALYSIS_CRS),
+                                     crs=ANALYSIS_CRS)
+        return conform(name, frame)
+
+    def close(self) -> None:
+        self._engine.dispose()
