@@ -1,0 +1,51 @@
+"""Request dependencies: everything a router needs comes from the app state built by the lifespan."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.cache import RunCache
+from potenzial.errors import NotFoundError
+from potenzial.region import Region
+from potenzial.store.base import RunRecord, Store
+from web.assets import STATIC_URL
+from web.page import BaseMap
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_region(request: Request) -> Region:
+    return request.app.state.region
+
+
+def get_cache(request: Request) -> RunCache:
+    return request.app.state.cache
+
+
+def get_basemap(request: Request) -> BaseMap | None:
+    return request.app.state.basemap
+
+
+def get_static_url(request: Request) -> str:
+    """Where ``/static`` is as the browser sees it (honours a proxy's root_path)."""
+    return f"{request.scope.get('root_path', '').rstrip('/')}{STATIC_URL}"
+
+
+def get_current_run(store: Annotated[Store, Depends(get_store)]) -> RunRecord:
+    """The run served now; NotFoundError (404) before the first run."""
+    record = store.current_run()
+    if record is None:
+        raise NotFoundError("no results yet: the store holds no run. Run `potenzial run` first, then reload.")
+    return record
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+RegionDep = Annotated[Region, Depends(get_region)]
+CacheDep = Annotated[RunCache, Depends(get_cache)]
+BaseMapDep = Annotated[BaseMap | None, Depends(get_basemap)]
+StaticUrlDep = Annotated[str, Depends(get_static_url)]
+CurrentRunDep = Annotated[RunRecord, Depends(get_current_run)]

@@ -1,0 +1,1 @@
+"""Thin routers: parse, call the store or the page builder, return."""

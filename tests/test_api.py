@@ -1,0 +1,211 @@
+"""The API against a real GeoPackage store holding the real Landkreis Leipzig municipalities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.errors import public_message, status_for
+from potenzial.crs import ANALYSIS_CRS
+from potenzial.errors import (
+    ConfigError,
+    CRSError,
+    NotFoundError,
+    PotenzialError,
+    StoreError,
+    StoreUnavailableError,
+    UnknownLayerError,
+)
+from potenzial.region import load_region
+from potenzial.settings import PROJECT_ROOT, Settings
+from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.gpkg import GeoPackageStore
+from potenzial.store.schema import MUNICIPALITIES
+from potenzial.units import M2_PER_KM2
+from web.assets import MissingAssetsError, vendor_dirs
+
+REGION_DATA = PROJECT_ROOT / "layers" / "regions" / "lk-leipzig" / "data"
+N_MUNICIPALITIES = 30
+#: Saxony's extent in degrees, with a little margin
+SAXONY_LON = (11.8, 15.1)
+SAXONY_LAT = (50.1, 51.7)
+
+
+# ------------------------------------------------------------------ fixtures (also used by test_web)
+
+
+def municipalities_frame():
+    """The 30 municipalities (BKG VG5000) with area from geometry and 2021 population; other figures 0."""
+    frame = pyogrio.read_dataframe(REGION_DATA / "admin_vg5000_2021_sachsen.gpkg", layer="lk_leipzig_gemeinden")
+    frame = frame.rename(columns={"AGS": "ags", "GEN": "name"}).to_crs(ANALYSIS_CRS)
+    frame["area_km2"] = frame.geometry.area / M2_PER_KM2
+    stats = pd.read_csv(REGION_DATA / "lk_leipzig_gemeinden_statistik.csv", dtype={"ags": str})
+    population = stats.set_index("ags")["population_2021"]
+    frame["population"] = frame["ags"].map(population)
+    if frame["population"].isna().any():
+        raise ValueError(f"no population for {frame.loc[frame['population'].isna(), 'ags'].tolist()}")
+    for column in MUNICIPALITIES.column_names:
+        if column not in frame.columns:
+            frame[column] = 0
+    return frame[[*MUNICIPALITIES.column_names, "geometry"]]
+
+
+def run_record(run_id: str = "test-run-1") -> RunRecord:
+    return RunRecord(
+        run_id=run_id,
+        region_id="lk-leipzig",
+        started_at="2026-01-01T10:00:00+00:00",
+        finished_at="2026-01-01T10:01:00+00:00",
+        params_hash="0" * 64,
+        code_version="test",
+        steps=("municipalities",),
+        synthetic_inputs=("buildings", "landcover"),
+    )
+
+
+def publish_demo_run(folder: Path, run_id: str = "test-run-1") -> GeoPackageStore:
+    store = GeoPackageStore(folder)
+    store.publish(RunResult(record=run_record(run_id), frames={"municipalities": municipalities_frame()}))
+    return store
+
+
+def settings_for(store_folder: Path, data_dir: Path) -> Settings:
+    return Settings(store=str(store_folder), data_dir=data_dir)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> tuple[GeoPackageStore, Settings]:
+    tmp = tmp_path_factory.mktemp("api")
+    store = publish_demo_run(tmp / "store")
+    return store, settings_for(tmp / "store", tmp)
+
+
+@pytest.fixture(scope="module")
+def client(published):
+    with TestClient(create_app(published[1])) as c:
+        yield c
+
+
+# ------------------------------------------------------------------ routes
+
+
+def test_healthz_names_store_and_run(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "store": "gpkg", "run_id": "test-run-1"}
+
+
+def test_municipalities_are_the_store_frame_as_geojson(client, published):
+    store, _ = published
+    response = client.get("/api/municipalities")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert body["run_id"] == "test-run-1"
+    assert body["synthetic_inputs"] == ["buildings", "landcover"]
+    assert len(body["features"]) == N_MUNICIPALITIES
+
+    expected = store.read("municipalities").drop(columns="geometry")
+    got = pd.DataFrame([f["properties"] for f in body["features"]])
+    assert list(got.columns) == MUNICIPALITIES.column_names
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert [f["id"] for f in body["features"]] == expected["ags"].tolist()
+
+
+def test_municipality_coordinates_are_lon_lat_in_saxony(client):
+    features = client.get("/api/municipalities").json()["features"]
+    points = []
+    for feature in features:
+        assert feature["geometry"]["type"] == "MultiPolygon"
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                points.extend(ring)
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    assert SAXONY_LON[0] < min(lons) and max(lons) < SAXONY_LON[1]
+    assert SAXONY_LAT[0] < min(lats) and max(lats) < SAXONY_LAT[1]
+
+
+def test_layers_is_the_region_catalog(client, published):
+    _, settings = published
+    region = load_region(settings.region, settings.regions_dir, settings.data_dir)
+    body = client.get("/api/layers").json()
+    assert body["region_id"] == "lk-leipzig"
+    assert body["layers"] == [entry.describe() for entry in region.layers.values()]
+    provenances = {layer["provenance"] for layer in body["layers"]}
+    assert provenances == {"real", "synthetic"}
+
+
+def test_openapi_declares_response_models(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, model in [("/healthz", "Health"), ("/api/municipalities", "MunicipalityCollection"),
+                        ("/api/layers", "Catalog")]:
+        schema = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith(f"/{model}")
+    assert "text/html" in paths["/"]["get"]["responses"]["200"]["content"]
+    assert paths["/api/municipalities"]["get"]["responses"]["404"]
+
+
+# ------------------------------------------------------------------ errors
+
+
+def test_before_any_run_results_are_404_with_the_fix(tmp_path):
+    store = GeoPackageStore(tmp_path / "store")
+    store.init()
+    with TestClient(create_app(settings_for(tmp_path / "store", tmp_path))) as c:
+        health = c.get("/healthz")
+        assert health.status_code == 200
+        assert health.json()["run_id"] is None
+        for url in ("/api/municipalities", "/"):
+            response = c.get(url)
+            assert response.status_code == 404
+            assert "potenzial run" in response.json()["detail"]
+
+
+def test_unknown_route_is_404_without_traceback(client):
+    response = client.get("/no/such/route")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
+    assert "Traceback" not in response.text
+
+
+def test_unreachable_store_is_503_without_path(tmp_path):
+    missing = tmp_path / "nowhere" / "store"
+    with TestClient(create_app(settings_for(missing, tmp_path))) as c:
+        response = c.get("/healthz")
+    assert response.status_code == 503
+    assert str(tmp_path) not in response.text
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (UnknownLayerError("x"), 404),
+    (NotFoundError("x"), 404),
+    (StoreUnavailableError("x"), 503),
+    (StoreError("x"), 500),
+    (ConfigError("x"), 500),
+    (CRSError("x"), 500),
+    (PotenzialError("x"), 400),
+])
+def test_one_map_from_error_to_status(error, status):
+    assert status_for(error) == status
+
+
+def test_public_messages_drop_paths_and_urls():
+    message = public_message("run 'r1' is not in the store /srv/data/store. See postgresql://u:pw@db/x or "
+                             "C:\\data\\x.gpkg; units stay kWh/m² and `potenzial run` stays.")
+    assert "/srv" not in message and "pw@" not in message and "C:\\" not in message
+    assert "kWh/m²" in message and "`potenzial run`" in message and "'r1'" in message
+
+
+def test_missing_node_modules_fails_with_one_line_fix(tmp_path):
+    with pytest.raises(MissingAssetsError) as info:
+        vendor_dirs(tmp_path / "node_modules")
+    text = str(info.value)
+    assert "\n" not in text
+    assert "make web" in text and "npm ci --prefix web" in text
