@@ -27,22 +27,38 @@ class ParameterSet:
             return MappingProxyType(self.values[name])
         except KeyError:
             raise ConfigError(f"parameter file {self.path} has no [{name}] section. Add it "
-                              "(see layers/params/default.toml).") from None
+                              "(see layers/params/default/).") from None
 
 
 def load_params(path: Path) -> ParameterSet:
-    """Load and hash a parameter TOML file."""
-    if not path.is_file():
-        raise ConfigError(f"parameter file {path} does not exist. Use layers/params/default.toml "
-                          "or pass --params with an existing file.")
-    try:
-        with path.open("rb") as fh:
-            values: dict[str, Any] = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"parameter file {path}: not valid TOML ({exc}).") from None
+    """Load and hash a parameter set: one TOML file, or a folder of them merged by section."""
+    if path.is_dir():
+        files = sorted(path.glob("*.toml"))
+        if not files:
+            raise ConfigError(f"parameter folder {path} holds no *.toml file.")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise ConfigError(f"parameter set {path} does not exist. Use layers/params/default "
+                          "or pass --params with an existing file or folder.")
+    values: dict[str, Any] = {}
+    for file in files:
+        for section, content in _read(file).items():
+            if section in values:
+                raise ConfigError(f"parameter section [{section}] appears twice (again in {file}). "
+                                  "Keep each section in one file.")
+            values[section] = content
     version = str(values.get("meta", {}).get("version", ""))
     if not version:
         raise ConfigError(f"parameter file {path}: [meta] version is missing. Date the parameter set.")
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     return ParameterSet(path=path, version=version, values=MappingProxyType(values), sha256=digest)
+
+
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"parameter file {file}: not valid TOML ({exc}).") from None

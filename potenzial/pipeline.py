@@ -1,25 +1,30 @@
-"""Wiring of a run: stand-ins -> inputs -> calculations -> publish. No maths here."""
+"""Wiring of a run: stand-ins -> inputs -> steps -> publish. No maths here.
+
+Every step's results are collected in memory and published in one atomic operation at the
+end; steps not selected with ``--only`` carry their results over from the current run.
+"""
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from potenzial.municipalities import check_municipalities, municipality_figures
+from potenzial.errors import NotFoundError
+from potenzial.municipalities import check_municipalities
 from potenzial.params import ParameterSet
 from potenzial.provenance import code_version, new_run_id, sha256_file, utc_now
 from potenzial.region import Region
-from potenzial.sources.raster import inspect_raster
-from potenzial.sources.table import read_table
-from potenzial.sources.vector import read_vector
 from potenzial.stand_ins import ensure_stand_ins
+from potenzial.steps import all_steps, select_steps
+from potenzial.steps.context import StepContext
 from potenzial.store.base import RunRecord, RunResult, Store
 
-STEPS = ("stand_ins", "inputs", "base", "publish")
+PREPARE_STEPS = ("stand_ins", "inputs")
 
 
 class Reporter:
@@ -35,75 +40,80 @@ class Reporter:
         pass
 
 
-@dataclass
-class Inputs:
-    """Loaded input layers of a run (EPSG:25833) and their provenance table."""
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    provenance: list[dict[str, str]] = field(default_factory=list)
-
-
 def run_pipeline(region: Region, store: Store, params: ParameterSet,
                  reporter: Reporter | None = None,
-                 on_layer_written: Callable[[str], None] | None = None) -> RunRecord:
-    """Run every step for ``region`` and publish the results atomically into ``store``."""
+                 on_layer_written: Callable[[str], None] | None = None,
+                 only: list[str] | None = None,
+                 raster_cache: Path | None = None) -> RunRecord:
+    """Run the steps for ``region`` and publish the results atomically into ``store``."""
     reporter = reporter or Reporter()
+    steps = select_steps(only)
     timings: dict[str, float] = {}
     started = utc_now()
     run_id = new_run_id()
     store.ping()
+    previous = store.current_run()
+    if only and previous is None:
+        raise NotFoundError("--only needs a previous complete run to take the other results from. "
+                            "Run the full pipeline once (without --only).")
 
     with _timed("stand_ins", reporter, timings):
         ensure_stand_ins(region, progress=lambda msg: reporter.advance("stand_ins", msg))
 
+    raster_dir = (raster_cache or Path("raster_cache")) / run_id
+    ctx = StepContext(region=region, params=params, run_id=run_id, raster_dir=raster_dir,
+                      previous=(lambda name: store.read(name, previous.run_id)) if previous else None)
     with _timed("inputs", reporter, timings, total=len(region.layers)):
-        inputs = load_inputs(region, lambda lid: reporter.advance("inputs", lid))
+        provenance = load_inputs(ctx, lambda lid: reporter.advance("inputs", lid))
+    try:
+        for step in steps:
+            ctx.progress = lambda msg, name=step.name: reporter.advance(name, msg)
+            with _timed(step.name, reporter, timings):
+                produced = step.run(ctx)
+            ctx.results.update(produced)
+        frames: dict[str, pd.DataFrame] = dict(ctx.results)
+        for step in all_steps():
+            if step not in steps and previous is not None:
+                for name in step.produces:
+                    frames[name] = store.read(name, previous.run_id)
+        frames["run_inputs"] = pd.DataFrame(provenance)
 
-    with _timed("base", reporter, timings):
-        figures = municipality_figures(
-            inputs.frames[region.municipalities_layer],
-            inputs.frames[region.statistics_layer],
-            inputs.frames["buildings"],
-            inputs.frames["landcover"],
+        record = RunRecord(
+            run_id=run_id,
+            region_id=region.id,
+            started_at=started,
+            finished_at=utc_now(),
+            params_hash=params.sha256,
+            code_version=code_version(),
+            steps=tuple(PREPARE_STEPS + tuple(s.name for s in steps) + ("publish",)),
+            timings_s=timings,
+            synthetic_inputs=tuple(sorted(e.id for e in region.layers.values() if e.synthetic)),
         )
+        with _timed("publish", reporter, timings, total=len(frames)):
+            def written(name: str) -> None:
+                reporter.advance("publish", name)
+                if on_layer_written:
+                    on_layer_written(name)
 
-    frames: dict[str, pd.DataFrame] = {
-        "municipalities": figures,
-        "run_inputs": pd.DataFrame(inputs.provenance),
-    }
-    synthetic = tuple(sorted(e.id for e in region.layers.values() if e.synthetic))
-    record = RunRecord(
-        run_id=run_id,
-        region_id=region.id,
-        started_at=started,
-        finished_at=utc_now(),
-        params_hash=params.sha256,
-        code_version=code_version(),
-        steps=STEPS,
-        timings_s=timings,
-        synthetic_inputs=synthetic,
-    )
-    with _timed("publish", reporter, timings, total=len(frames)):
-        def written(name: str) -> None:
-            reporter.advance("publish", name)
-            if on_layer_written:
-                on_layer_written(name)
-
-        store.publish(RunResult(record=record, frames=frames), on_layer_written=written)
+            store.publish(RunResult(record=record, frames=frames), on_layer_written=written)
+    except BaseException:
+        shutil.rmtree(raster_dir, ignore_errors=True)
+        raise
     return record
 
 
-def load_inputs(region: Region, progress: Callable[[str], None] | None = None) -> Inputs:
-    """Read and check every catalog layer; hash every file (the run's input provenance)."""
-    inputs = Inputs()
-    for entry in region.layers.values():
+def load_inputs(ctx: StepContext, progress: Callable[[str], None] | None = None) -> list[dict[str, str]]:
+    """Read and check every catalog layer before any step runs (a bad file fails the run early,
+    before anything is written) and hash every file: the run's input provenance."""
+    rows = []
+    for entry in ctx.region.layers.values():
         if entry.kind == "vector":
-            inputs.frames[entry.id] = read_vector(entry)
+            ctx.vector(entry.id)
         elif entry.kind == "table":
-            inputs.frames[entry.id] = read_table(entry)
+            ctx.table(entry.id)
         else:
-            inspect_raster(entry)
-        inputs.provenance.append({
+            ctx.raster(entry.id)
+        rows.append({
             "layer_id": entry.id,
             "title": entry.title,
             "kind": entry.kind,
@@ -115,9 +125,8 @@ def load_inputs(region: Region, progress: Callable[[str], None] | None = None) -
         })
         if progress:
             progress(entry.id)
-    municipalities = inputs.frames[region.municipalities_layer]
-    check_municipalities(municipalities, region.ags_prefix)
-    return inputs
+    check_municipalities(ctx.municipalities, ctx.region.ags_prefix)
+    return rows
 
 
 @contextmanager

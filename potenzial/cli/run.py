@@ -14,21 +14,22 @@ from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT, Settings
 from potenzial.store.base import RunRecord, open_store
 
-DEFAULT_PARAMS = PROJECT_ROOT / "layers" / "params" / "default.toml"
+DEFAULT_PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
 
 StoreOpt = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: POTENZIAL_STORE or the embedded store")
 RegionOpt = typer.Option(None, "--region", help="region id (lk-leipzig) or path to a region TOML")
-ParamsOpt = typer.Option(DEFAULT_PARAMS, "--params", help="parameter TOML file")
+ParamsOpt = typer.Option(DEFAULT_PARAMS, "--params", help="parameter set: a TOML file or a folder of them")
 
 
-def run_region(settings: Settings, params_path: Path) -> RunRecord:
+def run_region(settings: Settings, params_path: Path, only: list[str] | None = None) -> RunRecord:
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     params = load_params(params_path)
     store = open_store(settings.store_url)
     try:
         store.init()
         with RichReporter() as reporter:
-            record = run_pipeline(region, store, params, reporter)
+            record = run_pipeline(region, store, params, reporter, only=only,
+                                  raster_cache=settings.raster_cache)
         summarise(settings, record)
         return record
     finally:
@@ -58,9 +59,15 @@ def _redact(url: str) -> str:
 
 
 @one_line_errors
-def run(store: str | None = StoreOpt, region: str | None = RegionOpt, params: Path = ParamsOpt) -> None:
+def run(
+    store: str | None = StoreOpt,
+    region: str | None = RegionOpt,
+    params: Path = ParamsOpt,
+    only: list[str] | None = typer.Option(None, "--only", help="run only this step (repeatable); the other "
+                                          "results are carried over from the current run"),
+) -> None:
     """Run the pipeline for a region into a store (atomically: a failed run changes nothing)."""
-    run_region(settings_from(store, region), params)
+    run_region(settings_from(store, region), params, only)
 
 
 @one_line_errors

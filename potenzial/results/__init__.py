@@ -1,0 +1,45 @@
+"""Result schemas: every layer and table a run produces, with column types.
+
+Each potential declares its results in its own module here (``SCHEMAS = (...)``); the
+registry collects every module of this package, so adding a potential adds a module and
+touches no shared list. Geometry is always EPSG:25833. A PostGIS table for each schema is
+created by an Alembic migration in ``potenzial/store/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+#: column type names used in schemas -> pandas dtype used when reading back
+PANDAS_DTYPES = {"text": "object", "int": "int64", "float": "float64", "bool": "bool"}
+
+
+@dataclass(frozen=True)
+class ResultSchema:
+    """A result layer (with geometry) or table (without)."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]  #: (name, type) with type in PANDAS_DTYPES
+    geometry_type: str | None = None  #: e.g. "MULTIPOLYGON"; None for a plain table
+    key: tuple[str, ...] = ()  #: columns that identify a row (sort order when reading back)
+    description: str = ""
+    units: tuple[tuple[str, str], ...] = ()  #: (column, unit) for the glossary and downloads
+    per_municipality: bool = False  #: one row per AGS: merged into /api/municipalities
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c for c, _ in self.columns]
+
+
+def collect() -> dict[str, ResultSchema]:
+    """Every ResultSchema declared by a module of this package, by name."""
+    found: dict[str, ResultSchema] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for sch in getattr(module, "SCHEMAS", ()):
+            if sch.name in found:
+                raise RuntimeError(f"result {sch.name!r} is declared twice (in {info.name}).")
+            found[sch.name] = sch
+    return found

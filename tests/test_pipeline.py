@@ -1,0 +1,173 @@
+"""The whole pipeline on the default region, into both stores; atomicity under failure."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+from potenzial.params import load_params
+from potenzial.pipeline import run_pipeline
+from potenzial.provenance import sha256_file
+from potenzial.region import load_region
+from potenzial.settings import PROJECT_ROOT
+from potenzial.store.base import open_store
+from potenzial.units import M2_PER_KM2
+
+REGIONS = PROJECT_ROOT / "layers" / "regions"
+PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
+STATS = REGIONS / "lk-leipzig" / "data" / "lk_leipzig_gemeinden_statistik.csv"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def region(data_dir):
+    return load_region("lk-leipzig", REGIONS, data_dir)
+
+
+@pytest.fixture(scope="module")
+def gpkg_run(region, data_dir):
+    store = open_store(str(data_dir / "store"))
+    store.init()
+    record = run_pipeline(region, store, load_params(PARAMS))
+    return store, record
+
+
+@pytest.fixture(scope="module")
+def postgis_run(region, postgis_url):
+    store = open_store(postgis_url)
+    store.init()
+    record = run_pipeline(region, store, load_params(PARAMS))
+    yield store, record
+    store.close()
+
+
+def test_municipalities_result_covers_the_county(gpkg_run):
+    store, record = gpkg_run
+    frame = store.read("municipalities")
+    stats = pd.read_csv(STATS, dtype={"ags": str}).set_index("ags")
+    assert len(frame) == 30
+    assert abs(frame["area_km2"].sum() - 1655.6) / 1655.6 < 0.005
+    assert frame["population"].sum() == stats.loc["14729000", "population_2021"]
+    # every residential stand-in building lands in its own municipality
+    expected = stats.loc[frame["ags"], "zensus2011_residential_buildings_total"].to_numpy()
+    assert (frame["residential_buildings"].to_numpy() == expected).all()
+    land_ha = frame[[c for c in frame.columns if c.endswith("_ha")]].sum(axis=1)
+    assert ((land_ha - frame["area_km2"] * 100).abs() / (frame["area_km2"] * 100) < 0.01).all()
+    assert abs(frame["pv_installed_mw"].sum() - stats.loc["14729000", "mastr2024_kw_pv"] / 1000) < 0.01
+
+
+def test_run_record_carries_provenance(gpkg_run, region):
+    store, record = gpkg_run
+    assert store.current_run() == record
+    assert record.params_hash == load_params(PARAMS).sha256
+    assert {"stand_ins", "inputs", "base"} <= set(record.timings_s)
+    assert "buildings" in record.synthetic_inputs and "municipalities" not in record.synthetic_inputs
+    inputs = store.read("run_inputs").set_index("layer_id")
+    assert set(inputs.index) == set(region.layers)
+    for layer_id, entry in region.layers.items():
+        assert inputs.loc[layer_id, "sha256"] == sha256_file(entry.path)
+        assert inputs.loc[layer_id, "provenance"] == entry.provenance
+
+
+@pytest.mark.postgis
+def test_both_stores_read_back_identically(gpkg_run, postgis_run):
+    gpkg_store, _ = gpkg_run
+    pg_store, _ = postgis_run
+    a, b = gpkg_store.read("municipalities"), pg_store.read("municipalities")
+    assert_geodataframe_equal(a, b, check_less_precise=False)
+    pd.testing.assert_frame_equal(
+        gpkg_store.read("run_inputs").drop(columns=[]), pg_store.read("run_inputs"))
+
+
+DRIVER = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from potenzial.params import load_params
+    from potenzial.pipeline import run_pipeline
+    from potenzial.region import load_region
+    from potenzial.store.base import open_store
+
+    store = open_store(sys.argv[1])
+    region = load_region("lk-leipzig", Path(sys.argv[2]), Path(sys.argv[3]))
+
+    def die(name):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    run_pipeline(region, store, load_params(Path(sys.argv[4])), on_layer_written=die)
+""")
+
+
+def _killed_run(store_url: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    return subprocess.run([sys.executable, "-c", DRIVER, store_url, str(REGIONS), str(data_dir), str(PARAMS)],
+                          capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=600)
+
+
+def test_killed_run_leaves_previous_results_gpkg(gpkg_run, data_dir):
+    store, record = gpkg_run
+    before = store.read("municipalities")
+    result = _killed_run(store.url, data_dir)
+    assert result.returncode == -9, result.stderr
+    assert store.current_run() == record
+    assert_geodataframe_equal(store.read("municipalities"), before)
+    assert [r.run_id for r in store.list_runs()] == [record.run_id]
+
+
+@pytest.mark.postgis
+def test_killed_run_leaves_previous_results_postgis(postgis_run, data_dir):
+    store, record = postgis_run
+    before = store.read("municipalities")
+    result = _killed_run(store.url, data_dir)
+    assert result.returncode == -9, result.stderr
+    assert store.current_run() == record
+    assert_geodataframe_equal(store.read("municipalities"), before)
+
+
+def _region_copy(folder: Path, local: str) -> Path:
+    folder.mkdir()
+    text = (REGIONS / "lk-leipzig" / "region.toml").read_text(encoding="utf-8")
+    (folder / "region.toml").write_text(text.replace('source = "data/', f'source = "{REGIONS}/lk-leipzig/data/'),
+                                        encoding="utf-8")
+    (folder / "region.local.toml").write_text(local, encoding="utf-8")
+    return folder / "region.toml"
+
+
+@pytest.mark.parametrize(
+    ("case", "needle"),
+    [("corrupt_terrain", "terrain"), ("buildings_in_degrees", "buildings"), ("empty_landcover", "empty")],
+)
+def test_bad_input_fails_clearly_and_keeps_results(gpkg_run, data_dir, tmp_path, region, case, needle):
+    store, record = gpkg_run
+    if case == "corrupt_terrain":
+        bad = tmp_path / "dgm.tif"
+        bad.write_bytes(region.layer("terrain").path.read_bytes()[:5000])
+        local = f'[layers.terrain]\nsource = "{bad}"\nprovenance = "real"\n'
+    elif case == "buildings_in_degrees":
+        bad = tmp_path / "buildings.gpkg"
+        gpd.read_file(region.layer("buildings").path, rows=50).to_crs(4326).to_file(bad)
+        local = f'[layers.buildings]\nsource = "{bad}"\nprovenance = "real"\n'
+    else:
+        bad = tmp_path / "landcover.gpkg"
+        gpd.read_file(region.layer("landcover").path, rows=5).iloc[:0].to_file(bad)
+        local = f'[layers.landcover]\nsource = "{bad}"\nprovenance = "real"\n'
+    region_file = _region_copy(tmp_path / "region", local)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env.update({"POTENZIAL_DATA_DIR": str(data_dir), "COLUMNS": "200"})
+    result = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "run", "--region", str(region_file),
+                             "--store", store.url], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT,
+                            timeout=600)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert needle in result.stderr and "error:" in result.stderr
+    assert store.current_run() == record
+    assert len(store.read("municipalities")) == 30
