@@ -86,7 +86,7 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
             params_hash=params.sha256,
             code_version=code_version(),
             steps=tuple(PREPARE_STEPS + tuple(s.name for s in steps) + ("publish",)),
-            timings_s=timings,
+            timings_s=dict(timings),
             synthetic_inputs=tuple(sorted(e.id for e in region.layers.values() if e.synthetic)),
         )
         with _timed("publish", reporter, timings, total=len(frames)):
