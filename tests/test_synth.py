@@ -101,10 +101,6 @@ def test_public_contract(county):
     assert len(county["messages"]) == len(GENERATORS)
 
 
-def test_full_county_is_fast(county):
-    assert county["seconds"] < 60.0, f"generate_all took {county['seconds']:.1f} s"
-
-
 def test_generators_match_region_catalog():
     catalog = tomllib.loads((REGION_DIR / "region.toml").read_text(encoding="utf-8"))["layers"]
     generators = {entry["generator"] for entry in catalog.values() if entry.get("generator")}
