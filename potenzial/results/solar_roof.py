@@ -1,0 +1,71 @@
+"""Results of the solar_roof step: roof planes, the sums per municipality, and the input report."""
+
+from potenzial.results import ResultSchema
+
+SOLAR_ROOF = ResultSchema(
+    name="solar_roof",
+    geometry_type="MULTIPOLYGON",
+    key=("building_id", "plane_no"),
+    description=("One row per roof plane: orientation, areas, capacity, yield and suitability; geometry is "
+                 "the plane's footprint (its projection on the ground)."),
+    columns=(
+        ("building_id", "text"),
+        ("plane_no", "int"),
+        ("ags", "text"),
+        ("method", "text"),
+        ("tilt_deg", "float"),
+        ("azimuth_deg", "float"),
+        ("plane_area_m2", "float"),
+        ("usable_area_m2", "float"),
+        ("capacity_kwp", "float"),
+        ("yield_kwh_per_a", "float"),
+        ("specific_yield_kwh_per_kwp", "float"),
+        ("relative_irradiation", "float"),
+        ("shading_factor", "float"),
+        ("suitability", "text"),
+    ),
+    units=(
+        ("plane_no", "count"), ("tilt_deg", "° from horizontal"),
+        ("azimuth_deg", "° clockwise from north (180 = south)"), ("plane_area_m2", "m²"),
+        ("usable_area_m2", "m²"), ("capacity_kwp", "kWp"), ("yield_kwh_per_a", "kWh/a"),
+        ("specific_yield_kwh_per_kwp", "kWh/kWp·a"), ("relative_irradiation", "share of the best orientation"),
+        ("shading_factor", "share of irradiation left"),
+        ("suitability", "very_good|good|suitable|unsuitable"),
+    ),
+)
+
+SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
+    name="solar_roof_municipalities",
+    key=("ags",),
+    per_municipality=True,
+    description=("Roof PV per municipality: assessed buildings, buildings with usable planes, capacity, yield, "
+                 "installed PV (MaStR 2024, roof and ground together) and the remaining roof potential."),
+    columns=(
+        ("ags", "text"),
+        ("roof_buildings", "int"),
+        ("roof_suitable_buildings", "int"),
+        ("roof_capacity_mwp", "float"),
+        ("roof_yield_gwh_per_a", "float"),
+        ("pv_installed_mw", "float"),
+        ("roof_remaining_mwp", "float"),
+    ),
+    units=(
+        ("roof_buildings", "count"), ("roof_suitable_buildings", "count"), ("roof_capacity_mwp", "MWp"),
+        ("roof_yield_gwh_per_a", "GWh/a"), ("pv_installed_mw", "MW"), ("roof_remaining_mwp", "MWp"),
+    ),
+)
+
+SOLAR_ROOF_REPORT = ResultSchema(
+    name="solar_roof_report",
+    key=("item",),
+    description=("What the solar_roof step did with its inputs: buildings read, skipped or repaired, planes "
+                 "per method, fallbacks."),
+    columns=(
+        ("item", "text"),
+        ("count", "int"),
+        ("detail", "text"),
+    ),
+    units=(("count", "count"),),
+)
+
+SCHEMAS = (SOLAR_ROOF, SOLAR_ROOF_MUNICIPALITIES, SOLAR_ROOF_REPORT)

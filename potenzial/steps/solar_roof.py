@@ -1,0 +1,147 @@
+"""Step `solar_roof`: roof planes of every building, their capacity and yield, sums per municipality.
+
+Inputs: the ``buildings`` layer (footprints with ``building_id`` and ``use``), the ``ghi``
+irradiation layer, the statistics (installed PV, MaStR 2024) and, when the catalog has them, LoD2
+roof surfaces and a surface model:
+
+- ``lod2 = "path/to/citygml"`` (a file or a folder of CityGML 1.0/2.0 files, relative to the region
+  file; optional ``lod2_crs`` when the files name none) in the ``[layers.buildings]`` entry;
+- a raster layer with id ``dsm`` (a DSM in EPSG:25833) in the catalog.
+
+A LoD2 plane belongs to the footprint that contains its representative point.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from potenzial.crs import ANALYSIS_CRS
+from potenzial.irradiation import (
+    GHI_COLUMNS,
+    build_lookup,
+    cells_from_points,
+    irradiation_params,
+    typical_days,
+)
+from potenzial.solar_roof import (
+    BuildingReport,
+    assess_planes,
+    assign_municipality,
+    choose_planes,
+    clean_buildings,
+    municipality_sums,
+    roof_params,
+)
+from potenzial.solar_roof.dsm import dsm_planes, shade_planes
+from potenzial.sources.citygml import read_citygml_roofs
+from potenzial.sources.dsm import read_dsm
+from potenzial.sources.footprints import alkis_use
+from potenzial.steps import Step
+from potenzial.steps.context import StepContext
+from potenzial.units import KW_PER_MW
+
+CELL_MARGIN_M = 25_000.0  #: irradiation cells kept around the buildings (> one 0.2° cell spacing)
+DSM_LAYER = "dsm"
+INSTALLED_PV_COLUMN = "mastr2024_kw_pv"
+
+
+def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
+    params = roof_params(ctx.section("solar_roof"))
+    irr = irradiation_params(ctx.section("irradiation"))
+    report = BuildingReport()
+    entry = ctx.region.layer("buildings")
+
+    buildings = clean_buildings(ctx.vector("buildings"), report, what=f"layer 'buildings' ({entry.path.name})")
+    if "use" not in buildings.columns and "function" in buildings.columns:
+        buildings["use"] = [alkis_use(v) for v in buildings["function"]]
+    buildings = assign_municipality(buildings, ctx.municipalities, report)
+    ctx.progress(f"{len(buildings)} buildings")
+
+    lod2 = _lod2_planes(ctx, entry, buildings, report)
+    surface = None
+    dsm = None
+    if DSM_LAYER in ctx.region.layers:
+        dsm_entry, _ = ctx.raster(DSM_LAYER)
+        # the window reaches as far around the buildings as the horizon looks
+        xmin, ymin, xmax, ymax = buildings.total_bounds
+        margin = params.horizon_max_distance_m
+        surface = read_dsm(dsm_entry.path, bounds=(xmin - margin, ymin - margin, xmax + margin, ymax + margin),
+                           crs=dsm_entry.crs)
+        rest = buildings if lod2 is None else buildings[~buildings["building_id"].isin(lod2["building_id"])]
+        dsm = dsm_planes(rest, surface, params)
+        ctx.progress(f"{dsm['building_id'].nunique()} buildings with planes from the surface model")
+
+    planes = choose_planes(buildings, params, lod2=lod2, dsm=dsm)
+    for method in ("lod2", "dsm", "footprint_gable", "footprint_flat"):
+        report.add(f"planes_{method}", int((planes["method"] == method).sum()))
+
+    cells = _cells_near(cells_from_points(ctx.vector("ghi")), buildings)
+    ctx.progress(f"yield lookup for {len(cells)} irradiation cells")
+    lookup = build_lookup(cells, irr)
+    if surface is not None:
+        centre = cells.iloc[int(np.argmin(np.hypot(cells["x"] - np.mean(buildings.total_bounds[[0, 2]]),
+                                                   cells["y"] - np.mean(buildings.total_bounds[[1, 3]]))))]
+        days = typical_days(centre["lat"], centre["lon"], centre[list(GHI_COLUMNS)].to_numpy(dtype=float), irr)
+        planes = shade_planes(planes, surface, days, params, irr.albedo)
+
+    ags_of_building = buildings.set_index("building_id")["ags"]
+    roof = assess_planes(planes, ags_of_building, lookup, params)
+    report.add("buildings_assessed", int(roof["building_id"].nunique()))
+    report.add("planes", len(roof))
+    report.add("planes_below_minimum_area", int(((roof["usable_area_m2"] == 0)
+                                                  & (roof["suitability"] != "unsuitable")).sum()),
+               "module area under the minimum: usable area set to zero")
+    report.add("planes_unsuitable", int((roof["suitability"] == "unsuitable").sum()),
+               "counted with zero usable area" if not params.count_unsuitable else "counted")
+
+    installed = _installed_pv_mw(ctx.statistics)
+    sums = municipality_sums(roof, ctx.municipalities, installed)
+    return {"solar_roof": roof, "solar_roof_municipalities": sums, "solar_roof_report": report.frame()}
+
+
+def _lod2_planes(ctx: StepContext, entry, buildings: gpd.GeoDataFrame, report: BuildingReport):
+    source = entry.extra.get("lod2")
+    if not source:
+        return None
+    path = Path(str(source))
+    if not path.is_absolute():
+        path = ctx.region.root / path
+    planes, _, info = read_citygml_roofs(path, crs=entry.extra.get("lod2_crs"))
+    report.add("lod2_buildings_read", info.buildings)
+    report.add("lod2_roof_surfaces", info.roof_surfaces)
+    report.add("lod2_buildings_without_roof_surfaces", info.buildings_without_roof,
+               "these buildings fall back to the surface model or the footprint heuristic")
+    if info.roof_surfaces == 0:
+        ctx.progress(f"CityGML {path.name}: no roof surfaces; falling back to the next method")
+        return None
+    where = gpd.GeoDataFrame({"_row": np.arange(len(planes))}, geometry=planes.geometry.representative_point(),
+                             crs=ANALYSIS_CRS)
+    joined = gpd.sjoin(where, buildings[["building_id", "geometry"]], predicate="within", how="inner")
+    joined = joined.drop_duplicates("_row")
+    matched = planes.iloc[joined["_row"].to_numpy()].copy()
+    matched["building_id"] = joined["building_id"].to_numpy()
+    report.add("lod2_planes_without_footprint", len(planes) - len(matched),
+               "LoD2 roof surfaces whose representative point lies in no footprint")
+    return matched
+
+
+def _cells_near(cells: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:
+    xmin, ymin, xmax, ymax = buildings.total_bounds if len(buildings) else (0, 0, 0, 0)
+    near = cells[(cells["x"] >= xmin - CELL_MARGIN_M) & (cells["x"] <= xmax + CELL_MARGIN_M)
+                 & (cells["y"] >= ymin - CELL_MARGIN_M) & (cells["y"] <= ymax + CELL_MARGIN_M)]
+    return near if len(near) else cells
+
+
+def _installed_pv_mw(statistics: pd.DataFrame) -> pd.Series:
+    if INSTALLED_PV_COLUMN not in statistics.columns:
+        return pd.Series(dtype=float)
+    stats = statistics.assign(ags=statistics["ags"].astype(str)).set_index("ags")
+    return pd.to_numeric(stats[INSTALLED_PV_COLUMN], errors="coerce").fillna(0.0) / KW_PER_MW
+
+
+STEP = Step(name="solar_roof", order=10, produces=("solar_roof", "solar_roof_municipalities", "solar_roof_report"),
+            run=run, title="solar on roofs")
