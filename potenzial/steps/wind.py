@@ -1,0 +1,167 @@
+"""Step `wind`: eligible areas under SächsBO §84, turbines and yield (issue 4).
+
+Wiring only: parameters, rule set, turbine and wind layer are checked first (a mistake fails
+before any geometry is computed), then the layers are read through the context, the pure
+calculation (:func:`potenzial.wind.wind_potential`) runs, and the exclusion bitmask and the
+setback distance are written as GeoTIFFs into the run's raster folder for tile serving.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import rasterio
+import rasterio.windows
+
+from potenzial.crs import ANALYSIS_CRS
+from potenzial.errors import ConfigError, InputDataError, NotFoundError
+from potenzial.exclusions import Grid, LayerSpec, RuleSet, load_rule_set, resolve_rule_set_path
+from potenzial.settings import PROJECT_ROOT
+from potenzial.steps import Step
+from potenzial.steps.context import StepContext
+from potenzial.tiles.display import RasterSidecar, write_sidecar
+from potenzial.units import KW_PER_MW
+from potenzial.wind import (RESIDENTIAL_COLUMNS, RESIDENTIAL_LAYER, ReferenceTurbine, WindField, WindParams,
+                            load_wind_params, reference_turbine, wind_potential)
+
+RULES_DIR = PROJECT_ROOT / "layers" / "rules"
+#: layers the wind step needs besides those its rules name
+BASE_LAYERS = ("buildings", "builtup_areas", "development_plans")
+_SPEED_UNITS = {"m/s", "m s-1", "m s^-1", "m·s-1", "m·s⁻¹", "m s⁻¹"}
+#: plausible range of a long-term mean wind speed at 50–200 m above ground [m/s]
+PLAUSIBLE_MEAN_SPEED_M_PER_S = (1.0, 20.0)
+NODATA_U8 = 255
+NODATA_U16 = 65_535
+
+
+def load_wind_rules(ctx: StepContext, params: WindParams, rules_dir: Path = RULES_DIR) -> RuleSet:
+    """The rule set named in the parameters, checked against the region's catalog, switches applied."""
+    specs = {lid: LayerSpec(columns=tuple(e.columns), geometry=e.geometry) for lid, e in ctx.region.layers.items()}
+    buildings = ctx.region.layers.get("buildings")
+    specs[RESIDENTIAL_LAYER] = LayerSpec(
+        columns=(tuple(buildings.columns) if buildings else ()) + RESIDENTIAL_COLUMNS, geometry="polygon")
+    path = resolve_rule_set_path(params.rule_set, rules_dir)
+    return load_rule_set(path, specs).with_switches(params.switches)
+
+
+def wind_field(ctx: StepContext, layer_id: str) -> WindField:
+    """The wind-speed raster, checked: units m/s, a height, plausible values."""
+    entry, info = ctx.raster(layer_id)
+    what = f"layer {layer_id!r} ({entry.path})"
+    units = entry.units.strip()
+    if units not in _SPEED_UNITS:
+        raise ConfigError(f"{what}: units = {units!r}, but the wind step needs the mean wind speed in m/s. Convert "
+                          "the raster (km/h: divide by 3.6; knots: multiply by 0.514) and set units = \"m/s\" in "
+                          "the catalog entry.")
+    height = entry.extra.get("height_m")
+    if not isinstance(height, (int, float)) or isinstance(height, bool) or not 2 <= float(height) <= 300:
+        raise ConfigError(f"{what}: height_m = {height!r}; give the height above ground of the wind speeds in "
+                          "metres, e.g. height_m = 150 in the catalog entry.")
+    low, high = PLAUSIBLE_MEAN_SPEED_M_PER_S
+    if not (low <= info.max_value <= high) or info.min_value < 0:
+        hint = " It looks like km/h (divide by 3.6)." if info.max_value > high else ""
+        raise InputDataError(f"{what}: values {info.min_value:.2f}–{info.max_value:.2f} are not plausible mean wind "
+                             f"speeds in m/s ({low:g}–{high:g} expected).{hint} Fix the raster or its units.")
+    with rasterio.open(entry.path) as src:
+        speed = src.read(1).astype(np.float32)
+        transform = src.transform
+        nodata = src.nodata
+    return WindField(speed_m_per_s=speed, transform=transform, height_m=float(height), nodata=nodata)
+
+
+def installed_wind_mw(ctx: StepContext) -> dict[str, float]:
+    """Installed wind per AGS [MW], Marktstammdatenregister 2024 (from the base step's figures)."""
+    try:
+        base = ctx.result("municipalities")
+        return dict(zip(base["ags"].astype(str), base["wind_installed_mw"].astype(float), strict=True))
+    except (NotFoundError, KeyError):  # no base figures: take the statistics table
+        stats = ctx.statistics
+        if "mastr2024_kw_wind_on" not in stats.columns:
+            return {}
+        return dict(zip(stats["ags"].astype(str), stats["mastr2024_kw_wind_on"].fillna(0.0) / KW_PER_MW,
+                        strict=True))
+
+
+def write_rasters(raster_dir: Path, grid: Grid, bitmask: np.ndarray, distance: np.ndarray | None,
+                  zones: np.ndarray, rules: pd.DataFrame, inputs: tuple[str, ...]) -> None:
+    """GeoTIFFs in the run's raster folder (EPSG:25833, nodata outside the region).
+
+    - ``wind_exclusion_bits.tif``: the rule bitmask (tag ``bits``: bit -> rule id), for analysis;
+    - ``wind_exclusion_count.tif`` + sidecar: how many rules hit each cell (0 = free), for the map;
+    - ``wind_setback_distance.tif`` + sidecar: distance [m] to residential buildings of §84
+      classes 1–3, whole metres, capped at 65,534 m, for the map.
+    """
+    raster_dir.mkdir(parents=True, exist_ok=True)
+    outside = zones == 0
+    profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1, "crs": ANALYSIS_CRS,
+               "transform": grid.transform, "tiled": True, "blockxsize": 512, "blockysize": 512,
+               "compress": "deflate", "zlevel": 1, "predictor": 2}
+    bits = {str(int(r.bit)): r.rule_id for r in rules.itertuples() if r.bit >= 0}
+    with rasterio.open(raster_dir / "wind_exclusion_bits.tif", "w", dtype=bitmask.dtype.name,
+                       nodata=None, **profile) as dst:
+        dst.write(bitmask, 1)
+        dst.update_tags(units="bitmask", bits=json.dumps(bits), layer="wind_exclusion_bits")
+    if bitmask.dtype.itemsize <= 2:  # popcount by table lookup
+        table = np.array([bin(v).count("1") for v in range(1 << (8 * bitmask.dtype.itemsize))], dtype=np.uint8)
+        count = table[bitmask]
+    else:
+        count = np.zeros(grid.shape, dtype=np.uint8)
+        for bit in range(len(bits)):
+            count += ((bitmask >> bit) & 1).astype(np.uint8)
+    count[outside] = NODATA_U8
+    path = raster_dir / "wind_exclusion_count.tif"
+    with rasterio.open(path, "w", dtype="uint8", nodata=NODATA_U8, **profile) as dst:
+        dst.write(count, 1)
+        dst.update_tags(units="count", layer="wind_exclusion_count")
+    del count
+    write_sidecar(path, RasterSidecar(
+        title="Wind: number of exclusion rules per cell", units="count", colormap="ylorrd",
+        range=(0.0, float(max(1, len(bits)))), inputs=inputs, resampling="nearest",
+        description="How many rules of the wind rule set exclude the cell (0 = free of all exclusions, before "
+                    "the minimum-area filter). Which rules: layer wind_exclusions, column reason."))
+    if distance is None:
+        return
+    path = raster_dir / "wind_setback_distance.tif"
+    with rasterio.open(path, "w", dtype="uint16", nodata=NODATA_U16, **profile) as dst:
+        step = 512
+        for r in range(0, grid.height, step):  # row blocks: no full-size copy
+            block = np.minimum(np.round(distance[r:r + step]), np.float32(NODATA_U16 - 1)).astype(np.uint16)
+            block[outside[r:r + step]] = NODATA_U16
+            dst.write(block, 1, window=rasterio.windows.Window(0, r, grid.width, block.shape[0]))
+        dst.update_tags(units="m", layer="wind_setback_distance")
+    write_sidecar(path, RasterSidecar(
+        title="Wind: distance to residential buildings (SächsBO §84 classes 1–3)", units="m", colormap="viridis",
+        range=(0.0, 3000.0), inputs=("buildings", "builtup_areas", "development_plans"), resampling="average",
+        description="Distance from the cell centre to the nearest residential building in a Bebauungsplan, "
+                    "a built-up area or an outer-area group of at least five, rounded to whole metres; "
+                    "the 1,000 m line is exact. The what-if table is wind_setback_bands."))
+
+
+def check(ctx: StepContext) -> tuple[WindParams, RuleSet, ReferenceTurbine, WindField]:
+    """Every check that needs no geometry: parameters, rule set against the catalog, turbine type,
+    wind layer (units, height, values). A mistake fails here, before anything is computed."""
+    params = load_wind_params(ctx.section("wind"))
+    rule_set = load_wind_rules(ctx, params)
+    turbine = reference_turbine(params.turbine_type, params.hub_height_m)
+    wind = wind_field(ctx, params.wind_speed_layer)
+    return params, rule_set, turbine, wind
+
+
+def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
+    params, rule_set, turbine, wind = check(ctx)
+    needed = sorted({r.layer for r in rule_set.enabled_rules if r.layer != RESIDENTIAL_LAYER} | set(BASE_LAYERS))
+    layers = {lid: ctx.vector(lid) for lid in needed}
+    result = wind_potential(municipalities=ctx.municipalities, layers=layers, rule_set=rule_set, params=params,
+                            turbine=turbine, wind=wind, installed_mw=installed_wind_mw(ctx), progress=ctx.progress)
+    ctx.progress("writing rasters")
+    write_rasters(ctx.raster_dir, result.grid, result.exclusion_bitmask, result.setback_distance_m, result.zones,
+                  result.frames["wind_rules"], inputs=tuple(sorted(set(needed) | {params.wind_speed_layer})))
+    return result.frames
+
+
+STEP = Step(name="wind", order=20, run=run, title="wind: SächsBO §84 areas, turbines, yield",
+            produces=("wind_areas", "wind_turbines", "wind_exclusions", "wind_municipalities",
+                      "wind_setback_bands", "wind_rules"))

@@ -1,0 +1,97 @@
+"""Parameters of the wind potential: frozen, validated at load time, units in every name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from potenzial.errors import ConfigError
+
+
+class WindParams(BaseModel):
+    """The ``[wind]`` section of the parameter set (layers/params/default/wind.toml).
+
+    Sources and ranges are in the TOML file beside each value; ``ranges`` holds the
+    low/central/high triples where DOMAIN.md gives one (checked: low <= value <= high).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # -- exclusions
+    rule_set: str = "wind_sn_2022"  #: file stem in layers/rules/ or a path to a .toml file
+    switches: dict[str, bool] = Field(default_factory=dict)  #: switchable rule id -> on/off
+    resolution_m: float = Field(10.0, ge=1.0, le=100.0)
+    rotor_in: bool = False  #: True: the whole rotor inside the area (area shrunk by the rotor radius)
+    setback_rule: str = "residential_sachsbo84"  #: the rule whose distance bands are precomputed
+    setback_band_max_m: float = Field(3000.0, ge=100.0, le=10_000.0)
+    setback_band_step_m: float = Field(50.0, ge=5.0, le=1000.0)
+    min_area_ha: float = Field(1.0, ge=0.0, le=500.0)  #: smaller eligible pieces are dropped
+    min_turbines_per_area: int = Field(1, ge=1, le=20)  #: areas holding fewer turbines are dropped
+
+    # -- SächsBO §84 classes
+    residential_use: str = "residential"  #: value of the buildings' `use` column for dwellings
+    plan_uses_with_housing: tuple[str, ...] = ("residential", "mixed")  #: plans where housing is generally allowed
+    residential_group_distance_m: float = Field(100.0, ge=0.0, le=1000.0)
+    residential_group_min_buildings: int = Field(5, ge=2, le=100)
+
+    # -- turbine and placement
+    turbine_type: str = "E-141/4200"
+    hub_height_m: float = Field(159.0, ge=40.0, le=250.0)
+    main_wind_direction_deg: float = Field(240.0, ge=0.0, lt=360.0)
+    spacing_along_rotor_diameters: float = Field(5.0, ge=1.0, le=15.0)
+    spacing_across_rotor_diameters: float = Field(3.0, ge=1.0, le=15.0)
+
+    # -- yield
+    wind_speed_layer: str = "wind_speed_150m"
+    hellmann_exponent: float = Field(0.2, ge=0.0, le=0.6)
+    weibull_k: float = Field(2.0, ge=1.0, le=4.0)
+    wake_loss_share: float = Field(0.10, ge=0.0, le=0.5)
+    availability_share: float = Field(0.97, ge=0.5, le=1.0)
+
+    # -- targets
+    area_target_2027_pct: float = Field(1.3, ge=0.0, le=100.0)
+    area_target_2032_pct: float = Field(2.0, ge=0.0, le=100.0)
+
+    ranges: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _checks(self) -> WindParams:
+        if self.setback_band_step_m > self.setback_band_max_m:
+            raise ValueError("setback_band_step_m must not exceed setback_band_max_m")
+        for name, (low, central, high) in self.ranges.items():
+            if name not in type(self).model_fields or name == "ranges":
+                raise ValueError(f"ranges.{name}: no such parameter")
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ValueError(f"ranges.{name}: the parameter is not a number")
+            if not (low <= central <= high):
+                raise ValueError(f"ranges.{name} = [{low}, {central}, {high}] is not ordered low <= central <= high")
+            if not (low <= value <= high):
+                raise ValueError(f"{name} = {value} lies outside its range [{low}, {high}]")
+        return self
+
+    @property
+    def setback_thresholds_m(self) -> list[float]:
+        n = int(round(self.setback_band_max_m / self.setback_band_step_m))
+        return [i * self.setback_band_step_m for i in range(n + 1)]
+
+
+def load_wind_params(section: Mapping[str, Any], where: str = "[wind]") -> WindParams:
+    """Validate the ``[wind]`` section; a ConfigError names the field, the value and the fix."""
+    try:
+        return WindParams.model_validate(_plain(section))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err.get("loc", ())) or "?"
+        shown = "" if err.get("type") == "missing" else f" (got {err.get('input')!r})"
+        fix = " Remove it or check the spelling." if err.get("type") == "extra_forbidden" else \
+            " Fix the value in layers/params/default/wind.toml."
+        raise ConfigError(f"parameter {where} {loc}: {err.get('msg')}{shown}.{fix}") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

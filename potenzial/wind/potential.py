@@ -1,0 +1,310 @@
+"""The wind potential of a region: eligible areas, turbines, yield, per-municipality figures.
+
+Pure calculation: loaded frames (EPSG:25833), the wind-speed raster as an array, a rule set and
+a parameter object in; frames and rasters out. The pipeline step (potenzial/steps/wind.py)
+does the reading and writing.
+
+Chain: residential buildings classified for SächsBO §84 -> the rule set evaluated on a grid
+(exact buffers, a bitmask of the rules that hit each cell, the distance to the residential
+buildings of classes 1–3) -> eligible cells -> connected areas (4-connected) without the
+pieces below ``min_area_ha`` -> areas without room for ``min_turbines_per_area`` turbines (each
+packed on its own) dropped -> turbines placed greedily over all areas -> areas cut by
+municipality and polygonised ->
+yield per turbine -> sums per municipality. The eligible area by setback band is computed
+from the distance raster among the cells free of every other exclusion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from rasterio.transform import Affine
+from scipy import ndimage
+
+from potenzial.crs import ANALYSIS_CRS, require_metric
+from potenzial.errors import ConfigError, InputDataError
+from potenzial.exclusions import Exclusions, Grid, RuleSet, area_by_distance, evaluate, polygons, zone_raster
+from potenzial.units import M2_PER_HA, MWH_PER_GWH
+from potenzial.wind.params import WindParams
+from potenzial.wind.placement import place_turbines
+from potenzial.wind.residential import classify_residential
+from potenzial.wind.turbine import ReferenceTurbine, hub_wind_speed, net_yield_mwh_per_a
+
+RESIDENTIAL_LAYER = "residential_buildings"  #: the layer this module derives for the rules
+RESIDENTIAL_COLUMNS = ("sachsbo84_class", "group_size")
+_FOUR = ndimage.generate_binary_structure(2, 1)
+
+
+@dataclass(frozen=True)
+class WindField:
+    """Mean wind speed [m/s] at ``height_m`` above ground on a raster (north-up)."""
+
+    speed_m_per_s: np.ndarray
+    transform: Affine
+    height_m: float
+    nodata: float | None = None
+
+    def sample(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Bilinear wind speed [m/s] at points (x, y) [m, EPSG:25833]; nearest cell where a
+        neighbour is nodata. InputDataError if a point lies off the raster or on nodata."""
+        arr = np.asarray(self.speed_m_per_s, dtype=np.float64)
+        if self.nodata is not None:
+            arr = np.where(arr == self.nodata, np.nan, arr)
+        t = self.transform
+        if t.b != 0 or t.d != 0:
+            raise InputDataError("the wind-speed raster is rotated; warp it to a north-up grid "
+                                 "(gdalwarp -t_srs EPSG:25833).")
+        col = (np.asarray(x, dtype=float) - t.c) / t.a
+        row = (np.asarray(y, dtype=float) - t.f) / t.e
+        fr, fc = row - 0.5, col - 0.5
+        out = ndimage.map_coordinates(np.nan_to_num(arr, nan=0.0), [fr, fc], order=1, mode="nearest")
+        ok = ndimage.map_coordinates(np.isfinite(arr).astype(float), [fr, fc], order=1, mode="nearest") > 0.999
+        ri = np.clip(np.floor(row).astype(int), 0, arr.shape[0] - 1)
+        ci = np.clip(np.floor(col).astype(int), 0, arr.shape[1] - 1)
+        nearest = arr[ri, ci]
+        out = np.where(ok, out, nearest)
+        off = (row < 0) | (col < 0) | (row >= arr.shape[0]) | (col >= arr.shape[1]) | ~np.isfinite(out)
+        if off.any():
+            k = int(np.flatnonzero(off)[0])
+            raise InputDataError(f"the wind-speed layer has no value at {int(off.sum())} turbine site(s), e.g. "
+                                 f"x = {x[k]:.0f}, y = {y[k]:.0f} (EPSG:25833). Use a raster that covers the whole "
+                                 "region without nodata gaps.")
+        return out
+
+
+@dataclass
+class WindResult:
+    """Frames for the store and rasters for the raster cache."""
+
+    frames: dict[str, pd.DataFrame]
+    grid: Grid
+    exclusion_bitmask: np.ndarray  #: bit i = rule i of ``rules`` (see frames['wind_rules'])
+    setback_distance_m: np.ndarray | None  #: distance to residential buildings, classes 1–3 [m]
+    eligible: np.ndarray  #: final eligible cells (after area filters)
+    exclusions: Exclusions
+    zones: np.ndarray  #: municipality index per cell (1-based in AGS order, 0 = outside)
+
+
+def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame],
+                   rule_set: RuleSet, params: WindParams, turbine: ReferenceTurbine, wind: WindField,
+                   installed_mw: Mapping[str, float] | None = None, progress=None) -> WindResult:
+    """The wind potential (see module docstring). ``layers`` holds the catalog layers the rules use
+    plus ``buildings``, ``builtup_areas`` and ``development_plans`` for the residential classes."""
+    say = progress or (lambda message: None)
+    require_metric(municipalities.crs, "municipalities")
+    munis = municipalities.to_crs(ANALYSIS_CRS)[["ags", "geometry"]].copy()
+    munis["ags"] = munis["ags"].astype(str)
+    munis = munis.sort_values("ags", kind="stable").reset_index(drop=True)
+    for needed in ("buildings", "builtup_areas", "development_plans"):
+        if needed not in layers:
+            raise ConfigError(f"the wind potential needs layer {needed!r} for the SächsBO §84 classes; "
+                              "it was not loaded.")
+
+    say("classifying residential buildings (SächsBO §84)")
+    residential = classify_residential(
+        layers["buildings"], layers["builtup_areas"], layers["development_plans"],
+        residential_use=params.residential_use, plan_uses_with_housing=params.plan_uses_with_housing,
+        group_distance_m=params.residential_group_distance_m,
+        group_min_buildings=params.residential_group_min_buildings)
+    all_layers = {**layers, RESIDENTIAL_LAYER: residential}
+
+    grid = Grid.from_bounds(munis.total_bounds, params.resolution_m)
+    extra_m = turbine.rotor_radius_m if params.rotor_in else 0.0
+    enabled = {r.id for r in rule_set.enabled_rules}
+    band_rule = params.setback_rule if params.setback_rule in enabled else None
+    if params.setback_rule not in {r.id for r in rule_set.rules}:
+        raise ConfigError(f"setback_rule = {params.setback_rule!r} is not a rule of rule set {rule_set.id!r}; "
+                          f"its rules are {', '.join(r.id for r in rule_set.rules)}.")
+    say(f"evaluating {len(enabled)} rules on {grid.width} x {grid.height} cells of {grid.res_m:g} m")
+    excl = evaluate(rule_set, all_layers, grid, extra_buffer_m=extra_m,
+                    keep_distance=[band_rule] if band_rule else [],
+                    distance_max_m=params.setback_band_max_m + extra_m + grid.res_m, progress=say)
+    zones = zone_raster(grid, list(munis.geometry))
+    n_zones = len(munis)
+
+    say("setback bands")
+    bands = _setback_bands(excl, band_rule, zones, munis, params, extra_m)
+
+    eligible = excl.eligible() & (zones > 0)
+    eligible, labels = drop_small_areas(eligible, params.min_area_ha * M2_PER_HA / grid.cell_area_m2)
+    spacing = {"rotor_diameter_m": turbine.rotor_diameter_m, "along_diameters": params.spacing_along_rotor_diameters,
+               "across_diameters": params.spacing_across_rotor_diameters,
+               "direction_deg": params.main_wind_direction_deg}
+    if params.min_turbines_per_area > 1:
+        say(f"keeping areas with room for {params.min_turbines_per_area} turbines")
+        r_alone, c_alone = place_turbines(eligible, grid, labels=labels, **spacing)
+        room = np.bincount(labels[r_alone, c_alone], minlength=int(labels.max()) + 1)
+        too_few = room < params.min_turbines_per_area
+        too_few[0] = True
+        eligible &= ~too_few[labels]
+
+    say("placing turbines")
+    rows, cols = place_turbines(eligible, grid, **spacing)
+
+    say("polygonising areas")
+    areas, piece_of_turbine = _areas(grid, eligible, labels, zones, munis, rows, cols)
+    del labels
+    turbines = _turbines(grid, rows, cols, zones, munis, piece_of_turbine, turbine, wind, params)
+    say("polygonising exclusions")
+    exclusions = _exclusion_polygons(excl, zones, munis)
+    rules = excl.describe()
+    per_muni = _per_municipality(munis, areas, turbines, params, installed_mw or {})
+    frames = {"wind_areas": areas, "wind_turbines": turbines, "wind_exclusions": exclusions,
+              "wind_municipalities": per_muni, "wind_setback_bands": bands, "wind_rules": rules}
+    return WindResult(frames=frames, grid=grid, exclusion_bitmask=excl.bitmask,
+                      setback_distance_m=excl.distances.get(band_rule) if band_rule else None,
+                      eligible=eligible, exclusions=excl, zones=zones)
+
+
+def drop_small_areas(eligible: np.ndarray, min_cells: float) -> tuple[np.ndarray, np.ndarray]:
+    """Eligible cells without the 4-connected areas of fewer than ``min_cells`` cells, and the area
+    label of every cell (0 = none). A subset of the eligible cells never keeps more: each of its
+    areas lies inside an area of the larger set, which is at least as large."""
+    labels, n = ndimage.label(eligible, structure=_FOUR)
+    cells = np.bincount(labels.ravel(), minlength=n + 1)
+    small = cells < min_cells
+    small[0] = True
+    kept = eligible & ~small[labels]
+    labels[~kept] = 0
+    return kept, labels
+
+
+def _setback_bands(excl: Exclusions, band_rule: str | None, zones: np.ndarray, munis: gpd.GeoDataFrame,
+                   params: WindParams, extra_m: float) -> pd.DataFrame:
+    """Per municipality and setback s: eligible area [ha] if the setback rule used s instead."""
+    thresholds = params.setback_thresholds_m
+    columns = {"ags": [], "setback_m": [], "eligible_ha": [], "eligible_share_pct": []}
+    if band_rule is None:
+        return pd.DataFrame(columns)
+    free = excl.eligible(ignore=[band_rule]) & (zones > 0)
+    area_m2 = area_by_distance(excl.distances[band_rule], free, zones, len(munis),
+                               [t + extra_m for t in thresholds], excl.grid.cell_area_m2)
+    muni_ha = munis.geometry.area.to_numpy() / M2_PER_HA
+    for i, ags in enumerate(munis["ags"]):
+        for j, t in enumerate(thresholds):
+            ha = area_m2[i, j] / M2_PER_HA
+            columns["ags"].append(ags)
+            columns["setback_m"].append(float(t))
+            columns["eligible_ha"].append(ha)
+            columns["eligible_share_pct"].append(100.0 * ha / muni_ha[i])
+    return pd.DataFrame(columns)
+
+
+def _areas(grid: Grid, eligible: np.ndarray, labels: np.ndarray, zones: np.ndarray, munis: gpd.GeoDataFrame,
+           rows: np.ndarray, cols: np.ndarray) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Eligible areas cut by municipality: one (multi)polygon per (area, municipality)."""
+    idx = np.flatnonzero(eligible.ravel())
+    n_z = len(munis) + 1
+    key = labels.ravel()[idx].astype(np.int64) * n_z + zones.ravel()[idx]
+    uniq, piece = np.unique(key, return_inverse=True)
+    pieces = np.zeros(grid.shape, dtype=np.int32)
+    pieces.ravel()[idx] = piece.astype(np.int32) + 1
+    frame = polygons(grid, pieces)
+    piece_of_turbine = pieces[rows, cols]
+    del pieces
+    zone_of_piece = (uniq % n_z).astype(np.int64)
+    ags = munis["ags"].to_numpy()
+    count = np.bincount(piece_of_turbine, minlength=len(uniq) + 1)
+    value = frame["value"].to_numpy()
+    out = gpd.GeoDataFrame({
+        "area_id": value,
+        "ags": ags[zone_of_piece[value - 1] - 1] if len(value) else np.array([], dtype=object),
+        "park_id": np.unique(uniq[value - 1] // n_z, return_inverse=True)[1].astype(np.int64) + 1
+        if len(value) else np.array([], dtype=np.int64),
+        "area_ha": shapely.area(np.asarray(frame.geometry.values, dtype=object)) / M2_PER_HA,
+        "turbines": count[value].astype(np.int64) if len(value) else np.array([], dtype=np.int64),
+    }, geometry=frame.geometry.values, crs=ANALYSIS_CRS)
+    return out, piece_of_turbine
+
+
+def _turbines(grid: Grid, rows: np.ndarray, cols: np.ndarray, zones: np.ndarray, munis: gpd.GeoDataFrame,
+              piece_of_turbine: np.ndarray, turbine: ReferenceTurbine, wind: WindField,
+              params: WindParams) -> gpd.GeoDataFrame:
+    x, y = grid.centers(rows, cols)
+    v_ref = wind.sample(x, y) if len(x) else np.array([], dtype=float)
+    v_hub = hub_wind_speed(v_ref, wind.height_m, turbine.hub_height_m, params.hellmann_exponent)
+    yield_mwh = net_yield_mwh_per_a(turbine, v_hub, weibull_k=params.weibull_k,
+                                    wake_loss_share=params.wake_loss_share,
+                                    availability_share=params.availability_share) if len(x) else np.array([])
+    ags = munis["ags"].to_numpy()
+    n = len(x)
+    return gpd.GeoDataFrame({
+        "turbine_id": np.arange(1, n + 1, dtype=np.int64),
+        "ags": ags[zones[rows, cols].astype(np.int64) - 1] if n else np.array([], dtype=object),
+        "area_id": piece_of_turbine.astype(np.int64),
+        "turbine_type": np.full(n, turbine.turbine_type, dtype=object),
+        "hub_height_m": np.full(n, turbine.hub_height_m),
+        "rotor_diameter_m": np.full(n, turbine.rotor_diameter_m),
+        "capacity_mw": np.full(n, turbine.capacity_mw),
+        "wind_speed_hub_m_per_s": v_hub,
+        "yield_mwh_per_a": yield_mwh,
+        "full_load_hours": yield_mwh / turbine.capacity_mw if n else np.array([]),
+    }, geometry=shapely.points(x, y) if n else [], crs=ANALYSIS_CRS)
+
+
+def _exclusion_polygons(excl: Exclusions, zones: np.ndarray, munis: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Excluded cells inside the region, one (multi)polygon per municipality and rule combination."""
+    bits = excl.exclusion_bits()
+    n_rules = len(excl.rules)
+    zone_bits = int(np.ceil(np.log2(len(munis) + 1)))
+    hit = excl.bitmask & excl.bitmask.dtype.type(bits)
+    inside = (hit != 0) & (zones > 0)
+    if n_rules + zone_bits <= 31:
+        key = zones.astype(np.int32) << n_rules
+        key |= hit.astype(np.int32)
+        frame = polygons(excl.grid, key, inside)
+        del key
+        value = frame["value"].to_numpy()
+        zone = value >> n_rules
+        mask_value = value & ((1 << n_rules) - 1)
+    else:  # many rules: number the (zone, bitmask) pairs that occur
+        idx = np.flatnonzero(inside.ravel())
+        pair = zones.ravel()[idx].astype(np.int64) << 32 | hit.ravel()[idx].astype(np.int64)
+        uniq, code = np.unique(pair, return_inverse=True)
+        key = np.zeros(excl.grid.shape, dtype=np.int32)
+        key.ravel()[idx] = code.astype(np.int32) + 1
+        frame = polygons(excl.grid, key, inside)
+        del key
+        value = uniq[frame["value"].to_numpy() - 1]
+        zone = value >> 32
+        mask_value = value & 0xFFFFFFFF
+    del hit, inside
+    ags = munis["ags"].to_numpy()
+    hard_bits = sum(1 << i for i, r in enumerate(excl.rules) if r.kind == "hard" and r.effect == "exclude")
+    return gpd.GeoDataFrame({
+        "ags": ags[zone - 1] if len(value) else np.array([], dtype=object),
+        "rule_mask": mask_value.astype(np.int64),
+        "reason": [",".join(excl.rule_ids_of(int(m))) for m in mask_value],
+        "hard": (mask_value & hard_bits) != 0,
+        "area_ha": shapely.area(np.asarray(frame.geometry.values, dtype=object)) / M2_PER_HA,
+    }, geometry=frame.geometry.values, crs=ANALYSIS_CRS)
+
+
+def _per_municipality(munis: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, turbines: gpd.GeoDataFrame,
+                      params: WindParams, installed_mw: Mapping[str, float]) -> pd.DataFrame:
+    ags = munis["ags"]
+    area_ha = pd.Series(munis.geometry.area.to_numpy() / M2_PER_HA, index=ags.to_numpy())
+    wind_ha = areas.groupby("ags")["area_ha"].sum().reindex(area_ha.index, fill_value=0.0)
+    t = turbines.groupby("ags").agg(n=("turbine_id", "size"), mw=("capacity_mw", "sum"),
+                                    mwh=("yield_mwh_per_a", "sum")).reindex(area_ha.index, fill_value=0)
+    out = pd.DataFrame({
+        "ags": area_ha.index.astype(str),
+        "wind_area_ha": wind_ha.to_numpy(dtype=float),
+        "wind_area_share_pct": 100.0 * wind_ha.to_numpy(dtype=float) / area_ha.to_numpy(),
+        "wind_area_gap_2027_ha": params.area_target_2027_pct / 100.0 * area_ha.to_numpy() - wind_ha.to_numpy(),
+        "wind_area_gap_2032_ha": params.area_target_2032_pct / 100.0 * area_ha.to_numpy() - wind_ha.to_numpy(),
+        "wind_turbines": t["n"].to_numpy(dtype=np.int64),
+        "wind_capacity_mw": t["mw"].to_numpy(dtype=float),
+        "wind_yield_gwh_per_a": t["mwh"].to_numpy(dtype=float) / MWH_PER_GWH,
+        "wind_installed_2024_mw": [float(installed_mw.get(a, np.nan)) for a in area_ha.index],
+    })
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["wind_full_load_hours"] = np.where(out["wind_capacity_mw"] > 0,
+                                               out["wind_yield_gwh_per_a"] * MWH_PER_GWH / out["wind_capacity_mw"],
+                                               np.nan)
+    return out
