@@ -17,7 +17,10 @@ from fastapi.staticfiles import StaticFiles
 
 from api.cache import RunCache
 from api.errors import add_exception_handlers
-from api.routers import health, layers, municipalities, page
+from api.fastpath import CachedTileMiddleware
+from api.routers import health, layers, municipalities, page, point, summary, tiles
+from api.serving import Serving, ServingSettings
+from potenzial import __version__
 from potenzial.region import load_region
 from potenzial.settings import Settings
 from potenzial.store.base import open_store
@@ -27,11 +30,14 @@ from web.page import MapSettings
 TITLE = "potenzial"
 
 
-def create_app(settings: Settings | None = None, map_settings: MapSettings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, map_settings: MapSettings | None = None,
+               serving_settings: ServingSettings | None = None) -> FastAPI:
     """Build the API. Raises MissingAssetsError if ``web/node_modules`` is not installed and
-    ConfigError for a wrong base-map setting, both before anything is served."""
+    ConfigError for a wrong base-map setting, both before anything is served.
+    ``serving_settings`` (default: ``POTENZIAL_SERVE_*``) holds tile cache and time limits."""
     settings = settings if settings is not None else Settings()
     map_settings = map_settings if map_settings is not None else MapSettings()
+    serving_settings = serving_settings if serving_settings is not None else ServingSettings()
     basemap = map_settings.basemap()
     vendor = vendor_dirs()
 
@@ -42,18 +48,23 @@ def create_app(settings: Settings | None = None, map_settings: MapSettings | Non
         app.state.cache = RunCache()
         app.state.region = load_region(settings.region, settings.regions_dir, settings.data_dir)
         app.state.store = open_store(settings.store_url)
+        app.state.serving = Serving(settings, serving_settings, app.state.store, app.state.region)
         try:
             yield
         finally:
+            app.state.serving.close()
             app.state.store.close()
 
     app = FastAPI(
         title=TITLE,
-        summary="Renewable-energy potentials per municipality: results, layer catalog and map.",
+        summary="Renewable-energy potentials per municipality: results, layer catalog, tiles, downloads and map.",
+        version=__version__,
         lifespan=lifespan,
     )
     add_exception_handlers(app)
-    for router in (health.router, municipalities.router, layers.router, page.router):
+    app.add_middleware(CachedTileMiddleware)
+    for router in (health.router, municipalities.router, summary.router, point.router, layers.router,
+                   tiles.router, page.router):
         app.include_router(router)
     for package, folder in vendor.items():
         app.mount(f"{STATIC_URL}/{package.mount_path}", StaticFiles(directory=folder),

@@ -43,3 +43,8 @@ class RunCache:
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The value of ``key`` if it is built, else None (never builds)."""
+        with self._lock:
+            return self._values.get(key)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.cache import RunCache
+from api.serving import Serving
 from potenzial.errors import NotFoundError
 from potenzial.region import Region
 from potenzial.store.base import RunRecord, Store
@@ -35,6 +36,15 @@ def get_static_url(request: Request) -> str:
     return f"{request.scope.get('root_path', '').rstrip('/')}{STATIC_URL}"
 
 
+def get_serving(request: Request) -> Serving:
+    return request.app.state.serving
+
+
+def get_base_url(request: Request) -> str:
+    """The app's absolute base URL as the client sees it (scheme, host, proxy root_path), no trailing /."""
+    return str(request.base_url).rstrip("/")
+
+
 def get_current_run(store: Annotated[Store, Depends(get_store)]) -> RunRecord:
     """The run served now; NotFoundError (404) before the first run."""
     record = store.current_run()
@@ -49,3 +59,5 @@ CacheDep = Annotated[RunCache, Depends(get_cache)]
 BaseMapDep = Annotated[BaseMap | None, Depends(get_basemap)]
 StaticUrlDep = Annotated[str, Depends(get_static_url)]
 CurrentRunDep = Annotated[RunRecord, Depends(get_current_run)]
+ServingDep = Annotated[Serving, Depends(get_serving)]
+BaseUrlDep = Annotated[str, Depends(get_base_url)]

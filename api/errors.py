@@ -12,6 +12,7 @@ import logging
 import re
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -24,6 +25,7 @@ from potenzial.errors import (
     StoreUnavailableError,
     UnknownLayerError,
 )
+from potenzial.tiles import TileMatrixError, TileRequestError, TileTimeoutError
 
 log = logging.getLogger("potenzial.api")
 
@@ -35,7 +37,13 @@ STATUS_CODES: dict[type[PotenzialError], int] = {
     InputDataError: 500,
     StoreError: 500,
     StoreUnavailableError: 503,
+    TileRequestError: 400,
+    TileMatrixError: 404,
+    TileTimeoutError: 503,
 }
+
+#: seconds a client should wait before retrying a 503
+RETRY_AFTER_S = 5
 
 #: what a client reads for a server-side failure; the log has the details
 SERVER_TEXT = {
@@ -68,12 +76,16 @@ def public_message(message: str) -> str:
 
 def error_response(exc: PotenzialError) -> JSONResponse:
     status = status_for(exc)
-    if status >= 500:
+    if isinstance(exc, TileTimeoutError):  # a time limit: no internals in the message, keep it
+        log.warning("%s -> %d: %s", type(exc).__name__, status, exc)
+        detail = public_message(str(exc))
+    elif status >= 500:
         log.error("%s -> %d: %s", type(exc).__name__, status, exc)
         detail = SERVER_TEXT.get(status, SERVER_TEXT[500])
     else:
         detail = public_message(str(exc))
-    return JSONResponse(status_code=status, content={"detail": detail})
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+    return JSONResponse(status_code=status, content={"detail": detail}, headers=headers)
 
 
 async def _potenzial_error(request: Request, exc: Exception) -> JSONResponse:
@@ -87,11 +99,26 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=500, content={"detail": SERVER_TEXT[500]})
 
 
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 with where and what (FastAPI's layout) but without echoing the client's input back."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    detail = [{"loc": list(e.get("loc", ())), "msg": public_message(str(e.get("msg", ""))),
+               "type": str(e.get("type", ""))} for e in errors[:20]]
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
 def add_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PotenzialError, _potenzial_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
 #: OpenAPI ``responses=`` entries for routes
-def error_responses(*statuses: int) -> dict[int | str, dict]:
-    return {s: {"model": ErrorBody} for s in statuses}
+def error_responses(*statuses: int, non_json_route: bool = False) -> dict[int | str, dict]:
+    """Error responses (JSON ``ErrorBody``) for a route. ``non_json_route``: the route's own
+    response is HTML or a file, so the JSON error schema is spelled out (FastAPI would otherwise
+    list it under the route's media type)."""
+    if not non_json_route:
+        return {s: {"model": ErrorBody} for s in statuses}
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    return {s: {"description": "error", "content": {"application/json": {"schema": ref}}} for s in statuses}

@@ -13,7 +13,7 @@ from web.page import build_page, content_security_policy
 router = APIRouter(tags=["page"])
 
 
-@router.get("/", response_class=HTMLResponse, responses=error_responses(404, 503))
+@router.get("/", response_class=HTMLResponse, responses=error_responses(404, 503, non_json_route=True))
 def map_page(store: StoreDep, region: RegionDep, record: CurrentRunDep, cache: CacheDep,
              basemap: BaseMapDep, static_url: StaticUrlDep) -> HTMLResponse:
     """The municipalities on a Leaflet map with popups, legend and every data source's attribution."""

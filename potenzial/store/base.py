@@ -140,6 +140,59 @@ class Store(ABC):
     def close(self) -> None:
         """Release connections."""
 
+    # -- serving reads (used by the API; stores may override them with faster versions) --------
+
+    def read_bbox(self, name: str, bbox: tuple[float, float, float, float], run_id: str | None = None,
+                  limit: int | None = None) -> gpd.GeoDataFrame:
+        """Rows of the result layer ``name`` whose geometry's bounding box meets ``bbox``.
+
+        ``bbox`` is (minx, miny, maxx, maxy) in EPSG:25833 [m]. Schema order, at most ``limit``
+        rows. This generic version reads the whole layer; both stores override it with an
+        index-backed read.
+        """
+        self._require_geometry_layer(name)
+        frame = self.read(name, run_id)
+        hits = frame.sindex.query(shapely.box(*bbox), predicate="intersects")
+        out = frame.iloc[sorted(hits)].reset_index(drop=True)
+        return out.head(limit) if limit is not None else out
+
+    def vector_tile(self, name: str, z: int, x: int, y: int, run_id: str | None = None, *,
+                    extent: int = 4096, buffer: int = 64, max_features: int = 20_000) -> bytes:
+        """A Mapbox Vector Tile (one layer called ``name``) of a result layer; ``b""`` when empty.
+
+        The tile address must already be checked (``potenzial.tiles.grid.check_tile``). The tile
+        envelope (plus ``buffer``) is transformed into EPSG:25833 for the bounding-box read.
+        """
+        from potenzial.tiles.grid import tile_bounds_in
+        from potenzial.tiles.mvt import encode_layer
+
+        bbox = tile_bounds_in(z, x, y, ANALYSIS_CRS.to_epsg(), margin=buffer / extent)
+        frame = self.read_bbox(name, bbox, run_id=run_id, limit=max_features)
+        return encode_layer(frame, name, z, x, y, extent=extent, buffer=buffer, max_features=max_features)
+
+    def run_layers(self, run_id: str) -> list[str]:
+        """Names of the result layers and tables ``run_id`` holds (generic: tries each schema)."""
+        from potenzial.errors import NotFoundError
+        from potenzial.store.schema import RESULTS
+
+        found = []
+        for name in RESULTS:
+            try:
+                self.read(name, run_id)
+            except NotFoundError:
+                continue
+            found.append(name)
+        return found
+
+    @staticmethod
+    def _require_geometry_layer(name: str) -> ResultSchema:
+        from potenzial.errors import UnknownLayerError
+
+        sch = schema(name)
+        if not sch.geometry_type:
+            raise UnknownLayerError(f"result {name!r} is a table without geometry; it has no map tiles.")
+        return sch
+
     def _require_run(self, run_id: str | None) -> str:
         from potenzial.errors import NotFoundError
 

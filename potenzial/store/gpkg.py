@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import NotFoundError, StoreError, StoreUnavailableError
@@ -133,6 +134,28 @@ class GeoPackageStore(Store):
         else:
             frame = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
         return conform(name, frame)
+
+    def run_layers(self, run_id: str) -> list[str]:
+        """Names of the result layers and tables in the run's GeoPackage."""
+        path = self.run_path(run_id)
+        if not path.is_file():
+            raise NotFoundError(f"run {run_id!r} is not in the store {self.folder}.")
+        return [str(row[0]) for row in pyogrio.list_layers(path) if str(row[0]) != RUN_TABLE]
+
+    def read_bbox(self, name: str, bbox: tuple[float, float, float, float], run_id: str | None = None,
+                  limit: int | None = None):
+        """Rows whose geometry meets ``bbox`` (EPSG:25833), read through the GeoPackage's R-tree."""
+        self._require_geometry_layer(name)
+        run_id = self._require_run(run_id)
+        path = self.run_path(run_id)
+        if not path.is_file():
+            raise NotFoundError(f"run {run_id!r} is not in the store {self.folder}.")
+        try:
+            frame = pyogrio.read_dataframe(path, layer=name, bbox=tuple(float(b) for b in bbox))
+        except pyogrio.errors.DataLayerError:
+            raise NotFoundError(f"run {run_id} has no result {name!r}.") from None
+        frame = conform(name, frame.set_crs(ANALYSIS_CRS, allow_override=True))
+        return frame.head(limit) if limit is not None else frame
 
     def delete(self) -> None:
         """Remove the whole store folder (tests)."""

@@ -110,6 +110,54 @@ _SELECT = {name: _select_sql(sch) for name, sch in RESULTS.items()}
 _COPY = {name: _copy_sql(sch) for name, sch in RESULTS.items()}
 
 
+# -- serving SQL (read-only pool, short statement timeout) -------------------------------------
+
+def _bbox_sql(sch: ResultSchema):
+    """Rows of one run whose geometry's box meets a box in EPSG:25833 (GiST index, ``&&``)."""
+    cols = [_quote(c) for c in sch.column_names]
+    cols.append(f"ST_AsBinary({_quote(GEOMETRY_COLUMN)}) AS {_quote(GEOMETRY_COLUMN)}")
+    order = ", ".join(_quote(c) for c in sch.key) if sch.key else "1"
+    return text(
+        f"SELECT {', '.join(cols)} FROM {_quote(sch.name)} "
+        f"WHERE run_id = :run_id AND {_quote(GEOMETRY_COLUMN)} && "
+        f"ST_MakeEnvelope(:xmin, :ymin, :xmax, :ymax, {ANALYSIS_EPSG}) "
+        f"ORDER BY {order} LIMIT :limit"
+    )
+
+
+def _mvt_sql(sch: ResultSchema):
+    """One layer's Mapbox Vector Tile: the tile envelope (plus buffer, densified) is transformed
+    into EPSG:25833 for the index filter; only the matching rows are transformed to EPSG:3857.
+    No ORDER BY: a sort before LIMIT makes the planner walk the primary key of the whole run."""
+    cols = ", ".join(f"r.{_quote(c)}" for c in sch.column_names)
+    geom = _quote(GEOMETRY_COLUMN)
+    return text(
+        "SELECT ST_AsMVT(q, CAST(:layer AS text), CAST(:extent AS integer), 'geom') FROM ("
+        f"SELECT {cols}, ST_AsMVTGeom(ST_Transform(r.{geom}, 3857), e.tile, CAST(:extent AS integer), "
+        "CAST(:buffer AS integer), true) AS geom "
+        f"FROM {_quote(sch.name)} AS r, ("
+        "SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS tile, "
+        "ST_Transform(ST_Segmentize(ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), "
+        f"CAST(:y AS integer), margin => CAST(:margin AS float8)), CAST(:segment AS float8)), {ANALYSIS_EPSG}) AS box"
+        ") AS e "
+        f"WHERE r.run_id = :run_id AND r.{geom} && e.box "
+        "LIMIT :limit"
+        ") AS q WHERE q.geom IS NOT NULL"
+    )
+
+
+_GEOMETRY_RESULTS = {name: sch for name, sch in RESULTS.items() if sch.geometry_type}
+_BBOX = {name: _bbox_sql(sch) for name, sch in _GEOMETRY_RESULTS.items()}
+_MVT = {name: _mvt_sql(sch) for name, sch in _GEOMETRY_RESULTS.items()}
+
+#: serving reads: statement timeout [s], pool size and acquire timeout [s]
+SERVING_STATEMENT_TIMEOUT_S = 5.0
+SERVING_POOL_SIZE = 4
+SERVING_POOL_OVERFLOW = 4
+SERVING_POOL_TIMEOUT_S = 2.0
+SERVING_CONNECT_TIMEOUT_S = 3
+
+
 # -- migrations --------------------------------------------------------------------------------
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
@@ -374,5 +422,92 @@ class PostgisStore(Store):
                                      crs=ANALYSIS_CRS)
         return conform(name, frame)
 
+    # -- serving reads: a separate read-only pool with a short statement timeout --------------
+
+    def _serving_engine(self):
+        """Lazily built pool for the API: read-only sessions, short statement timeout, bounded size."""
+        engine = getattr(self, "_serving", None)
+        if engine is not None:
+            return engine
+        import threading
+
+        lock = self.__dict__.setdefault("_serving_lock", threading.Lock())
+        with lock:
+            engine = getattr(self, "_serving", None)
+            if engine is None:
+                url = self._engine.url
+                connect_args: dict[str, object] = {"application_name": "potenzial-serve"}
+                if "connect_timeout" not in url.query:
+                    connect_args["connect_timeout"] = SERVING_CONNECT_TIMEOUT_S
+                if "options" not in url.query:
+                    # read-only sessions with a short statement timeout; no JIT (it compiled for
+                    # ~150 ms per tile query) and no parallel workers (tiles are many small queries)
+                    connect_args["options"] = (f"-c statement_timeout={int(SERVING_STATEMENT_TIMEOUT_S * 1000)} "
+                                               "-c default_transaction_read_only=on -c jit=off "
+                                               "-c max_parallel_workers_per_gather=0")
+                engine = create_engine(url, pool_size=SERVING_POOL_SIZE, max_overflow=SERVING_POOL_OVERFLOW,
+                                       pool_timeout=SERVING_POOL_TIMEOUT_S, pool_pre_ping=True,
+                                       connect_args=connect_args)
+                self._serving = engine
+        return engine
+
+    @contextmanager
+    def _serving_guard(self, doing: str) -> Iterator[None]:
+        """Like :meth:`_guard`, but a cancelled statement is a timeout of this request (HTTP 503)."""
+        from potenzial.tiles import TileTimeoutError
+
+        try:
+            with self._guard(doing):
+                yield
+        except StoreError as exc:
+            cause = exc.__cause__
+            orig = getattr(cause, "orig", cause)
+            if isinstance(orig, psycopg.errors.QueryCanceled):
+                raise TileTimeoutError(f"the database took longer than {SERVING_STATEMENT_TIMEOUT_S} s "
+                                       f"while {doing}; try again, or zoom in.") from None
+            raise
+
+    def run_layers(self, run_id: str) -> list[str]:
+        """Names of the result layers and tables the run wrote (``runs.layers``)."""
+        with self._serving_guard("listing a run's layers"), self._serving_engine().connect() as conn:
+            layers = conn.execute(_RUN_LAYERS, {"run_id": run_id}).scalar()
+        if layers is None:
+            raise NotFoundError(f"run {run_id!r} is not in the store {self.where}.")
+        return list(layers)
+
+    def read_bbox(self, name: str, bbox: tuple[float, float, float, float], run_id: str | None = None,
+                  limit: int | None = None) -> gpd.GeoDataFrame:
+        """Rows whose geometry's box meets ``bbox`` (EPSG:25833); one indexed, read-only query."""
+        sch = self._require_geometry_layer(name)
+        run_id = self._require_run(run_id)
+        params = {"run_id": run_id, "xmin": float(bbox[0]), "ymin": float(bbox[1]), "xmax": float(bbox[2]),
+                  "ymax": float(bbox[3]), "limit": int(limit) if limit is not None else None}
+        with self._serving_guard(f"reading {name} in a box"), self._serving_engine().connect() as conn:
+            rows = conn.execute(_BBOX[name], params).all()
+        columns = [*sch.column_names, GEOMETRY_COLUMN]
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
+        wkb = frame.pop(GEOMETRY_COLUMN).to_numpy(dtype=object)
+        geoms = shapely.from_wkb(wkb) if len(wkb) else np.array([], dtype=object)
+        frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=frame.index, crs=ANALYSIS_CRS),
+                                 crs=ANALYSIS_CRS)
+        return conform(name, frame)
+
+    def vector_tile(self, name: str, z: int, x: int, y: int, run_id: str | None = None, *,
+                    extent: int = 4096, buffer: int = 64, max_features: int = 20_000) -> bytes:
+        """The tile from ``ST_AsMVT`` (static SQL from the registry, bind parameters only)."""
+        from potenzial.tiles.grid import tile_size_m
+
+        self._require_geometry_layer(name)
+        run_id = self._require_run(run_id)
+        params = {"layer": name, "extent": int(extent), "buffer": int(buffer), "z": int(z), "x": int(x),
+                  "y": int(y), "margin": buffer / extent, "segment": tile_size_m(z) / 16.0, "run_id": run_id,
+                  "limit": int(max_features)}
+        with self._serving_guard(f"building a vector tile of {name}"), self._serving_engine().connect() as conn:
+            data = conn.execute(_MVT[name], params).scalar()
+        return bytes(data) if data else b""
+
     def close(self) -> None:
         self._engine.dispose()
+        serving = getattr(self, "_serving", None)
+        if serving is not None:
+            serving.dispose()

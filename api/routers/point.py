@@ -1,0 +1,31 @@
+"""Values and exclusion reasons at a point."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api import products
+from api.deps import CurrentRunDep, ServingDep
+from api.errors import error_responses
+from api.models import PointResult
+
+router = APIRouter(prefix="/api", tags=["results"])
+
+MAX_TOLERANCE_M = 500.0
+
+
+@router.get("/point", response_model=PointResult, responses=error_responses(404, 503))
+def point(
+    serving: ServingDep,
+    record: CurrentRunDep,
+    lon: Annotated[float, Query(ge=-180.0, le=180.0, description="longitude [degrees, EPSG:4326]", examples=[12.7253])],
+    lat: Annotated[float, Query(ge=-85.05, le=85.05, description="latitude [degrees, EPSG:4326]", examples=[51.2386])],
+    tolerance_m: Annotated[float, Query(ge=0.0, le=MAX_TOLERANCE_M,
+                                        description="search radius for points and lines [m]")] = 25.0,
+) -> dict:
+    """Every served layer at the point: raster values (in the layer's units) and the attributes of
+    vector features within ``tolerance_m`` (polygons: containing the point), plus every exclusion reason
+    (attributes named ``reason``, ``rule``, ``*_reason`` …) found there."""
+    return products.point(serving, record, lon, lat, tolerance_m)

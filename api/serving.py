@@ -1,0 +1,196 @@
+"""Serving state built by the app factory's lifespan: the run tracker, the layer registries,
+display COGs, the tile cache and the tile renderers. Routers call into this; it calls the store,
+the catalog and :mod:`potenzial.tiles`."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.cache import RunCache
+from api.registry import LayerRegistry, ServedLayer, build_registry
+from potenzial.errors import NotFoundError, StoreUnavailableError
+from potenzial.region import Region
+from potenzial.settings import Settings
+from potenzial.store.base import RunRecord, Store
+from potenzial.tiles import TileTimeoutError
+from potenzial.tiles.cache import TileCache
+from potenzial.tiles.display import ensure_display_cog
+from potenzial.tiles.grid import TILE_SIZE_PX
+from potenzial.tiles.raster import TileSource, render_png
+
+log = logging.getLogger("potenzial.api")
+
+#: bump when the rendering of tiles changes, so that ETags change with it
+RENDER_VERSION = "1"
+
+
+class ServingSettings(BaseSettings):
+    """Serving limits and switches, from ``POTENZIAL_SERVE_*``; built by the app factory."""
+
+    model_config = SettingsConfigDict(env_prefix="POTENZIAL_SERVE_", extra="ignore")
+
+    tile_cache: bool = Field(True, description="keep rendered raster and vector tiles on disk (keyed by run id)")
+    tile_cache_memory_mb: int = Field(64, ge=0, le=4096, description="hot tiles kept in memory [MB]")
+    raster_timeout_s: float = Field(10.0, gt=0, le=120, description="time limit of one raster tile [s]")
+    vector_timeout_s: float = Field(10.0, gt=0, le=120, description="time limit of one vector tile [s]")
+    request_timeout_s: float = Field(60.0, gt=0, le=600, description="time limit of a download or fact sheet [s]")
+    max_features_per_tile: int = Field(20_000, ge=1, le=200_000, description="features per vector tile")
+    run_check_interval_s: float = Field(1.0, ge=0, le=60, description="how often tiles re-read the current run [s]")
+    store_retry_s: float = Field(2.0, ge=0, le=60, description="back-off after the store failed [s]")
+    tile_max_age_s: int = Field(300, ge=0, le=86_400, description="Cache-Control max-age of tiles [s]")
+
+
+class RunTracker:
+    """The current run for the tile routes, re-read at most every ``interval_s``.
+
+    When the store is unavailable the last known run keeps being served for tiles
+    (``allow_stale``), and the store is asked again after ``retry_s``: the app recovers by
+    itself when the database is back.
+    """
+
+    def __init__(self, store: Store, interval_s: float, retry_s: float) -> None:
+        self.store = store
+        self.interval_s = interval_s
+        self.retry_s = retry_s
+        self._record: RunRecord | None = None
+        self._checked = -1e18
+        self._failed = -1e18
+        self._lock = threading.Lock()
+
+    def fresh(self) -> RunRecord | None:
+        """The known run if it was checked within the interval (no I/O), else None."""
+        if self._record is not None and time.monotonic() - self._checked < self.interval_s:
+            return self._record
+        return None
+
+    def current(self, allow_stale: bool = False) -> RunRecord:
+        record = self.fresh()
+        if record is not None:
+            return record
+        now = time.monotonic()
+        if now - self._failed < self.retry_s:
+            if allow_stale and self._record is not None:
+                return self._record
+            raise StoreUnavailableError("the result store was unavailable a moment ago; retrying shortly.")
+        if not self._lock.acquire(blocking=self._record is None):
+            return self._record  # another request is refreshing; the known run is fine meanwhile
+        try:
+            try:
+                record = self.store.current_run()
+            except StoreUnavailableError:
+                self._failed = time.monotonic()
+                if allow_stale and self._record is not None:
+                    log.warning("store unavailable; serving tiles of the last known run %s", self._record.run_id)
+                    return self._record
+                raise
+            if record is None:
+                raise NotFoundError("no results yet: the store holds no run. Run `potenzial run` first, then reload.")
+            self._record, self._checked, self._failed = record, time.monotonic(), -1e18
+            return record
+        finally:
+            self._lock.release()
+
+
+class Serving:
+    """Everything the map routes share; one per app."""
+
+    def __init__(self, settings: Settings, serving: ServingSettings, store: Store, region: Region) -> None:
+        self.settings = settings
+        self.config = serving
+        self.store = store
+        self.region = region
+        self.raster_cache = Path(settings.raster_cache)
+        self.tracker = RunTracker(store, serving.run_check_interval_s, serving.store_retry_s)
+        self.tiles = TileCache(self.raster_cache, serving.tile_cache_memory_mb * 1024 * 1024)
+        self._registries = RunCache(max_entries=4)
+        #: figures, fact sheets … per run (see api.products)
+        self.products = RunCache(max_entries=64)
+        self._sources: dict[Path, TileSource] = {}
+        self._builds: dict[Path, Future] = {}
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="display-cog")
+
+    # -- registry
+    def registry_if_built(self, run_id: str) -> LayerRegistry | None:
+        key = ("registry", run_id)
+        return self._registries.peek(key)
+
+    def registry(self, record: RunRecord) -> LayerRegistry:
+        def build() -> LayerRegistry:
+            registry = build_registry(self.store, self.region, record, self.raster_cache)
+            for layer in registry.layers.values():
+                if layer.kind == "raster":
+                    self.display_future(layer)
+            return registry
+
+        return self._registries.get_or_build(("registry", record.run_id), build)
+
+    # -- display COGs
+    def display_future(self, layer: ServedLayer) -> Future:
+        """The (background) build of a raster layer's display COG; one per file."""
+        path = layer.display_path
+        if path is None or layer.analysis_path is None:
+            raise NotFoundError(f"layer {layer.id} has no raster.")
+        with self._lock:
+            future = self._builds.get(path)
+            if future is None or (future.done() and future.exception() is not None and not path.is_file()):
+                future = self._executor.submit(ensure_display_cog, layer.analysis_path, path, layer.resampling)
+                self._builds[path] = future
+            return future
+
+    def prepare(self, record: RunRecord, timeout_s: float | None = None) -> LayerRegistry:
+        """Build the registry and every display COG of ``record`` now (bench, tests, warm-up)."""
+        registry = self.registry(record)
+        for layer in registry.layers.values():
+            if layer.kind == "raster":
+                self.display_future(layer).result(timeout=timeout_s)
+        return registry
+
+    def tile_source(self, layer: ServedLayer, timeout_s: float) -> TileSource:
+        path = layer.display_path
+        source = self._sources.get(path) if path is not None else None
+        if source is not None:
+            return source
+        future = self.display_future(layer)
+        try:
+            future.result(timeout=timeout_s)
+        except FutureTimeout:
+            raise TileTimeoutError(f"layer {layer.id} is still being prepared for the map; try again in a few "
+                                   "seconds.") from None
+        with self._lock:
+            source = self._sources.get(path)
+            if source is None:
+                source = TileSource(path)
+                self._sources[path] = source
+        return source
+
+    # -- tiles
+    def render_raster(self, layer: ServedLayer, z: int, x: int, y: int, scale: int) -> bytes:
+        """PNG bytes of a raster tile, or ``b""`` when it holds no data."""
+        started = time.monotonic()
+        source = self.tile_source(layer, self.config.raster_timeout_s)
+        if time.monotonic() - started > self.config.raster_timeout_s:
+            raise TileTimeoutError(f"layer {layer.id}: the tile took longer than its time limit.")
+        data = source.read(z, x, y, size=TILE_SIZE_PX * scale)
+        if data is None:
+            return b""
+        return render_png(*data, layer.scale)
+
+    def vector_tile(self, layer: ServedLayer, z: int, x: int, y: int) -> bytes:
+        return self.store.vector_tile(layer.id, z, x, y, run_id=layer.run_id,
+                                      max_features=self.config.max_features_per_tile)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            for source in self._sources.values():
+                source.close()
+            self._sources.clear()

@@ -1,0 +1,275 @@
+"""A printable fact sheet of one municipality: one self-contained HTML page (no scripts, no CDN),
+its map and charts as inline SVG."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from potenzial.serving.figures import Figure
+from potenzial.units import MWH_PER_GWH
+
+#: the four potentials: result-table prefix, title, the installed-capacity column it compares with
+POTENTIALS = (
+    ("solar_roof", "Solar on roofs", "pv_installed_mw"),
+    ("pv_ground", "Ground-mounted PV", "pv_installed_mw"),
+    ("wind", "Wind", "wind_installed_mw"),
+    ("biomass", "Biomass", "biomass_installed_mw"),
+)
+CAPACITY_UNITS = ("MW", "MWp")
+MAP_WIDTH_PX = 640
+MAP_MAX_FEATURES = 4000
+MAP_COLOURS = {"focus": "#fdd49e", "neighbour": "#eeeeee", "outline": "#444444"}
+CHART_COLOURS = {"installed": "#636363", "potential": "#1b9e77"}
+
+
+@dataclass
+class MapLayer:
+    title: str
+    colour: str
+    geoms: list = field(default_factory=list)  #: EPSG:25833 geometries inside the municipality
+
+
+@dataclass
+class FactSheet:
+    """Everything the page shows (all read and clipped by the caller)."""
+
+    ags: str
+    name: str
+    figures: dict[str, object]  #: merged figures of this municipality
+    figure_meta: list[Figure]
+    area: shapely.Geometry  #: the municipality, EPSG:25833
+    neighbours: list[shapely.Geometry]
+    layers: list[MapLayer]
+    run: dict[str, object]  #: run_id, finished_at, params_hash, code_version, synthetic_inputs
+    sources: list[dict[str, str]]  #: title, provenance, licence, attribution
+
+
+def _fmt(value: object, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    if isinstance(value, float):
+        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        text = str(value)
+    return html.escape(f"{text} {unit}".strip())
+
+
+def potential_figures(sheet: FactSheet, prefix: str) -> list[Figure]:
+    return [f for f in sheet.figure_meta if f.table.startswith(prefix) and f.table != "municipalities"
+            and f.source_column != "ags"]
+
+
+def capacity_of(sheet: FactSheet, figures: list[Figure]) -> float | None:
+    """The potential's capacity [MW]: the first figure in MW/MWp that is not installed capacity."""
+    for f in figures:
+        if f.numeric and "installed" not in f.column and (
+                f.unit in CAPACITY_UNITS or f.column.endswith(("_mw", "_mwp"))):
+            value = sheet.figures.get(f.column)
+            return float(value) if value is not None else None
+    return None
+
+
+def energy_of(sheet: FactSheet, figures: list[Figure]) -> float | None:
+    """The potential's yearly energy [GWh/a] (a figure in GWh/a, or MWh/a converted); a median
+    (``_p50``) figure is preferred when the potential gives a range."""
+    figures = sorted(figures, key=lambda f: "_p50" not in f.column)
+    for f in figures:
+        value = sheet.figures.get(f.column)
+        if not f.numeric or value is None:
+            continue
+        if f.unit == "GWh/a" or f.column.endswith("_gwh_per_a"):
+            return float(value)
+        if f.unit == "MWh/a" or f.column.endswith("_mwh_per_a"):
+            return float(value) / MWH_PER_GWH
+    return None
+
+
+# ------------------------------------------------------------------ SVG
+
+
+def _path(geom: shapely.Geometry, to_px) -> str:
+    parts = []
+    for poly in shapely.get_parts(geom):
+        if poly.geom_type == "Polygon":
+            for ring in (poly.exterior, *poly.interiors):
+                xy = to_px(np.asarray(ring.coords))
+                parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
+        elif poly.geom_type == "LineString":
+            xy = to_px(np.asarray(poly.coords))
+            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy))
+    return "".join(parts)
+
+
+def map_svg(sheet: FactSheet) -> str:
+    """The municipality, its neighbours and its potential layers, north up, EPSG:25833 scaled."""
+    minx, miny, maxx, maxy = sheet.area.bounds
+    pad = 0.05 * max(maxx - minx, maxy - miny, 1.0)
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    scale = MAP_WIDTH_PX / (maxx - minx)
+    height = max(1, int(round((maxy - miny) * scale)))
+    tolerance = 1.0 / scale  # one pixel [m]
+
+    def to_px(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(((xy[:, 0] - minx) * scale, (maxy - xy[:, 1]) * scale))
+
+    frame = shapely.box(minx, miny, maxx, maxy)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH_PX} {height}" '
+           f'width="{MAP_WIDTH_PX}" height="{height}" role="img" aria-label="Map of {html.escape(sheet.name)}">',
+           f'<rect width="{MAP_WIDTH_PX}" height="{height}" fill="#ffffff"/>']
+    for geom in sheet.neighbours:
+        clipped = shapely.intersection(geom, frame).simplify(tolerance)
+        if not clipped.is_empty:
+            out.append(f'<path d="{_path(clipped, to_px)}" fill="{MAP_COLOURS["neighbour"]}" stroke="#bbbbbb" '
+                       'stroke-width="0.6" fill-rule="evenodd"/>')
+    out.append(f'<path d="{_path(sheet.area.simplify(tolerance), to_px)}" fill="{MAP_COLOURS["focus"]}" '
+               f'stroke="{MAP_COLOURS["outline"]}" stroke-width="1.5" fill-rule="evenodd"/>')
+    drawn = 0
+    # large-area layers first, so that small features stay visible on top of them
+    def covered(layer: MapLayer) -> float:
+        return float(sum(g.area for g in layer.geoms))
+
+    for layer in sorted(sheet.layers, key=covered, reverse=True):
+        for geom in layer.geoms:
+            if drawn >= MAP_MAX_FEATURES:
+                break
+            drawn += 1
+            kind = geom.geom_type.removeprefix("Multi")
+            if kind == "Point":
+                for p in shapely.get_parts(geom):
+                    x, y = to_px(np.asarray([[p.x, p.y]]))[0]
+                    out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{layer.colour}" stroke="#333" '
+                               'stroke-width="0.4"/>')
+            elif kind == "LineString":
+                out.append(f'<path d="{_path(geom.simplify(tolerance), to_px)}" fill="none" stroke="{layer.colour}" '
+                           'stroke-width="1.2"/>')
+            else:
+                simple = geom.simplify(tolerance)
+                if not simple.is_empty:
+                    out.append(f'<path d="{_path(simple, to_px)}" fill="{layer.colour}" fill-opacity="0.55" '
+                               'stroke="none" fill-rule="evenodd"/>')
+    # scale bar: a round length near a fifth of the width
+    target = (maxx - minx) / 5
+    bar = 10 ** np.floor(np.log10(target))
+    bar = next(b for b in (5 * bar, 2 * bar, bar) if b <= target)
+    bar_px = bar * scale
+    label = f"{bar / 1000:g} km" if bar >= 1000 else f"{bar:g} m"
+    out.append(f'<g transform="translate(12,{height - 16})"><rect width="{bar_px:.1f}" height="5" fill="#333"/>'
+               f'<text x="0" y="-4" font-size="11" font-family="sans-serif">{label}</text></g>')
+    out.append('<text x="{0}" y="18" font-size="13" font-family="sans-serif" text-anchor="end">N ↑</text>'
+               .format(MAP_WIDTH_PX - 10))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def bar_chart_svg(title: str, unit: str, rows: list[tuple[str, float | None, float | None]],
+                  with_installed: bool = True) -> str:
+    """Grouped horizontal bars: per row (label, installed, potential) in ``unit``."""
+    series = ("installed", "potential") if with_installed else ("potential",)
+    row_h, label_w, chart_w = 10 + 18 * len(series), 150, 380
+    values = [v for _, a, b in rows for v in (a, b) if v is not None and np.isfinite(v)]
+    top = max(values) if values and max(values) > 0 else 1.0
+    height = 40 + row_h * len(rows) + 20
+    width = label_w + chart_w + 170
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-label="{html.escape(title)}">',
+           f'<text x="0" y="16" font-size="14" font-weight="bold" font-family="sans-serif">{html.escape(title)} '
+           f'[{html.escape(unit)}]</text>']
+    for i, (label, installed, potential) in enumerate(rows):
+        y = 34 + i * row_h
+        out.append(f'<text x="0" y="{y + 20}" font-size="12" font-family="sans-serif">{html.escape(label)}</text>')
+        pairs = (("installed", installed), ("potential", potential))
+        for j, (kind, value) in enumerate(p for p in pairs if p[0] in series):
+            if value is None or not np.isfinite(value):
+                text, width = "not computed", 0.0
+            else:
+                text, width = _fmt(float(value), unit), max(0.0, float(value)) / top * chart_w
+            by = y + j * 18
+            out.append(f'<rect x="{label_w}" y="{by}" width="{width:.1f}" height="15" '
+                       f'fill="{CHART_COLOURS[kind]}"><title>{kind}</title></rect>')
+            out.append(f'<text x="{label_w + width + 4:.1f}" y="{by + 12}" font-size="11" '
+                       f'font-family="sans-serif">{kind}: {text}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ page
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;color:#222;line-height:1.4}
+h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:1.6rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1px solid #e3e3e3;padding:.25rem .4rem;
+text-align:left;vertical-align:top}td.num{text-align:right;white-space:nowrap}.warn{background:#fff3cd;border:1px solid
+#e0c36c;padding:.5rem .8rem}.meta{color:#555;font-size:.85rem}.grid{display:flex;flex-wrap:wrap;gap:1rem}
+.potential{flex:1 1 22rem;border:1px solid #ddd;padding:.5rem .8rem}.missing{color:#777;font-style:italic}
+@media print{body{margin:0;max-width:none}.potential,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
+"""
+
+
+def factsheet_html(sheet: FactSheet) -> str:
+    """The fact sheet page (UTF-8 HTML, self-contained)."""
+    esc = html.escape
+    run = sheet.run
+    synthetic = list(run.get("synthetic_inputs", ()))
+    parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+             f"<title>Fact sheet – {esc(sheet.name)} ({esc(sheet.ags)})</title>",
+             f"<style>{_CSS}</style></head><body>",
+             f"<h1>{esc(sheet.name)}</h1><p class=\"meta\">AGS {esc(sheet.ags)} · run <code>{esc(str(run.get('run_id')))}"
+             f"</code> · {esc(str(run.get('finished_at', '')))} · parameters <code>{esc(str(run.get('params_hash', ''))[:12])}"
+             f"</code> · code {esc(str(run.get('code_version', '')))}</p>"]
+    if synthetic:
+        parts.append('<p class="warn"><b>Synthetic demo data.</b> This run used synthetic stand-ins for: '
+                     f"{esc(', '.join(synthetic))}. The figures below are not real.</p>")
+    parts.append(f"<h2>Map</h2>{map_svg(sheet)}")
+    if sheet.layers:
+        parts.append("<p class=\"meta\">" + " · ".join(
+            f'<span style="color:{layer.colour}">■</span> {esc(layer.title)}' for layer in sheet.layers) + "</p>")
+
+    # the four potentials
+    parts.append('<h2>The four potentials</h2><div class="grid">')
+    capacity_rows, energy_rows = [], []
+    for prefix, title, installed_col in POTENTIALS:
+        figs = potential_figures(sheet, prefix)
+        installed = sheet.figures.get(installed_col)
+        installed = float(installed) if isinstance(installed, int | float) else None
+        parts.append(f'<div class="potential"><h3>{esc(title)}</h3>')
+        if not figs:
+            parts.append('<p class="missing">Not computed in this run.</p>')
+        else:
+            parts.append("<table>" + "".join(
+                f"<tr><td>{esc(f.column)}</td><td class=\"num\">{_fmt(sheet.figures.get(f.column), f.unit)}</td></tr>"
+                for f in figs) + "</table>")
+        parts.append("</div>")
+        capacity_rows.append((title, installed, capacity_of(sheet, figs) if figs else None))
+        energy_rows.append((title, None, energy_of(sheet, figs) if figs else None))
+    parts.append("</div>")
+    parts.append("<h2>Installed vs potential</h2>")
+    parts.append(bar_chart_svg("Capacity", "MW", capacity_rows))
+    parts.append(bar_chart_svg("Yearly energy of the potential", "GWh/a",
+                               [(t, None, e) for t, _, e in energy_rows], with_installed=False))
+    parts.append('<p class="meta">Installed: Marktstammdatenregister sums per municipality; PV is one figure for '
+                 "roofs and ground together.</p>")
+
+    base = [f for f in sheet.figure_meta if f.table == "municipalities" and f.column not in ("ags", "name")]
+    parts.append("<h2>Municipality figures</h2><table>" + "".join(
+        f"<tr><td>{esc(f.column)}</td><td class=\"num\">{_fmt(sheet.figures.get(f.column), f.unit)}</td></tr>"
+        for f in base) + "</table>")
+    others = [f for f in sheet.figure_meta if f.table != "municipalities"
+              and not any(f.table.startswith(p) for p, _, _ in POTENTIALS)]
+    if others:
+        parts.append("<h2>Other figures</h2><table>" + "".join(
+            f"<tr><td>{esc(f.column)}</td><td class=\"num\">{_fmt(sheet.figures.get(f.column), f.unit)}</td></tr>"
+            for f in others) + "</table>")
+
+    parts.append("<h2>Data sources and licences</h2><table><tr><th>layer</th><th>provenance</th><th>licence</th>"
+                 "<th>attribution</th></tr>")
+    for src in sheet.sources:
+        parts.append(f"<tr><td>{esc(src.get('title', ''))}</td><td>{esc(src.get('provenance', ''))}</td>"
+                     f"<td>{esc(src.get('licence', ''))}</td><td>{esc(src.get('attribution', ''))}</td></tr>")
+    parts.append("</table></body></html>")
+    return "".join(parts)

@@ -1,0 +1,683 @@
+"""Serving routes: layers and TileJSON, raster and vector tiles, summaries, point queries, downloads
+and fact sheets; the safety list (hostile tile addresses, path-like ids, SQL metacharacters,
+oversize parameters, a stopped database); and schemathesis over the OpenAPI document.
+
+The run is generic over the result registry: every result schema that exists when the tests run
+(the potentials are added by others) gets a few synthetic rows, so a new potential is served,
+merged, downloaded and fuzzed without a change here.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import psycopg
+import pyogrio
+import pytest
+import rasterio
+import shapely
+from fastapi.testclient import TestClient
+from rasterio.transform import from_origin
+
+from api.app import create_app
+from api.serving import ServingSettings
+from potenzial.crs import ANALYSIS_CRS, WGS84
+from potenzial.results import ResultSchema
+from potenzial.settings import Settings
+from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.gpkg import GeoPackageStore
+from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS
+from potenzial.tiles.display import RasterSidecar, write_sidecar
+from potenzial.tiles.grid import ORIGIN_M
+from potenzial.tiles.mvt import MVT_MEDIA_TYPE, decode
+from tests.test_api import municipalities_frame
+from tests.test_tiles import read_png
+
+RUN_ID = "serve-run-1"
+GRIMMA = "14729160"
+#: a point in Grimma [degrees] and the tiles holding it
+GRIMMA_LONLAT = (12.7253, 51.2386)
+WIND_MPS = 6.0  #: the constant of the hand-made wind raster [m/s]
+WIND_RANGE = (4.0, 8.0)  #: its display range: 6.0 is the middle colour (palette index 128)
+EXCLUSION_REASON = "Natura 2000 (hand-made test zone)"
+
+#: a result layer that only this test module registers: polygons with an exclusion reason
+EXCLUSIONS = ResultSchema(name="test_exclusion_zones", geometry_type="MULTIPOLYGON", key=("zone_id",),
+                          description="hand-made exclusion zones (tests)",
+                          columns=(("zone_id", "text"), ("ags", "text"), ("reason", "text")))
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    x, y = gpd.GeoSeries([shapely.Point(lon, lat)], crs=WGS84).to_crs(3857).iloc[0].coords[0]
+    size = 2 * ORIGIN_M / 2**z
+    return z, int((x + ORIGIN_M) // size), int((ORIGIN_M - y) // size)
+
+
+# ------------------------------------------------------------------ a run with every result schema
+
+
+def sample_value(type_name: str, i: int):
+    return {"text": f"v{i}", "int": i + 1, "float": 1.5 * (i + 1), "bool": bool(i % 2)}[type_name]
+
+
+def synthetic_frame(sch: ResultSchema, municipalities: gpd.GeoDataFrame) -> pd.DataFrame:
+    """A few rows of any result schema: one per municipality for per-municipality tables, else three
+    features around Grimma's centre (a 200 m square, a line, or a point)."""
+    grimma = municipalities.set_index("ags").geometry[GRIMMA].representative_point()
+    if sch.per_municipality and not sch.geometry_type:
+        rows = [{c: (a if c == "ags" else sample_value(t, i)) for c, t in sch.columns}
+                for i, a in enumerate(municipalities["ags"])]
+        return pd.DataFrame(rows, columns=sch.column_names)
+    rows, geoms = [], []
+    for i in range(3):
+        rows.append({c: (GRIMMA if c == "ags" else sample_value(t, i)) for c, t in sch.columns})
+        cx, cy = grimma.x + 300 * i, grimma.y
+        kind = (sch.geometry_type or "").removeprefix("MULTI")
+        geoms.append({"POLYGON": shapely.box(cx - 100, cy - 100, cx + 100, cy + 100),
+                      "LINESTRING": shapely.LineString([(cx - 100, cy), (cx + 100, cy)]),
+                      "POINT": shapely.Point(cx, cy)}.get(kind))
+    frame = pd.DataFrame(rows, columns=sch.column_names)
+    if sch.geometry_type:
+        return gpd.GeoDataFrame(frame, geometry=geoms, crs=ANALYSIS_CRS)
+    return frame
+
+
+def exclusion_frame(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A 500 m circle around GRIMMA_LONLAT with its exclusion reason."""
+    centre = gpd.GeoSeries([shapely.Point(*GRIMMA_LONLAT)], crs=WGS84).to_crs(ANALYSIS_CRS).iloc[0]
+    return gpd.GeoDataFrame({"zone_id": ["z1"], "ags": [GRIMMA], "reason": [EXCLUSION_REASON]},
+                            geometry=[centre.buffer(500)], crs=ANALYSIS_CRS)
+
+
+def run_inputs_frame() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"layer_id": "municipalities", "title": "Gemeinden (BKG VG5000, 01.01.2021)", "kind": "vector",
+         "provenance": "real", "source": "admin.gpkg", "sha256": "0" * 64, "licence": "dl-de/by-2-0",
+         "attribution": "© GeoBasis-DE / BKG 2021 (Daten verändert)"},
+        {"layer_id": "wind_speed_150m", "title": "Wind speed 150 m (synthetic)", "kind": "raster",
+         "provenance": "synthetic", "source": "wind_speed_150m.tif", "sha256": "1" * 64,
+         "licence": "CC0-1.0 (synthetic demo data)", "attribution": "Synthetic demo data generated by potenzial"},
+    ])
+
+
+def record(run_id: str) -> RunRecord:
+    return RunRecord(run_id=run_id, region_id="lk-leipzig", started_at="2026-01-01T10:00:00+00:00",
+                     finished_at="2026-01-01T10:01:00+00:00", params_hash="a" * 64, code_version="test",
+                     steps=("base",), synthetic_inputs=("wind_speed_150m",))
+
+
+def write_wind_raster(path: Path, municipalities: gpd.GeoDataFrame) -> Path:
+    """100 m raster of 6.0 m/s over the county's box, nodata in its westernmost 5 km."""
+    minx, miny, maxx, maxy = municipalities.total_bounds
+    minx, maxy = np.floor(minx / 100) * 100, np.ceil(maxy / 100) * 100
+    width, height = int(np.ceil((maxx - minx) / 100)), int(np.ceil((maxy - miny) / 100))
+    values = np.full((height, width), WIND_MPS, dtype=np.float32)
+    values[:, :50] = -9999.0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=1, dtype="float32",
+                       crs="EPSG:25833", transform=from_origin(minx, maxy, 100, 100), nodata=-9999.0) as dst:
+        dst.write(values, 1)
+    return path
+
+
+@pytest.fixture(scope="module")
+def exclusion_schema():
+    RESULTS[EXCLUSIONS.name] = EXCLUSIONS
+    yield EXCLUSIONS
+    RESULTS.pop(EXCLUSIONS.name, None)
+
+
+def all_frames(municipalities: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    frames: dict[str, pd.DataFrame] = {MUNICIPALITIES.name: municipalities, RUN_INPUTS.name: run_inputs_frame()}
+    for name, sch in RESULTS.items():
+        if name in frames:
+            continue
+        frames[name] = exclusion_frame(municipalities) if name == EXCLUSIONS.name else synthetic_frame(sch, municipalities)
+    return frames
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, exclusion_schema):
+    """Settings of a data folder with a GeoPackage store holding one run of every result schema, the
+    catalog's wind raster and a raster the run wrote (with its sidecar)."""
+    tmp = tmp_path_factory.mktemp("serve")
+    municipalities = municipalities_frame()
+    store = GeoPackageStore(tmp / "store")
+    store.publish(RunResult(record=record(RUN_ID), frames=all_frames(municipalities)))
+    write_wind_raster(tmp / "regions" / "lk-leipzig" / "synthetic" / "wind_speed_150m.tif", municipalities)
+    run_dir = tmp / "raster_cache" / RUN_ID
+    run_raster = write_wind_raster(run_dir / "wind_speed_hub.tif", municipalities)
+    write_sidecar(run_raster, RasterSidecar("Wind speed at hub height", "m/s", "magma", WIND_RANGE,
+                                            ("wind_speed_150m",), "test raster"))
+    return Settings(store=str(tmp / "store"), data_dir=tmp, raster_cache=tmp / "raster_cache")
+
+
+@pytest.fixture(scope="module")
+def client(served):
+    with TestClient(create_app(served)) as c:
+        c.app.state.serving.prepare(c.app.state.serving.tracker.current(), timeout_s=120)
+        yield c
+
+
+# ------------------------------------------------------------------ layers and TileJSON
+
+
+def test_layers_lists_every_served_layer_with_provenance_and_no_paths(client, served):
+    response = client.get("/api/layers")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["run_id"] == RUN_ID
+    served_layers = {layer["id"]: layer for layer in body["served"]}
+    vector_results = {n for n, s in RESULTS.items() if s.geometry_type}
+    assert vector_results | {"wind_speed_hub", "wind_speed_150m"} == set(served_layers)
+    wind = served_layers["wind_speed_150m"]
+    assert (wind["kind"], wind["origin"], wind["provenance"], wind["synthetic"]) == ("raster", "catalog",
+                                                                                    "synthetic", True)
+    assert wind["tiles"][0].endswith("/tiles/wind_speed_150m/{z}/{x}/{y}.png")
+    hub = served_layers["wind_speed_hub"]
+    assert hub["value_range"] == list(WIND_RANGE) and hub["colormap"] == "magma" and hub["units"] == "m/s"
+    assert hub["sources"][0]["layer_id"] == "wind_speed_150m" and hub["provenance"] == "synthetic"
+    assert len(hub["legend"]) >= 2 and hub["legend"][0]["value"] == WIND_RANGE[0]
+    municipalities = served_layers["municipalities"]
+    assert municipalities["kind"] == "vector" and municipalities["field_units"]["area_km2"] == "km²"
+    assert "BKG" in municipalities["attribution"]
+    assert str(served.data_dir) not in response.text
+
+
+def test_tilejson_documents(client):
+    raster = client.get("/api/layers/wind_speed_150m/tilejson.json").json()
+    assert raster["tilejson"] == "3.0.0" and raster["tiles"][0].endswith(".png")
+    west, south, east, north = raster["bounds"]
+    assert 11.8 < west < east < 13.2 and 50.8 < south < north < 51.6
+    assert raster["minzoom"] <= raster["center"][2] <= raster["maxzoom"]
+    assert "vector_layers" not in raster
+    vector = client.get("/api/layers/municipalities/tilejson.json").json()
+    assert vector["vector_layers"][0]["id"] == "municipalities"
+    assert vector["vector_layers"][0]["fields"]["population"] == "Number"
+    assert client.get("/api/layers/municipalities").json()["id"] == "municipalities"
+    assert client.get("/api/layers/nope/tilejson.json").status_code == 404
+
+
+# ------------------------------------------------------------------ raster tiles
+
+
+def test_raster_tile_is_a_png_of_the_right_size_and_colour(client):
+    from potenzial.tiles.colormap import palette
+
+    z, x, y = tile_of(*GRIMMA_LONLAT, 12)
+    response = client.get(f"/tiles/wind_speed_150m/{z}/{x}/{y}.png")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    rgba = read_png(response.content)
+    assert rgba.shape == (4, 256, 256)
+    assert tuple(rgba[:, 128, 128]) == tuple(palette("viridis")[1 + 127 * 0])  # auto range: constant -> low end
+    big = read_png(client.get(f"/tiles/wind_speed_hub/{z}/{x}/{y}.png", params={"scale": 2}).content)
+    assert big.shape == (4, 512, 512)
+    assert tuple(big[:, 256, 256]) == tuple(palette("magma")[128])  # 6.0 in 4..8: the middle colour
+
+
+def test_raster_tile_headers_cache_and_304(client, served):
+    z, x, y = tile_of(*GRIMMA_LONLAT, 13)
+    url = f"/tiles/wind_speed_hub/{z}/{x}/{y}.png"
+    first = client.get(url)
+    etag = first.headers["etag"]
+    assert RUN_ID in etag and "max-age" in first.headers["cache-control"]
+    cached = served.raster_cache / RUN_ID / "tiles" / "wind_speed_hub" / str(z) / str(x) / f"{y}.png"
+    assert cached.read_bytes() == first.content
+    assert client.get(url).content == first.content
+    not_modified = client.get(url, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_tiles_outside_the_region_or_without_data_are_204(client):
+    assert client.get("/tiles/wind_speed_150m/10/0/0.png").status_code == 204
+    assert client.get("/tiles/municipalities/10/0/0.pbf").status_code == 204
+    # inside the raster's box but in its nodata strip (the westernmost 5 km)
+    lon_west = 12.17
+    z, x, y = tile_of(lon_west, 51.2, 14)
+    assert client.get(f"/tiles/wind_speed_150m/{z}/{x}/{y}.png").status_code == 204
+
+
+def test_a_new_run_serves_new_tiles(tmp_path):
+    municipalities = municipalities_frame()
+    store = GeoPackageStore(tmp_path / "store")
+    store.publish(RunResult(record=record("run-a"), frames={"municipalities": municipalities}))
+    write_wind_raster(tmp_path / "regions" / "lk-leipzig" / "synthetic" / "wind_speed_150m.tif", municipalities)
+    settings = Settings(store=str(tmp_path / "store"), data_dir=tmp_path, raster_cache=tmp_path / "cache")
+    z, x, y = tile_of(*GRIMMA_LONLAT, 12)
+    url = f"/tiles/wind_speed_150m/{z}/{x}/{y}.png"
+    with TestClient(create_app(settings, serving_settings=ServingSettings(run_check_interval_s=0))) as c:
+        etag_a = c.get(url).headers["etag"]
+        store.publish(RunResult(record=record("run-b"), frames={"municipalities": municipalities}))
+        response = c.get(url, headers={"If-None-Match": etag_a})
+    assert response.status_code == 200 and "run-b" in response.headers["etag"]
+    assert (tmp_path / "cache" / "run-b" / "tiles" / "wind_speed_150m").is_dir()
+
+
+# ------------------------------------------------------------------ vector tiles
+
+
+def test_vector_tile_decodes_to_features(client):
+    z, x, y = tile_of(*GRIMMA_LONLAT, 11)
+    response = client.get(f"/tiles/municipalities/{z}/{x}/{y}.pbf")
+    assert response.status_code == 200 and response.headers["content-type"] == MVT_MEDIA_TYPE
+    layer = decode(response.content)["municipalities"]
+    names = {f["properties"]["name"] for f in layer["features"]}
+    assert "Grimma" in names
+    grimma = next(f for f in layer["features"] if f["properties"]["ags"] == GRIMMA)
+    assert grimma["properties"]["population"] > 20_000
+    assert grimma["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_every_vector_result_layer_has_tiles(client):
+    z, x, y = tile_of(*GRIMMA_LONLAT, 14)
+    for name, sch in RESULTS.items():
+        if not sch.geometry_type or name == MUNICIPALITIES.name:
+            continue
+        response = client.get(f"/tiles/{name}/{z}/{x}/{y}.pbf")
+        assert response.status_code in (200, 204), name
+        if response.status_code == 200:
+            assert name in decode(response.content)
+
+
+def test_raster_layers_have_no_pbf_and_vector_layers_no_png(client):
+    assert client.get("/tiles/wind_speed_150m/10/550/342.pbf").status_code == 404
+    assert client.get("/tiles/municipalities/10/550/342.png").status_code == 404
+
+
+# ------------------------------------------------------------------ summaries
+
+
+def test_municipalities_carry_every_per_municipality_figure(client):
+    body = client.get("/api/municipalities").json()
+    props = body["features"][0]["properties"]
+    for name, sch in RESULTS.items():
+        if sch.per_municipality and not sch.geometry_type:
+            figures = [c for c in sch.column_names if c != "ags"]
+            assert any(c in props or f"{name}_{c}" in props for c in figures), name
+
+
+def test_one_municipality_with_units_and_provenance(client):
+    response = client.get(f"/api/municipalities/{GRIMMA}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "Grimma" and body["run_id"] == RUN_ID and body["params_hash"] == "a" * 64
+    assert body["units"]["area_km2"] == "km²" and body["figures"]["population"] > 20_000
+    assert {s["layer_id"] for s in body["sources"]} == {"municipalities", "wind_speed_150m"}
+    assert body["links"]["download"].endswith(f"/api/municipalities/{GRIMMA}/download.gpkg")
+    assert body["geometry"]["type"] == "MultiPolygon"
+
+
+@pytest.mark.parametrize("ags", ["14729999", "1472916", "abcdefgh", "14729160x", "x" * 32])
+def test_unknown_ags_is_404(client, ags):
+    response = client.get(f"/api/municipalities/{ags}")
+    assert response.status_code == 404
+    assert client.get(f"/api/municipalities/{ags}/download.gpkg").status_code == 404
+    assert client.get(f"/api/municipalities/{ags}/factsheet.html").status_code == 404
+
+
+def test_summary_csv_and_xlsx_have_units_in_headers(client):
+    from openpyxl import load_workbook
+
+    csv = client.get("/api/summary.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    table = pd.read_csv(io.StringIO(csv.text), dtype={"ags": str})
+    assert len(table) == 30
+    assert {"ags", "name", "area_km2 [km²]", "population [persons]", "pv_installed_mw [MW]"} <= set(table.columns)
+    assert table.set_index("ags").loc[GRIMMA, "name"] == "Grimma"
+    xlsx = client.get("/api/summary.xlsx")
+    assert xlsx.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = load_workbook(io.BytesIO(xlsx.content))
+    headers = [c.value for c in book["summary"][1]]
+    assert headers == list(table.columns)
+    assert book["summary"].max_row == 31
+    assert {"units", "sources"} <= set(book.sheetnames)
+
+
+def test_point_gives_raster_values_features_and_exclusion_reasons(client):
+    lon, lat = GRIMMA_LONLAT
+    response = client.get("/api/point", params={"lon": lon, "lat": lat})
+    assert response.status_code == 200
+    body = response.json()
+    by_id = {layer["id"]: layer for layer in body["layers"]}
+    assert body["municipality"] == {"ags": GRIMMA, "name": "Grimma"}
+    assert by_id["wind_speed_150m"]["value"] == pytest.approx(WIND_MPS)
+    assert by_id["municipalities"]["features"][0]["ags"] == GRIMMA
+    assert {"layer": EXCLUSIONS.name, "field": "reason", "reason": EXCLUSION_REASON} in body["exclusion_reasons"]
+    far = client.get("/api/point", params={"lon": 10.0, "lat": 48.0}).json()
+    assert far["municipality"] is None and far["exclusion_reasons"] == []
+    assert all(layer["value"] is None and layer["features"] == [] for layer in far["layers"])
+
+
+# ------------------------------------------------------------------ downloads and fact sheets
+
+
+def test_download_is_a_geopackage_with_all_layers_clipped_and_styled(client, tmp_path):
+    response = client.get(f"/api/municipalities/{GRIMMA}/download.gpkg")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/geopackage+sqlite3"
+    assert f"potenzial_{GRIMMA}_{RUN_ID}.gpkg" in response.headers["content-disposition"]
+    path = tmp_path / "grimma.gpkg"
+    path.write_bytes(response.content)
+    layers = {str(name): geom for name, geom in pyogrio.list_layers(path)}
+    vector_results = {n for n, s in RESULTS.items() if s.geometry_type}
+    assert vector_results | {"summary", "readme", "layer_styles"} <= set(layers)
+    area = municipalities_frame().set_index("ags").geometry[GRIMMA]
+    muni = pyogrio.read_dataframe(path, layer="municipalities")
+    assert muni["ags"].tolist() == [GRIMMA]
+    assert muni.geometry.iloc[0].symmetric_difference(area).area < 1.0
+    for name in vector_results:
+        frame = pyogrio.read_dataframe(path, layer=name)
+        assert all(area.buffer(1.0).contains(g) for g in frame.geometry), name
+    styles = pyogrio.read_dataframe(path, layer="layer_styles")
+    assert set(styles["f_table_name"]) == vector_results
+    assert all(q.startswith("<!DOCTYPE qgis") for q in styles["styleQML"])
+    assert styles["useAsDefault"].all()
+    summary = pyogrio.read_dataframe(path, layer="summary")
+    assert summary.set_index("figure").loc["area_km2", "unit"] == "km²"
+    readme = pyogrio.read_dataframe(path, layer="readme")
+    assert {"run", "units", "sources", "warning", "method"} <= set(readme["section"])
+    assert readme["text"].str.contains("dl-de/by-2-0").any()
+
+
+def test_factsheet_is_self_contained_html_with_svg(client):
+    response = client.get(f"/api/municipalities/{GRIMMA}/factsheet.html")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert "<h1>Grimma</h1>" in page and page.count("<svg") >= 3
+    assert "<script" not in page and "src=" not in page and "<link" not in page
+    for title in ("Solar on roofs", "Ground-mounted PV", "Wind", "Biomass", "Installed vs potential"):
+        assert title in page
+    assert "Synthetic demo data" in page and "dl-de/by-2-0" in page
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+
+
+# ------------------------------------------------------------------ OpenAPI
+
+
+def test_openapi_declares_every_route_with_content_types(client):
+    doc = client.get("/openapi.json").json()
+    paths = doc["paths"]
+    expected = {
+        "/tiles/{layer}/{z}/{x}/{y}.png": "image/png",
+        "/tiles/{layer}/{z}/{x}/{y}.pbf": MVT_MEDIA_TYPE,
+        "/api/summary.csv": "text/csv",
+        "/api/summary.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "/api/municipalities/{ags}/download.gpkg": "application/geopackage+sqlite3",
+        "/api/municipalities/{ags}/factsheet.html": "text/html",
+    }
+    for path, media in expected.items():
+        assert media in paths[path]["get"]["responses"]["200"]["content"], path
+    models = {"/api/layers/{layer_id}/tilejson.json": "TileJSON", "/api/point": "PointResult",
+              "/api/municipalities/{ags}": "MunicipalityDetail", "/api/layers/{layer_id}": "ServedLayerInfo"}
+    for path, model in models.items():
+        assert paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(model)
+    for path, item in paths.items():
+        for status, spec in item["get"]["responses"].items():
+            if status not in ("200", "204", "304", "422"):
+                assert spec["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody"), (path, status)
+
+
+# ------------------------------------------------------------------ safety
+
+
+@pytest.mark.parametrize(("path", "statuses"), [
+    ("/tiles/municipalities/-1/0/0.pbf", {400}),
+    ("/tiles/municipalities/2/4/1.pbf", {400}),
+    ("/tiles/municipalities/2/1/-1.pbf", {400}),
+    ("/tiles/municipalities/99/1/1.pbf", {404}),
+    ("/tiles/wind_speed_150m/23/0/0.png", {404}),
+    ("/tiles/wind_speed_150m/3/18446744073709551616/1.png", {400}),
+    ("/tiles/wind_speed_150m/3/abc/1.png", {422}),
+    ("/tiles/wind_speed_150m/1e3/0/0.png", {422}),
+    ("/tiles/wind_speed_150m/14/8757/5479.exe", {404}),
+    ("/tiles/wind_speed_150m/20/549000/342000.png", {204, 404}),  # deeper than the layer's maxzoom
+])
+def test_hostile_tile_addresses(client, path, statuses):
+    response = client.get(path)
+    assert response.status_code in statuses
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("layer", [
+    "..%2F..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "..", "C:%5Cwindows%5Cwin.ini", "wind_speed_150m.tif",
+    "%2Fvsicurl%2Fhttp%3A%2F%2F127.0.0.1%3A1%2Fx.tif", "raster_cache", "_catalog", "WIND_SPEED_150M",
+    "municipalities%27%3B%20DROP%20TABLE%20runs%3B--", "municipalities%22%20OR%201%3D1", "runs", "current_run",
+])
+def test_path_like_and_sql_layer_ids_are_404_without_echo(client, served, layer):
+    for suffix in ("10/550/342.png", "10/550/342.pbf"):
+        response = client.get(f"/tiles/{layer}/{suffix}")
+        assert response.status_code == 404
+        assert "passwd" not in response.text and str(served.data_dir) not in response.text
+        assert "DROP" not in response.text
+    assert client.get(f"/api/layers/{layer}/tilejson.json").status_code == 404
+
+
+@pytest.mark.parametrize(("path", "params"), [
+    ("/tiles/wind_speed_150m/12/2190/1370.png", {"scale": 3}),
+    ("/tiles/wind_speed_150m/12/2190/1370.png", {"scale": 10_000}),
+    ("/api/point", {"lon": 12.7, "lat": 51.2, "tolerance_m": 1e9}),
+    ("/api/point", {"lon": 1e308, "lat": 51.2}),
+    ("/api/point", {"lon": "nan", "lat": 51.2}),
+    ("/api/point", {"lon": 12.7, "lat": 91}),
+    ("/api/municipalities/" + "1" * 5000, {}),
+])
+def test_oversize_parameters_are_refused(client, path, params):
+    response = client.get(path, params=params)
+    assert response.status_code in (404, 422)
+    assert len(response.content) < 5000  # never the input echoed back
+
+
+def test_error_bodies_carry_no_paths_sql_or_traces(client, served):
+    for url in ("/tiles/nope/1/0/0.png", "/tiles/municipalities/-1/0/0.pbf", "/api/municipalities/00000000",
+                "/api/point?lon=abc&lat=1"):
+        text = client.get(url).text
+        assert str(served.data_dir) not in text and "Traceback" not in text and "SELECT" not in text
+        assert "/tmp" not in text and ".py" not in text
+
+
+# ------------------------------------------------------------------ PostGIS: same tiles, SQL safety, outages
+
+
+class TcpProxy:
+    """A loopback TCP proxy in front of PostgreSQL: ``stop()`` is a database that goes away (every
+    connection is cut, new ones are refused), ``start()`` brings it back on the same port."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self._listener: socket.socket | None = None
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+            except OSError:
+                pass
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            for conn in self._conns:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                conn.close()
+            self._conns.clear()
+
+
+def postgis_settings(tmp: Path, url: str, municipalities: gpd.GeoDataFrame) -> Settings:
+    write_wind_raster(tmp / "regions" / "lk-leipzig" / "synthetic" / "wind_speed_150m.tif", municipalities)
+    return Settings(store=url, data_dir=tmp, raster_cache=tmp / "raster_cache")
+
+
+@pytest.fixture
+def postgis_run(postgis_store, tmp_path):
+    municipalities = municipalities_frame()
+    frames = {MUNICIPALITIES.name: municipalities, RUN_INPUTS.name: run_inputs_frame()}
+    postgis_store.publish(RunResult(record=record(RUN_ID), frames=frames))
+    gpkg = GeoPackageStore(tmp_path / "gpkg")
+    gpkg.publish(RunResult(record=record(RUN_ID), frames=frames))
+    return postgis_store, gpkg, municipalities
+
+
+def features_by_ags(tile: bytes) -> dict[str, tuple[dict, shapely.Geometry]]:
+    layer = decode(tile)["municipalities"]
+    return {f["properties"]["ags"]: (f["properties"], shapely.geometry.shape(f["geometry"])) for f in layer["features"]}
+
+
+@pytest.mark.postgis
+@pytest.mark.parametrize("zoom", [8, 11, 14])
+def test_postgis_and_geopackage_give_the_same_vector_tile(postgis_run, zoom):
+    postgis, gpkg, _ = postgis_run
+    z, x, y = tile_of(*GRIMMA_LONLAT, zoom)
+    from_pg = features_by_ags(postgis.vector_tile("municipalities", z, x, y, run_id=RUN_ID))
+    from_gpkg = features_by_ags(gpkg.vector_tile("municipalities", z, x, y, run_id=RUN_ID))
+    assert sorted(from_pg) == sorted(from_gpkg) and GRIMMA in from_pg
+    for ags, (props, geom) in from_pg.items():
+        other_props, other_geom = from_gpkg[ags]
+        assert props == other_props
+        # same shape up to the snapping of a few vertices to the 4096 grid (< 0.5 % of the area)
+        assert geom.symmetric_difference(other_geom).area <= 0.005 * max(geom.area, 1.0) + 64
+
+
+@pytest.mark.postgis
+def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, tmp_path):
+    postgis, _, municipalities = postgis_run
+    settings = postgis_settings(tmp_path, postgis.url, municipalities)
+    with TestClient(create_app(settings)) as c:
+        for layer in ("municipalities%27%3B%20DROP%20TABLE%20runs%3B--", "runs", "pg_catalog.pg_user",
+                      "municipalities%20UNION%20SELECT%201"):
+            assert c.get(f"/tiles/{layer}/8/137/85.pbf").status_code == 404
+        z, x, y = tile_of(*GRIMMA_LONLAT, 10)
+        assert c.get(f"/tiles/municipalities/{z}/{x}/{y}.pbf").status_code == 200
+    with psycopg.connect(postgis.url.replace("postgresql://", "postgresql://", 1)) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+
+
+@pytest.mark.postgis
+def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis_run, tmp_path, postgis_url):
+    from psycopg.conninfo import conninfo_to_dict
+
+    postgis, _, municipalities = postgis_run
+    params = conninfo_to_dict(postgis_url)
+    proxy = TcpProxy((params.get("host", "127.0.0.1"), int(params.get("port", 5432))))
+    proxy.start()
+    url = f"postgresql://{params.get('user', 'postgres')}@127.0.0.1:{proxy.port}/{params['dbname']}"
+    settings = postgis_settings(tmp_path, url, municipalities)
+    serving = ServingSettings(run_check_interval_s=0, store_retry_s=0)
+    z, x, y = tile_of(*GRIMMA_LONLAT, 12)
+    raster, vector = f"/tiles/wind_speed_150m/{z}/{x}/{y}.png", f"/tiles/municipalities/{z}/{x}/{y}.pbf"
+    uncached_vector = f"/tiles/municipalities/{z}/{x + 1}/{y}.pbf"
+    uncached_raster = f"/tiles/wind_speed_150m/{z}/{x - 1}/{y}.png"
+    try:
+        with TestClient(create_app(settings, serving_settings=serving)) as c:
+            c.app.state.serving.prepare(c.app.state.serving.tracker.current(), timeout_s=120)
+            assert c.get(raster).status_code == 200 and c.get(vector).status_code == 200
+            assert c.get("/api/municipalities").status_code == 200
+
+            proxy.stop()
+            assert c.get(raster).status_code == 200  # from the disk cache
+            assert c.get(vector).status_code == 200
+            assert c.get(uncached_raster).status_code == 200  # rasters need no database at all
+            for route in ("/healthz", f"/api/municipalities/{GRIMMA}", "/api/summary.csv", uncached_vector,
+                          "/api/point?lon=12.72&lat=51.24"):
+                response = c.get(route)
+                assert response.status_code == 503, route
+                assert response.headers.get("retry-after") == "5"
+                assert "127.0.0.1" not in response.text and "SELECT" not in response.text
+
+            proxy.start()
+            deadline = time.monotonic() + 20
+            while c.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert c.get("/healthz").status_code == 200
+            assert c.get(uncached_vector).status_code in (200, 204)
+            assert c.get(f"/api/municipalities/{GRIMMA}").status_code == 200
+    finally:
+        proxy.stop()
+
+
+# ------------------------------------------------------------------ schemathesis
+
+
+def test_schemathesis_finds_no_server_error(served, tmp_path):
+    """Every operation of the OpenAPI document, fuzzed with schemathesis against a live server: no 5xx,
+    and responses match the declared status codes, content types and schemas."""
+    from tests.test_web import _Server
+
+    shutil.copytree(served.data_dir / "store", tmp_path / "store")
+    shutil.copytree(served.data_dir / "regions", tmp_path / "regions")
+    shutil.copytree(served.raster_cache, tmp_path / "raster_cache")
+    settings = Settings(store=str(tmp_path / "store"), data_dir=tmp_path, raster_cache=tmp_path / "raster_cache")
+    RESULTS[EXCLUSIONS.name] = EXCLUSIONS  # the module fixture may be torn down already
+    try:
+        with _Server(create_app(settings)) as base_url:
+            result = subprocess.run(
+                [str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/openapi.json",
+                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                 "response_schema_conformance", "--max-examples", "25", "--seed", "7",
+                 "--request-timeout", "60", "--generation-deterministic"],
+                capture_output=True, text=True, timeout=900,
+            )
+    finally:
+        RESULTS.pop(EXCLUSIONS.name, None)
+    report = result.stdout[-4000:] + result.stderr[-2000:]
+    assert result.returncode == 0, report
+    assert "Server error" not in result.stdout, report
+    operations = sum(len(item) for item in create_app(settings).openapi()["paths"].values())
+    assert re.search(rf"Tested:\s+{operations}\b", result.stdout), report  # every operation was exercised

@@ -1,0 +1,290 @@
+"""Tile grid, colour scales, palette PNGs, display COGs, raster reads, Python MVT and the tile
+cache: tiny hand-made inputs whose right answer is worked out by hand."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import shapely
+from rasterio.io import MemoryFile
+from rasterio.transform import from_origin
+
+from potenzial.crs import ANALYSIS_CRS, WEB_MERCATOR
+from potenzial.errors import ConfigError
+from potenzial.results import ResultSchema
+from potenzial.serving.figures import merge_figures
+from potenzial.serving.geopackage import clip_to
+from potenzial.serving.styles import layer_qml
+from potenzial.tiles import TileMatrixError, TileRequestError
+from potenzial.tiles.cache import TileCache
+from potenzial.tiles.colormap import ColourScale, palette
+from potenzial.tiles.display import (
+    RasterSidecar,
+    build_display_cog,
+    display_stats,
+    parse_sidecar,
+    run_rasters,
+    write_sidecar,
+)
+from potenzial.tiles.grid import MAX_ZOOM, ORIGIN_M, check_tile, tile_bounds_3857, tile_bounds_in
+from potenzial.tiles.mvt import decode, encode_layer
+from potenzial.tiles.png import encode_palette_png
+from potenzial.tiles.raster import TileSource, render_png
+
+#: a tile in the middle of Landkreis Leipzig (Grimma) at zoom 12
+Z, X, Y = 12, 2190, 1370
+
+
+def read_png(data: bytes) -> np.ndarray:
+    """Decode a PNG with GDAL (an independent decoder): (bands, height, width) RGBA."""
+    with MemoryFile(data) as mem, mem.open() as src:
+        if src.count == 1 and src.colorinterp[0].name == "palette":
+            cmap = src.colormap(1)
+            idx = src.read(1)
+            lut = np.array([cmap.get(i, (0, 0, 0, 0)) for i in range(256)], dtype=np.uint8)
+            return np.moveaxis(lut[idx], -1, 0)
+        return src.read()
+
+
+# ------------------------------------------------------------------ grid
+
+
+@pytest.mark.parametrize(("z", "x", "y", "error"), [
+    (-1, 0, 0, TileRequestError),
+    (0, 1, 0, TileRequestError),
+    (3, 8, 0, TileRequestError),
+    (3, 0, -1, TileRequestError),
+    (2, 2**64, 1, TileRequestError),
+    (MAX_ZOOM + 1, 0, 0, TileMatrixError),
+    (99, 0, 0, TileMatrixError),
+])
+def test_addresses_outside_the_matrix_are_refused(z, x, y, error):
+    with pytest.raises(error):
+        check_tile(z, x, y)
+
+
+def test_tile_bounds_by_hand():
+    assert tile_bounds_3857(0, 0, 0) == pytest.approx((-ORIGIN_M, -ORIGIN_M, ORIGIN_M, ORIGIN_M))
+    # zoom 1, x 1, y 0 is the north-east quarter
+    assert tile_bounds_3857(1, 1, 0) == pytest.approx((0, 0, ORIGIN_M, ORIGIN_M))
+    # a margin of 1/4 tile on every side
+    minx, miny, maxx, maxy = tile_bounds_3857(1, 1, 0, margin=0.25)
+    assert (maxx - minx) == pytest.approx(1.5 * ORIGIN_M)
+
+
+def test_tile_box_in_utm_covers_the_tile():
+    box = shapely.box(*tile_bounds_in(Z, X, Y))
+    corners = gpd.GeoSeries(shapely.points(np.array(shapely.box(*tile_bounds_3857(Z, X, Y)).exterior.coords)),
+                            crs=WEB_MERCATOR).to_crs(ANALYSIS_CRS)
+    assert all(box.buffer(1e-6).contains(p) for p in corners)
+
+
+# ------------------------------------------------------------------ colours and PNG
+
+
+def test_colour_scale_indices_by_hand():
+    scale = ColourScale("viridis", 0.0, 254.0)
+    values = np.array([[-5.0, 0.0, 127.0, 254.0, 999.0, 1.0]], dtype=np.float32)
+    valid = np.array([[True, True, True, True, True, False]])
+    assert scale.indices(values, valid).tolist() == [[1, 1, 128, 255, 255, 0]]
+
+
+def test_palette_entry_zero_is_transparent_and_ends_match_the_colour_map():
+    pal = palette("viridis")
+    assert pal[0, 3] == 0 and (pal[1:, 3] == 255).all()
+    assert tuple(pal[1, :3]) == (68, 1, 84) and tuple(pal[255, :3]) == (253, 231, 36)  # matplotlib viridis ends
+
+
+def test_unknown_colour_map_names_the_fix():
+    with pytest.raises(ConfigError, match="viridis"):
+        ColourScale("no-such-map", 0, 1)
+
+
+def test_palette_png_decodes_to_the_same_pixels():
+    idx = np.zeros((3, 4), dtype=np.uint8)
+    idx[1, 2] = 255
+    idx[2, :] = 1
+    pal = palette("viridis")
+    rgba = read_png(encode_palette_png(idx, pal))
+    assert rgba.shape == (4, 3, 4)
+    assert rgba[3, 0, 0] == 0  # transparent nodata
+    assert tuple(rgba[:, 1, 2]) == tuple(pal[255])
+    assert tuple(rgba[:, 2, 3]) == tuple(pal[1])
+
+
+# ------------------------------------------------------------------ display COGs and raster tiles
+
+
+def write_raster(path: Path, values: np.ndarray, res_m: float = 20.0, x0: float = 330_000.0,
+                 y1: float = 5_690_000.0, nodata: float = -9999.0) -> Path:
+    profile = dict(driver="GTiff", width=values.shape[1], height=values.shape[0], count=1, dtype="float32",
+                   crs="EPSG:25833", transform=from_origin(x0, y1, res_m, res_m), nodata=nodata)
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(values.astype(np.float32), 1)
+    return path
+
+
+@pytest.fixture(scope="module")
+def constant_cog(tmp_path_factory) -> Path:
+    """A 20 m raster of 6.0 over 8 × 8 km around Grimma, with a 2 km nodata strip in the west."""
+    folder = tmp_path_factory.mktemp("cog")
+    values = np.full((400, 400), 6.0)
+    values[:, :100] = -9999.0
+    analysis = write_raster(folder / "speed.tif", values, x0=330_000.0, y1=5_685_000.0)
+    return build_display_cog(analysis, folder / "speed.3857.tif")
+
+
+def test_display_cog_is_web_mercator_on_the_tile_grid(constant_cog):
+    with rasterio.open(constant_cog) as src:
+        assert src.crs.to_epsg() == 3857
+        assert src.block_shapes[0] == (256, 256)
+        assert src.overviews(1)
+        # origin on a tile corner of the native zoom
+        stats = display_stats(constant_cog)
+        size = 2 * ORIGIN_M / 2 ** stats.native_zoom
+        assert ((src.bounds.left + ORIGIN_M) / size) == pytest.approx(round((src.bounds.left + ORIGIN_M) / size))
+    assert stats.min_value == pytest.approx(6.0) and stats.max_value == pytest.approx(6.0)
+
+
+def covering_tile(cog: Path, z: int, east: float = 0.5) -> tuple[int, int, int]:
+    """The tile at zoom ``z`` holding the point ``east`` of the way from the west edge, mid-height."""
+    with rasterio.open(cog) as src:
+        cx = src.bounds.left + east * (src.bounds.right - src.bounds.left)
+        cy = (src.bounds.bottom + src.bounds.top) / 2
+    size = 2 * ORIGIN_M / 2**z
+    return z, int((cx + ORIGIN_M) // size), int((ORIGIN_M - cy) // size)
+
+
+def test_raster_tile_of_a_constant_is_its_colour(constant_cog):
+    source = TileSource(constant_cog)
+    z, x, y = covering_tile(constant_cog, 15, east=0.7)
+    values, valid = source.read(z, x, y)
+    assert values.shape == (256, 256) and valid.all()
+    assert np.allclose(values[valid], 6.0)
+    scale = ColourScale("viridis", 4.0, 8.0)  # 6.0 is the middle: index 1 + 127 = 128
+    rgba = read_png(render_png(values, valid, scale))
+    assert rgba.shape == (4, 256, 256)
+    assert tuple(rgba[:, 100, 100]) == tuple(palette("viridis")[128])
+
+
+def test_raster_tile_half_outside_has_transparent_pixels_and_outside_is_none(constant_cog):
+    source = TileSource(constant_cog)
+    z, x, y = covering_tile(constant_cog, 12)
+    values, valid = source.read(z, x, y)
+    assert valid.any() and not valid.all()  # the raster is smaller than a z12 tile
+    assert source.read(z, x + 5, y) is None
+    big = source.read(z, x, y, size=512)
+    assert big is not None and big[0].shape == (512, 512)
+
+
+def test_sidecar_convention(tmp_path):
+    tif = write_raster(tmp_path / "wind_speed_hub.tif", np.full((10, 10), 5.0))
+    write_raster(tmp_path / "no_sidecar.tif", np.full((10, 10), 5.0))
+    write_sidecar(tif, RasterSidecar("Wind at hub height", "m/s", "viridis", (4.0, 8.0), ("wind_speed_150m",)))
+    pairs = run_rasters(tmp_path)
+    assert [p[0].name for p in pairs] == ["wind_speed_hub.tif"]
+    sidecar = parse_sidecar(pairs[0][1])
+    assert sidecar.range == (4.0, 8.0) and sidecar.inputs == ("wind_speed_150m",)
+    (tmp_path / "bad.tif").write_bytes(b"")
+    (tmp_path / "bad.json").write_text('{"title": "x", "units": "m", "colormap": "viridis", "range": [3, 1]}')
+    with pytest.raises(ConfigError, match="low < high"):
+        parse_sidecar(tmp_path / "bad.json")
+
+
+# ------------------------------------------------------------------ vector tiles in Python
+
+
+def test_mvt_of_a_square_covering_the_left_half_of_a_tile():
+    minx, miny, maxx, maxy = tile_bounds_3857(Z, X, Y)
+    midx = (minx + maxx) / 2
+    square = shapely.box(minx - 100_000, miny - 100_000, midx, maxy + 100_000)  # clipped to the buffer
+    frame = gpd.GeoDataFrame({"name": ["left"], "value_kw": [1.5], "empty": [None]}, geometry=[square],
+                             crs=WEB_MERCATOR)
+    layer = decode(encode_layer(frame, "test", Z, X, Y))["test"]
+    assert layer["extent"] == 4096
+    feature = layer["features"][0]
+    assert feature["properties"] == {"name": "left", "value_kw": 1.5}  # null omitted
+    xs = [p[0] for p in feature["geometry"]["coordinates"][0]]
+    ys = [p[1] for p in feature["geometry"]["coordinates"][0]]
+    assert (min(xs), max(xs), min(ys), max(ys)) == (-64, 2048, -64, 4096 + 64)
+
+
+def test_mvt_is_empty_outside_and_drops_collapsed_geometry():
+    minx, miny, maxx, maxy = tile_bounds_3857(Z, X, Y)
+    far = shapely.box(minx + 10 * (maxx - minx), miny, minx + 11 * (maxx - minx), maxy)
+    tiny = shapely.box(minx + 10, miny + 10, minx + 10.5, miny + 10.5)  # < 1/4096 of the tile
+    frame = gpd.GeoDataFrame({"k": [1, 2]}, geometry=[far, tiny], crs=WEB_MERCATOR)
+    assert encode_layer(frame, "t", Z, X, Y) == b""
+
+
+# ------------------------------------------------------------------ tile cache
+
+
+def test_tile_cache_round_trip_and_empty_tiles(tmp_path):
+    cache = TileCache(tmp_path, memory_bytes=1000)
+    assert cache.get("run1", "layer", 1, 0, 0, "png") is None
+    cache.put("run1", "layer", 1, 0, 0, "png", b"abc")
+    cache.put("run1", "layer", 1, 1, 0, "png", b"")
+    assert (tmp_path / "run1" / "tiles" / "layer" / "1" / "0" / "0.png").read_bytes() == b"abc"
+    fresh = TileCache(tmp_path)  # another process: from disk
+    assert fresh.get("run1", "layer", 1, 0, 0, "png") == b"abc"
+    assert fresh.get("run1", "layer", 1, 1, 0, "png") == b""
+    assert fresh.get("run2", "layer", 1, 0, 0, "png") is None  # keyed by run
+    with pytest.raises(ConfigError):
+        cache.path("../x", "layer", 1, 0, 0, "png")
+
+
+# ------------------------------------------------------------------ figures, clipping, styles
+
+
+BASE = ResultSchema(name="municipalities", key=("ags",), per_municipality=True,
+                    columns=(("ags", "text"), ("name", "text"), ("pv_installed_mw", "float")),
+                    units=(("pv_installed_mw", "MW"),))
+
+
+def test_merge_figures_joins_on_ags_and_keeps_units():
+    base = pd.DataFrame({"ags": ["2", "1"], "name": ["B", "A"], "pv_installed_mw": [2.0, 1.0]})
+    wind = ResultSchema(name="wind_municipalities", per_municipality=True,
+                        columns=(("ags", "text"), ("wind_capacity_mw", "float"), ("pv_installed_mw", "float")),
+                        units=(("wind_capacity_mw", "MW"), ("pv_installed_mw", "MW")))
+    roofs = ResultSchema(name="solar_roof_municipalities", per_municipality=True,
+                         columns=(("ags", "text"), ("pv_installed_mw", "float")), units=(("pv_installed_mw", "MW"),))
+    by_feedstock = ResultSchema(name="biomass", per_municipality=True, columns=(("ags", "text"), ("t", "float")))
+    merged, figures = merge_figures(base, BASE, [
+        (wind, pd.DataFrame({"ags": ["1", "2"], "wind_capacity_mw": [10.0, 20.0], "pv_installed_mw": [1.0, 2.0]})),
+        (roofs, pd.DataFrame({"ags": ["1", "2"], "pv_installed_mw": [5.0, 6.0]})),
+        (by_feedstock, pd.DataFrame({"ags": ["1", "1"], "t": [1.0, 2.0]})),
+    ])
+    assert merged["ags"].tolist() == ["1", "2"]
+    assert merged["wind_capacity_mw"].tolist() == [10.0, 20.0]
+    # the same installed figure repeated is dropped, a different one is prefixed
+    assert [f.column for f in figures] == ["ags", "name", "pv_installed_mw", "wind_capacity_mw",
+                                           "solar_roof_municipalities_pv_installed_mw"]
+    assert [f.header for f in figures][2:4] == ["pv_installed_mw [MW]", "wind_capacity_mw [MW]"]
+    assert merged.attrs["skipped"] == ["biomass"]
+
+
+def test_clip_to_cuts_polygons_and_keeps_points_inside():
+    area = shapely.box(0, 0, 10, 10)
+    polygons = gpd.GeoDataFrame({"k": [1, 2, 3]}, geometry=[shapely.box(5, 5, 15, 15), shapely.box(20, 20, 30, 30),
+                                                             shapely.box(10, 0, 20, 10)], crs=ANALYSIS_CRS)
+    cut = clip_to(polygons, area, "MULTIPOLYGON")
+    assert cut["k"].tolist() == [1]  # 3 only touches the edge: a line, not an area
+    assert cut.geometry.iloc[0].area == pytest.approx(25.0)
+    points = gpd.GeoDataFrame({"k": [1, 2]}, geometry=[shapely.Point(1, 1), shapely.Point(11, 1)], crs=ANALYSIS_CRS)
+    assert clip_to(points, area, "POINT")["k"].tolist() == [1]
+
+
+def test_qml_is_xml_with_the_colour():
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(io.StringIO(layer_qml("MULTIPOLYGON", "#1b9e77", "name").split("'SYSTEM'>", 1)[1])).getroot()
+    assert root.tag == "qgis"
+    colours = [o.get("value") for o in root.iter("Option") if o.get("name") == "color"]
+    assert colours == ["27,158,119,150"]
