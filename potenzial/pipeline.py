@@ -19,8 +19,9 @@ from potenzial.municipalities import check_municipalities
 from potenzial.params import ParameterSet
 from potenzial.provenance import code_version, new_run_id, sha256_file, utc_now
 from potenzial.region import Region
+from potenzial.settings import PROJECT_ROOT
 from potenzial.stand_ins import ensure_stand_ins
-from potenzial.steps import all_steps, select_steps
+from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunRecord, RunResult, Store
 
@@ -60,22 +61,25 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
     with _timed("stand_ins", reporter, timings):
         ensure_stand_ins(region, progress=lambda msg: reporter.advance("stand_ins", msg))
 
-    raster_dir = (raster_cache or Path("raster_cache")) / run_id
+    raster_dir = (raster_cache or PROJECT_ROOT / "raster_cache") / run_id
     ctx = StepContext(region=region, params=params, run_id=run_id, raster_dir=raster_dir,
                       previous=(lambda name: store.read(name, previous.run_id)) if previous else None)
     with _timed("inputs", reporter, timings, total=len(region.layers)):
         provenance = load_inputs(ctx, lambda lid: reporter.advance("inputs", lid))
     try:
+        carried, steps = _carry_over(store, previous, steps)
+        ctx.results.update(carried)
+        if carried and previous is not None:
+            _copy_rasters(raster_dir.parent / previous.run_id, raster_dir)
+        for step in steps:
+            if step.check is not None:
+                step.check(ctx)
         for step in steps:
             ctx.progress = lambda msg, name=step.name: reporter.advance(name, msg)
             with _timed(step.name, reporter, timings):
                 produced = step.run(ctx)
             ctx.results.update(produced)
         frames: dict[str, pd.DataFrame] = dict(ctx.results)
-        for step in all_steps():
-            if step not in steps and previous is not None:
-                for name in step.produces:
-                    frames[name] = store.read(name, previous.run_id)
         frames["run_inputs"] = pd.DataFrame(provenance)
 
         record = RunRecord(
@@ -100,6 +104,37 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
         shutil.rmtree(raster_dir, ignore_errors=True)
         raise
     return record
+
+
+def _carry_over(store: Store, previous: RunRecord | None, selected: list[Step]
+                ) -> tuple[dict[str, pd.DataFrame], list[Step]]:
+    """Results of the steps not selected, read from the previous run. A step whose results the
+    previous run lacks (e.g. a potential added since) runs after all."""
+    carried: dict[str, pd.DataFrame] = {}
+    to_run = {s.name for s in selected}
+    if previous is None:
+        return carried, selected
+    for step in all_steps():
+        if step.name in to_run:
+            continue
+        try:
+            frames = {name: store.read(name, previous.run_id) for name in step.produces}
+        except NotFoundError:
+            to_run.add(step.name)
+            continue
+        carried.update(frames)
+    return carried, [s for s in all_steps() if s.name in to_run]
+
+
+def _copy_rasters(source: Path, target: Path) -> None:
+    """Rasters of the previous run (top level only, not its tile cache) for carried-over steps;
+    copies, not links, so a re-run step never writes into the previous run's files."""
+    if not source.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        if path.is_file() and path.suffix in (".tif", ".json"):
+            shutil.copy2(path, target / path.name)
 
 
 def load_inputs(ctx: StepContext, progress: Callable[[str], None] | None = None) -> list[dict[str, str]]:

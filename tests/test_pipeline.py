@@ -1,6 +1,7 @@
 """The whole pipeline on the default region, into both stores; atomicity under failure."""
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -11,11 +12,15 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
+import shutil
+
+from potenzial.errors import PotenzialError
 from potenzial.params import load_params
-from potenzial.pipeline import run_pipeline
+from potenzial.pipeline import Reporter, run_pipeline
 from potenzial.provenance import sha256_file
 from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT
+from potenzial.steps import all_steps
 from potenzial.store.base import open_store
 from potenzial.units import M2_PER_KM2
 
@@ -38,15 +43,15 @@ def region(data_dir):
 def gpkg_run(region, data_dir):
     store = open_store(str(data_dir / "store"))
     store.init()
-    record = run_pipeline(region, store, load_params(PARAMS))
+    record = run_pipeline(region, store, load_params(PARAMS), raster_cache=data_dir / "raster_cache")
     return store, record
 
 
 @pytest.fixture(scope="module")
-def postgis_run(region, postgis_url):
+def postgis_run(region, postgis_url, data_dir):
     store = open_store(postgis_url)
     store.init()
-    record = run_pipeline(region, store, load_params(PARAMS))
+    record = run_pipeline(region, store, load_params(PARAMS), raster_cache=data_dir / "raster_cache")
     yield store, record
     store.close()
 
@@ -103,7 +108,8 @@ DRIVER = textwrap.dedent("""
     def die(name):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    run_pipeline(region, store, load_params(Path(sys.argv[4])), on_layer_written=die)
+    run_pipeline(region, store, load_params(Path(sys.argv[4])), on_layer_written=die,
+                 raster_cache=Path(sys.argv[3]) / "raster_cache")
 """)
 
 
@@ -162,7 +168,8 @@ def test_bad_input_fails_clearly_and_keeps_results(gpkg_run, data_dir, tmp_path,
         local = f'[layers.landcover]\nsource = "{bad}"\nprovenance = "real"\n'
     region_file = _region_copy(tmp_path / "region", local)
     env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
-    env.update({"POTENZIAL_DATA_DIR": str(data_dir), "COLUMNS": "200"})
+    env.update({"POTENZIAL_DATA_DIR": str(data_dir), "POTENZIAL_RASTER_CACHE": str(data_dir / "raster_cache"),
+                "COLUMNS": "200"})
     result = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "run", "--region", str(region_file),
                              "--store", store.url], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT,
                             timeout=600)
@@ -171,3 +178,42 @@ def test_bad_input_fails_clearly_and_keeps_results(gpkg_run, data_dir, tmp_path,
     assert needle in result.stderr and "error:" in result.stderr
     assert store.current_run() == record
     assert len(store.read("municipalities")) == 30
+
+
+class Recording(Reporter):
+    def __init__(self) -> None:
+        self.started: list[str] = []
+
+    def start(self, step, total=None):
+        self.started.append(step)
+
+
+def test_parameter_mistake_fails_before_any_step_runs(gpkg_run, region, data_dir, tmp_path):
+    store, record = gpkg_run
+    params_dir = tmp_path / "params"
+    shutil.copytree(PARAMS, params_dir)
+    wind = params_dir / "wind.toml"
+    wind.write_text(wind.read_text(encoding="utf-8").replace('turbine_type = "E-141/4200"',
+                                                             'turbine_type = "Windmill-3000"'), encoding="utf-8")
+    reporter = Recording()
+    with pytest.raises(PotenzialError, match="Windmill-3000"):
+        run_pipeline(region, store, load_params(params_dir), reporter=reporter,
+                     raster_cache=data_dir / "raster_cache")
+    assert reporter.started == ["stand_ins", "inputs"]  # no step ran
+    assert store.current_run() == record
+
+
+def test_only_runs_the_selected_step_and_carries_the_rest(gpkg_run, region, data_dir):
+    """Last in this module: it publishes a new current run."""
+    store, record = gpkg_run
+    reporter = Recording()
+    new = run_pipeline(region, store, load_params(PARAMS), reporter=reporter, only=["base"],
+                       raster_cache=data_dir / "raster_cache")
+    assert reporter.started == ["stand_ins", "inputs", "base", "publish"]
+    assert store.current_run() == new and new.run_id != record.run_id
+    for step in all_steps():
+        for name in step.produces:
+            pd.testing.assert_frame_equal(store.read(name, new.run_id), store.read(name, record.run_id))
+    old_rasters = sorted(p.name for p in (data_dir / "raster_cache" / record.run_id).glob("*.tif"))
+    new_rasters = sorted(p.name for p in (data_dir / "raster_cache" / new.run_id).glob("*.tif"))
+    assert set(old_rasters) <= set(new_rasters)

@@ -30,6 +30,9 @@ class Step:
     produces: tuple[str, ...]
     run: Callable[[StepContext], dict[str, pd.DataFrame]]
     title: str = ""
+    #: checks everything that needs no geometry (parameters, rule sets, catalog); called for every
+    #: selected step before any step runs, so a mistake fails before minutes of computing
+    check: Callable[[StepContext], object] | None = None
 
 
 def all_steps() -> list[Step]:

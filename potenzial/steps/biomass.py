@@ -54,8 +54,14 @@ def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
     return result.frames()
 
 
+def check(ctx: StepContext) -> object:
+    """The [biomass] parameters (every factor with unit, source and a valid distribution)."""
+    return load_biomass_params(ctx.section("biomass"))
+
+
 STEP = Step(
     name="biomass",
+    check=check,
     order=40,
     produces=("biomass", "biomass_totals", "biomass_region", "biomass_map"),
     run=run,

@@ -143,5 +143,10 @@ def _installed_pv_mw(statistics: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(stats[INSTALLED_PV_COLUMN], errors="coerce").fillna(0.0) / KW_PER_MW
 
 
-STEP = Step(name="solar_roof", order=10, produces=("solar_roof", "solar_roof_municipalities", "solar_roof_report"),
+def check(ctx: StepContext) -> object:
+    """The [solar_roof] and [irradiation] parameters."""
+    return roof_params(ctx.section("solar_roof")), irradiation_params(ctx.section("irradiation"))
+
+
+STEP = Step(name="solar_roof", order=10, check=check, produces=("solar_roof", "solar_roof_municipalities", "solar_roof_report"),
             run=run, title="solar on roofs")

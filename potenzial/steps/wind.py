@@ -162,6 +162,6 @@ def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
     return result.frames
 
 
-STEP = Step(name="wind", order=20, run=run, title="wind: SächsBO §84 areas, turbines, yield",
+STEP = Step(name="wind", order=20, run=run, check=check, title="wind: SächsBO §84 areas, turbines, yield",
             produces=("wind_areas", "wind_turbines", "wind_exclusions", "wind_municipalities",
                       "wind_setback_bands", "wind_rules"))
