@@ -69,6 +69,7 @@ def postgis_url() -> str:
             pytest.fail(f"PostGIS test database {url} not reachable: {exc}")
         pytest.skip(f"PostGIS test database not reachable ({' '.join(str(exc).split())[:200]}); "
                     "start it with `make db` or set POTENZIAL_TEST_DB.")
+    reset_store_tables(url)  # a test session starts from an empty schema (no stale migrations)
     return url
 
 
