@@ -18,7 +18,7 @@ WIND_AREAS = ResultSchema(
         ("area_ha", "float"),
         ("turbines", "int"),
     ),
-    units=(("area_ha", "ha"), ("turbines", "count")),
+    units=(("area_id", "id"), ("park_id", "id"), ("area_ha", "ha"), ("turbines", "count")),
 )
 
 WIND_TURBINES = ResultSchema(
@@ -38,7 +38,7 @@ WIND_TURBINES = ResultSchema(
         ("yield_mwh_per_a", "float"),
         ("full_load_hours", "float"),
     ),
-    units=(("hub_height_m", "m"), ("rotor_diameter_m", "m"), ("capacity_mw", "MW"),
+    units=(("turbine_id", "id"), ("area_id", "id"), ("hub_height_m", "m"), ("rotor_diameter_m", "m"), ("capacity_mw", "MW"),
            ("wind_speed_hub_m_per_s", "m/s"), ("yield_mwh_per_a", "MWh/a"), ("full_load_hours", "h/a")),
 )
 
@@ -56,7 +56,7 @@ WIND_EXCLUSIONS = ResultSchema(
         ("hard", "bool"),
         ("area_ha", "float"),
     ),
-    units=(("area_ha", "ha"),),
+    units=(("rule_mask", "bitmask of wind_rules.bit"), ("area_ha", "ha")),
 )
 
 WIND_MUNICIPALITIES = ResultSchema(
@@ -120,7 +120,7 @@ WIND_RULES = ResultSchema(
         ("rule_set", "text"),
         ("valid_from", "text"),
     ),
-    units=(("buffer_m", "m"), ("effective_buffer_m", "m"), ("features", "count")),
+    units=(("bit", "bit number"), ("buffer_m", "m"), ("effective_buffer_m", "m"), ("features", "count")),
 )
 
 SCHEMAS = (WIND_AREAS, WIND_TURBINES, WIND_EXCLUSIONS, WIND_MUNICIPALITIES, WIND_SETBACK_BANDS, WIND_RULES)
