@@ -17,7 +17,7 @@ import pandas as pd
 from potenzial.errors import NotFoundError
 from potenzial.municipalities import check_municipalities
 from potenzial.params import ParameterSet
-from potenzial.provenance import code_version, new_run_id, sha256_file, utc_now
+from potenzial.provenance import code_version, new_run_id, sha256_path, utc_now
 from potenzial.region import Region
 from potenzial.settings import PROJECT_ROOT
 from potenzial.stand_ins import ensure_stand_ins
@@ -154,7 +154,7 @@ def load_inputs(ctx: StepContext, progress: Callable[[str], None] | None = None)
             "kind": entry.kind,
             "provenance": entry.provenance,
             "source": entry.path.name,
-            "sha256": sha256_file(entry.path),
+            "sha256": sha256_path(entry.path),
             "licence": entry.licence,
             "attribution": entry.attribution,
         })

@@ -22,6 +22,17 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_path(path: Path) -> str:
+    """sha256 of a file, or of a folder's files (names and contents, sorted)."""
+    if path.is_file():
+        return sha256_file(path)
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(file.relative_to(path).as_posix().encode("utf-8"))
+        digest.update(sha256_file(file).encode("ascii"))
+    return digest.hexdigest()
+
+
 def code_version() -> str:
     """Package version plus the git commit of the working tree when available."""
     root = Path(__file__).resolve().parent.parent

@@ -39,6 +39,7 @@ class LayerEntry:
     units: str = ""
     geometry: str = ""
     columns: tuple[str, ...] = ()
+    optional_columns: tuple[str, ...] = ()
     fields: dict[str, str] = field(default_factory=dict)
     generator: str = ""
     attribution_url: str = ""
@@ -194,7 +195,7 @@ def _entry(layer_id: str, raw: dict, region_file: Path, synthetic_dir: Path) -> 
     if provenance == "real" and generator and not source:
         raise ConfigError(f"{where}: provenance is real but there is no source file. Set source.")
     known = {"title", "kind", "provenance", "licence", "attribution", "source", "layer", "crs", "units",
-             "geometry", "columns", "fields", "generator", "attribution_url", "retrieved"}
+             "geometry", "columns", "optional_columns", "fields", "generator", "attribution_url", "retrieved"}
     return LayerEntry(
         id=layer_id,
         title=str(raw["title"]),
@@ -208,6 +209,7 @@ def _entry(layer_id: str, raw: dict, region_file: Path, synthetic_dir: Path) -> 
         units=str(raw.get("units", "")),
         geometry=geometry,
         columns=tuple(raw.get("columns", ())),
+        optional_columns=tuple(raw.get("optional_columns", ())),
         fields=dict(raw.get("fields", {})),
         generator=generator if (generator and not source) else "",
         attribution_url=str(raw.get("attribution_url", "")),

@@ -27,25 +27,68 @@ def read_vector(entry: LayerEntry, target_crs: CRS = ANALYSIS_CRS) -> gpd.GeoDat
     what = f"layer {entry.id!r} ({entry.path})"
     if entry.kind != "vector":
         raise InputDataError(f"{what}: catalog kind is {entry.kind!r}, not vector.")
-    if not entry.path.is_file():
+    special = _special_format(entry)
+    if special is None and not entry.path.is_file():
         raise InputDataError(f"{what}: file not found. Put the file there or fix `source` in the catalog.")
-    layer = _pick_layer(entry, what)
-    try:
-        frame = pyogrio.read_dataframe(entry.path, layer=layer)
-    except Exception as exc:  # GDAL raises a variety of DataSourceError / DataLayerError
-        raise InputDataError(f"{what}: cannot be read as a vector file ({_short(exc)}). "
-                             "Check that it is a GeoPackage/shapefile/GeoJSON and not truncated.") from None
+    if special is not None:
+        frame = special(entry, what)
+    else:
+        layer = _pick_layer(entry, what)
+        try:
+            frame = pyogrio.read_dataframe(entry.path, layer=layer)
+        except Exception as exc:  # GDAL raises a variety of DataSourceError / DataLayerError
+            raise InputDataError(f"{what}: cannot be read as a vector file ({_short(exc)}). "
+                                 "Check that it is a GeoPackage/shapefile/GeoJSON and not truncated.") from None
     if len(frame) == 0:
         raise InputDataError(f"{what}: the layer is empty (0 features). Point `source` at a file with data.")
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
         raise InputDataError(f"{what}: has no geometry. The catalog says it is a vector layer; "
                              "point `source` at a spatial file or set kind = \"table\".")
-    frame = _with_crs(frame, entry, what)
+    if special is None:
+        frame = _with_crs(frame, entry, what)
     _check_geometry_type(frame, entry, what)
     frame = _rename(frame, entry, what)
     if frame.crs != target_crs:
         frame = frame.to_crs(target_crs)
     return frame
+
+
+def _special_format(entry: LayerEntry):
+    """A reader for formats GDAL does not read as plain features: OSM extracts and LoD2 CityGML
+    (buildings only), or None for everything else."""
+    suffix = entry.path.suffix.lower()
+    if suffix in (".pbf", ".osm"):
+        return _read_osm
+    if suffix in (".gml", ".xml") or (entry.path.is_dir() and any(entry.path.glob("*.gml"))):
+        return _read_citygml
+    return None
+
+
+def _buildings_only(entry: LayerEntry, what: str, fmt: str) -> None:
+    if entry.geometry != "polygon" or "building_id" not in entry.columns:
+        raise InputDataError(f"{what}: {fmt} files are read as building footprints only; use them for the "
+                             "buildings layer, or convert other layers to GeoPackage (ogr2ogr).")
+
+
+def _read_osm(entry: LayerEntry, what: str) -> gpd.GeoDataFrame:
+    from potenzial.sources.osm import read_osm_buildings
+
+    _buildings_only(entry, what, "OpenStreetMap")
+    frame, _ = read_osm_buildings(entry.path)
+    return frame
+
+
+def _read_citygml(entry: LayerEntry, what: str) -> gpd.GeoDataFrame:
+    """Footprints of LoD2 buildings: the union of each building's roof-plane footprints."""
+    from potenzial.sources.citygml import read_citygml_roofs
+
+    _buildings_only(entry, what, "CityGML")
+    planes, buildings, _ = read_citygml_roofs(entry.path, crs=entry.crs)
+    if len(planes) == 0:
+        return gpd.GeoDataFrame({"building_id": []}, geometry=[], crs=ANALYSIS_CRS)
+    footprints = planes[["building_id", "geometry"]].dissolve(by="building_id").reset_index()
+    attrs = buildings.drop_duplicates("building_id").set_index("building_id")[["use", "function"]]
+    return footprints.join(attrs, on="building_id")
 
 
 def _pick_layer(entry: LayerEntry, what: str) -> str | None:
