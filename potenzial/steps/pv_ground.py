@@ -1,0 +1,111 @@
+"""Step `pv_ground`: open-field PV land by dated legal category, capacity and yield (issue 5).
+
+Wiring only. Everything that needs no geometry is checked first, so a mistake fails before
+anything is computed: the ``[pv_ground]`` and ``[irradiation]`` parameters, the exclusion and
+category rule sets against the region's catalog (unknown layers, impossible buffers, filter
+values the catalog cannot map), then the input layers' categorical codes. Then the layers
+are read through the context, the yield lookup of the shared irradiation chain is built for the
+fixed-tilt rows, the wind step's ``wind_areas`` are taken for the overlap, and the pure
+calculation (:func:`potenzial.solar_ground.solar_ground_potential`) runs.
+
+Runs after the wind step (order 30 > 20): it needs ``wind_areas`` of this run (or, with
+``--only pv_ground``, of the previous run).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from potenzial.errors import InputDataError
+from potenzial.exclusions import LayerSpec, RuleSet, resolve_rule_set_path
+from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
+from potenzial.land_categories import (Category, catalog_value_sets, check_layer_values, load_category,
+                                       load_exclusion_set)
+from potenzial.settings import PROJECT_ROOT
+from potenzial.solar_ground import (PvGroundParams, check_rule_sets, fixed_orientation_params,
+                                    load_pv_ground_params, solar_ground_potential)
+from potenzial.steps import Step
+from potenzial.steps.context import StepContext
+
+RULES_DIR = PROJECT_ROOT / "layers" / "rules"
+GHI_LAYER = "ghi"
+WIND_AREAS = "wind_areas"
+
+
+def layer_specs(ctx: StepContext) -> dict[str, LayerSpec]:
+    return {lid: LayerSpec(columns=tuple(e.columns), geometry=e.geometry) for lid, e in ctx.region.layers.items()}
+
+
+def value_sets(ctx: StepContext) -> dict[tuple[str, str], frozenset[str]]:
+    """Categorical values the catalog documents (``units = "class: arable|grassland|…"``)."""
+    return catalog_value_sets({lid: e.units for lid, e in ctx.region.layers.items()})
+
+
+def load_rules(ctx: StepContext, params: PvGroundParams, rules_dir: Path = RULES_DIR
+               ) -> tuple[RuleSet, list[Category]]:
+    """The exclusion rule set (switches applied) and the category rule sets, checked."""
+    specs = layer_specs(ctx)
+    values = value_sets(ctx)
+    exclusions = load_exclusion_set(resolve_rule_set_path(params.exclusions, rules_dir), specs, values)
+    exclusions = exclusions.with_switches(params.switches)
+    categories = [load_category(resolve_rule_set_path(name, rules_dir), specs, values) for name in params.categories]
+    check_rule_sets(exclusions, categories)
+    return exclusions, categories
+
+
+def check(ctx: StepContext):
+    """Every check that needs no computing: parameters, rule sets against the catalog (unknown
+    layers, impossible buffers, codes the catalog cannot map), and the codes in the input layers
+    (read once per run by the context, so this costs no extra reading)."""
+    params = load_pv_ground_params(ctx.section("pv_ground"))
+    irr = irradiation_params(ctx.section("irradiation"))
+    exclusions, categories = load_rules(ctx, params)
+    read_layers(ctx, exclusions, categories)
+    return params, irr, exclusions, categories
+
+
+def read_layers(ctx: StepContext, exclusions: RuleSet, categories: list[Category]) -> dict[str, gpd.GeoDataFrame]:
+    """The layers the enabled rules name, their documented codes checked (unknown codes fail)."""
+    rules = list(exclusions.enabled_rules) + [r for c in categories for r in c.rule_set.enabled_rules]
+    needed = sorted({r.layer for r in rules})
+    layers = {lid: ctx.vector(lid) for lid in needed}
+    for (lid, column), allowed in value_sets(ctx).items():
+        if lid in layers and any(r.layer == lid and column in r.where for r in rules):
+            check_layer_values(layers[lid], lid, column, allowed)
+    return layers
+
+
+def _cells_near(cells: pd.DataFrame, bounds, margin_m: float) -> pd.DataFrame:
+    xmin, ymin, xmax, ymax = bounds
+    near = cells[(cells["x"] >= xmin - margin_m) & (cells["x"] <= xmax + margin_m)
+                 & (cells["y"] >= ymin - margin_m) & (cells["y"] <= ymax + margin_m)]
+    return near if len(near) else cells
+
+
+def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
+    params, irr, exclusions, categories = check(ctx)
+    layers = read_layers(ctx, exclusions, categories)
+    wind_areas = ctx.result(WIND_AREAS)
+    if not isinstance(wind_areas, gpd.GeoDataFrame):
+        raise InputDataError(f"result {WIND_AREAS!r} of the wind step has no geometry; the open-field PV step needs "
+                             "its polygons for the overlap. Run the full pipeline (without --only) once.")
+    installed = ctx.vector(params.installed_layer) if params.installed_layer in ctx.region.layers else None
+
+    cells = _cells_near(cells_from_points(ctx.vector(GHI_LAYER)), ctx.municipalities.total_bounds,
+                        params.irradiation_margin_m)
+    ctx.progress(f"yield lookup for {len(cells)} irradiation cells ({params.tilt_deg:g}°, {params.azimuth_deg:g}°)")
+    lookup = build_lookup(cells, fixed_orientation_params(irr, params.tilt_deg, params.azimuth_deg))
+
+    result = solar_ground_potential(municipalities=ctx.municipalities, layers=layers, exclusions=exclusions,
+                                    categories=categories, params=params, lookup=lookup,
+                                    wind_areas=wind_areas,
+                                    installed=installed, progress=ctx.progress)
+    return result.frames
+
+
+STEP = Step(name="pv_ground", order=30, run=run, check=check,
+            title="open-field PV: legal categories, capacity, yield",
+            produces=("pv_ground_areas", "pv_ground_municipalities", "pv_ground_categories", "pv_ground_rules"))
