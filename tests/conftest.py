@@ -96,3 +96,38 @@ def gpkg_store(tmp_path):
     store.close()
 
 # ============================================================================ end store fixtures
+
+
+# ==============================================================================================
+# Pipeline run (issue 8, the map page): the default region through the real pipeline, once per
+# session, into a GeoPackage store in a temporary data folder; shared by the test modules that
+# need real results (tests/test_web*.py). About 1.5–3 min on 2 cores, paid only when requested.
+# ==============================================================================================
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory):
+    """``(settings, record)`` of one complete run of every step on the default region.
+
+    ``settings`` points at the run's store, data folder (with the generated stand-ins) and raster
+    cache, all under a session temporary folder; ``record`` is the published run.
+    """
+    from potenzial.params import load_params
+    from potenzial.pipeline import run_pipeline
+    from potenzial.region import load_region
+    from potenzial.settings import PROJECT_ROOT, Settings
+    from potenzial.store.base import open_store
+
+    tmp = tmp_path_factory.mktemp("pipeline-run")
+    settings = Settings(store=str(tmp / "store"), data_dir=tmp / "data", raster_cache=tmp / "raster_cache")
+    region = load_region(settings.region, settings.regions_dir, settings.data_dir)
+    store = open_store(settings.store_url)
+    try:
+        store.init()
+        record = run_pipeline(region, store, load_params(PROJECT_ROOT / "layers" / "params" / "default"),
+                              raster_cache=settings.raster_cache)
+    finally:
+        store.close()
+    return settings, record
+
+# ============================================================================ end pipeline run

@@ -1,67 +1,65 @@
-"""The map page: nothing from a CDN, every asset served by the app, and it renders offline in Chromium."""
+"""The map page's HTML: nothing from a CDN, every asset served by the app, the page configuration
+built from the run. (The page in a real browser: tests/test_web_browser.py.)"""
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
-import numpy as np
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from potenzial.errors import ConfigError
-from potenzial.region import load_region
-from potenzial.settings import PROJECT_ROOT
 from tests.test_api import N_MUNICIPALITIES, publish_demo_run, settings_for
-from web.page import (
-    NO_DATA_COLOUR,
-    DensityClasses,
-    MapSettings,
-    asset_urls,
-    density_classes,
-    population_density,
-)
+from web.assets import VENDOR_PACKAGES, WEB_ROOT
+from web.page import MapSettings, asset_urls
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 LOOPBACK = "127.0.0.1"
 
 
+def page_config(page: str) -> dict:
+    """The configuration the page hands to map.js (``potenzial.start(map, config, bases)``)."""
+    match = re.search(r"potenzial\.start\(map_\w+, ", page)
+    assert match, "the page does not start map.js"
+    config, _ = json.JSONDecoder().raw_decode(page, match.end())
+    return config
+
+
 @pytest.fixture(scope="module")
-def app_and_region(tmp_path_factory):
+def client(tmp_path_factory):
+    """A run with the base figures only (no potentials): fast, for the page's plumbing."""
     tmp = tmp_path_factory.mktemp("web")
     publish_demo_run(tmp / "store")
-    settings = settings_for(tmp / "store", tmp)
-    region = load_region(settings.region, settings.regions_dir, settings.data_dir)
-    return create_app(settings, MapSettings(tiles="OpenStreetMap.Mapnik")), region
-
-
-@pytest.fixture(scope="module")
-def client(app_and_region):
-    with TestClient(app_and_region[0]) as c:
+    with TestClient(create_app(settings_for(tmp / "store", tmp), MapSettings(tiles="OpenStreetMap.Mapnik"))) as c:
         yield c
 
 
-# ------------------------------------------------------------------ the HTML
+# ------------------------------------------------------------------ assets
 
 
 def test_page_loads_no_script_or_stylesheet_from_outside(client):
     response = client.get("/")
     assert response.status_code == 200
     urls = asset_urls(response.text)
-    assert any(u.endswith("/leaflet.js") for u in urls)
-    for url in urls:
-        assert not url.startswith(("http://", "https://", "//")), url
+    for name in ("/leaflet.js", "/Leaflet.VectorGrid.bundled.min.js", "/map.js", "/leaflet.css", "/map.css"):
+        assert any(u.endswith(name) for u in urls), name
     for url in urls:
         assert url.startswith("/static/"), url
         assert client.get(url).status_code == 200, url
+
+
+def test_vendor_packages_are_pinned_in_package_json_and_lock():
+    package = json.loads((WEB_ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((WEB_ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    for vendor in VENDOR_PACKAGES:
+        version = package["dependencies"][vendor.name]
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{vendor.name} is not pinned: {version}"
+        assert lock["packages"][f"node_modules/{vendor.name}"]["version"] == version
 
 
 def test_page_assets_referenced_by_css_are_served(client):
@@ -73,7 +71,20 @@ def test_page_assets_referenced_by_css_are_served(client):
 def test_page_has_title_and_run(client):
     page = client.get("/").text
     assert "<title>potenzial – Landkreis Leipzig</title>" in page
-    assert "test-run-1" in page
+    config = page_config(page)
+    assert config["run"]["run_id"] == "test-run-1"
+    assert config["run"]["synthetic_inputs"] == ["buildings", "landcover"]
+    assert config["api"]["root"] == ""
+    (south, west), (north, east) = config["bounds"]
+    assert 50.9 < south < north < 51.6 and 12.0 < west < east < 13.1
+
+
+def test_base_figures_only_give_population_density(client):
+    config = page_config(client.get("/").text)
+    assert [f["id"] for f in config["figures"]] == ["population_density"]
+    assert config["default_figure"] == "population_density"
+    assert len(config["figures"][0]["values"]) == N_MUNICIPALITIES
+    assert config["panel"]["total"] is None
 
 
 def test_page_is_cached_per_run_and_follows_the_current_run(tmp_path):
@@ -88,13 +99,22 @@ def test_page_is_cached_per_run_and_follows_the_current_run(tmp_path):
     assert "run-b" in second and "run-a" not in second
 
 
+def test_page_behind_a_proxy_prefix_uses_it_for_assets_and_api(tmp_path):
+    publish_demo_run(tmp_path / "store")
+    with TestClient(create_app(settings_for(tmp_path / "store", tmp_path)), root_path="/potenzial") as c:
+        page = c.get("/").text
+    assert all(u.startswith("/potenzial/static/") for u in asset_urls(page))
+    assert page_config(page)["api"]["root"] == "/potenzial"
+
+
 def test_page_forbids_foreign_scripts_by_policy(client):
     policy = client.get("/").headers["content-security-policy"]
     assert "script-src 'self' 'unsafe-inline'" in policy
+    assert "connect-src 'self'" in policy
     assert "img-src 'self' data: https://tile.openstreetmap.org" in policy
 
 
-# ------------------------------------------------------------------ base map and classes
+# ------------------------------------------------------------------ base map
 
 
 def test_base_map_settings():
@@ -115,33 +135,86 @@ def test_offline_page_has_no_tile_layer(tmp_path):
     with TestClient(app) as c:
         response = c.get("/")
     assert "L.tileLayer" not in response.text
-    assert "no base map (offline)" in response.text
+    assert re.search(r'"none": blank_base_layer_\w+', response.text)
     assert "img-src 'self' data:;" in response.headers["content-security-policy"]
 
 
-def test_population_density_by_hand():
-    density = population_density(np.array([100, 50, 7]), np.array([2.0, 0.0, 1.0]))
-    assert density[0] == 50.0 and np.isnan(density[1]) and density[2] == 7.0
+@pytest.mark.postgis
+def test_page_from_a_postgis_store_equals_the_geopackage_page(postgis_store, tmp_path):
+    from potenzial.settings import Settings
+    from potenzial.store.base import RunResult
+    from tests.test_api import municipalities_frame, run_record
+
+    postgis_store.publish(RunResult(record=run_record("pg-run"), frames={"municipalities": municipalities_frame()}))
+    publish_demo_run(tmp_path / "store", run_id="pg-run")
+    configs = []
+    for store in (postgis_store.url, str(tmp_path / "store")):
+        with TestClient(create_app(Settings(store=store, data_dir=tmp_path))) as c:
+            response = c.get("/")
+            assert response.status_code == 200
+            configs.append(page_config(response.text))
+    from_pg, from_gpkg = configs
+    assert from_pg["display_minzoom"] == from_gpkg["display_minzoom"] and "municipalities" in from_pg["display_minzoom"]
+    assert from_pg["figures"] == from_gpkg["figures"]
 
 
-def test_density_classes_cover_values_and_colour_monotonically():
-    values = np.array([10.0, 20, 30, 40, 50, 60, 70, 80, 90, 100])
-    classes = density_classes(values)
-    assert classes.limits[0] <= 10 and classes.limits[-1] >= 100
-    assert list(classes.limits) == sorted(classes.limits)
-    colours = [classes.colour(v) for v in values]
-    assert colours[0] == classes.colours[0] and colours[-1] == classes.colours[-1]
-    assert [classes.colours.index(c) for c in colours] == sorted(classes.colours.index(c) for c in colours)
-    assert classes.colour(float("nan")) == NO_DATA_COLOUR
+# ------------------------------------------------------------------ a real run
 
 
-def test_density_classes_of_equal_values_are_one_class():
-    classes = density_classes(np.array([5.0, 5.0, 5.0]))
-    assert isinstance(classes, DensityClasses) and len(classes.colours) == 1
-    assert classes.colour(5.0) == classes.colours[0]
+@pytest.fixture(scope="module")
+def run_client(pipeline_run):
+    settings, _ = pipeline_run
+    with TestClient(create_app(settings, MapSettings(tiles="none"))) as c:
+        yield c
 
 
-# ------------------------------------------------------------------ a real browser, offline
+@pytest.mark.slow
+def test_page_figures_are_the_api_figures_added_up(run_client):
+    """Every number the page colours by, recomputed by hand from /api/municipalities."""
+    config = page_config(run_client.get("/").text)
+    values = {f["id"]: f["values"] for f in config["figures"]}
+    features = run_client.get("/api/municipalities").json()["features"]
+    assert len(features) == N_MUNICIPALITIES
+    for feature in features:
+        p, ags = feature["properties"], feature["id"]
+        total = (p["roof_yield_gwh_per_a"] + p["pv_ground_yield_gwh_per_a"] + p["wind_yield_gwh_per_a"]
+                 + p["biomass_primary_energy_mwh_per_a_p50"] / 1000)
+        assert values["total_energy"][ags] == pytest.approx(total)
+        assert values["solar_roof_capacity"][ags] == p["roof_capacity_mwp"]
+        assert values["pv_ground_capacity"][ags] == p["pv_ground_capacity_mwp"]
+        assert values["wind_capacity"][ags] == p["wind_capacity_mw"]
+        assert values["biomass_energy"][ags] == p["biomass_primary_energy_mwh_per_a_p50"]
+        assert values["wind_area_share"][ags] == pytest.approx(p["wind_area_share_pct"])  # the wind step's own figure
+        assert values["pv_ground_area_share"][ags] == pytest.approx(p["pv_ground_area_ha"] / p["area_km2"])
+        capacity = p["roof_capacity_mwp"] + p["pv_ground_capacity_mwp"] + p["wind_capacity_mw"]
+        installed = p["pv_installed_mw"] + p["wind_installed_mw"]
+        assert values["installed_share"][ags] == pytest.approx(100 * installed / capacity)
+        assert values["remaining_pv_installed_mw"][ags] == pytest.approx(
+            p["roof_capacity_mwp"] + p["pv_ground_capacity_mwp"] - p["pv_installed_mw"])
+        assert values["remaining_wind_installed_mw"][ags] == pytest.approx(
+            p["wind_capacity_mw"] - p["wind_installed_mw"])
+    for f in config["figures"]:
+        if f["selectable"]:
+            limits = f["classes"]["limits"]
+            finite = [v for v in f["values"].values() if v is not None]
+            assert limits == sorted(limits) and limits[0] <= min(finite) and limits[-1] >= max(finite), f["id"]
+    assert config["default_figure"] == "total_energy"
+
+
+@pytest.mark.slow
+def test_dense_vector_layers_are_drawn_only_from_a_closer_zoom(run_client):
+    config = page_config(run_client.get("/").text)
+    served = run_client.get("/api/layers").json()["served"]
+    vector_ids = {s["id"] for s in served if s["kind"] == "vector"}
+    zooms = config["display_minzoom"]
+    assert set(zooms) == vector_ids
+    # ≈ 200 000 roof planes cannot be drawn at county scale; a few hundred turbines can
+    assert zooms["solar_roof"] >= 12
+    assert zooms["wind_turbines"] <= 10
+
+
+# ------------------------------------------------------------------ the app on a real socket
+# (used by tests/test_web_browser.py and tests/test_api_serving.py)
 
 
 class _Server:
@@ -156,10 +229,10 @@ class _Server:
 
     def __enter__(self) -> str:
         self.thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start within 20 s")
+                raise RuntimeError("uvicorn did not start within 30 s")
             time.sleep(0.05)
         return f"http://{LOOPBACK}:{self.port}"
 
@@ -167,84 +240,3 @@ class _Server:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install -y chromium; `make test` does it)")
-def test_map_renders_offline_in_chromium(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    publish_demo_run(tmp_path / "store")
-    settings = settings_for(tmp_path / "store", tmp_path)
-    region = load_region(settings.region, settings.regions_dir, settings.data_dir)
-    app = create_app(settings, MapSettings(tiles="OpenStreetMap.Mapnik"))
-    ARTIFACTS.mkdir(exist_ok=True)
-
-    with _Server(app) as base_url, sync_playwright() as pw:
-        own_host = urlsplit(base_url).netloc
-        aborted: list[str] = []
-        console_errors: list[tuple[str, str]] = []
-        page_errors: list[str] = []
-        own_failures: list[str] = []
-
-        def is_own(url: str) -> bool:
-            return urlsplit(url).netloc == own_host
-
-        def offline(route):
-            if is_own(route.request.url):
-                route.continue_()
-            else:
-                aborted.append(route.request.url)
-                route.abort("internetdisconnected")
-
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(20_000)
-            page.route("**/*", offline)
-            page.on("console", lambda m: m.type == "error" and console_errors.append(
-                (m.text, (m.location or {}).get("url", ""))))
-            page.on("pageerror", lambda e: page_errors.append(str(e)))
-            page.on("requestfailed", lambda r: is_own(r.url) and own_failures.append(f"{r.url}: {r.failure}"))
-            page.on("response", lambda r: is_own(r.url) and r.status >= 400 and own_failures.append(
-                f"{r.url}: HTTP {r.status}"))
-
-            page.goto(base_url + "/", wait_until="load")
-            page.wait_for_function(
-                f"document.querySelectorAll('.leaflet-overlay-pane path').length >= {N_MUNICIPALITIES}")
-            page.wait_for_load_state("networkidle")
-            paths = page.locator(".leaflet-overlay-pane path").count()
-
-            # open a popup through Leaflet (the group's binding renders it for its first feature)
-            popup_text = page.evaluate("""() => {
-                const key = Object.keys(window).find(k => k.startsWith('geo_json_')
-                    && window[k] && typeof window[k].getLayers === 'function');
-                window[key].openPopup();
-                return document.querySelector('.leaflet-popup-content').innerText;
-            }""")
-            page.evaluate("() => { for (const m of Object.values(window)) "
-                          "{ if (m && m.closePopup && m.getContainer) m.closePopup(); } }")
-            attribution = page.locator(".leaflet-control-attribution").inner_text()
-            legend = page.locator(".potenzial-legend").inner_text()
-            page_title_text = page.title() + page.locator(".potenzial-title").inner_text()
-            page.screenshot(path=str(ARTIFACTS / "map.png"))
-        finally:
-            browser.close()
-
-    # Tiles are the only requests allowed to leave; offline they fail, and Chromium logs each as a
-    # console error on the tile's URL. Anything else is a real error.
-    foreign_console = [(t, u) for t, u in console_errors if u and not is_own(u) and u in aborted]
-    assert [e for e in console_errors if e not in foreign_console] == []
-    assert page_errors == []
-    assert own_failures == []
-    assert aborted and all("tile.openstreetmap.org" in u for u in aborted), aborted
-    assert paths == N_MUNICIPALITIES
-    for label in ("AGS", "Population [persons]", "Area [km²]"):
-        assert label in popup_text
-    assert "GeoBasis-DE / BKG" in attribution and "OpenStreetMap" in attribution
-    for entry in region.layers.values():
-        assert entry.title in legend and entry.attribution in legend
-    assert legend.count("synthetic demo data") >= len(region.synthetic_layers)
-    title = page_title_text
-    assert "potenzial – Landkreis Leipzig" in title
-    assert (ARTIFACTS / "map.png").stat().st_size > 10_000

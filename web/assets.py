@@ -40,12 +40,15 @@ class VendorPackage:
         return f"vendor/{self.name}"
 
 
-#: The only third-party browser code the page needs. Folium's templates for Map, TileLayer,
-#: GeoJson, GeoJsonPopup/Tooltip, FitBounds and LayerControl use Leaflet alone; jQuery, Bootstrap,
-#: awesome-markers and Font Awesome (folium's default CDN links) are needed only by folium
-#: elements the page does not use (Popup with HTML, Marker icons, GeoJson with embed=False).
+#: The only third-party browser code the page needs. Folium's templates for Map and TileLayer
+#: use Leaflet alone; jQuery, Bootstrap, awesome-markers and Font Awesome (folium's
+#: default CDN links) are needed only by folium elements the page does not use (Popup with HTML,
+#: Marker icons, GeoJson with embed=False). Everything else (choropleth, layer control, legend,
+#: side panel, search) is the page's own script ``web/static/map.js``.
 VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
     VendorPackage("leaflet", "leaflet/dist", ("leaflet.js", "leaflet.css", "images/layers.png")),
+    # Mapbox Vector Tiles in Leaflet (the bundle includes its pbf and vector-tile decoders)
+    VendorPackage("leaflet.vectorgrid", "leaflet.vectorgrid/dist", ("Leaflet.VectorGrid.bundled.min.js",)),
 )
 
 

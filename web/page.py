@@ -1,4 +1,5 @@
-"""The map page: one self-contained Folium/Leaflet HTML document built from a run's results.
+"""The map page: a Folium/Leaflet HTML document for one run, finished in the browser by
+``web/static/map.js`` from ``/api/layers`` and ``/api/municipalities``.
 
 The page loads every script and stylesheet from the app (``/static/...``, see
 :mod:`web.assets`); the only requests that may leave the server are base-map tiles, and the
@@ -8,13 +9,14 @@ The page loads every script and stylesheet from the app (``/static/...``, see
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import folium
 import geopandas as gpd
-import numpy as np
+import pandas as pd
 import xyzservices
 from folium.map import Layer
 from folium.template import Template
@@ -24,17 +26,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from potenzial.crs import WGS84
 from potenzial.errors import ConfigError
 from potenzial.region import Region
+from potenzial.serving.figures import Figure
 from potenzial.store.base import RunRecord
 from web.assets import OWN_MOUNT_PATH, STATIC_URL, vendor_url
+from web.figures import figure_config
 
 NO_BASEMAP = "none"
+NO_BASEMAP_LABEL = "no base map (offline)"
 DEFAULT_TILES = "OpenStreetMap.Mapnik"
-#: population density classes: 5-class YlOrRd (colorbrewer2.org), low -> high
-DENSITY_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-NO_DATA_COLOUR = "#bdbdbd"
-DENSITY = "population_density_per_km2"
-POPUP_FIELDS = ("name", "ags", "area_km2", "population", DENSITY)
-POPUP_ALIASES = ("Municipality", "AGS", "Area [km²]", "Population [persons]", "Density [persons/km²]")
+#: the figure the choropleth shows first (when the run has it)
+DEFAULT_FIGURE = "total_energy"
+#: fractional zoom steps, so that the county fills the space between the panels
+ZOOM_SNAP = 0.25
 
 
 # ------------------------------------------------------------------ base map
@@ -119,49 +122,6 @@ def content_security_policy(basemap: BaseMap | None) -> str:
             "base-uri 'self'")
 
 
-# ------------------------------------------------------------------ density classes
-
-
-@dataclass(frozen=True)
-class DensityClasses:
-    """Class limits [persons/km²] (``len(colours) + 1`` of them, ascending) and their colours."""
-
-    limits: tuple[float, ...]
-    colours: tuple[str, ...]
-
-    def colour(self, density_per_km2: float | None) -> str:
-        if density_per_km2 is None or not np.isfinite(density_per_km2):
-            return NO_DATA_COLOUR
-        inner = np.asarray(self.limits[1:-1])
-        return self.colours[int(np.searchsorted(inner, density_per_km2, side="right"))]
-
-
-def population_density(population: np.ndarray, area_km2: np.ndarray) -> np.ndarray:
-    """[persons] / [km²] -> [persons/km²]; NaN where the area is not positive."""
-    population = np.asarray(population, dtype=float)
-    area_km2 = np.asarray(area_km2, dtype=float)
-    out = np.full(population.shape, np.nan)
-    np.divide(population, area_km2, out=out, where=area_km2 > 0)
-    return out
-
-
-def density_classes(density_per_km2: np.ndarray, colours: tuple[str, ...] = DENSITY_COLOURS) -> DensityClasses:
-    """Quantile classes, limits rounded to whole persons/km²; fewer classes when values repeat."""
-    values = np.asarray(density_per_km2, dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return DensityClasses(limits=(0.0, 0.0), colours=(NO_DATA_COLOUR,))
-    quantiles = np.quantile(values, np.linspace(0.0, 1.0, len(colours) + 1))
-    inner = sorted({float(round(q)) for q in quantiles[1:-1]} - {float(round(values.min()))})
-    limits = (float(np.floor(values.min())), *inner, float(np.ceil(values.max())))
-    limits = tuple(dict.fromkeys(limits))  # drop repeats, keep order
-    if len(limits) < 2:
-        limits = (limits[0], limits[0])
-    n = len(limits) - 1
-    picked = tuple(colours[round(i * (len(colours) - 1) / max(n - 1, 1))] for i in range(n))
-    return DensityClasses(limits=limits, colours=picked)
-
-
 # ------------------------------------------------------------------ folium elements
 
 
@@ -179,31 +139,6 @@ class BlankBaseLayer(Layer):
         self._name = "BlankBaseLayer"
 
 
-class HtmlControl(folium.MacroElement):
-    """A Leaflet control holding escaped HTML built in Python (title, legend, sources)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-            {{ this.get_name() }}.onAdd = function (map) {
-                var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, html_text: str, position: str, css_class: str) -> None:
-        super().__init__()
-        self._name = "HtmlControl"
-        self.html = html_text
-        self.position = position
-        self.css_class = css_class
-
-
 class HeadLink(folium.MacroElement):
     """An extra ``<link>`` in the page head (the icon), so the browser asks for no /favicon.ico."""
 
@@ -219,6 +154,27 @@ class HeadLink(folium.MacroElement):
         super().render(**kwargs)
 
 
+class PotenzialApp(folium.MacroElement):
+    """Hands the folium map, its base layers and the page configuration to ``web/static/map.js``,
+    which builds the choropleth, layer control, legend, search, side panel and point query."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            potenzial.start({{ this._parent.get_name() }}, {{ this.config|tojson }}, {
+            {%- for layer in this.base_layers %}
+                {{ layer.key|tojson }}: {{ layer.element.get_name() }},
+            {%- endfor %}
+            });
+        {% endmacro %}
+    """)
+
+    def __init__(self, config: dict, base_layers: list[dict]) -> None:
+        super().__init__()
+        self._name = "PotenzialApp"
+        self.config = config
+        self.base_layers = base_layers
+
+
 # ------------------------------------------------------------------ page
 
 
@@ -227,45 +183,43 @@ def page_title(region: Region) -> str:
 
 
 def build_page(
+    merged: pd.DataFrame,
+    meta: Sequence[Figure],
     municipalities: gpd.GeoDataFrame,
     record: RunRecord,
     region: Region,
     basemap: BaseMap | None,
     static_url: str = STATIC_URL,
+    display_minzoom: Mapping[str, int] | None = None,
 ) -> str:
     """The HTML of the map page for one run.
 
-    ``municipalities`` is the run's ``municipalities`` result layer (any CRS with metres is fine;
-    it is reprojected to EPSG:4326 here). ``static_url`` is where the app serves ``/static``
-    (differs behind a proxy prefix). Raises ConfigError if a folium element would pull a
+    ``merged`` and ``meta`` are the run's per-municipality figures and their metadata (the table
+    behind ``/api/municipalities``); ``municipalities`` is the run's ``municipalities`` layer (any
+    metric CRS; only its extent is used). ``static_url`` is where the app serves ``/static``
+    (differs behind a proxy prefix); the API is expected beside it. ``display_minzoom`` maps a
+    vector layer id to the zoom from which the page draws it (:mod:`web.display`).
+
+    The page itself holds no layer list: ``web/static/map.js`` reads ``/api/layers`` and
+    ``/api/municipalities`` when it starts. Raises ConfigError if a folium element would pull a
     script or stylesheet from outside.
     """
     if municipalities.crs is None:
         raise ConfigError("the municipalities layer has no CRS; the store must return EPSG:25833 geometry.")
-    frame = municipalities.to_crs(WGS84)
-    density = population_density(frame["population"].to_numpy(), frame["area_km2"].to_numpy())
-    classes = density_classes(density)
-
-    view = gpd.GeoDataFrame(
-        {
-            "ags": frame["ags"].astype(str),
-            "name": frame["name"].astype(str),
-            "area_km2": frame["area_km2"].astype(float).round(2),
-            "population": frame["population"].astype(int),
-            DENSITY: [None if not np.isfinite(d) else round(float(d)) for d in density],
-        },
-        geometry=frame.geometry.values,
-        crs=WGS84,
-    )
-    colour_by_ags = {a: classes.colour(d) for a, d in zip(view["ags"], density, strict=True)}
-    geojson = view.to_geo_dict(drop_id=True)
-    for feature in geojson["features"]:
-        feature["id"] = feature["properties"]["ags"]
+    lon_min, lat_min, lon_max, lat_max = (float(b) for b in municipalities.to_crs(WGS84).total_bounds)
+    root = static_url[: -len(STATIC_URL)] if static_url.endswith(STATIC_URL) else ""
+    figures = figure_config(merged, meta).to_json()
+    selectable = [f["id"] for f in figures["figures"] if f["selectable"]]
+    default_figure = DEFAULT_FIGURE if DEFAULT_FIGURE in selectable else (selectable[0] if selectable else None)
 
     title = page_title(region)
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_start=10,
-                      location=_centre(view))
-    fmap.default_js = [("leaflet", vendor_url(static_url, "leaflet", "leaflet.js"))]
+    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=False, prefer_canvas=False, zoom_start=10,
+                      location=[(lat_min + lat_max) / 2, (lon_min + lon_max) / 2], zoomSnap=ZOOM_SNAP)
+    fmap.default_js = [
+        ("leaflet", vendor_url(static_url, "leaflet", "leaflet.js")),
+        ("leaflet_vectorgrid", vendor_url(static_url, "leaflet.vectorgrid", "Leaflet.VectorGrid.bundled.min.js")),
+        ("potenzial_js", f"{static_url}/{OWN_MOUNT_PATH}/map.js"),
+    ]
     fmap.default_css = [
         ("leaflet_css", vendor_url(static_url, "leaflet", "leaflet.css")),
         ("potenzial_css", f"{static_url}/{OWN_MOUNT_PATH}/map.css"),
@@ -273,28 +227,28 @@ def build_page(
     fmap.get_root().title = title
     HeadLink("icon", f"{static_url}/{OWN_MOUNT_PATH}/favicon.svg", "image/svg+xml").add_to(fmap)
 
+    base_layers = []
     if basemap is not None:
-        folium.TileLayer(tiles=basemap.url, attr=basemap.attribution, name=basemap.name,
-                         max_zoom=basemap.max_zoom, subdomains=basemap.subdomains, show=True).add_to(fmap)
-    BlankBaseLayer("no base map (offline)", show=basemap is None).add_to(fmap)
+        tiles = folium.TileLayer(tiles=basemap.url, attr=basemap.attribution, name=basemap.name,
+                                 max_zoom=basemap.max_zoom, subdomains=basemap.subdomains, show=True,
+                                 control=False)
+        tiles.add_to(fmap)
+        base_layers.append({"key": basemap.name, "element": tiles})
+    blank = BlankBaseLayer(NO_BASEMAP_LABEL, show=basemap is None)
+    blank.add_to(fmap)
+    base_layers.append({"key": NO_BASEMAP, "element": blank})
 
-    muni_entry = region.layer(region.municipalities_layer)
-    layer = folium.GeoJson(
-        geojson,
-        name="Municipalities – population density",
-        style_function=lambda f: {"fillColor": colour_by_ags[f["id"]], "color": "#444444", "weight": 1,
-                                  "fillOpacity": 0.65},
-        highlight_function=lambda f: {"weight": 3, "color": "#000000", "fillOpacity": 0.8},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=True),
-        popup=folium.GeoJsonPopup(fields=list(POPUP_FIELDS), aliases=list(POPUP_ALIASES), localize=True),
-        attribution=html.escape(muni_entry.attribution),
-    )
-    layer.add_to(fmap)
-    HtmlControl(_title_html(title, record), "topright", "potenzial-panel potenzial-title").add_to(fmap)
-    HtmlControl(_legend_html(classes, region), "bottomleft", "potenzial-panel potenzial-legend").add_to(fmap)
-    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
-    bounds = view.total_bounds  # lon_min, lat_min, lon_max, lat_max
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    config = {
+        "region": {"id": region.id, "name": region.name, "boundaries_layer": region.municipalities_layer},
+        "run": {"run_id": record.run_id, "finished_at": record.finished_at,
+                "synthetic_inputs": list(record.synthetic_inputs)},
+        "api": {"root": root},
+        "bounds": [[lat_min, lon_min], [lat_max, lon_max]],
+        "default_figure": default_figure,
+        "display_minzoom": dict(display_minzoom or {}),
+        **figures,
+    }
+    PotenzialApp(config, base_layers).add_to(fmap)  # it fits the view to the county (not animated)
 
     page = fmap.get_root().render()
     outside = external_assets(page)
@@ -302,43 +256,6 @@ def build_page(
         raise ConfigError(f"the map page would load {', '.join(outside)} from outside the app. Give that "
                           "folium element a local URL under /static/vendor/ (web/assets.py, web/package.json).")
     return page
-
-
-def _centre(view: gpd.GeoDataFrame) -> list[float]:
-    lon_min, lat_min, lon_max, lat_max = view.total_bounds
-    return [float((lat_min + lat_max) / 2), float((lon_min + lon_max) / 2)]
-
-
-def _title_html(title: str, record: RunRecord) -> str:
-    parts = [f"<h1>{html.escape(title)}</h1>",
-             f'<p class="potenzial-run">run <code>{html.escape(record.run_id)}</code>'
-             f" · {html.escape(record.finished_at)}</p>"]
-    if record.synthetic_inputs:
-        parts.append('<p class="potenzial-warning">This run used synthetic demo data for: '
-                     f"{html.escape(', '.join(record.synthetic_inputs))}.</p>")
-    return "".join(parts)
-
-
-def _legend_html(classes: DensityClasses, region: Region) -> str:
-    rows = []
-    for i, colour in enumerate(classes.colours):
-        low, high = classes.limits[i], classes.limits[i + 1]
-        rows.append(f'<li><span class="swatch" style="background:{colour}"></span>'
-                    f"{low:,.0f} – {high:,.0f}</li>")
-    entries = sorted(region.layers.values(), key=lambda e: (e.synthetic, e.title))
-    sources = []
-    for entry in entries:
-        badge = ' <span class="synthetic">synthetic demo data</span>' if entry.synthetic else ""
-        sources.append(f"<li><b>{html.escape(entry.title)}</b>{badge}<br>"
-                       f"{html.escape(entry.attribution)} <i>({html.escape(entry.licence)})</i></li>")
-    n_synth = sum(e.synthetic for e in entries)
-    return (
-        "<h2>Population density [persons/km²]</h2>"
-        f'<ul class="classes">{"".join(rows)}</ul>'
-        "<details open><summary>Data sources "
-        f"({len(entries) - n_synth} real, {n_synth} synthetic demo data)</summary>"
-        f'<ul class="sources">{"".join(sources)}</ul></details>'
-    )
 
 
 class _AssetLinks(HTMLParser):

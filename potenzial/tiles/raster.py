@@ -24,7 +24,7 @@ from potenzial.tiles.grid import ORIGIN_M, TILE_SIZE_PX, WORLD_M, intersects, ti
 from potenzial.tiles.png import DEFAULT_ZLIB_LEVEL, encode_palette_png
 
 #: GDAL settings for serving: no directory listing on open, a bounded block cache [MB]
-GDAL_SERVING_ENV = {"GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "GDAL_CACHEMAX": 256,
+GDAL_SERVING_ENV = {"GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "GDAL_CACHEMAX": "256MB",
                     "GDAL_NUM_THREADS": "1"}
 
 

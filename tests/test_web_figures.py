@@ -1,0 +1,220 @@
+"""The map's derived figures, colour classes and display zooms, on hand-made numbers."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from potenzial.crs import ANALYSIS_CRS
+from potenzial.serving.figures import Figure
+from web.display import display_minzoom, layer_density, sample_boxes, tile_area_km2
+from web.figures import (
+    NO_DATA_COLOUR,
+    PALETTES,
+    _nice,
+    derived_figures,
+    figure_config,
+    potentials,
+    quantile_classes,
+    values_by_ags,
+)
+
+
+def fig(column: str, table: str, unit: str = "", dtype: str = "float") -> Figure:
+    return Figure(column, table, column, unit, dtype)
+
+
+#: a run with roofs, wind and biomass but no ground-mounted PV yet
+META = [
+    fig("ags", "municipalities", dtype="text"),
+    fig("name", "municipalities", dtype="text"),
+    fig("area_km2", "municipalities", "km²"),
+    fig("population", "municipalities", "persons", "int"),
+    fig("pv_installed_mw", "municipalities", "MW"),
+    fig("wind_installed_mw", "municipalities", "MW"),
+    fig("biomass_installed_mw", "municipalities", "MW"),
+    fig("roof_buildings", "solar_roof_municipalities", "count", "int"),
+    fig("roof_capacity_mwp", "solar_roof_municipalities", "MWp"),
+    fig("roof_yield_gwh_per_a", "solar_roof_municipalities", "GWh/a"),
+    fig("wind_area_ha", "wind_municipalities", "ha"),
+    fig("wind_area_gap_2027_ha", "wind_municipalities", "ha"),
+    fig("wind_capacity_mw", "wind_municipalities", "MW"),
+    fig("wind_yield_gwh_per_a", "wind_municipalities", "GWh/a"),
+    fig("wind_installed_2024_mw", "wind_municipalities", "MW"),
+    fig("biomass_primary_energy_mwh_per_a_p10", "biomass_totals", "MWh/a"),
+    fig("biomass_primary_energy_mwh_per_a_p50", "biomass_totals", "MWh/a"),
+    fig("biomass_mastr2021_kw", "biomass_totals", "kW"),
+]
+FRAME = pd.DataFrame({
+    "ags": ["14729001", "14729002"], "name": ["A", "B"],
+    "area_km2": [10.0, 0.0], "population": [1000, 50],
+    "pv_installed_mw": [2.0, 1.0], "wind_installed_mw": [3.0, 0.0], "biomass_installed_mw": [1.0, 0.0],
+    "roof_buildings": [100, 10], "roof_capacity_mwp": [8.0, 1.0], "roof_yield_gwh_per_a": [7.5, 0.9],
+    "wind_area_ha": [50.0, 0.0], "wind_area_gap_2027_ha": [-3.0, 1.0], "wind_capacity_mw": [12.0, 0.0],
+    "wind_yield_gwh_per_a": [30.0, 0.0], "wind_installed_2024_mw": [3.0, 0.0],
+    "biomass_primary_energy_mwh_per_a_p10": [1000.0, 100.0], "biomass_primary_energy_mwh_per_a_p50": [2000.0, np.nan],
+    "biomass_mastr2021_kw": [500.0, 0.0],
+})
+
+
+def by_id(meta=META):
+    return {d.id: d for d in derived_figures(meta)}
+
+
+# ------------------------------------------------------------------ which columns a potential uses
+
+
+def test_potentials_pick_capacity_energy_and_area_like_the_fact_sheet():
+    pots = {p.key: p for p in potentials(META)}
+    assert list(pots) == ["solar_roof", "pv_ground", "wind", "biomass"]
+    assert pots["solar_roof"].capacity.column == "roof_capacity_mwp"
+    assert pots["solar_roof"].energy.column == "roof_yield_gwh_per_a"
+    assert pots["wind"].capacity.column == "wind_capacity_mw"  # not the installed 2024 figure
+    assert pots["wind"].area.column == "wind_area_ha"  # not the area gap
+    assert pots["biomass"].capacity is None  # kW of existing plants is no potential
+    assert pots["biomass"].energy.column == "biomass_primary_energy_mwh_per_a_p50"  # the median, not P10
+    assert pots["pv_ground"].capacity is None and pots["pv_ground"].energy is None
+    assert pots["solar_roof"].installed.column == "pv_installed_mw"
+
+
+def test_derived_figures_by_hand():
+    figures = by_id()
+    values = {k: d.values(FRAME) for k, d in figures.items()}
+    # total energy [GWh/a] = roof 7.5 + wind 30 + biomass 2000 MWh/a = 2 GWh/a
+    assert values["total_energy"][0] == pytest.approx(39.5)
+    assert figures["total_energy"].unit == "GWh/a"
+    assert np.isnan(values["total_energy"][1])  # biomass unknown in B: no total
+    assert values["solar_roof_capacity"].tolist() == [8.0, 1.0]
+    assert values["wind_capacity"].tolist() == [12.0, 0.0]
+    assert figures["biomass_energy"].unit == "MWh/a" and values["biomass_energy"][0] == 2000.0
+    # share of the area: 50 ha of 10 km² = 1000 ha -> 5 %; no area -> no share
+    assert values["wind_area_share"][0] == pytest.approx(5.0) and np.isnan(values["wind_area_share"][1])
+    assert values["population_density"][0] == pytest.approx(100.0)
+    # installed vs potential: (2 + 3) MW of (8 + 12) MW -> 25 %; B: 1 MW of 1 MW -> 100 %
+    assert values["installed_share"].tolist() == pytest.approx([25.0, 100.0])
+    # remaining: PV 8 - 2 = 6 MWp, wind 12 - 3 = 9 MW
+    assert values["remaining_pv_installed_mw"].tolist() == pytest.approx([6.0, 0.0])
+    assert figures["remaining_pv_installed_mw"].unit == "MWp"
+    assert values["remaining_wind_installed_mw"].tolist() == pytest.approx([9.0, 0.0])
+    assert not figures["remaining_wind_installed_mw"].selectable
+    assert "pv_ground_capacity" not in figures  # not in this run
+
+
+def test_ground_pv_appears_when_the_run_has_it():
+    meta = [*META, fig("pv_ground_area_ha", "pv_ground_municipalities", "ha"),
+            fig("pv_ground_capacity_mwp", "pv_ground_municipalities", "MWp"),
+            fig("pv_ground_yield_gwh_per_a", "pv_ground_municipalities", "GWh/a"),
+            fig("pv_ground_installed_2015_mwp", "pv_ground_municipalities", "MWp")]
+    frame = FRAME.assign(pv_ground_area_ha=[100.0, 0.0], pv_ground_capacity_mwp=[100.0, 0.0],
+                         pv_ground_yield_gwh_per_a=[100.0, 0.0], pv_ground_installed_2015_mwp=[9.0, 0.0])
+    figures = by_id(meta)
+    assert figures["pv_ground_capacity"].terms == (("pv_ground_capacity_mwp", 1.0),)
+    assert figures["pv_ground_area_share"].values(frame)[0] == pytest.approx(10.0)
+    assert figures["total_energy"].values(frame)[0] == pytest.approx(139.5)
+    # installed (PV 2 + wind 3) against roofs 8 + ground 100 + wind 12: PV installed counts once
+    assert figures["installed_share"].values(frame)[0] == pytest.approx(100 * 5 / 120)
+    assert figures["remaining_pv_installed_mw"].values(frame)[0] == pytest.approx(108 - 2)
+    assert "wind" in figures["total_energy"].note[1]  # the overlap of wind and PV land is named
+
+
+def test_a_run_with_base_figures_only_still_has_population_density():
+    base = [f for f in META if f.table == "municipalities"]
+    assert [d.id for d in derived_figures(base)] == ["population_density"]
+
+
+def test_figure_config_is_json_with_values_per_ags_and_classes():
+    config = figure_config(FRAME, META).to_json()
+    values = values_by_ags(figure_config(FRAME, META))
+    assert values["total_energy"] == {"14729001": pytest.approx(39.5), "14729002": None}
+    total = next(f for f in config["figures"] if f["id"] == "total_energy")
+    assert total["label"] == {"de": "Energiepotenzial gesamt", "en": "Total energy potential"}
+    assert total["classes"]["limits"][0] <= 39.5 <= total["classes"]["limits"][-1]
+    remaining = next(f for f in config["figures"] if f["id"] == "remaining_pv_installed_mw")
+    assert "classes" not in remaining
+    assert config["panel"]["total"] == "total_energy"
+    assert [q["column"] for q in config["panel"]["installed"]] == [
+        "pv_installed_mw", "wind_installed_mw", "biomass_installed_mw"]
+    assert config["panel"]["remaining"] == ["remaining_pv_installed_mw", "remaining_wind_installed_mw"]
+
+
+# ------------------------------------------------------------------ classes
+
+
+def test_nice_rounds_to_two_significant_digits():
+    assert _nice(1234.0, "floor") == 1200.0 and _nice(1234.0, "ceil") == 1300.0
+    assert _nice(0.01234, "round") == 0.012 and _nice(3.4000000001, "round") == 3.4
+    assert _nice(0.0, "ceil") == 0.0 and _nice(-5.55, "floor") == -5.6
+
+
+def test_quantile_classes_by_hand():
+    colours = PALETTES["total"]
+    classes = quantile_classes(np.arange(1.0, 11.0), colours)
+    # quantiles of 1..10 at 20/40/60/80 %: 2.8, 4.6, 6.4, 8.2
+    assert classes.limits == (1.0, 2.8, 4.6, 6.4, 8.2, 10.0)
+    assert classes.colours == colours
+    assert classes.colour(1.0) == colours[0] and classes.colour(2.8) == colours[1]
+    assert classes.colour(10.0) == colours[-1] and classes.colour(float("nan")) == NO_DATA_COLOUR
+
+
+def test_quantile_classes_of_equal_or_missing_values():
+    one = quantile_classes(np.array([5.0, 5.0, np.nan]), PALETTES["wind"])
+    assert one.limits == (5.0, 5.0) and len(one.colours) == 1 and one.colour(5.0) == one.colours[0]
+    none = quantile_classes(np.array([np.nan]), PALETTES["wind"])
+    assert none.colours == () and none.colour(1.0) == NO_DATA_COLOUR
+
+
+def test_quantile_classes_are_ascending_and_colour_monotonically():
+    values = np.array([0.0, 0.0, 0.1, 3.0, 7.0, 40.0, 41.0, 1200.0, 5300.0, 5278.02])
+    classes = quantile_classes(values, PALETTES["pv_ground"])
+    assert list(classes.limits) == sorted(set(classes.limits))
+    assert classes.limits[0] <= values.min() and classes.limits[-1] >= values.max()
+    ranks = [classes.colours.index(classes.colour(v)) for v in np.sort(values)]
+    assert ranks == sorted(ranks)
+
+
+# ------------------------------------------------------------------ display zooms
+
+
+def test_tile_area_by_hand():
+    assert tile_area_km2(0, 0.0) == pytest.approx(40_075.016686**2)
+    assert tile_area_km2(1, 0.0) == pytest.approx(40_075.016686**2 / 4)
+    assert tile_area_km2(10, 60.0) == pytest.approx((40_075.016686 * 0.5 / 1024) ** 2)
+
+
+def test_display_minzoom_by_hand():
+    # 1 feature/km² at the equator: a tile may cover 8000 km²; z9 covers 6127 km², z8 24509 km²
+    assert display_minzoom(1.0, 0.0, 0.0) == 9
+    # 1000 vertices/km²: at most 250 km² per tile; z12 covers 95.7 km², z11 383 km²
+    assert display_minzoom(1.0, 1000.0, 0.0) == 12
+    assert display_minzoom(0.0, 0.0, 51.2) == 0
+    assert display_minzoom(1e9, 0.0, 51.2, highest=14) == 14
+    # denser never shows earlier
+    zooms = [display_minzoom(d, 5 * d, 51.2) for d in (0.1, 1, 10, 100, 1000)]
+    assert zooms == sorted(zooms)
+
+
+def test_layer_density_counts_features_and_clipped_vertices():
+    squares = [shapely.box(x, y, x + 10, y + 10) for x, y in ((100, 100), (300, 100), (100, 300), (300, 300))]
+    big = shapely.box(-1000, -1000, 0, 0)  # touches box A only at its corner point (no area)
+    straddling = shapely.box(-100, 400, 100, 450)  # crosses A's western edge: clipped to 100 x 50 m
+    frame = gpd.GeoDataFrame({"id": range(6)}, geometry=[*squares, big, straddling], crs=ANALYSIS_CRS)
+
+    def read_bbox(box):
+        return frame.iloc[sorted(frame.sindex.query(shapely.box(*box), predicate="intersects"))]
+
+    box_a = sample_boxes([shapely.Point(500, 500)], 500.0)[0]
+    assert box_a == (0.0, 0.0, 1000.0, 1000.0)
+    box_b = (5000.0, 5000.0, 6000.0, 6000.0)  # empty
+    features, vertices = layer_density(read_bbox, [box_a], percentile=100)
+    # 4 squares + the straddling box inside (the big one meets A in a point only)
+    assert features == 5.0
+    assert vertices == 5 * 5.0  # closed rings of 5 coordinates each, per 1 km²
+    features, _ = layer_density(read_bbox, [box_a, box_b], percentile=50)
+    assert features == pytest.approx(2.5)
+    assert layer_density(read_bbox, []) == (0.0, 0.0)
+    assert math.isfinite(layer_density(read_bbox, [box_b])[1])

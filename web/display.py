@@ -1,0 +1,81 @@
+"""From which zoom level the page draws a vector layer.
+
+A layer of many small features (roof planes: ≈ 700 per km² in town) cannot be drawn at county
+scale: one tile at zoom 10 covers ≈ 600 km², the server would cut it at its feature limit
+(``POTENZIAL_SERVE_MAX_FEATURES_PER_TILE``) and show an arbitrary part, slowly. So the page
+estimates each vector layer's density from small samples (features and vertices per km², the
+90th percentile over sample boxes at every municipality) and draws it only from the first zoom
+level at which an average 256 px tile stays within both budgets below. Below that zoom the layer
+control says from which zoom the layer appears.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from potenzial.units import M2_PER_KM2
+
+#: equatorial circumference of the WebMercator sphere [km]
+EARTH_CIRCUMFERENCE_KM = 40_075.016686
+#: features and vertices an average tile may hold for the page to draw the layer
+MAX_FEATURES_PER_TILE = 8_000
+MAX_VERTICES_PER_TILE = 250_000
+#: half the side of a sample box [m]
+SAMPLE_HALF_SIDE_M = 1_000.0
+DENSITY_PERCENTILE = 90.0
+MAX_DISPLAY_ZOOM = 16
+
+BBox = tuple[float, float, float, float]
+
+
+def tile_area_km2(z: int, lat_deg: float) -> float:
+    """Ground area of one WebMercator tile at zoom ``z`` and latitude ``lat_deg`` [km²]."""
+    side_km = EARTH_CIRCUMFERENCE_KM * math.cos(math.radians(lat_deg)) / 2**z
+    return side_km * side_km
+
+
+def display_minzoom(features_per_km2: float, vertices_per_km2: float, lat_deg: float, *,
+                    max_features: int = MAX_FEATURES_PER_TILE, max_vertices: int = MAX_VERTICES_PER_TILE,
+                    highest: int = MAX_DISPLAY_ZOOM) -> int:
+    """The lowest zoom at which an average tile holds at most ``max_features`` features and
+    ``max_vertices`` vertices (``highest`` if none does)."""
+    for z in range(0, highest + 1):
+        area = tile_area_km2(z, lat_deg)
+        if features_per_km2 * area <= max_features and vertices_per_km2 * area <= max_vertices:
+            return z
+    return highest
+
+
+def sample_boxes(centres: Sequence[shapely.Point], half_side_m: float = SAMPLE_HALF_SIDE_M) -> list[BBox]:
+    """Square boxes (EPSG:25833 [m]) around ``centres``."""
+    return [(p.x - half_side_m, p.y - half_side_m, p.x + half_side_m, p.y + half_side_m) for p in centres]
+
+
+def layer_density(read_bbox: Callable[[BBox], gpd.GeoDataFrame], boxes: Sequence[BBox],
+                  percentile: float = DENSITY_PERCENTILE) -> tuple[float, float]:
+    """(features per km², vertices per km²) of a layer: the ``percentile`` over ``boxes``.
+
+    ``read_bbox(box)`` returns the features whose bounding box meets ``box`` (EPSG:25833). A
+    feature counts where it meets the box; vertices count inside the box only.
+    """
+    if not boxes:
+        return 0.0, 0.0
+    features, vertices = [], []
+    for box in boxes:
+        area_km2 = (box[2] - box[0]) * (box[3] - box[1]) / M2_PER_KM2
+        frame = read_bbox(box)
+        geoms = frame.geometry.values if len(frame) else np.asarray([], dtype=object)
+        if len(geoms):
+            clipped = shapely.clip_by_rect(np.asarray(geoms), *box)
+            inside = ~shapely.is_empty(clipped)
+            features.append(int(inside.sum()) / area_km2)
+            vertices.append(float(shapely.get_num_coordinates(clipped[inside]).sum()) / area_km2)
+        else:
+            features.append(0.0)
+            vertices.append(0.0)
+    return float(np.percentile(features, percentile)), float(np.percentile(vertices, percentile))
