@@ -23,8 +23,9 @@ from potenzial.tiles.colormap import ColourScale, palette
 from potenzial.tiles.grid import ORIGIN_M, TILE_SIZE_PX, WORLD_M, intersects, tile_bounds_3857
 from potenzial.tiles.png import DEFAULT_ZLIB_LEVEL, encode_palette_png
 
-#: GDAL settings for serving: no directory listing on open, a bounded block cache [MB]
-GDAL_SERVING_ENV = {"GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "GDAL_CACHEMAX": "256MB",
+#: GDAL settings for serving: no directory listing on open, a bounded block cache (rasterio
+#: passes GDAL_CACHEMAX to GDALSetCacheMax64, so the value is in bytes: 256 MiB)
+GDAL_SERVING_ENV = {"GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "GDAL_CACHEMAX": 256 * 1024 * 1024,
                     "GDAL_NUM_THREADS": "1"}
 
 
