@@ -39,7 +39,7 @@ test: venv web db
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: venv web system
-	scripts/ensure-testdb.sh potenzial_bench
+	scripts/ensure-testdb.sh potenzial_bench --fresh
 	$(PY) bench/bench_run.py --postgis postgresql://postgres@127.0.0.1:5432/potenzial_bench
 
 clean:

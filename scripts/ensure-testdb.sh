@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Create a database with the PostGIS extension if it does not exist.
-# Usage: scripts/ensure-testdb.sh DBNAME
+# Usage: scripts/ensure-testdb.sh DBNAME [--fresh]   (--fresh: drop it first)
 set -euo pipefail
 db="${1:?database name}"
+fresh="${2:-}"
 
 psql_admin() {
   # trust auth on 127.0.0.1 (this kind of machine); otherwise the local postgres OS user.
@@ -13,6 +14,9 @@ psql_admin() {
   fi
 }
 
+if [ "$fresh" = "--fresh" ]; then
+  psql_admin -d postgres -qc "drop database if exists \"$db\" with (force)"
+fi
 if ! psql_admin -d postgres -tAc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
   psql_admin -d postgres -qc "create database \"$db\""
 fi
