@@ -62,7 +62,8 @@ def main() -> None:
     parser.add_argument("--postgis", help="also measure a warm run into this postgresql:// URL")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="potenzial-bench-"))
-    env = {**os.environ, "POTENZIAL_DATA_DIR": str(work), "POTENZIAL_STORE": ""}
+    env = {**os.environ, "POTENZIAL_DATA_DIR": str(work), "POTENZIAL_RASTER_CACHE": str(work / "raster_cache"),
+           "POTENZIAL_STORE": ""}
     rows = []
     try:
         rows.append(("cold: stand-ins generated, embedded store", *measure(env, None)))
