@@ -91,17 +91,7 @@ print(json.dumps({
 """
 
 
-def machine() -> str:
-    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB RAM, Python {platform.python_version()}"
+from machine_info import machine  # noqa: E402  (bench/ is sys.path[0] when run as a script)
 
 
 def child(code: str, *args: str) -> dict:

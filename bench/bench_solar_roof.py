@@ -47,17 +47,7 @@ print(json.dumps({"read_s": t1 - t0, "step_s": t2 - t1, "buildings": len(buildin
 """
 
 
-def machine() -> str:
-    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), {mem_gib:.0f} GiB RAM, Python {platform.python_version()}"
+from machine_info import machine  # noqa: E402  (bench/ is sys.path[0] when run as a script)
 
 
 def main() -> None:
