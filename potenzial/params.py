@@ -7,10 +7,15 @@ import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from potenzial.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -62,3 +67,41 @@ def _read(file: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"parameter file {file}: not valid TOML ({exc}).") from None
+
+
+def plain(value: Any) -> Any:
+    """A parameter section (read-only mappings, as ParameterSet hands them out) as plain dicts/lists."""
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def check_ranges(model: BaseModel) -> None:
+    """Check a model's ``ranges`` table: every entry names a numeric parameter, is ordered
+    low <= central <= high, and holds the parameter's value. Raises ValueError (for a validator)."""
+    for name, (low, central, high) in model.ranges.items():
+        if name not in type(model).model_fields or name == "ranges":
+            raise ValueError(f"ranges.{name}: no such parameter")
+        value = getattr(model, name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ValueError(f"ranges.{name}: the parameter is not a number")
+        if not (low <= central <= high):
+            raise ValueError(f"ranges.{name} = [{low}, {central}, {high}] is not ordered low <= central <= high")
+        if not (low <= value <= high):
+            raise ValueError(f"{name} = {value} lies outside its range [{low}, {high}]")
+
+
+def validate_section(model: type[M], section: Mapping[str, Any], where: str, file_name: str) -> M:
+    """Validate a parameter section with ``model``; a ConfigError names the field, the value and
+    the fix (``file_name``: the parameter file under layers/params/default/)."""
+    try:
+        return model.model_validate(plain(section))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err.get("loc", ())) or "?"
+        shown = "" if err.get("type") == "missing" else f" (got {err.get('input')!r})"
+        fix = " Remove it or check the spelling." if err.get("type") == "extra_forbidden" else \
+            f" Fix the value in layers/params/default/{file_name}."
+        raise ConfigError(f"parameter {where} {loc}: {err.get('msg')}{shown}.{fix}") from None

@@ -35,10 +35,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError, InputDataError
+from potenzial.params import check_ranges, validate_section
 from potenzial.exclusions import Exclusions, Grid, RuleSet, evaluate, polygons, zone_raster
 from potenzial.irradiation import IrradiationParams, YieldLookup
 from potenzial.land_categories import Category, category_mask, drop_small_pieces
@@ -81,38 +82,14 @@ class PvGroundParams(BaseModel):
             raise ValueError(f"at most {MAX_CATEGORIES} categories")
         if self.resolution_m > self.yield_sampling_m:
             raise ValueError("yield_sampling_m must not be finer than resolution_m")
-        for name, (low, central, high) in self.ranges.items():
-            if name not in type(self).model_fields or name == "ranges":
-                raise ValueError(f"ranges.{name}: no such parameter")
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ValueError(f"ranges.{name}: the parameter is not a number")
-            if not (low <= central <= high):
-                raise ValueError(f"ranges.{name} = [{low}, {central}, {high}] is not ordered low <= central <= high")
-            if not (low <= value <= high):
-                raise ValueError(f"{name} = {value} lies outside its range [{low}, {high}]")
+        check_ranges(self)
         return self
 
 
 def load_pv_ground_params(section: Mapping[str, Any], where: str = "[pv_ground]") -> PvGroundParams:
     """Validate the ``[pv_ground]`` section; a ConfigError names the field, the value and the fix."""
-    try:
-        return PvGroundParams.model_validate(_plain(section))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err.get("loc", ())) or "?"
-        shown = "" if err.get("type") == "missing" else f" (got {err.get('input')!r})"
-        fix = " Remove it or check the spelling." if err.get("type") == "extra_forbidden" else \
-            " Fix the value in layers/params/default/pv_ground.toml."
-        raise ConfigError(f"parameter {where} {loc}: {err.get('msg')}{shown}.{fix}") from None
+    return validate_section(PvGroundParams, section, where, "pv_ground.toml")
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def fixed_orientation_params(irr: IrradiationParams, tilt_deg: float, azimuth_deg: float) -> IrradiationParams:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from potenzial.errors import ConfigError
+from potenzial.params import check_ranges, validate_section
 
 
 class WindParams(BaseModel):
@@ -60,16 +60,7 @@ class WindParams(BaseModel):
     def _checks(self) -> WindParams:
         if self.setback_band_step_m > self.setback_band_max_m:
             raise ValueError("setback_band_step_m must not exceed setback_band_max_m")
-        for name, (low, central, high) in self.ranges.items():
-            if name not in type(self).model_fields or name == "ranges":
-                raise ValueError(f"ranges.{name}: no such parameter")
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ValueError(f"ranges.{name}: the parameter is not a number")
-            if not (low <= central <= high):
-                raise ValueError(f"ranges.{name} = [{low}, {central}, {high}] is not ordered low <= central <= high")
-            if not (low <= value <= high):
-                raise ValueError(f"{name} = {value} lies outside its range [{low}, {high}]")
+        check_ranges(self)
         return self
 
     @property
@@ -80,18 +71,5 @@ class WindParams(BaseModel):
 
 def load_wind_params(section: Mapping[str, Any], where: str = "[wind]") -> WindParams:
     """Validate the ``[wind]`` section; a ConfigError names the field, the value and the fix."""
-    try:
-        return WindParams.model_validate(_plain(section))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err.get("loc", ())) or "?"
-        shown = "" if err.get("type") == "missing" else f" (got {err.get('input')!r})"
-        fix = " Remove it or check the spelling." if err.get("type") == "extra_forbidden" else \
-            " Fix the value in layers/params/default/wind.toml."
-        raise ConfigError(f"parameter {where} {loc}: {err.get('msg')}{shown}.{fix}") from None
+    return validate_section(WindParams, section, where, "wind.toml")
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
