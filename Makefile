@@ -7,11 +7,13 @@ TEST_DB ?= potenzial_test
 export POTENZIAL_REQUIRE_POSTGIS := 1
 export POTENZIAL_TEST_DB ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
 
-.PHONY: demo test venv web system db bench clean help
+.PHONY: demo test test-fast lint venv web system db bench clean help
 
 help:
 	@echo "make demo   – install, run the default region into the embedded store, serve http://127.0.0.1:8000"
-	@echo "make test   – install (incl. PostGIS, Chromium), start PostgreSQL, run the whole test suite"
+	@echo "make test   – install (incl. PostGIS, Chromium), start PostgreSQL, lint, run the whole test suite"
+	@echo "make lint   – ruff, mypy, import contracts and the architecture test"
+	@echo "make test-fast – the unit tests: no PostGIS, no browser, no whole-region run"
 	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
 
 venv: $(VENV)/.installed
@@ -35,8 +37,18 @@ db: system
 demo: venv web
 	$(VENV)/bin/potenzial demo
 
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_architecture.py
+
 test: venv web db
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: venv
+	$(PY) -m pytest -q -p no:cacheprovider -m "not postgis and not slow"
 
 bench: venv web system
 	scripts/ensure-testdb.sh potenzial_bench --fresh

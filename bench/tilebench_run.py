@@ -284,9 +284,8 @@ def main() -> int:
             servers.stop()
 
         if not args.skip_vector:
-            from tests.conftest import create_database
-
             from potenzial.store.postgis import PostgisStore
+            from tests.conftest import create_database
 
             vectors = [n for n in store.run_layers(record.run_id) if n in RESULTS and RESULTS[n].geometry_type]
             name = args.vector or max(vectors, key=lambda n: len(store.read(n, record.run_id)))

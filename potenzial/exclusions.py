@@ -728,7 +728,7 @@ def evaluate(rule_set: RuleSet, layers: Mapping[str, gpd.GeoDataFrame], grid: Gr
             frame = frame.to_crs(ANALYSIS_CRS)
         geoms = select_features(frame, rule)
         buffer_m = rule.buffer_m + (extra_buffer_m if rule.effect == "exclude" else 0.0)
-        features[rule.id] = int(len(geoms))
+        features[rule.id] = len(geoms)
         buffers[rule.id] = buffer_m
         if progress:
             progress(f"rule {rule.id}: {len(geoms)} features, {buffer_m:g} m")

@@ -228,7 +228,7 @@ def merge_offsets(res_m: float, distance_m: float) -> list[tuple[int, int]]:
     touch and already belong to one 4-connected piece)."""
     k = int(math.floor(distance_m / res_m)) + 1
     out = []
-    for dr in range(0, k + 1):
+    for dr in range(k + 1):
         for dc in range(-k, k + 1):
             if dr == 0 and dc <= 0:
                 continue

@@ -31,13 +31,13 @@ PREPARE_STEPS = ("stand_ins", "inputs")
 class Reporter:
     """Progress sink for a run; the CLI shows it with rich, tests can record it."""
 
-    def start(self, step: str, total: int | None = None) -> None:  # noqa: D102
+    def start(self, step: str, total: int | None = None) -> None:
         pass
 
-    def advance(self, step: str, message: str = "") -> None:  # noqa: D102
+    def advance(self, step: str, message: str = "") -> None:
         pass
 
-    def finish(self, step: str, seconds: float) -> None:  # noqa: D102
+    def finish(self, step: str, seconds: float) -> None:
         pass
 
 

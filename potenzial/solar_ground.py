@@ -39,10 +39,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.params import check_ranges, validate_section
 from potenzial.exclusions import Exclusions, Grid, RuleSet, evaluate, polygons, zone_raster
 from potenzial.irradiation import IrradiationParams, YieldLookup
 from potenzial.land_categories import Category, category_mask, drop_small_pieces
+from potenzial.params import check_ranges, validate_section
 from potenzial.units import KW_PER_MW, M2_PER_HA, MWH_PER_GWH
 
 TOTAL = "total"  #: category name of the union row in pv_ground_categories

@@ -10,6 +10,25 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 # ==============================================================================================
+# Markers by need: a test that asks for a PostGIS fixture is marked ``postgis``, one that asks for
+# a whole-region run ``slow``, so that ``make test-fast`` (``-m "not postgis and not slow"``)
+# selects the unit tests without a marker to forget.
+# ==============================================================================================
+
+POSTGIS_FIXTURES = frozenset({"postgis_url", "postgis_store"})
+SLOW_FIXTURES = frozenset({"pipeline_run"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        if needs & POSTGIS_FIXTURES:
+            item.add_marker(pytest.mark.postgis)
+        if needs & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
+# ==============================================================================================
 # Store fixtures: a real PostGIS database (POTENZIAL_TEST_DB) and a GeoPackage store in tmp_path
 # ==============================================================================================
 

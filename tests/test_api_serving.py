@@ -41,8 +41,8 @@ from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS
 from potenzial.tiles.display import RasterSidecar, write_sidecar
 from potenzial.tiles.grid import ORIGIN_M
 from potenzial.tiles.mvt import MVT_MEDIA_TYPE, decode
-from tests.test_api import municipalities_frame
-from tests.test_tiles import read_png
+from tests.support.demo_run import municipalities_frame
+from tests.support.png import read_png
 
 RUN_ID = "serve-run-1"
 GRIMMA = "14729160"
@@ -613,7 +613,7 @@ def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, tmp_path):
 def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis_run, tmp_path, postgis_url):
     from psycopg.conninfo import conninfo_to_dict
 
-    postgis, _, municipalities = postgis_run
+    _postgis, _, municipalities = postgis_run
     params = conninfo_to_dict(postgis_url)
     proxy = TcpProxy((params.get("host", "127.0.0.1"), int(params.get("port", 5432))))
     proxy.start()
@@ -658,7 +658,7 @@ def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis
 def test_schemathesis_finds_no_server_error(served, tmp_path):
     """Every operation of the OpenAPI document, fuzzed with schemathesis against a live server: no 5xx,
     and responses match the declared status codes, content types and schemas."""
-    from tests.test_web import _Server
+    from tests.support.live_server import LiveServer
 
     shutil.copytree(served.data_dir / "store", tmp_path / "store")
     shutil.copytree(served.data_dir / "regions", tmp_path / "regions")
@@ -666,7 +666,7 @@ def test_schemathesis_finds_no_server_error(served, tmp_path):
     settings = Settings(store=str(tmp_path / "store"), data_dir=tmp_path, raster_cache=tmp_path / "raster_cache")
     RESULTS[EXCLUSIONS.name] = EXCLUSIONS  # the module fixture may be torn down already
     try:
-        with _Server(create_app(settings)) as base_url:
+        with LiveServer(create_app(settings)) as base_url:
             result = subprocess.run(
                 [str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/openapi.json",
                  "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"

@@ -3,7 +3,6 @@ synthetic land cover generated into a temporary data folder (≈ 30 s), then the
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest

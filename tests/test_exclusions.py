@@ -20,9 +20,21 @@ from shapely.geometry import LineString, Point, box
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import (Grid, LayerSpec, Rule, RuleSet, area_by_distance, distance_raster, evaluate,
-                                  load_rule_set, polygons, resolve_rule_set_path, select_features, within_mask,
-                                  zone_raster)
+from potenzial.exclusions import (
+    Grid,
+    LayerSpec,
+    Rule,
+    RuleSet,
+    area_by_distance,
+    distance_raster,
+    evaluate,
+    load_rule_set,
+    polygons,
+    resolve_rule_set_path,
+    select_features,
+    within_mask,
+    zone_raster,
+)
 
 X0, Y0 = 300_000.0, 5_670_000.0  #: somewhere in Landkreis Leipzig (EPSG:25833)
 METHODS = ["cells", "vector", "edt", "auto"]

@@ -12,8 +12,6 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-import shutil
-
 from potenzial.errors import PotenzialError
 from potenzial.params import load_params
 from potenzial.pipeline import Reporter, run_pipeline
@@ -22,7 +20,6 @@ from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT
 from potenzial.steps import all_steps
 from potenzial.store.base import open_store
-from potenzial.units import M2_PER_KM2
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
@@ -57,7 +54,7 @@ def postgis_run(region, postgis_url, data_dir):
 
 
 def test_municipalities_result_covers_the_county(gpkg_run):
-    store, record = gpkg_run
+    store, _record = gpkg_run
     frame = store.read("municipalities")
     stats = pd.read_csv(STATS, dtype={"ags": str}).set_index("ags")
     assert len(frame) == 30

@@ -28,12 +28,24 @@ from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
 from potenzial.exclusions import Grid, LayerSpec, evaluate, load_rule_set
 from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
-from potenzial.land_categories import (catalog_value_sets, category_mask, check_layer_values, drop_small_pieces,
-                                       load_category, load_exclusion_set, merge_offsets)
+from potenzial.land_categories import (
+    catalog_value_sets,
+    category_mask,
+    check_layer_values,
+    drop_small_pieces,
+    load_category,
+    load_exclusion_set,
+    merge_offsets,
+)
 from potenzial.params import load_params
 from potenzial.settings import PROJECT_ROOT
-from potenzial.solar_ground import (TOTAL, fixed_orientation_params, installed_per_municipality,
-                                    load_pv_ground_params, solar_ground_potential)
+from potenzial.solar_ground import (
+    TOTAL,
+    fixed_orientation_params,
+    installed_per_municipality,
+    load_pv_ground_params,
+    solar_ground_potential,
+)
 from potenzial.store.base import RunRecord, RunResult
 
 X0, Y0 = 320_000.0, 5_670_000.0

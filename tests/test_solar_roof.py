@@ -114,7 +114,7 @@ def test_pitched_share_and_planes_under_the_minimum_area_get_zero(lookup):
         ("c", "lod2", 0.0, 180.0, 60.0, geom),      # flat: 30 m² >= 25: kept
         ("d", "lod2", 0.0, 180.0, 48.0, geom),      # flat: 24 m² < 25: zero
     ])
-    out = assess_planes(p, pd.Series({k: "1" for k in "abcd"}), lookup, P)
+    out = assess_planes(p, pd.Series(dict.fromkeys("abcd", "1")), lookup, P)
     assert list(out["usable_area_m2"]) == pytest.approx([14.0, 0.0, 30.0, 0.0])
     assert list(out["capacity_kwp"]) == [u * 0.20 for u in out["usable_area_m2"]]
     assert (out.loc[[1, 3], "yield_kwh_per_a"] == 0).all()

@@ -24,8 +24,8 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 from potenzial.errors import NotFoundError, StoreError, StoreUnavailableError, UnknownLayerError
-from potenzial.store.base import RunRecord, RunResult, conform, open_store
 from potenzial.store import migrations
+from potenzial.store.base import RunRecord, RunResult, conform, open_store
 from potenzial.store.postgis import PostgisStore, head_revision
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS
 

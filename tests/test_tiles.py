@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 import rasterio
 import shapely
-from rasterio.io import MemoryFile
 from rasterio.transform import from_origin
 
 from potenzial.crs import ANALYSIS_CRS, WEB_MERCATOR
@@ -36,20 +35,10 @@ from potenzial.tiles.grid import MAX_ZOOM, ORIGIN_M, check_tile, tile_bounds_385
 from potenzial.tiles.mvt import decode, encode_layer
 from potenzial.tiles.png import encode_palette_png
 from potenzial.tiles.raster import TileSource, render_png
+from tests.support.png import read_png
 
 #: a tile in the middle of Landkreis Leipzig (Grimma) at zoom 12
 Z, X, Y = 12, 2190, 1370
-
-
-def read_png(data: bytes) -> np.ndarray:
-    """Decode a PNG with GDAL (an independent decoder): (bands, height, width) RGBA."""
-    with MemoryFile(data) as mem, mem.open() as src:
-        if src.count == 1 and src.colorinterp[0].name == "palette":
-            cmap = src.colormap(1)
-            idx = src.read(1)
-            lut = np.array([cmap.get(i, (0, 0, 0, 0)) for i in range(256)], dtype=np.uint8)
-            return np.moveaxis(lut[idx], -1, 0)
-        return src.read()
 
 
 # ------------------------------------------------------------------ grid
@@ -74,7 +63,7 @@ def test_tile_bounds_by_hand():
     # zoom 1, x 1, y 0 is the north-east quarter
     assert tile_bounds_3857(1, 1, 0) == pytest.approx((0, 0, ORIGIN_M, ORIGIN_M))
     # a margin of 1/4 tile on every side
-    minx, miny, maxx, maxy = tile_bounds_3857(1, 1, 0, margin=0.25)
+    minx, _miny, maxx, _maxy = tile_bounds_3857(1, 1, 0, margin=0.25)
     assert (maxx - minx) == pytest.approx(1.5 * ORIGIN_M)
 
 
@@ -176,7 +165,7 @@ def test_raster_tile_of_a_constant_is_its_colour(constant_cog):
 def test_raster_tile_half_outside_has_transparent_pixels_and_outside_is_none(constant_cog):
     source = TileSource(constant_cog)
     z, x, y = covering_tile(constant_cog, 12)
-    values, valid = source.read(z, x, y)
+    _values, valid = source.read(z, x, y)
     assert valid.any() and not valid.all()  # the raster is smaller than a z12 tile
     assert source.read(z, x + 5, y) is None
     big = source.read(z, x, y, size=512)

@@ -5,29 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from potenzial.errors import ConfigError
-from tests.test_api import N_MUNICIPALITIES, publish_demo_run, settings_for
+from tests.support.demo_run import N_MUNICIPALITIES, publish_demo_run, settings_for
+from tests.support.live_server import page_config
 from web.assets import VENDOR_PACKAGES, WEB_ROOT
 from web.page import MapSettings, asset_urls
-
-LOOPBACK = "127.0.0.1"
-
-
-def page_config(page: str) -> dict:
-    """The configuration the page hands to map.js (``potenzial.start(map, config, bases)``)."""
-    match = re.search(r"potenzial\.start\(map_\w+, ", page)
-    assert match, "the page does not start map.js"
-    config, _ = json.JSONDecoder().raw_decode(page, match.end())
-    return config
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +130,7 @@ def test_offline_page_has_no_tile_layer(tmp_path):
 def test_page_from_a_postgis_store_equals_the_geopackage_page(postgis_store, tmp_path):
     from potenzial.settings import Settings
     from potenzial.store.base import RunResult
-    from tests.test_api import municipalities_frame, run_record
+    from tests.support.demo_run import municipalities_frame, run_record
 
     postgis_store.publish(RunResult(record=run_record("pg-run"), frames={"municipalities": municipalities_frame()}))
     publish_demo_run(tmp_path / "store", run_id="pg-run")
@@ -211,32 +198,3 @@ def test_dense_vector_layers_are_drawn_only_from_a_closer_zoom(run_client):
     # ≈ 200 000 roof planes cannot be drawn at county scale; a few hundred turbines can
     assert zooms["solar_roof"] >= 12
     assert zooms["wind_turbines"] <= 10
-
-
-# ------------------------------------------------------------------ the app on a real socket
-# (used by tests/test_web_browser.py and tests/test_api_serving.py)
-
-
-class _Server:
-    """uvicorn on a loopback socket chosen by the OS, in a thread."""
-
-    def __init__(self, app) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind((LOOPBACK, 0))
-        self.port = self.sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start within 30 s")
-            time.sleep(0.05)
-        return f"http://{LOOPBACK}:{self.port}"
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()

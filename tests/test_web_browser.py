@@ -24,7 +24,7 @@ import shapely.geometry
 
 from api.app import create_app
 from potenzial.settings import PROJECT_ROOT
-from tests.test_web import LOOPBACK, _Server, page_config
+from tests.support.live_server import LOOPBACK, LiveServer, page_config
 from web.page import MapSettings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,7 +53,7 @@ pytestmark = [
 @contextmanager
 def serving(settings, tiles: str):
     """(base URL, seconds the first page request took) of the app with base map ``tiles``."""
-    with _Server(create_app(settings, MapSettings(tiles=tiles))) as base_url:
+    with LiveServer(create_app(settings, MapSettings(tiles=tiles))) as base_url:
         # the first request builds the page of the run (registry, figures, display zooms); it is
         # cached per run, so every later visitor gets it at once
         started = time.perf_counter()

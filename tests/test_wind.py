@@ -31,9 +31,22 @@ from potenzial.region import LayerEntry, Region
 from potenzial.settings import PROJECT_ROOT
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunRecord, RunResult
-from potenzial.wind import (RESIDENTIAL_COLUMNS, RESIDENTIAL_LAYER, ReferenceTurbine, WindField, classify_residential,
-                            drop_small_areas, gross_yield_mwh_per_a, hub_wind_speed, load_wind_params,
-                            net_yield_mwh_per_a, place_turbines, reference_turbine, spacing_metric, wind_potential)
+from potenzial.wind import (
+    RESIDENTIAL_COLUMNS,
+    RESIDENTIAL_LAYER,
+    ReferenceTurbine,
+    WindField,
+    classify_residential,
+    drop_small_areas,
+    gross_yield_mwh_per_a,
+    hub_wind_speed,
+    load_wind_params,
+    net_yield_mwh_per_a,
+    place_turbines,
+    reference_turbine,
+    spacing_metric,
+    wind_potential,
+)
 
 X0, Y0 = 310_000.0, 5_660_000.0
 A, B = "14729001", "14729002"

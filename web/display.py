@@ -44,7 +44,7 @@ def display_minzoom(features_per_km2: float, vertices_per_km2: float, lat_deg: f
                     highest: int = MAX_DISPLAY_ZOOM) -> int:
     """The lowest zoom at which an average tile holds at most ``max_features`` features and
     ``max_vertices`` vertices (``highest`` if none does)."""
-    for z in range(0, highest + 1):
+    for z in range(highest + 1):
         area = tile_area_km2(z, lat_deg)
         if features_per_km2 * area <= max_features and vertices_per_km2 * area <= max_vertices:
             return z

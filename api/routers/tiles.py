@@ -8,7 +8,6 @@ registry (404), zoom range of the layer (404), tile outside the layer (204), ``I
 from __future__ import annotations
 
 import asyncio
-
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request

@@ -161,8 +161,8 @@ def map_svg(sheet: FactSheet) -> str:
     label = f"{bar / 1000:g} km" if bar >= 1000 else f"{bar:g} m"
     out.append(f'<g transform="translate(12,{height - 16})"><rect width="{bar_px:.1f}" height="5" fill="#333"/>'
                f'<text x="0" y="-4" font-size="11" font-family="sans-serif">{label}</text></g>')
-    out.append('<text x="{0}" y="18" font-size="13" font-family="sans-serif" text-anchor="end">N ↑</text>'
-               .format(MAP_WIDTH_PX - 10))
+    out.append(f'<text x="{MAP_WIDTH_PX - 10}" y="18" font-size="13" font-family="sans-serif" text-anchor="end">N ↑</text>'
+               )
     out.append("</svg>")
     return "".join(out)
 

@@ -22,11 +22,21 @@ import pandas as pd
 from potenzial.errors import InputDataError
 from potenzial.exclusions import LayerSpec, RuleSet, resolve_rule_set_path
 from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
-from potenzial.land_categories import (Category, catalog_value_sets, check_layer_values, load_category,
-                                       load_exclusion_set)
+from potenzial.land_categories import (
+    Category,
+    catalog_value_sets,
+    check_layer_values,
+    load_category,
+    load_exclusion_set,
+)
 from potenzial.settings import PROJECT_ROOT
-from potenzial.solar_ground import (PvGroundParams, check_rule_sets, fixed_orientation_params,
-                                    load_pv_ground_params, solar_ground_potential)
+from potenzial.solar_ground import (
+    PvGroundParams,
+    check_rule_sets,
+    fixed_orientation_params,
+    load_pv_ground_params,
+    solar_ground_potential,
+)
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
 

@@ -24,8 +24,16 @@ from potenzial.steps import Step
 from potenzial.steps.context import StepContext
 from potenzial.tiles.display import RasterSidecar, write_sidecar
 from potenzial.units import KW_PER_MW
-from potenzial.wind import (RESIDENTIAL_COLUMNS, RESIDENTIAL_LAYER, ReferenceTurbine, WindField, WindParams,
-                            load_wind_params, reference_turbine, wind_potential)
+from potenzial.wind import (
+    RESIDENTIAL_COLUMNS,
+    RESIDENTIAL_LAYER,
+    ReferenceTurbine,
+    WindField,
+    WindParams,
+    load_wind_params,
+    reference_turbine,
+    wind_potential,
+)
 
 RULES_DIR = PROJECT_ROOT / "layers" / "rules"
 #: layers the wind step needs besides those its rules name

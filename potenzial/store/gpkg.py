@@ -16,7 +16,7 @@ import pyogrio
 import pyogrio.errors
 
 from potenzial.crs import ANALYSIS_CRS
-from potenzial.errors import NotFoundError, StoreError, StoreUnavailableError
+from potenzial.errors import NotFoundError, StoreUnavailableError
 from potenzial.store.base import LayerWritten, RunRecord, RunResult, Store, conform
 from potenzial.store.schema import schema
 

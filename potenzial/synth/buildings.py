@@ -13,8 +13,19 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from potenzial.synth.layout import (AP_CORE, AP_SLAB, BARN, HALL, HOUSE1, HOUSE2, PUBLIC, RESIDENTIAL, SHOP, Zone,
-                                    local_to_world)
+from potenzial.synth.layout import (
+    AP_CORE,
+    AP_SLAB,
+    BARN,
+    HALL,
+    HOUSE1,
+    HOUSE2,
+    PUBLIC,
+    RESIDENTIAL,
+    SHOP,
+    Zone,
+    local_to_world,
+)
 
 FUNCTION = {HOUSE1: "house", HOUSE2: "house", AP_CORE: "apartment", AP_SLAB: "apartment", PUBLIC: "public",
             SHOP: "commercial", BARN: "farm"}

@@ -5,11 +5,23 @@ Pure calculations (no store, API or CLI imports); the pipeline step is potenzial
 
 from potenzial.wind.params import WindParams, load_wind_params
 from potenzial.wind.placement import ellipse_stencil, place_turbines, spacing_metric
-from potenzial.wind.potential import (RESIDENTIAL_COLUMNS, RESIDENTIAL_LAYER, WindField, WindResult, drop_small_areas,
-                                      wind_potential)
+from potenzial.wind.potential import (
+                                      RESIDENTIAL_COLUMNS,
+                                      RESIDENTIAL_LAYER,
+                                      WindField,
+                                      WindResult,
+                                      drop_small_areas,
+                                      wind_potential,
+)
 from potenzial.wind.residential import classify_residential
-from potenzial.wind.turbine import (ReferenceTurbine, gross_yield_mwh_per_a, hub_wind_speed, known_turbine_types,
-                                    net_yield_mwh_per_a, reference_turbine)
+from potenzial.wind.turbine import (
+                                      ReferenceTurbine,
+                                      gross_yield_mwh_per_a,
+                                      hub_wind_speed,
+                                      known_turbine_types,
+                                      net_yield_mwh_per_a,
+                                      reference_turbine,
+)
 
 __all__ = [
     "RESIDENTIAL_COLUMNS", "RESIDENTIAL_LAYER", "ReferenceTurbine", "WindField", "WindParams", "WindResult",
