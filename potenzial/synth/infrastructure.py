@@ -9,6 +9,7 @@ grassland), terrain (valleys) and protected areas.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -113,7 +114,7 @@ def curved_line(points: list[tuple[float, float]], rng: np.random.Generator, wig
         rad = jitter_m * np.sqrt(rng.uniform(0, 1, len(pts) - 2))
         pts[1:-1] += np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
     out = []
-    for a, b in zip(pts[:-1], pts[1:]):
+    for a, b in itertools.pairwise(pts):
         d = b - a
         length = float(np.hypot(*d))
         n = max(2, int(np.ceil(length / step_m)))
