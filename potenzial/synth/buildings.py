@@ -110,7 +110,7 @@ def _polygons(zone: Zone, slots: dict, idx: np.ndarray, xs: list[np.ndarray], ys
     x = np.stack(xs, axis=1).ravel()
     y = np.stack(ys, axis=1).ravel()
     wx, wy = local_to_world(zone, rep, x, y)
-    return shapely.polygons(np.stack([wx, wy], axis=1).reshape(len(idx), k, 2))
+    return np.asarray(shapely.polygons(np.stack([wx, wy], axis=1).reshape(len(idx), k, 2)))
 
 
 def zone_buildings(zone: Zone, slots: dict, types: np.ndarray, n_acc: np.ndarray,

@@ -100,7 +100,7 @@ def plan_municipality(muni, settlement_m2: float, mine_m2: float, seed: int) -> 
     outer: list[OuterSite] = []
     hamlet_budget = int(round(0.5 * n_outer)) if n_outer >= 10 else 0
     while hamlet_budget >= 5:
-        size = int(min(rng.integers(5, 9), hamlet_budget))
+        size = min(int(rng.integers(5, 9)), hamlet_budget)
         if hamlet_budget - size < 5:
             size = hamlet_budget
         outer.append(OuterSite("hamlet", size, int(rng.integers(1, 3))))
@@ -206,7 +206,7 @@ def place_outer_sites(muni, plan: Plan, occupied, blocked, seed: int) -> None:
     if len(cands) == 0:
         cands = np.array([shapely.point_on_surface(muni.geom).coords[0]])
     dist = shapely.distance(shapely.points(cands), occupied) if occupied is not None else np.full(len(cands), 1e9)
-    placed = []
+    placed: list[np.ndarray] = []
     for site in plan.outer:
         need = 300.0 if site.kind == "farmstead" else 400.0
         score = dist - need

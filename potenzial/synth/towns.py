@@ -42,7 +42,7 @@ class Town:
     plans: list[tuple[str, str, shapely.Geometry]] = field(default_factory=list)
     outer_areas: list[shapely.Geometry] = field(default_factory=list)
     streets: list[shapely.Geometry] = field(default_factory=list)
-    connectors: list[shapely.Geometry] = field(default_factory=list)
+    connectors: list[shapely.LineString] = field(default_factory=list)
 
 
 def _shuffled(rng, parts: list[tuple[int, int]]) -> np.ndarray:
