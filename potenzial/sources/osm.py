@@ -63,7 +63,7 @@ def read_osm_buildings(path: Path | str, bbox_wgs84: tuple[float, float, float, 
     values: list[str] = []
     levels: list[str | None] = []
     heights: list[str | None] = []
-    geoms: list[str | bytes] = []  # WKBFactory gives hex strings (pyosmium >= 3) or bytes
+    geoms: list[str | bytes] = []  # WKBFactory output: hex strings as pyosmium types it, or bytes; both decoded below
     try:
         processor = (osmium.FileProcessor(str(path))
                      .with_areas(osmium.filter.KeyFilter("building"))
