@@ -119,7 +119,13 @@ def uvicorn_argv(python: Path, app: str, port: int, factory: bool = False) -> li
 
 def tilebench(tilebench_dir: Path, targets: dict[str, str], args, expect: str, out: Path, cog: Path | None = None,
               bounds: tuple[float, float, float, float] | None = None) -> dict:
-    where = ["--cog", str(cog)] if cog is not None else ["--bounds", *(f"{b:.6f}" for b in bounds)]
+    if cog is not None:
+        where = ["--cog", str(cog)]
+    elif bounds is not None:
+        where = ["--bounds", *(f"{b:.6f}" for b in bounds)]
+    else:
+        raise ValueError("tilebench() needs the area of its tile list: cog= (a COG) or "
+                         "bounds= (west, south, east, north [degrees])")
     argv = [sys.executable, str(tilebench_dir / "tilebench.py"), *where, "--zooms", *map(str, args.zooms),
             "--concurrency", str(args.concurrency), "--requests", str(args.requests), "--duration",
             str(args.duration), "--rounds", str(args.rounds), "--expect", expect, "--json", str(out)]
@@ -132,7 +138,7 @@ def tilebench(tilebench_dir: Path, targets: dict[str, str], args, expect: str, o
 def warm(template: str, cog: Path, zooms: list[int]) -> int:
     """Fetch every tile of the benchmark's tile list once (fills the tile cache)."""
     sys.path.insert(0, str(Path(os.environ.get("TILEBENCH_DIR", ROOT.parent / "shared" / "tools" / "tilebench"))))
-    from tilebench import cog_bounds_lonlat, tiles_for_bounds  # type: ignore[import-not-found]
+    from tilebench import cog_bounds_lonlat, tiles_for_bounds
 
     n = 0
     bounds = cog_bounds_lonlat(str(cog))
@@ -204,7 +210,8 @@ def main() -> int:
     store = open_store(settings.store_url)
     record = store.current_run()
     if record is None:
-        raise SystemExit("the store holds no run: run `potenzial run` first (or set POTENZIAL_DATA_DIR/POTENZIAL_STORE)")
+        raise SystemExit("the store holds no run: run `potenzial run` first "
+                         "(or set POTENZIAL_DATA_DIR/POTENZIAL_STORE)")
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     serving = Serving(settings, ServingSettings(), store, region)
     print(f"preparing run {record.run_id}: registry and display COGs …", flush=True)
@@ -213,7 +220,8 @@ def main() -> int:
     report: dict[str, object] = {"machine": machine(), "run_id": record.run_id, "args": vars(args)}
     print(json.dumps(report["machine"]))
     env_ours = {"POTENZIAL_DATA_DIR": str(settings.data_dir), "POTENZIAL_RASTER_CACHE": str(settings.raster_cache),
-                "POTENZIAL_STORE": settings.store, "POTENZIAL_REGION": str(settings.region), "POTENZIAL_MAP_TILES": "none"}
+                "POTENZIAL_STORE": settings.store, "POTENZIAL_REGION": str(settings.region),
+                "POTENZIAL_MAP_TILES": "none"}
     servers = Servers()
     try:
         if not args.skip_raster:
@@ -228,35 +236,40 @@ def main() -> int:
                         return src.width * src.height
 
                 layer = max(rasters, key=pixels)
-            lo, hi = layer.scale.low, layer.scale.high
-            print(f"raster layer {layer.id}: {layer.analysis_path.name} -> {layer.display_path.name}, "
-                  f"rescale {lo:g},{hi:g}, colour map {layer.scale.name}", flush=True)
+            scale, analysis_path, display_path = layer.scale, layer.analysis_path, layer.display_path
+            if scale is None or analysis_path is None or display_path is None:
+                raise SystemExit(f"layer {layer.id} is not a served raster with a colour scale and files; "
+                                 "pick another with --raster")
+            lo, hi = scale.low, scale.high
+            print(f"raster layer {layer.id}: {analysis_path.name} -> {display_path.name}, "
+                  f"rescale {lo:g},{hi:g}, colour map {scale.name}", flush=True)
             tools = tilebench_dir
             servers.start("titiler", uvicorn_argv(titiler_python, "titiler_app:app", PORTS["titiler"]), {}, tools,
                           "/healthz")
-            servers.start("ours_miss", uvicorn_argv(Path(sys.executable), "api.app:create_app", PORTS["ours_miss"], True),
+            servers.start("ours_miss",
+                          uvicorn_argv(Path(sys.executable), "api.app:create_app", PORTS["ours_miss"], True),
                           {**env_ours, "POTENZIAL_SERVE_TILE_CACHE": "false"}, ROOT, "/healthz")
             servers.start("ours_hit", uvicorn_argv(Path(sys.executable), "api.app:create_app", PORTS["ours_hit"], True),
                           {**env_ours, "POTENZIAL_SERVE_TILE_CACHE": "true"}, ROOT, "/healthz")
             tt = (f"http://127.0.0.1:{PORTS['titiler']}/cog/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}.png?url={{path}}"
-                  f"&rescale={lo:g},{hi:g}&colormap_name={layer.scale.name}")
+                  f"&rescale={lo:g},{hi:g}&colormap_name={scale.name}")
             ours = "http://127.0.0.1:{port}/tiles/" + layer.id + "/{{z}}/{{x}}/{{y}}.png"
             warmed = warm(ours.format(port=PORTS["ours_hit"]).replace("{{", "{").replace("}}", "}"),
-                          layer.display_path, args.zooms)
+                          display_path, args.zooms)
             print(f"warmed the tile cache of ours_hit with {warmed} tiles", flush=True)
             targets = {
-                "titiler_src": tt.replace("{path}", str(layer.analysis_path)),
-                "titiler_3857": tt.replace("{path}", str(layer.display_path)),
+                "titiler_src": tt.replace("{path}", str(analysis_path)),
+                "titiler_3857": tt.replace("{path}", str(display_path)),
                 "ours_miss": ours.format(port=PORTS["ours_miss"]).replace("{{", "{").replace("}}", "}"),
                 "ours_hit": ours.format(port=PORTS["ours_hit"]).replace("{{", "{").replace("}}", "}"),
             }
             raw = tilebench(tilebench_dir, targets, args, "png", results_dir / f"raster-{stamp}.json",
-                            cog=layer.display_path)
+                            cog=display_path)
             summary = summarise(raw["results"])
             print_table(f"raster tiles, {args.concurrency} connections: layer {layer.id}", summary)
             serial_args = argparse.Namespace(**{**vars(args), "concurrency": 1})
             raw_serial = tilebench(tilebench_dir, targets, serial_args, "png",
-                                   results_dir / f"raster-serial-{stamp}.json", cog=layer.display_path)
+                                   results_dir / f"raster-serial-{stamp}.json", cog=display_path)
             serial = summarise(raw_serial["results"])
             print_table(f"raster tiles, 1 connection (serial): layer {layer.id}", serial)
             checks = []
@@ -304,7 +317,8 @@ def main() -> int:
                           {**env_ours, "POTENZIAL_STORE": args.pg, "POTENZIAL_SERVE_TILE_CACHE": "false"}, ROOT,
                           "/healthz")
             servers.start("tipg", uvicorn_argv(tipg_python, "tipg.main:app", PORTS["tipg"]),
-                          {"DATABASE_URL": args.pg, "TIPG_DB_SCHEMAS": '["public"]', "TIPG_MAX_FEATURES_PER_TILE": "20000"},
+                          {"DATABASE_URL": args.pg, "TIPG_DB_SCHEMAS": '["public"]',
+                           "TIPG_MAX_FEATURES_PER_TILE": "20000"},
                           Path("/tmp"), "/healthz")
             targets = {"tipg": f"http://127.0.0.1:{PORTS['tipg']}/collections/public.{name}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}",
                        "ours_pg": f"http://127.0.0.1:{PORTS['ours_pg']}/tiles/{name}/{{z}}/{{x}}/{{y}}.pbf"}

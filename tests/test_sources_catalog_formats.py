@@ -10,8 +10,8 @@ from potenzial.errors import InputDataError
 from potenzial.region import LayerEntry
 from potenzial.sources.osm import read_osm_buildings
 from potenzial.sources.vector import read_vector
-from tests.test_sources_citygml import FLAT, GABLE, building, citygml
-from tests.test_sources_osm import independent_count
+from tests.support.citygml import FLAT, GABLE, building, citygml
+from tests.support.osm import independent_count
 
 
 def buildings_entry(path, **kw) -> LayerEntry:

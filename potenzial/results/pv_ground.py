@@ -27,9 +27,9 @@ PV_GROUND_AREAS = ResultSchema(
         ("yield_mwh_per_a", "float"),
         ("wind_overlap_ha", "float"),
     ),
-    units=(("area_id", "id"), ("site_id", "id"), ("category_mask", "bitmask: bit i = i-th of [pv_ground] categories"), ("area_ha", "ha"),
-           ("capacity_mwp", "MWp"), ("specific_yield_kwh_per_kwp", "kWh/kWp·a"), ("yield_mwh_per_a", "MWh/a"),
-           ("wind_overlap_ha", "ha")),
+    units=(("area_id", "id"), ("site_id", "id"), ("category_mask", "bitmask: bit i = i-th of [pv_ground] categories"),
+           ("area_ha", "ha"), ("capacity_mwp", "MWp"), ("specific_yield_kwh_per_kwp", "kWh/kWp·a"),
+           ("yield_mwh_per_a", "MWh/a"), ("wind_overlap_ha", "ha")),
 )
 
 PV_GROUND_MUNICIPALITIES = ResultSchema(

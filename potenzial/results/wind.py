@@ -38,8 +38,9 @@ WIND_TURBINES = ResultSchema(
         ("yield_mwh_per_a", "float"),
         ("full_load_hours", "float"),
     ),
-    units=(("turbine_id", "id"), ("area_id", "id"), ("hub_height_m", "m"), ("rotor_diameter_m", "m"), ("capacity_mw", "MW"),
-           ("wind_speed_hub_m_per_s", "m/s"), ("yield_mwh_per_a", "MWh/a"), ("full_load_hours", "h/a")),
+    units=(("turbine_id", "id"), ("area_id", "id"), ("hub_height_m", "m"), ("rotor_diameter_m", "m"),
+           ("capacity_mw", "MW"), ("wind_speed_hub_m_per_s", "m/s"), ("yield_mwh_per_a", "MWh/a"),
+           ("full_load_hours", "h/a")),
 )
 
 WIND_EXCLUSIONS = ResultSchema(

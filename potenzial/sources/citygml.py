@@ -88,9 +88,9 @@ def _surface_normal(polygons: list[tuple[np.ndarray, list[np.ndarray]]]) -> tupl
         n = newell_normal(_open(exterior))
         if n[2] < 0:
             n = -n
-        a = np.linalg.norm(n) / 2.0
+        a = float(np.linalg.norm(n)) / 2.0
         for hole in holes:
-            a -= np.linalg.norm(newell_normal(_open(hole))) / 2.0
+            a -= float(np.linalg.norm(newell_normal(_open(hole)))) / 2.0
         length = np.linalg.norm(n)
         if length > 0:
             total += n / length * max(a, 0.0) * 2.0
@@ -194,8 +194,8 @@ def _building(building: ET.Element, rows: list[dict], buildings: list[dict]) -> 
     surfaces = list(building.iter(f"{{{ns}}}RoofSurface"))
     n = 0
     for surface in surfaces:
-        polygons = [_polygon_rings(p) for p in surface.iter(f"{{{GML}}}Polygon")]
-        polygons = [p for p in polygons if p is not None]
+        rings = [_polygon_rings(p) for p in surface.iter(f"{{{GML}}}Polygon")]
+        polygons = [r for r in rings if r is not None]
         if not polygons:
             continue
         normal, area = _surface_normal(polygons)
@@ -249,14 +249,14 @@ def _ring_coords(boundary: ET.Element) -> np.ndarray | None:
         return values.reshape(-1, 3)
     positions = boundary.findall(f".//{{{GML}}}pos")
     if positions:
-        values = [np.array(p.text.split(), dtype=float) for p in positions if p.text]
-        if not values or any(len(v) != 3 for v in values):
+        points = [np.array(p.text.split(), dtype=float) for p in positions if p.text]
+        if not points or any(len(v) != 3 for v in points):
             return None
-        return np.vstack(values)
+        return np.vstack(points)
     coordinates = boundary.find(f".//{{{GML}}}coordinates")
     if coordinates is not None and coordinates.text:
-        values = [np.array(t.split(","), dtype=float) for t in coordinates.text.split()]
-        if any(len(v) != 3 for v in values):
+        points = [np.array(t.split(","), dtype=float) for t in coordinates.text.split()]
+        if any(len(v) != 3 for v in points):
             return None
-        return np.vstack(values)
+        return np.vstack(points)
     return None

@@ -63,16 +63,16 @@ def read_osm_buildings(path: Path | str, bbox_wgs84: tuple[float, float, float, 
     values: list[str] = []
     levels: list[str | None] = []
     heights: list[str | None] = []
-    geoms: list[bytes] = []
+    geoms: list[str | bytes] = []  # WKBFactory output: hex strings as pyosmium types it, or bytes; both decoded below
     try:
         processor = (osmium.FileProcessor(str(path))
                      .with_areas(osmium.filter.KeyFilter("building"))
                      .with_filter(osmium.filter.KeyFilter("building")))
         for obj in processor:
-            if not obj.is_area():
+            if not isinstance(obj, osmium.osm.Area):
                 continue
-            value = obj.tags.get("building", "no")
-            if value == "no":
+            value = obj.tags.get("building")
+            if value is None or value == "no":
                 continue
             try:
                 geoms.append(wkb.create_multipolygon(obj))
@@ -111,7 +111,7 @@ def _count_tagged(path: Path) -> int:
             osmium.filter.KeyFilter("building")):
         if obj.tags.get("building") == "no":
             continue
-        if obj.is_way():
+        if isinstance(obj, osmium.osm.Way):
             if obj.is_closed():
                 count += 1
         elif obj.tags.get("type") == "multipolygon":

@@ -88,7 +88,7 @@ class GeoPackageStore(Store):
     @staticmethod
     def _write(path: Path, name: str, frame: pd.DataFrame) -> None:
         sch = schema(name)
-        kwargs = {"driver": "GPKG", "layer": name}
+        kwargs: dict[str, str | bool] = {"driver": "GPKG", "layer": name}
         if sch.geometry_type:
             kwargs["geometry_type"] = _OGR_TYPES[sch.geometry_type]
             kwargs["promote_to_multi"] = sch.geometry_type.startswith("MULTI")

@@ -379,7 +379,9 @@ class PostgisStore(Store):
         if sch.geometry_type:
             geoms = shapely.set_srid(np.asarray(frame.geometry.values, dtype=object), ANALYSIS_EPSG)
             columns.append(list(shapely.to_wkb(geoms, hex=True, include_srid=True)))
-        with conn.connection.cursor() as cursor, cursor.copy(_COPY[name]) as copy:
+        # SQLAlchemy types the raw connection as a plain DB-API one; under psycopg 3 its cursor is a
+        # context manager with copy(), which the DB-API protocol does not declare
+        with conn.connection.cursor() as cursor, cursor.copy(_COPY[name]) as copy:  # type: ignore[attr-defined]
             for row in zip(*columns, strict=True):
                 copy.write_row((run_id, *row))
 

@@ -43,8 +43,10 @@ def _main_shapes(zone: Zone, types: np.ndarray, rng: np.random.Generator) -> dic
     n = len(types)
     f, dep = zone.front, zone.depth
     u = rng.uniform(size=(12, n))          # one fixed block of draws per plot keeps streams stable
-    w = np.zeros(n); d = np.zeros(n); s = np.zeros(n); floors = np.ones(n, dtype=np.int32)
-    height = np.zeros(n); ell = np.zeros(n, dtype=bool); func = np.empty(n, dtype=object)
+    w, d, s, height = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    floors = np.ones(n, dtype=np.int32)
+    ell = np.zeros(n, dtype=bool)
+    func = np.empty(n, dtype=object)
     for t in np.unique(types):
         m = types == t
         q = u[:, m]
@@ -108,7 +110,7 @@ def _polygons(zone: Zone, slots: dict, idx: np.ndarray, xs: list[np.ndarray], ys
     x = np.stack(xs, axis=1).ravel()
     y = np.stack(ys, axis=1).ravel()
     wx, wy = local_to_world(zone, rep, x, y)
-    return shapely.polygons(np.stack([wx, wy], axis=1).reshape(len(idx), k, 2))
+    return np.asarray(shapely.polygons(np.stack([wx, wy], axis=1).reshape(len(idx), k, 2)))
 
 
 def zone_buildings(zone: Zone, slots: dict, types: np.ndarray, n_acc: np.ndarray,

@@ -112,7 +112,7 @@ def generate_all(municipalities: gpd.GeoDataFrame, statistics: pd.DataFrame, out
     say = progress or (lambda _msg: None)
     region = build_region(municipalities, statistics)
     lines = build_lines(seed, region.union)
-    corridors = lines["corridors"]
+    corridors = lines.corridors
     mining, towns = {}, {}
     for muni in region.municipalities:
         mining[muni.ags], towns[muni.ags] = settle(muni, corridors, seed)
@@ -132,7 +132,7 @@ def generate_all(municipalities: gpd.GeoDataFrame, statistics: pd.DataFrame, out
     vector("post_mining", _rows_frame([{"kind": f.kind, "name": f.name, "geometry": f.geom}
                                        for m in region.municipalities for f in mining[m.ags]], ["kind", "name"]))
     for layer in ("roads", "railways", "power_lines"):
-        vector(layer, lines[layer])
+        vector(layer, lines.frames[layer])
     cover, classes = landcover_layer(region, corridors, mining, towns, seed)
     vector("landcover", cover)
     vector("protected_areas", protected.build(region, corridors, cover, seed))

@@ -9,6 +9,7 @@ grassland), terrain (valleys) and protected areas.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -96,7 +97,7 @@ class Corridor:
 
     kind: str          #: motorway | federal_road | railway | power_line | river
     name: str
-    geom: shapely.Geometry
+    geom: LineString
     width_m: float
 
 
@@ -113,7 +114,7 @@ def curved_line(points: list[tuple[float, float]], rng: np.random.Generator, wig
         rad = jitter_m * np.sqrt(rng.uniform(0, 1, len(pts) - 2))
         pts[1:-1] += np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
     out = []
-    for a, b in zip(pts[:-1], pts[1:]):
+    for a, b in itertools.pairwise(pts):
         d = b - a
         length = float(np.hypot(*d))
         n = max(2, int(np.ceil(length / step_m)))
@@ -134,7 +135,7 @@ def curved_line(points: list[tuple[float, float]], rng: np.random.Generator, wig
 
 def _clip(line: LineString, clip_area) -> list[LineString]:
     part = shapely.intersection(line, clip_area)
-    parts = shapely.get_parts(shapely.line_merge(part)) if not part.is_empty else []
+    parts: np.ndarray | list[LineString] = shapely.get_parts(shapely.line_merge(part)) if not part.is_empty else []
     return [p for p in parts if isinstance(p, LineString) and p.length > 1.0]
 
 
@@ -143,11 +144,16 @@ def _frame(records: list[dict], columns: list[str]) -> gpd.GeoDataFrame:
     return frame
 
 
-def build_lines(seed: int, union) -> dict[str, object]:
-    """Roads, railways and power lines (frames) and the river/traffic corridors (list).
+@dataclass(frozen=True)
+class Lines:
+    """The line layers and the corridors that land cover, terrain and the building layout avoid."""
 
-    Returns ``{"roads": gdf, "railways": gdf, "power_lines": gdf, "corridors": [Corridor]}``.
-    """
+    frames: dict[str, gpd.GeoDataFrame]  #: ``roads``, ``railways``, ``power_lines`` (EPSG:25833)
+    corridors: list[Corridor]            #: every clipped road, railway, power line and river part
+
+
+def build_lines(seed: int, union) -> Lines:
+    """Roads, railways and power lines (frames) and the river/traffic corridors (list)."""
     clip_area = shapely.buffer(shapely.simplify(union, 50.0), CLIP_MARGIN_M, quad_segs=4)
     shapely.prepare(clip_area)
     roads, rails, power, corridors = [], [], [], []
@@ -180,4 +186,4 @@ def build_lines(seed: int, union) -> dict[str, object]:
     }
     frames["railways"]["tracks"] = frames["railways"]["tracks"].astype("int32")
     frames["power_lines"]["voltage_kv"] = frames["power_lines"]["voltage_kv"].astype("int32")
-    return {**frames, "corridors": corridors}
+    return Lines(frames, corridors)

@@ -109,7 +109,7 @@ def plot_polygons(zone: Zone, slots: dict[str, np.ndarray]) -> np.ndarray:
     ys = np.array([0.0, 0.0, zone.depth, zone.depth])
     rep = {k: np.repeat(v, 4) for k, v in slots.items()}
     wx, wy = local_to_world(zone, rep, np.tile(xs, n), np.tile(ys, n))
-    return shapely.polygons(np.stack([wx, wy], axis=1).reshape(n, 4, 2))
+    return np.asarray(shapely.polygons(np.stack([wx, wy], axis=1).reshape(n, 4, 2)))
 
 
 def outline(zone: Zone, rho_max: float, margin_m: float) -> shapely.Geometry:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import shapely
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from potenzial.synth.infrastructure import Corridor
 from potenzial.synth.io import rng_for
@@ -75,7 +76,7 @@ def planned_mine_m2(ags: str) -> float:
     return sum(size for kind, *_, size in FEATURES.get(ags, []) if kind == "active_mine") * M2_PER_HA
 
 
-def river_water(geom, corridors: list[Corridor], min_width_m: float = 20.0) -> shapely.Geometry:
+def river_water(geom, corridors: list[Corridor], min_width_m: float = 20.0) -> BaseGeometry:
     """River water surface inside ``geom`` (rivers at least ``min_width_m`` wide, the cell size)."""
     parts = [shapely.buffer(c.geom, max(c.width_m, min_width_m) / 2, cap_style="flat")
              for c in corridors if c.kind == "river" and shapely.intersects(c.geom, shapely.envelope(geom))]

@@ -100,7 +100,7 @@ def plan_municipality(muni, settlement_m2: float, mine_m2: float, seed: int) -> 
     outer: list[OuterSite] = []
     hamlet_budget = int(round(0.5 * n_outer)) if n_outer >= 10 else 0
     while hamlet_budget >= 5:
-        size = int(min(rng.integers(5, 9), hamlet_budget))
+        size = min(int(rng.integers(5, 9)), hamlet_budget)
         if hamlet_budget - size < 5:
             size = hamlet_budget
         outer.append(OuterSite("hamlet", size, int(rng.integers(1, 3))))
@@ -117,12 +117,12 @@ def plan_municipality(muni, settlement_m2: float, mine_m2: float, seed: int) -> 
     short[0] = 0
     counts = counts + short
     counts[0] -= short.sum()
-    clusters = [Cluster(name, i == 0, int(c)) for i, (name, c) in enumerate(zip(names, counts))]
+    clusters = [Cluster(name, i == 0, int(c)) for i, (name, c) in enumerate(zip(names, counts, strict=True))]
     # apartments: mostly in the main town, never more than 85 % of a cluster
     res = np.array([c.n_res for c in clusters])
     cap = np.floor(0.85 * res).astype(int)
     ap = np.minimum(_largest_remainder(min(n_ap, int(cap.sum())), res * np.where(np.arange(n_ot) == 0, 4.0, 1.0)), cap)
-    for c, a in zip(clusters, ap):
+    for c, a in zip(clusters, ap, strict=True):
         slab_share = 0.45 if (c.is_main and a >= 120) else (0.3 if a >= 80 else 0.0)
         c.n_ap_slab = int(round(a * slab_share))
         c.n_ap_core = int(a) - c.n_ap_slab
@@ -152,7 +152,7 @@ def plan_municipality(muni, settlement_m2: float, mine_m2: float, seed: int) -> 
     if need > available:
         s = float(np.clip((available / need) ** (2 / 3), 0.7, 1.0))
         front, depth = max(17.0, front * s), max(33.0, depth * np.sqrt(s))
-    for c, area in zip(clusters, planned(front, depth)):
+    for c, area in zip(clusters, planned(front, depth), strict=True):
         c.radius_m = float(np.sqrt(area / np.pi))
     share2 = n_2 / max(n_res - n_ap, 1)
     return Plan(muni.ags, clusters, outer, n_acc, float(front), float(depth), street, float(share2),
@@ -206,7 +206,7 @@ def place_outer_sites(muni, plan: Plan, occupied, blocked, seed: int) -> None:
     if len(cands) == 0:
         cands = np.array([shapely.point_on_surface(muni.geom).coords[0]])
     dist = shapely.distance(shapely.points(cands), occupied) if occupied is not None else np.full(len(cands), 1e9)
-    placed = []
+    placed: list[np.ndarray] = []
     for site in plan.outer:
         need = 300.0 if site.kind == "farmstead" else 400.0
         score = dist - need

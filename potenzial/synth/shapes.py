@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 from shapely.geometry import Point, Polygon
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 
@@ -58,7 +59,7 @@ def inside_point(area, target: tuple[float, float], inset_m: float = 0.0) -> tup
     return (near.x, near.y)
 
 
-def polygonal(geom) -> shapely.Geometry:
+def polygonal(geom) -> BaseGeometry:
     """Only the polygon parts of ``geom`` (drops lines and points left over by overlays)."""
     if geom is None or geom.is_empty:
         return shapely.Polygon()

@@ -42,7 +42,7 @@ class Town:
     plans: list[tuple[str, str, shapely.Geometry]] = field(default_factory=list)
     outer_areas: list[shapely.Geometry] = field(default_factory=list)
     streets: list[shapely.Geometry] = field(default_factory=list)
-    connectors: list[shapely.Geometry] = field(default_factory=list)
+    connectors: list[shapely.LineString] = field(default_factory=list)
 
 
 def _shuffled(rng, parts: list[tuple[int, int]]) -> np.ndarray:
@@ -103,9 +103,12 @@ def _cluster_zones(plan: Plan, c, rng) -> list[layout.Zone]:
     core = _shuffled(rng, [(AP_CORE, c.n_ap_core), (PUBLIC, c.n_public), (SHOP, c.n_shop)])
     types = np.concatenate([core, _houses(rng, c.n_house, plan.share_2flats)])
     if c.is_main:
-        aspect = rng.uniform(0.8, 1.25)
-    else:                                    # small villages are street villages (Straßendörfer)
-        aspect = rng.uniform(1.8, 2.8) if c.n_res < 60 else rng.uniform(1.0, 1.8)
+        aspect_range = (0.8, 1.25)
+    elif c.n_res < 60:                       # small villages are street villages (Straßendörfer)
+        aspect_range = (1.8, 2.8)
+    else:
+        aspect_range = (1.0, 1.8)
+    aspect = rng.uniform(*aspect_range)
     zones = [layout.make_zone("main", plan.ags, c.name, c.centre, types, f, dep, street, rng, aspect=aspect)]
     r_main = np.sqrt(len(types) * f * (2 * dep + street) / 2 / np.pi) * 1.15
     subs = [("slab", AP_SLAB, c.n_ap_slab, 70.0, 40.0, 14.0),
@@ -202,7 +205,7 @@ def _buildings(muni, plan: Plan, real: _Realiser, seed: int) -> dict[str, np.nda
 def _areas(muni, plan: Plan, real: _Realiser, town: Town, seed: int) -> None:
     """Built-up areas, development plans, outer-area outlines, streets and connector roads."""
     by_cluster: dict[str, list] = {}
-    for (zone, slots, _), fp in zip(real.placed, real.footprints):
+    for (zone, slots, _), fp in zip(real.placed, real.footprints, strict=True):
         town.streets.extend(layout.streets(zone, slots))
         if zone.kind in ("hamlet", "farmstead") or zone.ortsteil == "":
             town.outer_areas.append(shapely.intersection(fp, muni.geom))
