@@ -268,6 +268,7 @@ def test_totals_per_municipality_and_region_add_the_hand_computed_chains():
     assert totals.loc[A, "biomass_electricity_mwh_per_a_p50"] == pytest.approx(186.621042, rel=1e-7)
     assert totals.loc[A, "biomass_heat_mwh_per_a_p50"] == pytest.approx(288.372198, rel=1e-7)
     assert totals.loc[B, "biomass_electricity_mwh_per_a_p50"] == pytest.approx(238.357725, rel=1e-7)
+    assert totals.loc[B, "biomass_heat_mwh_per_a_p50"] == pytest.approx(358.206124, rel=1e-7)  # 152.287125 + 205.918999
     # region: straw 120 + 240 = 360 MWh from 30 + 60 = 90 t; forest only in A: 30 m³, 69 MWh;
     # all feedstocks 574.9463585 + 721.8096 = 1,296.755958 MWh
     region = res.region.set_index("feedstock")
@@ -275,7 +276,12 @@ def test_totals_per_municipality_and_region_add_the_hand_computed_chains():
     assert region.loc["straw", "primary_energy_mwh_per_a_p50"] == pytest.approx(360.0)
     assert region.loc["forest_wood", "amount_m3_per_a"] == pytest.approx(30.0)
     assert region.loc["forest_wood", "primary_energy_mwh_per_a_p90"] == pytest.approx(69.0)
+    assert region.loc["straw", "electricity_mwh_per_a_p50"] == pytest.approx(79.2)  # 360 × 0.22
+    assert region.loc["straw", "heat_mwh_per_a_p50"] == pytest.approx(216.0)  # 360 × 0.60
     assert region.loc["total", "primary_energy_mwh_per_a_p50"] == pytest.approx(1_296.755958, rel=1e-8)
+    # electricity 186.621042 + 238.357725 = 424.978767 MWh; heat 288.372198 + 358.206124 = 646.578322 MWh
+    assert region.loc["total", "electricity_mwh_per_a_p50"] == pytest.approx(424.978767, rel=1e-7)
+    assert region.loc["total", "heat_mwh_per_a_p50"] == pytest.approx(646.578322, rel=1e-7)
     # methane of all biogas feedstocks, A + B: 18,592.56 + 7,440 + 6,038.887 + 3,407.25 + 37,185.12 + 0
     # + 8,051.849 + 1,703.625 = 82,419.291 m³ CH₄
     assert region.loc["total", "methane_m3_per_a_p50"] == pytest.approx(82_419.291, rel=1e-7)
