@@ -463,6 +463,13 @@ def test_unknown_landcover_class_is_named():
         run(cover=cover)
 
 
+def test_municipality_without_polygon_area_is_named():
+    munis = municipalities()
+    munis.loc[1, "geometry"] = shapely.Polygon()
+    with pytest.raises(InputDataError, match=r"municipalities: AGS 14729020 has no polygon area"):
+        biomass_potential(munis, statistics(), landcover(), livestock_state(), fixed_params())
+
+
 # -- default parameters and both stores ---------------------------------------------------------------
 
 def test_default_parameter_file_has_every_factor_with_unit_and_source():
