@@ -22,19 +22,21 @@ from hypothesis import strategies as st
 from potenzial.biomass import (
     FEEDSTOCK_IDS,
     REQUIRED_FACTORS,
+    Factor,
     biomass_potential,
     load_biomass_params,
+    sample_factors,
 )
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
 from potenzial.params import load_params
 from potenzial.settings import PROJECT_ROOT
 from potenzial.store.base import RunRecord, RunResult, conform
+from tests.support.biomass_checks import check_quantiles_and_sums
 
 PARAMS_DIR = PROJECT_ROOT / "layers" / "params" / "default"
 A, B = "14729010", "14729020"
 X0, Y0 = 320_000.0, 5_680_000.0
-SAXONY_AGRI_HA = 993_778.0
 
 
 # -- the tiny region ---------------------------------------------------------------------------
@@ -131,7 +133,6 @@ def row(table: pd.DataFrame, ags: str, feedstock: str) -> pd.Series:
 def test_fixed_factors_give_the_hand_computed_chains():
     res = run(fixed_params())
     t = res.biomass
-    kwh_per_m3 = 9.97
     # forest: 20 ha × 1.5 m³/ha·a = 30 m³; × 2.3 MWh/m³ = 69 MWh
     forest = row(t, A, "forest_wood")
     assert forest["amount_m3_per_a"] == pytest.approx(30.0)
@@ -145,40 +146,51 @@ def test_fixed_factors_give_the_hand_computed_chains():
     assert straw["land_area_ha"] == pytest.approx(40.0)
     assert straw["amount_t_per_a"] == pytest.approx(30.0)
     assert straw["primary_energy_mwh_per_a_p50"] == pytest.approx(120.0)
-    assert straw["electricity_mwh_per_a_p50"] == pytest.approx(120.0 * 0.22)
-    assert straw["heat_mwh_per_a_p50"] == pytest.approx(120.0 * 0.60)
-    # energy crops: 40 ha × 0.10 × 42 t = 168 t FM; × 0.31 × 357 m³ CH₄/t oDM = 18,592.56 m³
+    assert straw["electricity_mwh_per_a_p50"] == pytest.approx(26.4)  # 120 MWh × 0.22
+    assert straw["heat_mwh_per_a_p50"] == pytest.approx(72.0)  # 120 MWh × 0.60
+    # energy crops: 40 ha × 0.10 × 42 t = 168 t FM; × 0.31 = 52.08 t oDM; × 357 m³ CH₄/t oDM = 18,592.56 m³;
+    # × 9.97 kWh/m³ = 185,367.8232 kWh = 185.3678232 MWh; biogas CHP: × 0.39 = 72.293451 MWh el,
+    # × 0.44 = 81.561842 MWh heat
     crops = row(t, A, "energy_crops")
     assert crops["amount_t_per_a"] == pytest.approx(168.0)
-    assert crops["methane_m3_per_a_p50"] == pytest.approx(168.0 * 0.31 * 357.0)
-    assert crops["primary_energy_mwh_per_a_p50"] == pytest.approx(168.0 * 0.31 * 357.0 * kwh_per_m3 / 1000)
-    assert crops["electricity_mwh_per_a_p50"] == pytest.approx(crops["primary_energy_mwh_per_a_p50"] * 0.39)
-    # grassland: 20 ha × 0.2 × 20 t = 80 t; × 0.31 × 300 = 7,440 m³ CH₄
+    assert crops["methane_m3_per_a_p50"] == pytest.approx(18_592.56)
+    assert crops["primary_energy_mwh_per_a_p50"] == pytest.approx(185.3678232)
+    assert crops["electricity_mwh_per_a_p50"] == pytest.approx(72.293451048)
+    assert crops["heat_mwh_per_a_p50"] == pytest.approx(81.561842208)
+    # grassland: 20 ha × 0.2 × 20 t = 80 t FM; × 0.31 = 24.8 t oDM; × 300 = 7,440 m³ CH₄; × 9.97 = 74.1768 MWh
     grass = row(t, A, "grassland")
     assert grass["amount_t_per_a"] == pytest.approx(80.0)
-    assert grass["primary_energy_mwh_per_a_p50"] == pytest.approx(7440.0 * kwh_per_m3 / 1000)
+    assert grass["methane_m3_per_a_p50"] == pytest.approx(7_440.0)
+    assert grass["primary_energy_mwh_per_a_p50"] == pytest.approx(74.1768)
     # B has no grassland polygon: all of its 80 ha agricultural area is arable
     assert row(t, B, "grassland")["primary_energy_mwh_per_a_p50"] == 0.0
     assert row(t, B, "straw")["land_area_ha"] == pytest.approx(80.0)
-    # waste: 1000 persons × 77 kg = 77 t; bio bin 59 % = 45.43 t, green 31.57 t
+    # waste: 1000 persons × 77 kg = 77 t; bio bin 59 % = 45.43 t, green 41 % = 31.57 t
     bio, green = row(t, A, "biowaste"), row(t, A, "green_waste")
-    assert bio["amount_t_per_a"] + green["amount_t_per_a"] == pytest.approx(77.0)
-    assert bio["amount_t_per_a"] == pytest.approx(77.0 * 0.59)
-    assert bio["methane_m3_per_a_p50"] == pytest.approx(77.0 * 0.59 * 0.25 * 300)  # 75 m³ CH₄ per t
-    assert green["primary_energy_mwh_per_a_p50"] == pytest.approx(77.0 * 0.41 * 0.35 * 2.5)
+    assert bio["amount_t_per_a"] == pytest.approx(45.43)
+    assert green["amount_t_per_a"] == pytest.approx(31.57)
+    # biowaste: 45.43 t × 0.25 oDM = 11.3575 t oDM × 300 m³/t = 3,407.25 m³ CH₄; × 9.97 kWh/m³ = 33.9702825 MWh
+    assert bio["methane_m3_per_a_p50"] == pytest.approx(3_407.25)
+    assert bio["primary_energy_mwh_per_a_p50"] == pytest.approx(33.9702825)
+    # green waste: 31.57 t × 0.35 woody = 11.0495 t × 2.5 MWh/t = 27.62375 MWh; no methane (burnt)
+    assert green["primary_energy_mwh_per_a_p50"] == pytest.approx(27.62375)
+    assert math.isnan(green["methane_m3_per_a_p50"])
 
 
 def test_manure_scales_the_saxon_herd_by_agricultural_area():
     t = run(fixed_params()).biomass
-    share = 60.0 / SAXONY_AGRI_HA
-    cows, cattle, pigs, poultry, other = (171_898 * share, 271_799 * share, 609_300 * share,
-                                          5_473_622 * share, 97_176 * share)
-    mass = cows * 20.5 * 0.8 + cattle * 8.0 * 0.8 + pigs * 1.5 + poultry * 0.025 + other * 2.0 * 0.5
-    methane = (cows * 20.5 * 0.8 * 0.07 * 230 + cattle * 8.0 * 0.8 * 0.07 * 230 + pigs * 1.5 * 0.05 * 300
-               + poultry * 0.025 * 0.30 * 220 + other * 2.0 * 0.5 * 0.20 * 200)
+    # A has 60 ha of Saxony's 993,778 ha farmland: share 6.0375657e-5 of the state herd.
+    # group          state heads  -> heads in A  × t/head·a (× collectable)  -> t FM   × oDM × m³ CH₄/t oDM -> m³ CH₄
+    # dairy cows       171,898    ->  10.37845   × 20.5 × 0.8                 -> 170.2067 × 0.07 × 230 -> 2,740.327
+    # other cattle     271,799    ->  16.41004   × 8.0 × 0.8                  -> 105.0243 × 0.07 × 230 -> 1,690.891
+    # pigs             609,300    ->  36.78689   × 1.5                        ->  55.1803 × 0.05 × 300 ->   827.705
+    # poultry        5,473,622    -> 330.47353   × 0.025                      ->   8.2618 × 0.30 × 220 ->   545.281
+    # other animals     97,176    ->   5.86706   × 2.0 × 0.5                  ->   5.8671 × 0.20 × 200 ->   234.683
+    # sum                                                                        344.5402 t          6,038.887 m³
     manure = row(t, A, "manure")
-    assert manure["amount_t_per_a"] == pytest.approx(mass)
-    assert manure["methane_m3_per_a_p50"] == pytest.approx(methane)
+    assert manure["amount_t_per_a"] == pytest.approx(344.5402, rel=1e-6)
+    assert manure["methane_m3_per_a_p50"] == pytest.approx(6_038.887, rel=1e-6)
+    assert manure["primary_energy_mwh_per_a_p50"] == pytest.approx(60.20770, rel=1e-6)  # × 9.97 kWh/m³
     assert manure["basis"] == "livestock_state scaled by area_ha_veg_agri"
     assert manure["land_area_ha"] == 60.0
 
@@ -189,7 +201,7 @@ def test_a_local_livestock_count_replaces_the_scaled_state_herd():
     t = run(fixed_params(), local=local).biomass
     manure = row(t, A, "manure")
     assert manure["basis"] == "livestock_local"
-    assert manure["amount_t_per_a"] == pytest.approx(100 * 20.5 * 0.8)
+    assert manure["amount_t_per_a"] == pytest.approx(1_640.0)  # 100 cows × 20.5 t × 0.8 collectable
     # B has no row in the local table: it keeps the scaled state herd
     assert row(t, B, "manure")["basis"].startswith("livestock_state")
     # a table with only some groups: the others stay scaled
@@ -205,7 +217,8 @@ def test_existing_plants_and_mastr_sums_stand_beside_the_potential():
     assert totals.loc[A, "biomass_plants_2015_kw"] == 575.0
     assert totals.loc[B, "biomass_plants_2015_count"] == 0  # the third plant lies outside both
     assert totals.loc[B, "biomass_mastr2024_kw"] == 500.0
-    assert totals.loc[B, "biomass_existing_electricity_mwh_per_a_p50"] == pytest.approx(500 * 6500 / 1000)
+    # 500 kW × 6,500 h/a = 3,250,000 kWh = 3,250 MWh
+    assert totals.loc[B, "biomass_existing_electricity_mwh_per_a_p50"] == pytest.approx(3_250.0)
 
 
 def test_map_spreads_each_feedstock_over_its_landcover_polygons():
@@ -214,7 +227,7 @@ def test_map_spreads_each_feedstock_over_its_landcover_polygons():
     assert m.loc[(A, "forest_wood"), "landcover_classes"] == "forest"
     assert m.loc[(A, "forest_wood"), "area_ha"] == pytest.approx(20.0)
     assert m.loc[(A, "forest_wood")].geometry.equals(box(0, 600, 1000, 800))
-    assert m.loc[(A, "forest_wood"), "primary_energy_mwh_per_ha_a_p50"] == pytest.approx(69.0 / 20.0)
+    assert m.loc[(A, "forest_wood"), "primary_energy_mwh_per_ha_a_p50"] == pytest.approx(3.45)  # 69 MWh / 20 ha
     assert m.loc[(A, "manure"), "landcover_classes"] == "arable,grassland"
     assert m.loc[(A, "manure")].geometry.equals(box(0, 0, 1000, 600))
     # B: arable polygons dissolved and cut to B (80 ha), no forest -> the municipality stands in
@@ -226,6 +239,66 @@ def test_map_spreads_each_feedstock_over_its_landcover_polygons():
     assert np.allclose(m["primary_energy_mwh_per_a_p50"], table.loc[m.index, "primary_energy_mwh_per_a_p50"])
     assert m.crs == ANALYSIS_CRS and (m.geometry.geom_type == "MultiPolygon").all()
     assert m.geometry.is_valid.all()
+
+
+def test_totals_per_municipality_and_region_add_the_hand_computed_chains():
+    """Fixed factors: every sample is the same, so P10 = P50 = P90 = mean = the hand-computed value."""
+    res = run(fixed_params())
+    # B: 80 ha farmland, all arable (no grassland polygon), 500 persons, no forest
+    # straw 80 × 0.5 × 6 × 0.25 = 60 t × 4 = 240 MWh; energy crops 80 × 0.1 × 42 = 336 t × 0.31 × 357
+    # = 37,185.12 m³ CH₄ × 9.97 = 370.735646 MWh; manure 80/60 of A's: 6,038.887 × 4/3 = 8,051.849 m³
+    # = 80.276937 MWh; biowaste 500 × 77 kg × 0.59 = 22.715 t × 0.25 × 300 = 1,703.625 m³ = 16.985141 MWh;
+    # green waste 38.5 t × 0.41 × 0.35 × 2.5 = 13.811875 MWh
+    t = res.biomass
+    assert row(t, B, "straw")["primary_energy_mwh_per_a_p50"] == pytest.approx(240.0)
+    assert row(t, B, "energy_crops")["methane_m3_per_a_p50"] == pytest.approx(37_185.12)
+    assert row(t, B, "manure")["primary_energy_mwh_per_a_p50"] == pytest.approx(80.276937, rel=1e-6)
+    assert row(t, B, "biowaste")["primary_energy_mwh_per_a_p50"] == pytest.approx(16.985141, rel=1e-6)
+    assert row(t, B, "green_waste")["primary_energy_mwh_per_a_p50"] == pytest.approx(13.811875)
+    # A: solid 69 + 4.6 + 120 + 27.62375 = 221.22375 MWh; biogas 185.3678232 + 74.1768 + 60.2077028
+    # + 33.9702825 = 353.7226085 MWh; total 574.9463585 MWh; electricity 221.22375 × 0.22 + 353.7226085 × 0.39
+    # = 48.669225 + 137.951817 = 186.621042 MWh; heat 221.22375 × 0.60 + 353.7226085 × 0.44 = 132.73425
+    # + 155.637948 = 288.372198 MWh
+    # B: solid 240 + 13.811875 = 253.811875; biogas 370.7356464 + 80.2769371 + 16.9851413 = 467.9977248;
+    # total 721.8096 MWh; electricity 55.838613 + 182.519113 = 238.357725 MWh
+    totals = res.totals.set_index("ags")
+    for col in ("p10", "p50", "p90", "mean"):
+        assert totals.loc[A, f"biomass_primary_energy_mwh_per_a_{col}"] == pytest.approx(574.9463585, rel=1e-8)
+        assert totals.loc[B, f"biomass_primary_energy_mwh_per_a_{col}"] == pytest.approx(721.8096, rel=1e-7)
+    assert totals.loc[A, "biomass_electricity_mwh_per_a_p50"] == pytest.approx(186.621042, rel=1e-7)
+    assert totals.loc[A, "biomass_heat_mwh_per_a_p50"] == pytest.approx(288.372198, rel=1e-7)
+    assert totals.loc[B, "biomass_electricity_mwh_per_a_p50"] == pytest.approx(238.357725, rel=1e-7)
+    assert totals.loc[B, "biomass_heat_mwh_per_a_p50"] == pytest.approx(358.206124, rel=1e-7)  # 152.287125 + 205.918999
+    # region: straw 120 + 240 = 360 MWh from 30 + 60 = 90 t; forest only in A: 30 m³, 69 MWh;
+    # all feedstocks 574.9463585 + 721.8096 = 1,296.755958 MWh
+    region = res.region.set_index("feedstock")
+    assert region.loc["straw", "amount_t_per_a"] == pytest.approx(90.0)
+    assert region.loc["straw", "primary_energy_mwh_per_a_p50"] == pytest.approx(360.0)
+    assert region.loc["forest_wood", "amount_m3_per_a"] == pytest.approx(30.0)
+    assert region.loc["forest_wood", "primary_energy_mwh_per_a_p90"] == pytest.approx(69.0)
+    assert region.loc["straw", "electricity_mwh_per_a_p50"] == pytest.approx(79.2)  # 360 × 0.22
+    assert region.loc["straw", "heat_mwh_per_a_p50"] == pytest.approx(216.0)  # 360 × 0.60
+    assert region.loc["total", "primary_energy_mwh_per_a_p50"] == pytest.approx(1_296.755958, rel=1e-8)
+    # electricity 186.621042 + 238.357725 = 424.978767 MWh; heat 288.372198 + 358.206124 = 646.578322 MWh
+    assert region.loc["total", "electricity_mwh_per_a_p50"] == pytest.approx(424.978767, rel=1e-7)
+    assert region.loc["total", "heat_mwh_per_a_p50"] == pytest.approx(646.578322, rel=1e-7)
+    # methane of all biogas feedstocks, A + B: 18,592.56 + 7,440 + 6,038.887 + 3,407.25 + 37,185.12 + 0
+    # + 8,051.849 + 1,703.625 = 82,419.291 m³ CH₄
+    assert region.loc["total", "methane_m3_per_a_p50"] == pytest.approx(82_419.291, rel=1e-7)
+
+
+def test_triangular_factor_follows_its_inverse_distribution_function():
+    """low 1, mode 2, high 4: F(2) = (2 - 1) / (4 - 1) = 1/3. Left of the mode x = 1 + sqrt(u · 3 · 1),
+    right of it x = 4 - sqrt((1 - u) · 3 · 2): u = 0.25 -> 1 + sqrt(0.75) = 1.8660254,
+    u = 0.5 (the median) -> 4 - sqrt(3) = 2.2679492."""
+    factor = Factor(low=1.0, central=2.0, high=4.0, unit="t", source="test")
+    u = np.array([0.0, 0.25, 1 / 3, 0.5, 1.0])
+    assert factor.sample(u) == pytest.approx([1.0, 1.8660254, 2.0, 2.2679492, 4.0])
+    assert factor.bounds == (1.0, 4.0)
+    # a normal factor spans mean ± 3 sd, cut at 0: 5 ± 3 = (2, 8); 0.9 - 0.9 < 0 -> (0, 1.8)
+    assert Factor(dist="normal", mean=5.0, sd=1.0, unit="t", source="test").bounds == (2.0, 8.0)
+    assert Factor(dist="normal", mean=0.9, sd=0.3, unit="-", source="test").bounds == pytest.approx((0.0, 1.8))
+    assert Factor(dist="fixed", value=9.97, unit="kWh/m³", source="test").sample(u).tolist() == [9.97] * 5
 
 
 # -- invariants ------------------------------------------------------------------------------------
@@ -267,25 +340,7 @@ def test_quantiles_ordered_and_county_total_is_the_sum_of_municipalities(agri, f
                        area_ha_veg_forrest__A=forest[0], area_ha_veg_forrest__B=forest[1],
                        population_2021__A=population[0], population_2021__B=population[1])
     res = run(params(n_samples=400, seed=seed), stats=stats)
-    _check_quantiles_and_sums(res)
-
-
-def _check_quantiles_and_sums(res):
-    p10, p50, p90 = (f"primary_energy_mwh_per_a_p{q}" for q in (10, 50, 90))
-    for frame, prefix in ((res.biomass, ""), (res.region, ""), (res.map, ""), (res.totals, "biomass_")):
-        assert (frame[prefix + p10] <= frame[prefix + p50]).all()
-        assert (frame[prefix + p50] <= frame[prefix + p90]).all()
-        assert (frame[prefix + p10] >= 0).all()
-    region = res.region.set_index("feedstock")
-    summed = res.biomass.groupby("feedstock")[[p10, p50, p90, "primary_energy_mwh_per_a_mean", "amount_t_per_a",
-                                              "amount_m3_per_a", "methane_m3_per_a_p50"]].sum(min_count=1)
-    for col in summed.columns:
-        assert np.allclose(region.loc[summed.index, col], summed[col], rtol=1e-9, atol=1e-9, equal_nan=True), col
-    # over all feedstocks the mean adds up exactly (quantiles of a sum of independent feedstocks do not)
-    assert region.loc["total", "primary_energy_mwh_per_a_mean"] == pytest.approx(
-        res.totals["biomass_primary_energy_mwh_per_a_mean"].sum(), rel=1e-12)
-    assert region.loc["total", "primary_energy_mwh_per_a_mean"] == pytest.approx(
-        res.biomass["primary_energy_mwh_per_a_mean"].sum(), rel=1e-12)
+    check_quantiles_and_sums(res)
 
 
 def test_same_seed_gives_identical_results_and_another_seed_does_not():
@@ -318,8 +373,6 @@ def test_every_municipality_has_every_feedstock():
 def test_normal_factor_is_truncated_at_zero_and_one():
     p = params(n_samples=5000, straw_usable_share={"dist": "normal", "mean": 0.9, "sd": 0.3, "unit": "-",
                                                    "source": "test"})
-    from potenzial.biomass import sample_factors
-
     draws = sample_factors(p)["straw_usable_share"]
     assert draws.min() >= 0.0 and draws.max() <= 1.0
     assert 0.6 < np.median(draws) < 0.9
@@ -408,6 +461,13 @@ def test_unknown_landcover_class_is_named():
     cover.loc[0, "class"] = "vineyard"
     with pytest.raises(InputDataError, match=r"landcover: class values \['vineyard'\] are unknown"):
         run(cover=cover)
+
+
+def test_municipality_without_polygon_area_is_named():
+    munis = municipalities()
+    munis.loc[1, "geometry"] = shapely.Polygon()
+    with pytest.raises(InputDataError, match=r"municipalities: AGS 14729020 has no polygon area"):
+        biomass_potential(munis, statistics(), landcover(), livestock_state(), fixed_params())
 
 
 # -- default parameters and both stores ---------------------------------------------------------------
