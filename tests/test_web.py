@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,8 +15,22 @@ from api.app import create_app
 from potenzial.errors import ConfigError
 from tests.support.demo_run import N_MUNICIPALITIES, publish_demo_run, settings_for
 from tests.support.live_server import page_config
-from web.assets import VENDOR_PACKAGES, WEB_ROOT
+from web.assets import (
+    MAIN_MODULE,
+    MODULES_FOLDER,
+    OWN_STATIC,
+    VENDOR_PACKAGES,
+    WEB_ROOT,
+    MissingAssetsError,
+    own_modules,
+)
+from web.figures import Classes
 from web.page import MapSettings, asset_urls
+
+MODULES = OWN_STATIC / MODULES_FOLDER
+#: longest module the house allows [lines]
+MAX_MODULE_LINES = 400
+NODE = shutil.which("node")
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +63,49 @@ def test_vendor_packages_are_pinned_in_package_json_and_lock():
         version = package["dependencies"][vendor.name]
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{vendor.name} is not pinned: {version}"
         assert lock["packages"][f"node_modules/{vendor.name}"]["version"] == version
+
+
+def test_page_preloads_every_module_and_imports_the_entry_point(client):
+    page = client.get("/").text
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', page)
+    assert sorted(u.rsplit("/", 1)[1] for u in preloaded) == sorted(p.name for p in MODULES.glob("*.js"))
+    assert preloaded[0] == f"/static/web/{MODULES_FOLDER}/{MAIN_MODULE}"
+    assert f'import * as potenzial from "/static/web/{MODULES_FOLDER}/{MAIN_MODULE}";' in page
+    assert page.count("<script") == 3  # Leaflet, VectorGrid, and the one module that starts the page
+
+
+def test_modules_import_only_each_other_and_stay_small():
+    """Every import of the page's modules names a sibling module that exists (no URL, no CDN), and
+    no module grows past the house limit."""
+    for module in MODULES.glob("*.js"):
+        text = module.read_text(encoding="utf-8")
+        assert len(text.splitlines()) <= MAX_MODULE_LINES, module.name
+        assert "http://" not in text and "https://" not in text, module.name
+        targets = re.findall(r'\bfrom\s*"([^"]*)"', text) + re.findall(r'^\s*import\s*"([^"]*)"', text, re.MULTILINE)
+        assert targets or module.name == "state.js", module.name
+        for target in targets:
+            assert re.fullmatch(r"\./[a-z0-9_]+\.js", target), (module.name, target)
+            assert (MODULES / target).is_file(), (module.name, target)
+        assert not re.search(r"^\s*import\s*\(", text, flags=re.MULTILINE), module.name
+
+
+def test_own_modules_lists_the_entry_point_first(tmp_path):
+    (tmp_path / "js").mkdir()
+    for name in ("point.js", "main.js", "a.js"):
+        (tmp_path / "js" / name).write_text("", encoding="utf-8")
+    assert own_modules(tmp_path) == ["js/main.js", "js/a.js", "js/point.js"]
+    (tmp_path / "js" / "main.js").unlink()
+    with pytest.raises(MissingAssetsError, match="js/main.js"):
+        own_modules(tmp_path)
+
+
+def test_the_same_run_gives_the_same_page(tmp_path):
+    publish_demo_run(tmp_path / "store")
+    pages = []
+    for _ in range(2):
+        with TestClient(create_app(settings_for(tmp_path / "store", tmp_path))) as c:
+            pages.append(c.get("/").content)
+    assert pages[0] == pages[1]
 
 
 def test_page_assets_referenced_by_css_are_served(client):
@@ -143,6 +202,75 @@ def test_page_from_a_postgis_store_equals_the_geopackage_page(postgis_store, tmp
     from_pg, from_gpkg = configs
     assert from_pg["display_minzoom"] == from_gpkg["display_minzoom"] and "municipalities" in from_pg["display_minzoom"]
     assert from_pg["figures"] == from_gpkg["figures"]
+
+
+# ------------------------------------------------------------------ the modules' pure functions, in Node
+
+
+def run_modules(script: str) -> object:
+    """Runs ``script`` (an ES module body that may ``import`` from ``MODULES`` and sets
+    ``globalThis.out``) in Node and returns ``out`` as JSON."""
+    prelude = ("globalThis.window = {location: {search: ''}, localStorage: {getItem() { return null; }, setItem() {}}, "
+               "matchMedia() { return {matches: false}; }};\n")
+    body = script.replace("./", MODULES.as_uri() + "/")
+    done = subprocess.run([str(NODE), "--input-type=module", "-e",
+                           prelude + body + "\nconsole.log(JSON.stringify(globalThis.out));"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed (the map page's build prerequisite)")
+
+
+@needs_node
+def test_module_class_colours_equal_the_server_classes():
+    classes = Classes(limits=(0.0, 10.0, 20.0, 30.0), colours=("#a", "#b", "#c"))
+    values = [-5.0, 0.0, 9.99, 10.0, 19.99, 20.0, 30.0, 99.0]
+    shown = run_modules(f"""
+        import {{ colourFor }} from "./figures.js";
+        const fig = {{classes: {{limits: [0, 10, 20, 30], colours: ["#a", "#b", "#c"], no_data: "#nodata"}}}};
+        globalThis.out = {json.dumps(values)}.map(v => colourFor(fig, v)).concat(
+            [colourFor(fig, null), colourFor(fig, NaN), colourFor(null, 1)]);""")
+    assert shown == [classes.colour(v) for v in values] + ["#nodata", "#nodata", "#bdbdbd"]
+    assert shown[:8] == ["#a", "#a", "#a", "#b", "#b", "#c", "#c", "#c"]
+
+
+@needs_node
+def test_module_search_by_name_or_ags():
+    found = run_modules("""
+        import { search } from "./search.js";
+        const f = (id, name) => ({id: id, properties: {name: name}});
+        const all = {features: [f("14729160", "Grimma"), f("14729170", "Großpösna"), f("14729050", "Brandis"),
+                                f("99000001", "Isarhausen"), f("14729010", "Bad Lausick")]};
+        globalThis.out = ["grim", "  GROSS ", "gr", "is", "1472910", "14729", "", "nirgendwo"].map(
+            q => search(all, q).map(x => x.id));""")
+    assert found == [
+        ["14729160"],  # part of a name, any case
+        ["14729170"],  # ß as ss, spaces around ignored
+        ["14729160", "14729170"],  # both start with it: alphabetical
+        ["99000001", "14729050"],  # names starting with it before names containing it
+        [],  # digits: an AGS prefix, not a part of one
+        ["14729010", "14729050", "14729160", "14729170"],  # AGS prefix, then by name
+        [],
+        [],
+    ]
+
+
+@needs_node
+def test_module_number_format_and_escaping():
+    shown = run_modules("""
+        import { esc, fmt } from "./format.js";
+        import { state } from "./state.js";
+        const numbers = () => [fmt(1234.5, "MWp"), fmt(12.345, "MW"), fmt(1.234), fmt(null, "MW"), fmt(NaN)];
+        state.lang = "de";
+        const de = numbers();
+        state.lang = "en";
+        globalThis.out = {de: de, en: numbers(), esc: esc(`<a href="x">'&`), empty: esc(null)};""")
+    nbsp = "\u00a0"
+    assert shown["de"] == [f"1.235{nbsp}MWp", f"12,3{nbsp}MW", "1,23", "–", "–"]
+    assert shown["en"] == [f"1,235{nbsp}MWp", f"12.3{nbsp}MW", "1.23", "–", "–"]
+    assert shown["esc"] == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;"
+    assert shown["empty"] == ""
 
 
 # ------------------------------------------------------------------ a real run

@@ -216,7 +216,7 @@ def representative_point(api, ags: str) -> tuple[float, float]:
 def click_map_at(map_page: MapPage, lon: float, lat: float, zoom: float) -> None:
     page = map_page.page
     page.evaluate("([lat, lon, z]) => potenzial.map.setView([lat, lon], z, {animate: false})", [lat, lon, zoom])
-    box = page.locator(".folium-map").bounding_box()
+    box = page.locator(".potenzial-map").bounding_box()
     point = page.evaluate("([lat, lon]) => potenzial.map.latLngToContainerPoint([lat, lon])", [lat, lon])
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 

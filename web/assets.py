@@ -2,7 +2,8 @@
 
 Nothing is loaded from a CDN: third-party scripts and stylesheets come from npm packages pinned in
 ``web/package.json`` / ``web/package-lock.json`` and installed into ``web/node_modules`` by
-``make web`` (``npm ci --prefix web``). Our own assets (stylesheet, icon) live in ``web/static``.
+``make web`` (``npm ci --prefix web``). Our own assets live in ``web/static``: the stylesheet, the
+icon and the page's script as ES modules in ``web/static/js`` (entry point ``main.js``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ OWN_STATIC = WEB_ROOT / "static"
 STATIC_URL = "/static"
 #: own assets: ``/static/web/<file>`` -> ``web/static/<file>``
 OWN_MOUNT_PATH = "web"
+#: the page's ES modules, below ``web/static``, and the one the page imports
+MODULES_FOLDER = "js"
+MAIN_MODULE = "main.js"
 
 
 class MissingAssetsError(ConfigError):
@@ -40,11 +44,9 @@ class VendorPackage:
         return f"vendor/{self.name}"
 
 
-#: The only third-party browser code the page needs. Folium's templates for Map and TileLayer
-#: use Leaflet alone; jQuery, Bootstrap, awesome-markers and Font Awesome (folium's
-#: default CDN links) are needed only by folium elements the page does not use (Popup with HTML,
-#: Marker icons, GeoJson with embed=False). Everything else (choropleth, layer control, legend,
-#: side panel, search) is the page's own script ``web/static/map.js``.
+#: The only third-party browser code the page needs (classic scripts, loaded before the page's
+#: modules). Everything else (choropleth, layer control, legend, side panel, search, point query)
+#: is the page's own script, the ES modules in ``web/static/js``.
 VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
     VendorPackage("leaflet", "leaflet/dist", ("leaflet.js", "leaflet.css", "images/layers.png")),
     # Mapbox Vector Tiles in Leaflet (the bundle includes its pbf and vector-tile decoders)
@@ -74,3 +76,17 @@ def vendor_url(static_url: str, package: str, file: str) -> str:
             return f"{static_url}/{known.mount_path}/{file}"
     raise ConfigError(f"{package!r} is not a vendor package of the map page "
                       f"({', '.join(p.name for p in VENDOR_PACKAGES)}). Add it to web/assets.py and web/package.json.")
+
+
+def own_url(static_url: str, file: str) -> str:
+    """``<static_url>/web/<file>`` for a file below ``web/static``."""
+    return f"{static_url}/{OWN_MOUNT_PATH}/{file}"
+
+
+def own_modules(static: Path = OWN_STATIC) -> list[str]:
+    """The page's ES modules (paths below ``web/static``, sorted), the entry point first."""
+    names = sorted(p.name for p in (static / MODULES_FOLDER).glob("*.js"))
+    if MAIN_MODULE not in names:
+        raise MissingAssetsError(f"the map page's entry module {MODULES_FOLDER}/{MAIN_MODULE} is missing under "
+                                 f"{static}. Restore it from the repository (git checkout -- web/static).")
+    return [f"{MODULES_FOLDER}/{n}" for n in [MAIN_MODULE, *(n for n in names if n != MAIN_MODULE)]]

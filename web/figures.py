@@ -199,22 +199,22 @@ def derived_figures(meta: Sequence[Figure]) -> list[Derived]:
     pots = potentials(meta)
     out: list[Derived] = []
 
-    with_energy = [p for p in pots if p.energy]
+    with_energy = [(p, p.energy) for p in pots if p.energy]
     if with_energy:
-        names_de = " + ".join(p.label[0] for p in with_energy)
-        names_en = " + ".join(p.label[1] for p in with_energy)
-        biomass_primary = any(p.key == "biomass" and "primary" in p.energy.column for p in with_energy)
+        names_de = " + ".join(p.label[0] for p, _ in with_energy)
+        names_en = " + ".join(p.label[1] for p, _ in with_energy)
+        biomass_primary = any(p.key == "biomass" and "primary" in energy.column for p, energy in with_energy)
         note_de = f"Summe {names_de}."
         note_en = f"Sum of {names_en}."
         if biomass_primary:
             note_de += " Biomasse als Primärenergie (Median)."
             note_en += " Biomass as primary energy (median)."
-        if {"pv_ground", "wind"} <= {p.key for p in with_energy}:
+        if {"pv_ground", "wind"} <= {p.key for p, _ in with_energy}:
             note_de += " Flächen, die Wind und Freiflächen-PV beide nutzen könnten, zählen in beiden."
             note_en += " Land open to both wind and ground-mounted PV counts in both."
         out.append(Derived(
             id="total_energy", label=("Energiepotenzial gesamt", "Total energy potential"), unit=ENERGY_GWH,
-            terms=tuple((p.energy.column, gwh_factor(p.energy)) for p in with_energy),
+            terms=tuple((energy.column, gwh_factor(energy)) for _, energy in with_energy),
             palette="total", note=(note_de, note_en)))
 
     for p in pots:
@@ -240,13 +240,13 @@ def derived_figures(meta: Sequence[Figure]) -> list[Derived]:
                            palette="density"))
 
     # installed vs potential, per installed-capacity column (PV: roofs and ground together)
-    groups: dict[str, tuple[Quantity, list[Potential]]] = {}
+    groups: dict[str, tuple[Quantity, list[Quantity]]] = {}  #: installed column -> (installed, capacities)
     for p in pots:
         if p.capacity and p.installed:
-            groups.setdefault(p.installed.column, (p.installed, []))[1].append(p)
+            groups.setdefault(p.installed.column, (p.installed, []))[1].append(p.capacity)
     if groups:
         installed_terms = tuple((q.column, 1.0) for q, _ in groups.values())
-        capacity_terms = tuple((p.capacity.column, 1.0) for _, ps in groups.values() for p in ps)
+        capacity_terms = tuple((cap.column, 1.0) for _, caps in groups.values() for cap in caps)
         names = [(INSTALLED_LABELS.get(c, (c, c))) for c in groups]
         out.append(Derived(
             id="installed_share", label=("Installiert im Verhältnis zum Potenzial", "Installed vs potential"),
@@ -255,11 +255,11 @@ def derived_figures(meta: Sequence[Figure]) -> list[Derived]:
                   "der Potenziale; Biomasse hat kein Leistungspotenzial.",
                   "Installed capacity (" + ", ".join(n[1] for n in names) + ") divided by the capacity of the "
                   "potentials; biomass has no capacity potential.")))
-        for column, (installed, ps) in groups.items():
+        for column, (installed, caps) in groups.items():
             label = INSTALLED_LABELS.get(column, (column, column))
             out.append(Derived(
-                id=f"remaining_{column}", label=label, unit=_cap_unit([p.capacity for p in ps]),
-                terms=(*((p.capacity.column, 1.0) for p in ps), (installed.column, -1.0)),
+                id=f"remaining_{column}", label=label, unit=_cap_unit(caps),
+                terms=(*((cap.column, 1.0) for cap in caps), (installed.column, -1.0)),
                 selectable=False))
     return [d for d in out if d.columns <= present]
 

@@ -1,5 +1,6 @@
-"""The map page: a Folium/Leaflet HTML document for one run, finished in the browser by
-``web/static/map.js`` from ``/api/layers`` and ``/api/municipalities``.
+"""The map page: an HTML document for one run (the Jinja2 template ``web/templates/page.html.j2``),
+finished in the browser by the ES modules in ``web/static/js`` from ``/api/layers`` and
+``/api/municipalities``.
 
 The page loads every script and stylesheet from the app (``/static/...``, see
 :mod:`web.assets`); the only requests that may leave the server are base-map tiles, and the
@@ -8,18 +9,16 @@ The page loads every script and stylesheet from the app (``/static/...``, see
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-import folium
 import geopandas as gpd
+import jinja2
 import pandas as pd
 import xyzservices
-from folium.map import Layer
-from folium.template import Template
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,11 +27,10 @@ from potenzial.errors import ConfigError
 from potenzial.region import Region
 from potenzial.serving.figures import Figure
 from potenzial.store.base import RunRecord
-from web.assets import OWN_MOUNT_PATH, STATIC_URL, vendor_url
+from web.assets import MAIN_MODULE, MODULES_FOLDER, STATIC_URL, own_modules, own_url, vendor_url
 from web.figures import figure_config
 
 NO_BASEMAP = "none"
-NO_BASEMAP_LABEL = "no base map (offline)"
 DEFAULT_TILES = "OpenStreetMap.Mapnik"
 #: the figure the choropleth shows first (when the run has it)
 DEFAULT_FIGURE = "total_energy"
@@ -122,64 +120,38 @@ def content_security_policy(basemap: BaseMap | None) -> str:
             "base-uri 'self'")
 
 
-# ------------------------------------------------------------------ folium elements
-
-
-class BlankBaseLayer(Layer):
-    """A base layer with no tiles: the "no base map" choice, needs no network."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.layerGroup();
-        {% endmacro %}
-    """)
-
-    def __init__(self, name: str, show: bool) -> None:
-        super().__init__(name=name, overlay=False, control=True, show=show)
-        self._name = "BlankBaseLayer"
-
-
-class HeadLink(folium.MacroElement):
-    """An extra ``<link>`` in the page head (the icon), so the browser asks for no /favicon.ico."""
-
-    def __init__(self, rel: str, href: str, type_: str) -> None:
-        super().__init__()
-        self._name = "HeadLink"
-        self.rel, self.href, self.type_ = rel, href, type_
-
-    def render(self, **kwargs) -> None:
-        tag = (f'<link rel="{html.escape(self.rel)}" href="{html.escape(self.href)}" '
-               f'type="{html.escape(self.type_)}" />')
-        self.get_root().header.add_child(folium.Element(tag), name=f"headlink_{self.rel}")
-        super().render(**kwargs)
-
-
-class PotenzialApp(folium.MacroElement):
-    """Hands the folium map, its base layers and the page configuration to ``web/static/map.js``,
-    which builds the choropleth, layer control, legend, search, side panel and point query."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            potenzial.start({{ this._parent.get_name() }}, {{ this.config|tojson }}, {
-            {%- for layer in this.base_layers %}
-                {{ layer.key|tojson }}: {{ layer.element.get_name() }},
-            {%- endfor %}
-            });
-        {% endmacro %}
-    """)
-
-    def __init__(self, config: dict, base_layers: list[dict]) -> None:
-        super().__init__()
-        self._name = "PotenzialApp"
-        self.config = config
-        self.base_layers = base_layers
-
-
 # ------------------------------------------------------------------ page
+
+
+#: the names the page's script gives the map and its base layers (``potenzial.start(map_…, …)``)
+MAP_NAME = "map_potenzial"
+TILES_NAME = "tile_layer_basemap"
+BLANK_NAME = "blank_base_layer_none"
+#: the county's first view before the page fits it between the panels
+START_ZOOM = 10
+
+
+@lru_cache(maxsize=1)
+def templates() -> jinja2.Environment:
+    """The page templates (``web/templates``), HTML-escaped by default."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("web", "templates"), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
 def page_title(region: Region) -> str:
     return f"potenzial – {region.name}"
+
+
+def page_assets(static_url: str) -> dict[str, object]:
+    """Every URL the page loads: vendor scripts and stylesheets, our stylesheet, icon and modules."""
+    return {
+        "icon": own_url(static_url, "favicon.svg"),
+        "stylesheets": [vendor_url(static_url, "leaflet", "leaflet.css"), own_url(static_url, "map.css")],
+        "scripts": [vendor_url(static_url, "leaflet", "leaflet.js"),
+                    vendor_url(static_url, "leaflet.vectorgrid", "Leaflet.VectorGrid.bundled.min.js")],
+        "modules": [own_url(static_url, module) for module in own_modules()],
+        "main": own_url(static_url, f"{MODULES_FOLDER}/{MAIN_MODULE}"),
+    }
 
 
 def build_page(
@@ -200,9 +172,9 @@ def build_page(
     (differs behind a proxy prefix); the API is expected beside it. ``display_minzoom`` maps a
     vector layer id to the zoom from which the page draws it (:mod:`web.display`).
 
-    The page itself holds no layer list: ``web/static/map.js`` reads ``/api/layers`` and
-    ``/api/municipalities`` when it starts. Raises ConfigError if a folium element would pull a
-    script or stylesheet from outside.
+    The page itself holds no layer list: its script (``web/static/js/main.js``) reads
+    ``/api/layers`` and ``/api/municipalities`` when it starts. The same arguments give the same
+    bytes. Raises ConfigError if the page would pull a script or stylesheet from outside.
     """
     if municipalities.crs is None:
         raise ConfigError("the municipalities layer has no CRS; the store must return EPSG:25833 geometry.")
@@ -211,32 +183,6 @@ def build_page(
     figures = figure_config(merged, meta).to_json()
     selectable = [f["id"] for f in figures["figures"] if f["selectable"]]
     default_figure = DEFAULT_FIGURE if DEFAULT_FIGURE in selectable else (selectable[0] if selectable else None)
-
-    title = page_title(region)
-    fmap = folium.Map(tiles=None, control_scale=False, zoom_control=False, prefer_canvas=False, zoom_start=10,
-                      location=[(lat_min + lat_max) / 2, (lon_min + lon_max) / 2], zoomSnap=ZOOM_SNAP)
-    fmap.default_js = [
-        ("leaflet", vendor_url(static_url, "leaflet", "leaflet.js")),
-        ("leaflet_vectorgrid", vendor_url(static_url, "leaflet.vectorgrid", "Leaflet.VectorGrid.bundled.min.js")),
-        ("potenzial_js", f"{static_url}/{OWN_MOUNT_PATH}/map.js"),
-    ]
-    fmap.default_css = [
-        ("leaflet_css", vendor_url(static_url, "leaflet", "leaflet.css")),
-        ("potenzial_css", f"{static_url}/{OWN_MOUNT_PATH}/map.css"),
-    ]
-    fmap.get_root().title = title
-    HeadLink("icon", f"{static_url}/{OWN_MOUNT_PATH}/favicon.svg", "image/svg+xml").add_to(fmap)
-
-    base_layers = []
-    if basemap is not None:
-        tiles = folium.TileLayer(tiles=basemap.url, attr=basemap.attribution, name=basemap.name,
-                                 max_zoom=basemap.max_zoom, subdomains=basemap.subdomains, show=True,
-                                 control=False)
-        tiles.add_to(fmap)
-        base_layers.append({"key": basemap.name, "element": tiles})
-    blank = BlankBaseLayer(NO_BASEMAP_LABEL, show=basemap is None)
-    blank.add_to(fmap)
-    base_layers.append({"key": NO_BASEMAP, "element": blank})
 
     config = {
         "region": {"id": region.id, "name": region.name, "boundaries_layer": region.municipalities_layer},
@@ -248,13 +194,21 @@ def build_page(
         "display_minzoom": dict(display_minzoom or {}),
         **figures,
     }
-    PotenzialApp(config, base_layers).add_to(fmap)  # it fits the view to the county (not animated)
-
-    page = fmap.get_root().render()
+    map_options = {"center": [(lat_min + lat_max) / 2, (lon_min + lon_max) / 2], "zoom": START_ZOOM,
+                   "zoomControl": False, "zoomSnap": ZOOM_SNAP}
+    tile_options = None
+    if basemap is not None:
+        tile_options = {"attribution": basemap.attribution, "maxZoom": basemap.max_zoom,
+                        "maxNativeZoom": basemap.max_zoom, "subdomains": basemap.subdomains}
+    page = templates().get_template("page.html.j2").render(
+        title=page_title(region), assets=page_assets(static_url), config=config, basemap=basemap,
+        map_options=map_options, tile_options=tile_options,
+        names={"map": MAP_NAME, "tiles": TILES_NAME, "blank": BLANK_NAME},
+    )
     outside = external_assets(page)
     if outside:
         raise ConfigError(f"the map page would load {', '.join(outside)} from outside the app. Give that "
-                          "folium element a local URL under /static/vendor/ (web/assets.py, web/package.json).")
+                          "asset a local URL under /static/ (web/assets.py, web/package.json).")
     return page
 
 

@@ -1,13 +1,20 @@
 """A printable fact sheet of one municipality: one self-contained HTML page (no scripts, no CDN),
-its map and charts as inline SVG."""
+rendered from the Jinja2 template ``templates/factsheet.html.j2``; its map and charts are inline
+SVG drawn here."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import SupportsFloat
 
+import jinja2
 import numpy as np
 import shapely
+from markupsafe import Markup
+from shapely.geometry.base import BaseGeometry
 
 from potenzial.serving.figures import Figure
 from potenzial.units import MWH_PER_GWH
@@ -41,14 +48,15 @@ class FactSheet:
     name: str
     figures: dict[str, object]  #: merged figures of this municipality
     figure_meta: list[Figure]
-    area: shapely.Geometry  #: the municipality, EPSG:25833
-    neighbours: list[shapely.Geometry]
+    area: BaseGeometry  #: the municipality, EPSG:25833
+    neighbours: list[BaseGeometry]
     layers: list[MapLayer]
     run: dict[str, object]  #: run_id, finished_at, params_hash, code_version, synthetic_inputs
     sources: list[dict[str, str]]  #: title, provenance, licence, attribution
 
 
-def _fmt(value: object, unit: str = "") -> str:
+def format_value(value: object, unit: str = "") -> str:
+    """``value`` with its unit, as the sheet shows it (plain text: escaping is the caller's)."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "–"
     if isinstance(value, float):
@@ -57,7 +65,12 @@ def _fmt(value: object, unit: str = "") -> str:
         text = f"{value:,}"
     else:
         text = str(value)
-    return html.escape(f"{text} {unit}".strip())
+    return f"{text} {unit}".strip()
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a float, None when it is no number."""
+    return float(value) if isinstance(value, SupportsFloat) and not isinstance(value, str) else None
 
 
 def potential_figures(sheet: FactSheet, prefix: str) -> list[Figure]:
@@ -70,8 +83,7 @@ def capacity_of(sheet: FactSheet, figures: list[Figure]) -> float | None:
     for f in figures:
         if f.numeric and "installed" not in f.column and (
                 f.unit in CAPACITY_UNITS or f.column.endswith(("_mw", "_mwp"))):
-            value = sheet.figures.get(f.column)
-            return float(value) if value is not None else None
+            return _number(sheet.figures.get(f.column))
     return None
 
 
@@ -80,20 +92,20 @@ def energy_of(sheet: FactSheet, figures: list[Figure]) -> float | None:
     (``_p50``) figure is preferred when the potential gives a range."""
     figures = sorted(figures, key=lambda f: "_p50" not in f.column)
     for f in figures:
-        value = sheet.figures.get(f.column)
+        value = _number(sheet.figures.get(f.column))
         if not f.numeric or value is None:
             continue
         if f.unit == "GWh/a" or f.column.endswith("_gwh_per_a"):
-            return float(value)
+            return value
         if f.unit == "MWh/a" or f.column.endswith("_mwh_per_a"):
-            return float(value) / MWH_PER_GWH
+            return value / MWH_PER_GWH
     return None
 
 
 # ------------------------------------------------------------------ SVG
 
 
-def _path(geom: shapely.Geometry, to_px) -> str:
+def _path(geom: BaseGeometry, to_px: Callable[[np.ndarray], np.ndarray]) -> str:
     parts = []
     for poly in shapely.get_parts(geom):
         if poly.geom_type == "Polygon":
@@ -161,13 +173,13 @@ def map_svg(sheet: FactSheet) -> str:
     label = f"{bar / 1000:g} km" if bar >= 1000 else f"{bar:g} m"
     out.append(f'<g transform="translate(12,{height - 16})"><rect width="{bar_px:.1f}" height="5" fill="#333"/>'
                f'<text x="0" y="-4" font-size="11" font-family="sans-serif">{label}</text></g>')
-    out.append(f'<text x="{MAP_WIDTH_PX - 10}" y="18" font-size="13" font-family="sans-serif" text-anchor="end">N ↑</text>'
-               )
+    out.append(f'<text x="{MAP_WIDTH_PX - 10}" y="18" font-size="13" font-family="sans-serif" '
+               'text-anchor="end">N ↑</text>')
     out.append("</svg>")
     return "".join(out)
 
 
-def bar_chart_svg(title: str, unit: str, rows: list[tuple[str, float | None, float | None]],
+def bar_chart_svg(title: str, unit: str, rows: Sequence[tuple[str, float | None, float | None]],
                   with_installed: bool = True) -> str:
     """Grouped horizontal bars: per row (label, installed, potential) in ``unit``."""
     series = ("installed", "potential") if with_installed else ("potential",)
@@ -186,13 +198,13 @@ def bar_chart_svg(title: str, unit: str, rows: list[tuple[str, float | None, flo
         pairs = (("installed", installed), ("potential", potential))
         for j, (kind, value) in enumerate(p for p in pairs if p[0] in series):
             if value is None or not np.isfinite(value):
-                text, width = "not computed", 0.0
+                text, bar_px = "not computed", 0.0
             else:
-                text, width = _fmt(float(value), unit), max(0.0, float(value)) / top * chart_w
+                text, bar_px = html.escape(format_value(float(value), unit)), max(0.0, float(value)) / top * chart_w
             by = y + j * 18
-            out.append(f'<rect x="{label_w}" y="{by}" width="{width:.1f}" height="15" '
+            out.append(f'<rect x="{label_w}" y="{by}" width="{bar_px:.1f}" height="15" '
                        f'fill="{CHART_COLOURS[kind]}"><title>{kind}</title></rect>')
-            out.append(f'<text x="{label_w + width + 4:.1f}" y="{by + 12}" font-size="11" '
+            out.append(f'<text x="{label_w + bar_px + 4:.1f}" y="{by + 12}" font-size="11" '
                        f'font-family="sans-serif">{kind}: {text}</text>')
     out.append("</svg>")
     return "".join(out)
@@ -200,76 +212,40 @@ def bar_chart_svg(title: str, unit: str, rows: list[tuple[str, float | None, flo
 
 # ------------------------------------------------------------------ page
 
-_CSS = """
-body{font-family:system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;color:#222;line-height:1.4}
-h1{margin-bottom:.2rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-top:1.6rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{border-bottom:1px solid #e3e3e3;padding:.25rem .4rem;
-text-align:left;vertical-align:top}td.num{text-align:right;white-space:nowrap}.warn{background:#fff3cd;border:1px solid
-#e0c36c;padding:.5rem .8rem}.meta{color:#555;font-size:.85rem}.grid{display:flex;flex-wrap:wrap;gap:1rem}
-.potential{flex:1 1 22rem;border:1px solid #ddd;padding:.5rem .8rem}.missing{color:#777;font-style:italic}
-@media print{body{margin:0;max-width:none}.potential,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
-"""
+
+@lru_cache(maxsize=1)
+def templates() -> jinja2.Environment:
+    """The fact sheet's templates (``potenzial/serving/templates``), HTML-escaped."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("potenzial.serving", "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["value"] = format_value
+    return env
+
+
+def _run_text(run: Mapping[str, object]) -> dict[str, object]:
+    synthetic = run.get("synthetic_inputs") or ()
+    texts: dict[str, object] = {key: str(run.get(key, "")) for key in
+                                ("run_id", "finished_at", "params_hash", "code_version")}
+    texts["synthetic_inputs"] = [str(s) for s in synthetic] if isinstance(synthetic, list | tuple) else []
+    return texts
 
 
 def factsheet_html(sheet: FactSheet) -> str:
     """The fact sheet page (UTF-8 HTML, self-contained)."""
-    esc = html.escape
-    run = sheet.run
-    synthetic = list(run.get("synthetic_inputs", ()))
-    parts = ["<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-             f"<title>Fact sheet – {esc(sheet.name)} ({esc(sheet.ags)})</title>",
-             f"<style>{_CSS}</style></head><body>",
-             f"<h1>{esc(sheet.name)}</h1><p class=\"meta\">AGS {esc(sheet.ags)} · run <code>{esc(str(run.get('run_id')))}"
-             f"</code> · {esc(str(run.get('finished_at', '')))} · parameters <code>{esc(str(run.get('params_hash', ''))[:12])}"
-             f"</code> · code {esc(str(run.get('code_version', '')))}</p>"]
-    if synthetic:
-        parts.append('<p class="warn"><b>Synthetic demo data.</b> This run used synthetic stand-ins for: '
-                     f"{esc(', '.join(synthetic))}. The figures below are not real.</p>")
-    parts.append(f"<h2>Map</h2>{map_svg(sheet)}")
-    if sheet.layers:
-        parts.append("<p class=\"meta\">" + " · ".join(
-            f'<span style="color:{layer.colour}">■</span> {esc(layer.title)}' for layer in sheet.layers) + "</p>")
-
-    # the four potentials
-    parts.append('<h2>The four potentials</h2><div class="grid">')
-    capacity_rows, energy_rows = [], []
+    potentials, capacity_rows, energy_rows = [], [], []
     for prefix, title, installed_col in POTENTIALS:
         figs = potential_figures(sheet, prefix)
         installed = sheet.figures.get(installed_col)
-        installed = float(installed) if isinstance(installed, int | float) else None
-        parts.append(f'<div class="potential"><h3>{esc(title)}</h3>')
-        if not figs:
-            parts.append('<p class="missing">Not computed in this run.</p>')
-        else:
-            parts.append("<table>" + "".join(
-                f"<tr><td>{esc(f.column)}</td><td class=\"num\">{_fmt(sheet.figures.get(f.column), f.unit)}</td></tr>"
-                for f in figs) + "</table>")
-        parts.append("</div>")
-        capacity_rows.append((title, installed, capacity_of(sheet, figs) if figs else None))
+        potentials.append({"title": title, "figures": figs})
+        capacity_rows.append((title, float(installed) if isinstance(installed, int | float) else None,
+                              capacity_of(sheet, figs) if figs else None))
         energy_rows.append((title, None, energy_of(sheet, figs) if figs else None))
-    parts.append("</div>")
-    parts.append("<h2>Installed vs potential</h2>")
-    parts.append(bar_chart_svg("Capacity", "MW", capacity_rows))
-    parts.append(bar_chart_svg("Yearly energy of the potential", "GWh/a",
-                               [(t, None, e) for t, _, e in energy_rows], with_installed=False))
-    parts.append('<p class="meta">Installed: Marktstammdatenregister sums per municipality; PV is one figure for '
-                 "roofs and ground together.</p>")
-
+    charts = [bar_chart_svg("Capacity", "MW", capacity_rows),
+              bar_chart_svg("Yearly energy of the potential", "GWh/a", energy_rows, with_installed=False)]
     base = [f for f in sheet.figure_meta if f.table == "municipalities" and f.column not in ("ags", "name")]
-    parts.append("<h2>Municipality figures</h2><table>" + "".join(
-        f"<tr><td>{esc(f.column)}</td><td class=\"num\">{_fmt(sheet.figures.get(f.column), f.unit)}</td></tr>"
-        for f in base) + "</table>")
     others = [f for f in sheet.figure_meta if f.table != "municipalities"
               and not any(f.table.startswith(p) for p, _, _ in POTENTIALS)]
-    if others:
-        parts.append("<h2>Other figures</h2><table>" + "".join(
-            f"<tr><td>{esc(f.column)}</td><td class=\"num\">{_fmt(sheet.figures.get(f.column), f.unit)}</td></tr>"
-            for f in others) + "</table>")
-
-    parts.append("<h2>Data sources and licences</h2><table><tr><th>layer</th><th>provenance</th><th>licence</th>"
-                 "<th>attribution</th></tr>")
-    for src in sheet.sources:
-        parts.append(f"<tr><td>{esc(src.get('title', ''))}</td><td>{esc(src.get('provenance', ''))}</td>"
-                     f"<td>{esc(src.get('licence', ''))}</td><td>{esc(src.get('attribution', ''))}</td></tr>")
-    parts.append("</table></body></html>")
-    return "".join(parts)
+    return templates().get_template("factsheet.html.j2").render(
+        sheet=sheet, run=_run_text(sheet.run), map_svg=Markup(map_svg(sheet)),
+        potentials=potentials, charts=[Markup(c) for c in charts], base_figures=base, other_figures=others,
+    )

@@ -14,15 +14,13 @@ LOOPBACK = "127.0.0.1"
 
 
 def page_config(page: str) -> dict:
-    """The configuration the page hands to map.js (``potenzial.start(map, config, bases)``)."""
+    """The configuration the page hands to its script (``potenzial.start(map_…, config, bases)`` in the
+    page's inline module, ``web/templates/page.html.j2``; ``start`` is ``web/static/js/main.js``)."""
     match = re.search(r"potenzial\.start\(map_\w+, ", page)
     if match is None:
         raise AssertionError("the page does not start map.js")
     config, _ = json.JSONDecoder().raw_decode(page, match.end())
     return config
-
-
-
 
 
 class LiveServer:

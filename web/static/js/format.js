@@ -1,0 +1,50 @@
+/* potenzial – escaping, numbers for people, JSON requests and small shared markup. */
+import { t } from "./i18n.js";
+import { state } from "./state.js";
+
+export function esc(value) {
+  return String(value === null || value === undefined ? "" : value)
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+export function isNumber(v) { return typeof v === "number" && isFinite(v); }
+
+/* A number for people: 0 decimals from 100, 1 from 10, else 2; locale of the page language. */
+export function fmt(value, unit) {
+  if (!isNumber(value)) return "–";
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  const text = new Intl.NumberFormat(state.lang === "de" ? "de-DE" : "en-GB",
+    {maximumFractionDigits: digits}).format(value);
+  return unit ? text + "\u00a0" + unit : text;
+}
+
+/* Lower case without accents, ß as ss: for searching names. */
+export function normalise(text) {
+  return String(text).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ß/g, "ss");
+}
+
+/* GET a JSON document; an error's message is the API's ``detail`` when it gives one. */
+export function getJSON(url) {
+  return fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
+    if (!response.ok) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        throw new Error((body && (body.detail || body.message)) || ("HTTP " + response.status));
+      });
+    }
+    return response.json();
+  });
+}
+
+export function badge() { return '<span class="synthetic">' + esc(t("synthetic")) + "</span>"; }
+
+/* "This run uses synthetic demo data for N inputs" with the inputs' titles behind a click. */
+export function syntheticWarning(ids) {
+  const titles = ids.map(function (id) {
+    const entry = state.catalog.find(function (e) { return e.id === id; });
+    return entry ? entry.title : id;
+  });
+  return '<details class="potenzial-warning"><summary>' + badge() + " " + esc(t("synthetic_run")) + ids.length +
+    " " + esc(t("inputs")) + "</summary>" + esc(titles.join(", ")) + "</details>";
+}

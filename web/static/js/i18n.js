@@ -1,0 +1,73 @@
+/* potenzial – the page's own words in German and English. Layer titles, figure labels and units
+ * come from the API and the page configuration, not from here. */
+import { state } from "./state.js";
+
+export const STRINGS = {
+  de: {
+    switch_to: "EN", switch_title: "Switch to English",
+    run: "Lauf", search: "Gemeinde suchen", search_placeholder: "Name oder AGS, z. B. Grimma",
+    no_hits: "Keine Gemeinde gefunden", colour_by: "Einfärben nach",
+    synthetic: "synthetische Demodaten",
+    synthetic_run: "Dieser Lauf nutzt synthetische Demodaten (keine echten Werte) für ",
+    legend: "Legende", no_data: "keine Daten", municipalities: "Gemeinden",
+    sources: "Datenquellen", real: "echt", n_synthetic: "synthetisch",
+    licence: "Lizenz", from_zoom: "ab Zoomstufe", zoom_in: "hineinzoomen, um sie zu sehen",
+    no_basemap: "Keine Grundkarte (offline)",
+    potentials: "Die vier Potenziale", capacity: "Leistung", energy: "Energie",
+    installed: "Installierte Leistung", remaining: "Noch offen (Potenzial − installiert)",
+    total: "Energiepotenzial gesamt", not_computed: "nicht berechnet",
+    download: "GeoPackage herunterladen", factsheet: "Steckbrief (druckbar)",
+    all_figures: "Alle Kennzahlen", figure: "Kennzahl", value: "Wert",
+    close: "Schließen", loading: "Lädt …", failed: "Konnte nicht geladen werden",
+    here: "An dieser Stelle", exclusions: "Ausschlussgründe", no_exclusions: "keine",
+    values: "Werte", features: "Objekte", nothing_here: "keine Daten an dieser Stelle",
+    municipality: "Gemeinde", outside: "außerhalb der Region",
+    click_hint: "Klick auf die Karte: Werte und Ausschlussgründe an der Stelle; auf eine Gemeinde: ihre Zahlen.",
+    more_sources: "weitere Quellen: Legende", layer_sources: "Quellen", inputs: "Eingangsdaten",
+    areas: "Flächen", points: "Punkte", lines: "Linien",
+  },
+  en: {
+    switch_to: "DE", switch_title: "Auf Deutsch umschalten",
+    run: "run", search: "Find a municipality", search_placeholder: "name or AGS, e.g. Grimma",
+    no_hits: "No municipality found", colour_by: "Colour by",
+    synthetic: "synthetic demo data",
+    synthetic_run: "This run uses synthetic demo data (not real values) for ",
+    legend: "Legend", no_data: "no data", municipalities: "Municipalities",
+    sources: "Data sources", real: "real", n_synthetic: "synthetic",
+    licence: "licence", from_zoom: "from zoom", zoom_in: "zoom in to see it",
+    no_basemap: "No base map (offline)",
+    potentials: "The four potentials", capacity: "Capacity", energy: "Energy",
+    installed: "Installed capacity", remaining: "Remaining (potential − installed)",
+    total: "Total energy potential", not_computed: "not computed",
+    download: "Download GeoPackage", factsheet: "Fact sheet (printable)",
+    all_figures: "All figures", figure: "Figure", value: "Value",
+    close: "Close", loading: "Loading …", failed: "Could not be loaded",
+    here: "At this spot", exclusions: "Exclusion reasons", no_exclusions: "none",
+    values: "Values", features: "features", nothing_here: "no data at this spot",
+    municipality: "Municipality", outside: "outside the region",
+    click_hint: "Click the map: values and exclusion reasons at the spot; a municipality: its figures.",
+    more_sources: "more sources: legend", layer_sources: "Sources", inputs: "inputs",
+    areas: "areas", points: "points", lines: "lines",
+  },
+};
+
+/* A word of the page in the current language (German when missing). */
+export function t(key) { return (STRINGS[state.lang] || STRINGS.de)[key] || STRINGS.de[key] || key; }
+
+/* The current language's text of a {de, en} label. */
+export function pick(text) { return text ? (text[state.lang] || text.de || "") : ""; }
+
+/* ?lang=…, else the last choice (local storage), else German. */
+export function initialLang() {
+  const fromUrl = new URLSearchParams(window.location.search).get("lang");
+  if (fromUrl && STRINGS[fromUrl]) return fromUrl;
+  try {
+    const stored = window.localStorage.getItem("potenzial.lang");
+    if (stored && STRINGS[stored]) return stored;
+  } catch (e) { /* storage may be off */ }
+  return "de";
+}
+
+export function rememberLang(lang) {
+  try { window.localStorage.setItem("potenzial.lang", lang); } catch (e) { /* storage may be off */ }
+}

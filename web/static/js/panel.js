@@ -1,0 +1,123 @@
+/* potenzial – the side panel of one municipality (/api/municipalities/{ags}): the four potentials,
+ * installed and remaining capacity, every figure with its unit, downloads and the run. */
+import { esc, fmt, getJSON, isNumber, syntheticWarning } from "./format.js";
+import { figure, restyle } from "./figures.js";
+import { pick, t } from "./i18n.js";
+import { api, state } from "./state.js";
+
+export function buildSide() {
+  const aside = document.createElement("aside");
+  aside.className = "potenzial-side";
+  aside.hidden = true;
+  aside.setAttribute("aria-live", "polite");
+  document.body.appendChild(aside);
+  L.DomEvent.disableClickPropagation(aside);
+  L.DomEvent.disableScrollPropagation(aside);
+  state.side = aside;
+}
+
+export function closePanel() {
+  state.side.hidden = true;
+  document.body.classList.remove("potenzial-side-open");
+  state.selected = null;
+  state.detail = null;
+  restyle();
+}
+
+export function openPanel(ags) {
+  state.selected = ags;
+  restyle();
+  state.side.hidden = false;
+  document.body.classList.add("potenzial-side-open");
+  state.side.innerHTML = '<p class="loading">' + esc(t("loading")) + "</p>";
+  state.side.dataset.ags = ags;
+  getJSON(api("/api/municipalities/" + encodeURIComponent(ags))).then(function (detail) {
+    if (state.selected !== ags) return;
+    state.detail = detail;
+    renderPanel(detail);
+  }).catch(function (err) {
+    state.side.innerHTML = '<button type="button" class="close">×</button><p class="error">' + esc(t("failed")) +
+      ": " + esc(err.message) + "</p>";
+    state.side.querySelector("button.close").addEventListener("click", closePanel);
+  });
+}
+
+/* A figure of the API with the unit the API gives for it. */
+function cell(column, detail) {
+  const value = detail.figures[column];
+  return '<td class="num" data-column="' + esc(column) + '" data-value="' + esc(isNumber(value) ? value : "") +
+    '">' + esc(fmt(value, detail.units[column] || "")) + "</td>";
+}
+
+/* A figure of the page configuration (computed on the server from the API's figures). */
+function derivedCell(id, ags) {
+  const fig = figure(id);
+  const value = fig ? fig.values[ags] : null;
+  return '<td class="num" data-figure="' + esc(id) + '" data-value="' + esc(isNumber(value) ? value : "") + '">' +
+    esc(fmt(value, fig ? fig.unit : "")) + "</td>";
+}
+
+function potentialsTable(detail, has) {
+  const panel = state.config.panel;
+  const rows = ['<h3>' + esc(t("potentials")) + '</h3><table class="potentials"><tr><th></th><th class="num">' +
+    esc(t("capacity")) + '</th><th class="num">' + esc(t("energy")) + "</th></tr>"];
+  panel.potentials.forEach(function (p) {
+    rows.push('<tr data-potential="' + esc(p.key) + '"><th>' + esc(pick(p.label)) + "</th>");
+    if (!has(p.capacity) && !has(p.energy)) {
+      rows.push('<td colspan="2" class="missing">' + esc(t("not_computed")) + "</td></tr>");
+      return;
+    }
+    rows.push(has(p.capacity) ? cell(p.capacity.column, detail) : '<td class="num">–</td>');
+    rows.push(has(p.energy) ? cell(p.energy.column, detail) : '<td class="num">–</td>');
+    rows.push("</tr>");
+  });
+  if (panel.total) {
+    rows.push('<tr class="total"><th>' + esc(t("total")) + "</th><td></td>" + derivedCell(panel.total, detail.ags) +
+      "</tr>");
+  }
+  rows.push("</table>");
+  return rows.join("");
+}
+
+function installedTables(detail, has) {
+  const panel = state.config.panel;
+  const rows = ["<h3>" + esc(t("installed")) + '</h3><table class="installed">'];
+  panel.installed.forEach(function (q) {
+    if (has(q)) rows.push("<tr><th>" + esc(pick(q.label)) + "</th>" + cell(q.column, detail) + "</tr>");
+  });
+  rows.push("</table>");
+  if (panel.remaining.length) {
+    rows.push("<h3>" + esc(t("remaining")) + '</h3><table class="remaining">');
+    panel.remaining.forEach(function (id) {
+      const fig = figure(id);
+      rows.push("<tr><th>" + esc(pick(fig.label)) + "</th>" + derivedCell(id, detail.ags) + "</tr>");
+    });
+    rows.push("</table>");
+  }
+  return rows.join("");
+}
+
+export function renderPanel(detail) {
+  const has = function (q) { return q && Object.prototype.hasOwnProperty.call(detail.figures, q.column); };
+  const rows = [];
+  rows.push('<button type="button" class="close" title="' + esc(t("close")) + '" aria-label="' + esc(t("close")) +
+    '">×</button>');
+  rows.push('<h2 class="name">' + esc(detail.name) + '</h2><p class="ags">AGS <span>' + esc(detail.ags) +
+    "</span></p>");
+  if ((detail.synthetic_inputs || []).length) rows.push(syntheticWarning(detail.synthetic_inputs));
+  rows.push(potentialsTable(detail, has));
+  rows.push(installedTables(detail, has));
+  rows.push('<p class="links"><a class="download" href="' + esc(detail.links.download) + '" download>' +
+    esc(t("download")) + '</a> <a class="factsheet" href="' + esc(detail.links.factsheet) +
+    '" target="_blank" rel="noopener">' + esc(t("factsheet")) + "</a></p>");
+  rows.push('<details class="all"><summary>' + esc(t("all_figures")) + '</summary><table class="all">');
+  Object.keys(detail.figures).forEach(function (column) {
+    if (column === "ags" || column === "name") return;
+    rows.push("<tr><th><code>" + esc(column) + "</code></th>" + cell(column, detail) + "</tr>");
+  });
+  rows.push("</table></details>");
+  rows.push('<p class="meta">' + esc(t("run")) + " <code>" + esc(detail.run_id) + "</code> · " +
+    esc(detail.finished_at) + "</p>");
+  state.side.innerHTML = rows.join("");
+  state.side.querySelector("button.close").addEventListener("click", closePanel);
+}

@@ -1,0 +1,80 @@
+/* potenzial – a click on the map: every served layer's value and every exclusion reason at that
+ * spot (/api/point), in a popup. Units are the API's (/api/layers: ``units``, ``field_units``). */
+import { badge, esc, fmt, getJSON, isNumber } from "./format.js";
+import { t } from "./i18n.js";
+import { layerTitle } from "./layers.js";
+import { WIDE } from "./map.js";
+import { api, state } from "./state.js";
+
+/* attributes with a unit shown per vector layer hit */
+const MAX_FIELDS = 3;
+
+export function onMapClick(e) {
+  const lat = e.latlng.lat, lon = e.latlng.lng;
+  const ctl = state.layerControl ? state.layerControl.getContainer() : null;
+  const wide = window.matchMedia(WIDE).matches;
+  const popup = L.popup({
+    maxWidth: 320, maxHeight: 300, className: "potenzial-point",
+    autoPanPaddingTopLeft: [wide && state.tool ? state.tool.offsetWidth + 20 : 10, 10],
+    autoPanPaddingBottomRight: [wide && ctl ? ctl.offsetWidth + 20 : 10, 10],
+  })
+    .setLatLng(e.latlng).setContent('<p class="loading">' + esc(t("loading")) + "</p>").openOn(state.map);
+  const url = api("/api/point") + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6);
+  getJSON(url).then(function (result) {
+    popup.setContent(pointHtml(result));
+  }).catch(function (err) {
+    popup.setContent('<p class="error">' + esc(t("failed")) + ": " + esc(err.message) + "</p>");
+  });
+}
+
+/* Every distinct reason, in order; a value may list several, comma-separated. */
+function exclusionReasons(result) {
+  const reasons = [];
+  (result.exclusion_reasons || []).forEach(function (r) {
+    String(r.reason).split(",").forEach(function (part) {
+      const text = part.trim();
+      if (text && reasons.indexOf(text) < 0) reasons.push(text);
+    });
+  });
+  return reasons;
+}
+
+function layerRow(layer, info) {
+  const name = esc(layerTitle(info)) + (info.synthetic ? " " + badge() : "");
+  if (layer.kind === "raster") {
+    if (!isNumber(layer.value)) return "";
+    return '<tr data-layer-id="' + esc(layer.id) + '" data-value="' + esc(layer.value) + '"><th>' + name +
+      '</th><td class="num">' + esc(fmt(layer.value, layer.units)) + "</td></tr>";
+  }
+  if (!layer.features.length) return "";
+  const first = layer.features[0];
+  const units = info.field_units || {};
+  const fields = Object.keys(first).filter(function (k) { return isNumber(first[k]) && units[k]; })
+    .slice(0, MAX_FIELDS);
+  const text = fields.map(function (k) { return esc(k) + ": " + esc(fmt(first[k], units[k])); }).join("<br>");
+  return '<tr data-layer-id="' + esc(layer.id) + '" data-features="' + layer.features.length + '"><th>' +
+    name + '</th><td class="num">' + layer.features.length + " " + esc(t("features")) +
+    (text ? "<br><small>" + text + "</small>" : "") + "</td></tr>";
+}
+
+export function pointHtml(result) {
+  const parts = ['<div class="point" data-lon="' + esc(result.lon) + '" data-lat="' + esc(result.lat) + '">'];
+  parts.push("<h3>" + esc(t("here")) + "</h3><p class=\"coords\">" + esc(result.lat.toFixed(5)) + " N, " +
+    esc(result.lon.toFixed(5)) + " E · " + esc(t("municipality")) + ": " +
+    esc(result.municipality ? result.municipality.name + " (" + result.municipality.ags + ")" : t("outside")) +
+    "</p>");
+  const reasons = exclusionReasons(result);
+  parts.push('<h4>' + esc(t("exclusions")) + '</h4><p class="reasons">' +
+    (reasons.length ? reasons.map(function (r) { return "<code>" + esc(r) + "</code>"; }).join(" ") :
+      esc(t("no_exclusions"))) + "</p>");
+  const byId = {};
+  state.served.forEach(function (info) { byId[info.id] = info; });
+  const rows = (result.layers || []).filter(function (layer) { return layer.id !== "municipalities"; })
+    .map(function (layer) {
+      return layerRow(layer, byId[layer.id] || {id: layer.id, title: layer.title, synthetic: false});
+    }).filter(Boolean);
+  parts.push("<h4>" + esc(t("values")) + "</h4>" + (rows.length ? "<table>" + rows.join("") + "</table>" :
+    "<p>" + esc(t("nothing_here")) + "</p>"));
+  parts.push("</div>");
+  return parts.join("");
+}
