@@ -23,7 +23,7 @@ from api.serving import Serving, ServingSettings
 from potenzial import __version__
 from potenzial.region import load_region
 from potenzial.settings import Settings
-from potenzial.store.base import open_store
+from potenzial.store import open_store
 from web.assets import OWN_MOUNT_PATH, OWN_STATIC, STATIC_URL, vendor_dirs
 from web.page import MapSettings
 

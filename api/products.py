@@ -22,10 +22,10 @@ from api.registry import LayerRegistry
 from api.serving import Serving
 from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG, WGS84
 from potenzial.errors import NotFoundError
+from potenzial.runs import RunRecord
 from potenzial.serving.factsheet import FactSheet, MapLayer, factsheet_html
 from potenzial.serving.figures import Figure, json_value, merge_figures
 from potenzial.serving.geopackage import DownloadLayer, write_municipality_geopackage
-from potenzial.store.base import RunRecord
 from potenzial.store.schema import MUNICIPALITIES, RESULTS
 from potenzial.tiles.grid import lonlat_to
 

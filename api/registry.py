@@ -26,7 +26,8 @@ from rasterio.warp import transform_bounds
 from potenzial.crs import ANALYSIS_EPSG, WEB_MERCATOR_EPSG, WGS84_EPSG
 from potenzial.errors import ConfigError, InputDataError, NotFoundError, UnknownLayerError
 from potenzial.region import Region
-from potenzial.store.base import RunRecord, Store
+from potenzial.runs import RunRecord
+from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS, ResultSchema
 from potenzial.tiles.colormap import DEFAULT_COLORMAP, ColourScale, vector_colour
 from potenzial.tiles.display import (

@@ -18,8 +18,9 @@ from api.cache import RunCache
 from api.registry import LayerRegistry, ServedLayer, build_registry
 from potenzial.errors import NotFoundError, StoreUnavailableError
 from potenzial.region import Region
+from potenzial.runs import RunRecord
 from potenzial.settings import Settings
-from potenzial.store.base import RunRecord, Store
+from potenzial.store.base import Store
 from potenzial.tiles import TileTimeoutError
 from potenzial.tiles.cache import TileCache
 from potenzial.tiles.display import ensure_display_cog

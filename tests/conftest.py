@@ -135,7 +135,7 @@ def pipeline_run(tmp_path_factory):
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
     from potenzial.settings import PROJECT_ROOT, Settings
-    from potenzial.store.base import open_store
+    from potenzial.store import open_store
 
     tmp = tmp_path_factory.mktemp("pipeline-run")
     settings = Settings(store=str(tmp / "store"), data_dir=tmp / "data", raster_cache=tmp / "raster_cache")

@@ -34,8 +34,9 @@ from api.app import create_app
 from api.serving import ServingSettings
 from potenzial.crs import ANALYSIS_CRS, WGS84
 from potenzial.results import ResultSchema
+from potenzial.runs import RunRecord
 from potenzial.settings import Settings
-from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.base import RunResult
 from potenzial.store.gpkg import GeoPackageStore
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS
 from potenzial.tiles.display import RasterSidecar, write_sidecar

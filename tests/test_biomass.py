@@ -28,8 +28,9 @@ from potenzial.biomass import (
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
 from potenzial.params import load_params
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
-from potenzial.store.base import RunRecord, RunResult, conform
+from potenzial.store.base import RunResult, conform
 
 PARAMS_DIR = PROJECT_ROOT / "layers" / "params" / "default"
 A, B = "14729010", "14729020"

@@ -26,8 +26,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from potenzial.crs import WGS84
 from potenzial.errors import ConfigError
 from potenzial.region import Region
+from potenzial.runs import RunRecord
 from potenzial.serving.figures import Figure
-from potenzial.store.base import RunRecord
 from web.assets import OWN_MOUNT_PATH, STATIC_URL, vendor_url
 from web.figures import figure_config
 

@@ -13,8 +13,8 @@ from api.errors import error_responses
 from api.models import MunicipalityCollection, MunicipalityDetail
 from api.serving import Serving
 from potenzial.crs import WGS84
+from potenzial.runs import RunRecord
 from potenzial.serving.figures import json_value
-from potenzial.store.base import RunRecord
 
 router = APIRouter(prefix="/api", tags=["results"])
 

@@ -13,7 +13,7 @@ from api.errors import error_responses
 from api.serving import Serving
 from potenzial.crs import WGS84
 from potenzial.errors import PotenzialError
-from potenzial.store.base import RunRecord
+from potenzial.runs import RunRecord
 from web.display import display_minzoom, layer_density, sample_boxes
 from web.page import build_page, content_security_policy
 

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from api.errors import error_responses
 from api.registry import LayerRegistry, ServedLayer
 from api.serving import RENDER_VERSION, Serving
-from potenzial.store.base import RunRecord
+from potenzial.runs import RunRecord
 from potenzial.tiles import TileMatrixError, TileTimeoutError
 from potenzial.tiles.grid import check_tile, intersects, tile_bounds_3857
 from potenzial.tiles.mvt import MVT_MEDIA_TYPE

@@ -11,8 +11,9 @@ from potenzial.cli.common import RichReporter, console, one_line_errors, setting
 from potenzial.params import load_params
 from potenzial.pipeline import run_pipeline
 from potenzial.region import load_region
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT, Settings
-from potenzial.store.base import RunRecord, open_store
+from potenzial.store import open_store
 
 DEFAULT_PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
 
