@@ -6,22 +6,21 @@ scale: one tile at zoom 10 covers ≈ 600 km², the server would cut it at its f
 estimates each vector layer's density from small samples (features and vertices per km², the
 90th percentile over sample boxes at every municipality) and draws it only from the first zoom
 level at which an average 256 px tile stays within both budgets below. Below that zoom the layer
-control says from which zoom the layer appears.
+control says from which zoom the layer appears. The tile maths (a tile's ground area) is
+:func:`potenzial.tiles.grid.tile_area_km2`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from potenzial.tiles.grid import tile_area_km2
 from potenzial.units import M2_PER_KM2
 
-#: equatorial circumference of the WebMercator sphere [km]
-EARTH_CIRCUMFERENCE_KM = 40_075.016686
 #: features and vertices an average tile may hold for the page to draw the layer
 MAX_FEATURES_PER_TILE = 8_000
 MAX_VERTICES_PER_TILE = 250_000
@@ -31,12 +30,6 @@ DENSITY_PERCENTILE = 90.0
 MAX_DISPLAY_ZOOM = 16
 
 BBox = tuple[float, float, float, float]
-
-
-def tile_area_km2(z: int, lat_deg: float) -> float:
-    """Ground area of one WebMercator tile at zoom ``z`` and latitude ``lat_deg`` [km²]."""
-    side_km = EARTH_CIRCUMFERENCE_KM * math.cos(math.radians(lat_deg)) / 2**z
-    return side_km * side_km
 
 
 def display_minzoom(features_per_km2: float, vertices_per_km2: float, lat_deg: float, *,
@@ -79,3 +72,6 @@ def layer_density(read_bbox: Callable[[BBox], gpd.GeoDataFrame], boxes: Sequence
             features.append(0.0)
             vertices.append(0.0)
     return float(np.percentile(features, percentile)), float(np.percentile(vertices, percentile))
+
+
+__all__ = ["display_minzoom", "layer_density", "sample_boxes", "tile_area_km2"]

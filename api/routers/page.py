@@ -7,7 +7,6 @@ import logging
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from api import products
 from api.deps import BaseMapDep, CacheDep, CurrentRunDep, RegionDep, ServingDep, StaticUrlDep
 from api.errors import error_responses
 from api.serving import Serving
@@ -29,7 +28,7 @@ def map_page(serving: ServingDep, region: RegionDep, record: CurrentRunDep, cach
     with legend and sources, search, a side panel per municipality and the point query."""
 
     def build() -> str:
-        merged, meta, base = products.figures(serving, record)
+        merged, meta, base = serving.results.figures(record)
         return build_page(merged, meta, base, record, region, basemap, static_url=static_url,
                           display_minzoom=vector_display_zooms(serving, record, base))
 

@@ -113,7 +113,7 @@ class Store(ABC):
     def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
         """A result layer or table of ``run_id`` (default: the current run), in schema order."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a store without connections has nothing to release
         """Release connections."""
 
     # -- serving reads (used by the API; stores may override them with faster versions) --------
