@@ -82,8 +82,11 @@ class RunTracker:
             if allow_stale and self._record is not None:
                 return self._record
             raise StoreUnavailableError("the result store was unavailable a moment ago; retrying shortly.")
-        if not self._lock.acquire(blocking=self._record is None):
-            return self._record  # another request is refreshing; the known run is fine meanwhile
+        known = self._record
+        if known is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return known  # another request is refreshing; the known run is fine meanwhile
         try:
             try:
                 record = self.store.current_run()
@@ -154,7 +157,9 @@ class Serving:
 
     def tile_source(self, layer: ServedLayer, timeout_s: float) -> TileSource:
         path = layer.display_path
-        source = self._sources.get(path) if path is not None else None
+        if path is None:
+            raise NotFoundError(f"layer {layer.id} has no raster.")
+        source = self._sources.get(path)
         if source is not None:
             return source
         future = self.display_future(layer)
@@ -177,6 +182,8 @@ class Serving:
         source = self.tile_source(layer, self.config.raster_timeout_s)
         if time.monotonic() - started > self.config.raster_timeout_s:
             raise TileTimeoutError(f"layer {layer.id}: the tile took longer than its time limit.")
+        if layer.scale is None:
+            raise NotFoundError(f"layer {layer.id} has no colour scale; it is not a raster layer.")
         data = source.read(z, x, y, size=TILE_SIZE_PX * scale)
         if data is None:
             return b""

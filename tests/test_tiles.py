@@ -31,7 +31,23 @@ from potenzial.tiles.display import (
     run_rasters,
     write_sidecar,
 )
-from potenzial.tiles.grid import MAX_ZOOM, ORIGIN_M, check_tile, tile_bounds_3857, tile_bounds_in
+from potenzial.tiles.etag import RENDER_VERSION, cache_control, etag_matches, tile_etag
+from potenzial.tiles.grid import (
+    MAX_ZOOM,
+    ORIGIN_M,
+    TILE_SIZE_PX,
+    WORLD_M,
+    check_tile,
+    matrix_size,
+    resolution_m,
+    tile_area_km2,
+    tile_bounds_3857,
+    tile_bounds_in,
+    tile_bounds_lonlat,
+    tile_for_lonlat,
+    zoom_for_ground_resolution,
+    zoom_for_resolution,
+)
 from potenzial.tiles.mvt import decode, encode_layer
 from potenzial.tiles.png import encode_palette_png
 from potenzial.tiles.raster import TileSource, render_png
@@ -65,6 +81,75 @@ def test_tile_bounds_by_hand():
     # a margin of 1/4 tile on every side
     minx, _miny, maxx, _maxy = tile_bounds_3857(1, 1, 0, margin=0.25)
     assert (maxx - minx) == pytest.approx(1.5 * ORIGIN_M)
+
+
+def test_the_world_by_hand():
+    # the EPSG:3857 world is the equator's length on the WebMercator sphere (radius 6,378,137 m) squared
+    assert ORIGIN_M == pytest.approx(np.pi * 6_378_137.0, abs=1e-6)
+    assert WORLD_M == 2 * ORIGIN_M and TILE_SIZE_PX == 256
+    assert [matrix_size(z) for z in (0, 1, 2, 10)] == [1, 2, 4, 1024]
+    # zoom 0: one 256 px tile over the world
+    assert resolution_m(0) == pytest.approx(WORLD_M / 256)
+    assert resolution_m(10) == pytest.approx(WORLD_M / 256 / 1024)
+
+
+def test_zoom_1_tiles_are_exactly_quarters_of_the_world():
+    assert tile_bounds_3857(1, 0, 0) == (-ORIGIN_M, 0.0, 0.0, ORIGIN_M)  # north-west
+    assert tile_bounds_3857(1, 1, 0) == (0.0, 0.0, ORIGIN_M, ORIGIN_M)  # north-east
+    assert tile_bounds_3857(1, 0, 1) == (-ORIGIN_M, -ORIGIN_M, 0.0, 0.0)  # south-west
+    assert tile_bounds_3857(1, 1, 1) == (0.0, -ORIGIN_M, ORIGIN_M, 0.0)  # south-east
+    # in degrees: half the world in longitude, and the equator splits the latitudes
+    west, south, east, north = tile_bounds_lonlat(1, 1, 0)
+    assert (west, south, east) == pytest.approx((0.0, 0.0, 180.0), abs=1e-9)
+    assert north == pytest.approx(85.0511287798, abs=1e-9)  # the WebMercator limit: atan(sinh(pi))
+
+
+def test_the_tile_holding_a_point_by_hand():
+    assert tile_for_lonlat(0.5, 0.5, 1) == (1, 1, 0)
+    assert tile_for_lonlat(-0.5, -0.5, 1) == (1, 0, 1)
+    # Grimma at zoom 12: x = floor((12.7253 + 180) / 360 · 4096) = 2192
+    z, x, y = tile_for_lonlat(12.7253, 51.2386, 12)
+    assert (z, x) == (12, 2192)
+    west, south, east, north = tile_bounds_lonlat(z, x, y)
+    assert west <= 12.7253 < east and south <= 51.2386 < north
+
+
+def test_zoom_for_a_resolution_by_hand():
+    # the closest zoom on a log scale: exactly z10's pixel -> 10; 1.4 × it (below √2) -> 10; 1.5 × -> 9
+    r10 = resolution_m(10)
+    assert zoom_for_resolution(r10) == 10
+    assert zoom_for_resolution(1.4 * r10) == 10
+    assert zoom_for_resolution(1.5 * r10) == 9
+    assert zoom_for_resolution(0.72 * r10) == 10 and zoom_for_resolution(0.7 * r10) == 11
+    assert zoom_for_resolution(1e9) == 0
+    assert zoom_for_resolution(1e-6) == MAX_ZOOM and zoom_for_resolution(0.0) == MAX_ZOOM
+
+
+def test_zoom_for_a_ground_resolution_by_hand():
+    # the first zoom whose pixel is no coarser than the raster's: exactly z10 -> 10, a bit finer -> 11
+    r10 = resolution_m(10)
+    assert zoom_for_ground_resolution(r10, 0.0) == 10
+    assert zoom_for_ground_resolution(0.99 * r10, 0.0) == 11
+    assert zoom_for_ground_resolution(1.99 * r10, 0.0) == 10
+    # at 60° a WebMercator pixel covers half its size on the ground (cos 60° = 0.5)
+    assert zoom_for_ground_resolution(r10 / 2, 60.0) == 10
+    assert zoom_for_ground_resolution(1e9, 0.0) == 0 and zoom_for_ground_resolution(1e-6, 51.0) == MAX_ZOOM
+
+
+def test_tile_area_by_hand():
+    assert tile_area_km2(0, 0.0) == pytest.approx((WORLD_M / 1000) ** 2)
+    assert tile_area_km2(1, 0.0) == pytest.approx((WORLD_M / 1000) ** 2 / 4)
+    assert tile_area_km2(10, 60.0) == pytest.approx((WORLD_M / 1000 * 0.5 / 1024) ** 2)
+
+
+def test_tile_etag_and_conditional_requests_by_hand():
+    etag = tile_etag("run-1", "wind", 12, 2192, 1366, "png")
+    assert etag == f'"run-1.wind.12.2192.1366.png.{RENDER_VERSION}"'
+    assert tile_etag("run-2", "wind", 12, 2192, 1366, "png") != etag
+    assert tile_etag("run-1", "wind", 12, 2192, 1366, "2x.png") != etag
+    assert etag_matches(etag, etag) and etag_matches("*", etag) and etag_matches(f' "x", W/{etag} ', etag)
+    assert not etag_matches(None, etag) and not etag_matches("", etag) and not etag_matches('"x"', etag)
+    assert cache_control(300) == "public, max-age=300"
 
 
 def test_tile_box_in_utm_covers_the_tile():

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import geopandas as gpd
 import shapely
 import shapely.geometry
+from shapely.geometry.base import BaseGeometry
 
 from potenzial.crs import WGS84
 from potenzial.errors import NotFoundError
 from potenzial.runs import RunRecord
 from potenzial.serving.factsheet import FactSheet, MapLayer
 from potenzial.serving.figures import Figure, json_value
-from potenzial.serving.registry import LayerRegistry
+from potenzial.serving.registry import LayerRegistry, ServedLayer
 from potenzial.serving.summaries import RunFigures
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES
@@ -44,7 +45,7 @@ class Municipality:
         return str(self.values.get("name", ""))
 
     @property
-    def area(self) -> shapely.Geometry:
+    def area(self) -> BaseGeometry:
         """The municipality's geometry [EPSG:25833]."""
         return self.row.geometry.iloc[0]
 
@@ -86,7 +87,7 @@ def neighbours_of(municipality: Municipality, municipalities: gpd.GeoDataFrame,
             if a != municipality.ags and g.intersects(reach)]
 
 
-def map_layers(store: Store, record: RunRecord, layers: Iterable, area: shapely.Geometry,
+def map_layers(store: Store, record: RunRecord, layers: Iterable[ServedLayer], area: BaseGeometry,
                max_features: int = FACTSHEET_MAX_FEATURES_PER_LAYER) -> list[MapLayer]:
     """Every result layer but the municipalities, clipped to ``area`` (EPSG:25833)."""
     out = []

@@ -56,7 +56,7 @@ def raster_facts(path: Path, what: str) -> RasterFacts:
     else:
         lo, hi = 0.0, 1.0
     centre_lat = (lonlat[1] + lonlat[3]) / 2
-    return RasterFacts(tuple(lonlat), tuple(merc), zoom_for_ground_resolution(res_m, centre_lat),  # type: ignore[arg-type]
+    return RasterFacts(tuple(lonlat), tuple(merc), zoom_for_ground_resolution(res_m, centre_lat),
                        (lo, hi))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from potenzial.errors import UnknownLayerError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
 from potenzial.serving import downloads, summaries
@@ -93,6 +94,14 @@ class RunServices:
             return factsheet_html(sheet)
 
         return self.products.get_or_build(("factsheet", record.run_id, ags), build)
+
+    def read_bbox(self, record: RunRecord, layer_id: str, bbox: tuple[float, float, float, float]):
+        """Features of a served vector layer meeting ``bbox`` (EPSG:25833 [m]); UnknownLayerError for an id
+        the run does not serve as a vector layer."""
+        layer = self.registry(record).get(layer_id)
+        if layer.kind != "vector":
+            raise UnknownLayerError(f"layer {layer.id} is a raster layer; it has no features.")
+        return self.store.read_bbox(layer.id, bbox, run_id=record.run_id)
 
     # -- a point
     def point(self, record: RunRecord, lon: float, lat: float, tolerance_m: float) -> dict:

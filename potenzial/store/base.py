@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from potenzial.crs import ANALYSIS_CRS
+from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import StoreError
 from potenzial.runs import RunRecord
 from potenzial.store.schema import PANDAS_DTYPES, ResultSchema, schema
@@ -65,7 +65,7 @@ def _cast(series: pd.Series, type_name: str) -> pd.Series:
 
 def _to_multi(geoms):
     arr = shapely.from_wkb(shapely.to_wkb(geoms))  # plain ndarray copy
-    out = []
+    out: list[shapely.Geometry | None] = []
     for g in arr:
         if g is None:
             out.append(None)
@@ -142,7 +142,7 @@ class Store(ABC):
         from potenzial.tiles.grid import tile_bounds_in
         from potenzial.tiles.mvt import encode_layer
 
-        bbox = tile_bounds_in(z, x, y, ANALYSIS_CRS.to_epsg(), margin=buffer / extent)
+        bbox = tile_bounds_in(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
         frame = self.read_bbox(name, bbox, run_id=run_id, limit=max_features)
         return encode_layer(frame, name, z, x, y, extent=extent, buffer=buffer, max_features=max_features)
 

@@ -65,14 +65,14 @@ def tile_size_m(z: int) -> float:
 
 def tile_bounds_3857(z: int, x: int, y: int, margin: float = 0.0) -> BBox:
     """(minx, miny, maxx, maxy) of a tile in EPSG:3857 [m]; ``margin`` in tile widths (0.015625 = 64/4096)."""
-    b = TMS.xy_bounds(x, y, z)
+    b = TMS.xy_bounds(morecantile.Tile(x, y, z))
     pad = margin * (b.right - b.left)
     return b.left - pad, b.bottom - pad, b.right + pad, b.top + pad
 
 
 def tile_bounds_lonlat(z: int, x: int, y: int) -> BBox:
     """(west, south, east, north) of a tile [degrees, EPSG:4326]."""
-    b = TMS.bounds(x, y, z)
+    b = TMS.bounds(morecantile.Tile(x, y, z))
     return b.left, b.bottom, b.right, b.top
 
 

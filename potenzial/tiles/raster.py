@@ -42,7 +42,8 @@ class TileSource:
             self.width, self.height = src.width, src.height
             self.res = src.transform.a
             self.left, self.top = src.transform.c, src.transform.f
-            self.bounds = tuple(float(b) for b in src.bounds)
+            left, bottom, right, top = (float(b) for b in src.bounds)
+            self.bounds = (left, bottom, right, top)
             self.dtype = src.dtypes[0]
         self.native_zoom = zoom_for_resolution(self.res)
         # raster origin in tile units of the native zoom (an integer for an aligned COG)
