@@ -205,7 +205,8 @@ def main() -> int:
     store = open_store(settings.store_url)
     record = store.current_run()
     if record is None:
-        raise SystemExit("the store holds no run: run `potenzial run` first (or set POTENZIAL_DATA_DIR/POTENZIAL_STORE)")
+        raise SystemExit("the store holds no run: run `potenzial run` first "
+                         "(or set POTENZIAL_DATA_DIR/POTENZIAL_STORE)")
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     serving = Serving(settings, ServingSettings(), store, region)
     print(f"preparing run {record.run_id}: registry and display COGs …", flush=True)
@@ -214,7 +215,8 @@ def main() -> int:
     report: dict[str, object] = {"machine": machine(), "run_id": record.run_id, "args": vars(args)}
     print(json.dumps(report["machine"]))
     env_ours = {"POTENZIAL_DATA_DIR": str(settings.data_dir), "POTENZIAL_RASTER_CACHE": str(settings.raster_cache),
-                "POTENZIAL_STORE": settings.store, "POTENZIAL_REGION": str(settings.region), "POTENZIAL_MAP_TILES": "none"}
+                "POTENZIAL_STORE": settings.store, "POTENZIAL_REGION": str(settings.region),
+                "POTENZIAL_MAP_TILES": "none"}
     servers = Servers()
     try:
         if not args.skip_raster:
@@ -235,7 +237,8 @@ def main() -> int:
             tools = tilebench_dir
             servers.start("titiler", uvicorn_argv(titiler_python, "titiler_app:app", PORTS["titiler"]), {}, tools,
                           "/healthz")
-            servers.start("ours_miss", uvicorn_argv(Path(sys.executable), "api.app:create_app", PORTS["ours_miss"], True),
+            servers.start("ours_miss",
+                          uvicorn_argv(Path(sys.executable), "api.app:create_app", PORTS["ours_miss"], True),
                           {**env_ours, "POTENZIAL_SERVE_TILE_CACHE": "false"}, ROOT, "/healthz")
             servers.start("ours_hit", uvicorn_argv(Path(sys.executable), "api.app:create_app", PORTS["ours_hit"], True),
                           {**env_ours, "POTENZIAL_SERVE_TILE_CACHE": "true"}, ROOT, "/healthz")
@@ -305,7 +308,8 @@ def main() -> int:
                           {**env_ours, "POTENZIAL_STORE": args.pg, "POTENZIAL_SERVE_TILE_CACHE": "false"}, ROOT,
                           "/healthz")
             servers.start("tipg", uvicorn_argv(tipg_python, "tipg.main:app", PORTS["tipg"]),
-                          {"DATABASE_URL": args.pg, "TIPG_DB_SCHEMAS": '["public"]', "TIPG_MAX_FEATURES_PER_TILE": "20000"},
+                          {"DATABASE_URL": args.pg, "TIPG_DB_SCHEMAS": '["public"]',
+                           "TIPG_MAX_FEATURES_PER_TILE": "20000"},
                           Path("/tmp"), "/healthz")
             targets = {"tipg": f"http://127.0.0.1:{PORTS['tipg']}/collections/public.{name}/tiles/WebMercatorQuad/{{z}}/{{x}}/{{y}}",
                        "ours_pg": f"http://127.0.0.1:{PORTS['ours_pg']}/tiles/{name}/{{z}}/{{x}}/{{y}}.pbf"}

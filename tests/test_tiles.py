@@ -84,8 +84,8 @@ def test_tile_bounds_by_hand():
 
 
 def test_the_world_by_hand():
-    # the EPSG:3857 world is the equator's length on the WebMercator sphere (radius 6,378,137 m) squared
-    assert ORIGIN_M == pytest.approx(np.pi * 6_378_137.0, abs=1e-6)
+    # the side of the square EPSG:3857 world is the equator of the WebMercator sphere (radius 6,378,137 m)
+    assert np.isclose(ORIGIN_M, np.pi * 6_378_137.0, rtol=1e-12, atol=0.0)
     assert WORLD_M == 2 * ORIGIN_M and TILE_SIZE_PX == 256
     assert [matrix_size(z) for z in (0, 1, 2, 10)] == [1, 2, 4, 1024]
     # zoom 0: one 256 px tile over the world

@@ -6,11 +6,12 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from potenzial.errors import PotenzialError
 from potenzial.pipeline import Reporter
@@ -25,7 +26,7 @@ EXIT_INTERNAL_ERROR = 70
 
 
 def settings_from(store: str | None = None, region: str | None = None) -> Settings:
-    overrides = {k: v for k, v in {"store": store, "region": region}.items() if v is not None}
+    overrides: dict[str, Any] = {k: v for k, v in {"store": store, "region": region}.items() if v is not None}
     return Settings(**overrides)
 
 
@@ -64,14 +65,15 @@ class RichReporter(Reporter):
             TextColumn("{task.completed}/{task.total}" if True else ""), TextColumn("{task.description}"),
             TimeElapsedColumn(), console=err_console, transient=False, disable=not sys.stderr.isatty(),
         )
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> RichReporter:
         self.progress.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(*exc)
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.progress.__exit__(exc_type, exc, traceback)
 
     def start(self, step: str, total: int | None = None) -> None:
         self.tasks[step] = self.progress.add_task("", total=total, step=step)

@@ -17,7 +17,8 @@ from potenzial.store import open_store
 
 DEFAULT_PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
 
-StoreOpt = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: POTENZIAL_STORE or the embedded store")
+StoreOpt = typer.Option(None, "--store",
+                        help="postgresql://… URL or a folder; default: POTENZIAL_STORE or the embedded store")
 RegionOpt = typer.Option(None, "--region", help="region id (lk-leipzig) or path to a region TOML")
 ParamsOpt = typer.Option(DEFAULT_PARAMS, "--params", help="parameter set: a TOML file or a folder of them")
 
