@@ -1,5 +1,6 @@
-"""Tile grid, colour scales, palette PNGs, display COGs, raster reads, Python MVT and the tile
-cache: tiny hand-made inputs whose right answer is worked out by hand."""
+"""Tile grid, ETags, colour scales, palette PNGs, display COGs, raster reads, Python MVT, the tile
+cache and the serving services' pure parts (figures, clipping, styles, sources, neighbours, raster
+facts and values): tiny hand-made inputs whose right answer is worked out by hand."""
 
 from __future__ import annotations
 
@@ -15,11 +16,17 @@ import shapely
 from rasterio.transform import from_origin
 
 from potenzial.crs import ANALYSIS_CRS, WEB_MERCATOR
-from potenzial.errors import ConfigError
+from potenzial.errors import ConfigError, InputDataError, NotFoundError
 from potenzial.results import ResultSchema
-from potenzial.serving.figures import merge_figures
+from potenzial.runs import RunRecord
+from potenzial.serving.figures import Figure, merge_figures
 from potenzial.serving.geopackage import clip_to
+from potenzial.serving.municipality import NEIGHBOUR_BUFFER_M, Municipality, find_municipality, neighbours_of
+from potenzial.serving.point import raster_value
+from potenzial.serving.raster_facts import raster_facts
+from potenzial.serving.sources import SourceInfo, joined, provenance_of
 from potenzial.serving.styles import layer_qml
+from potenzial.serving.summaries import RunFigures
 from potenzial.tiles import TileMatrixError, TileRequestError
 from potenzial.tiles.cache import TileCache
 from potenzial.tiles.colormap import ColourScale, palette
@@ -362,3 +369,90 @@ def test_qml_is_xml_with_the_colour():
     assert root.tag == "qgis"
     colours = [o.get("value") for o in root.iter("Option") if o.get("name") == "color"]
     assert colours == ["27,158,119,150"]
+
+
+# ------------------------------------------------------------------ serving services, by hand
+
+
+def squares_frame() -> gpd.GeoDataFrame:
+    """Three 1 km squares in a row: A at 0..1000 m, B 1.5 km east of A, C 3 km east of A."""
+    return gpd.GeoDataFrame({"ags": ["00000001", "00000002", "00000003"], "name": ["A", "B", "C"]},
+                            geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(2500, 0, 3500, 1000),
+                                      shapely.box(4000, 0, 5000, 1000)], crs=ANALYSIS_CRS)
+
+
+def squares_figures() -> RunFigures:
+    frame = squares_frame()
+    meta = [Figure("ags", "municipalities", "ags", "", "text"), Figure("name", "municipalities", "name", "", "text")]
+    return RunFigures(pd.DataFrame(frame.drop(columns="geometry")), meta, frame)
+
+
+def test_neighbours_are_the_municipalities_within_the_buffer():
+    figures = squares_figures()
+    a = find_municipality(figures, _record(), "00000001")
+    assert a.name == "A" and a.area.equals(shapely.box(0, 0, 1000, 1000))
+    assert NEIGHBOUR_BUFFER_M == 2_000.0
+    # B is 1.5 km from A (inside 2 km), C 3 km (outside); A itself is never its own neighbour
+    assert [g.bounds for g in neighbours_of(a, figures.municipalities)] == [(2500.0, 0.0, 3500.0, 1000.0)]
+    assert neighbours_of(a, figures.municipalities, buffer_m=1_000.0) == []
+    assert len(neighbours_of(a, figures.municipalities, buffer_m=3_000.0)) == 2
+
+
+def test_an_unknown_or_malformed_ags_names_the_fix():
+    figures = squares_figures()
+    with pytest.raises(NotFoundError, match="8 digits"):
+        find_municipality(figures, _record(), "0000001")
+    with pytest.raises(NotFoundError, match="no municipality with AGS 00000009 in run r1"):
+        find_municipality(figures, _record(), "00000009")
+    assert isinstance(find_municipality(figures, _record(), "00000003"), Municipality)
+
+
+def _record() -> RunRecord:
+    return RunRecord(run_id="r1", region_id="toy", started_at="", finished_at="", params_hash="h", code_version="t")
+
+
+def test_sources_are_typed_and_their_provenance_is_synthetic_if_any_is():
+    real = SourceInfo("admin", "Gemeinden", "real", "dl-de/by-2-0", "© BKG", "admin.gpkg")
+    fake = SourceInfo("wind", "Wind (synthetic)", "synthetic", "CC0-1.0", "", "wind.tif")
+    assert provenance_of([real]) == "real" and provenance_of([real, fake]) == "synthetic"
+    assert provenance_of([]) == "real"
+    assert real.as_dict() == {"layer_id": "admin", "title": "Gemeinden", "provenance": "real",
+                              "licence": "dl-de/by-2-0", "attribution": "© BKG", "source": "admin.gpkg"}
+    assert joined([real.licence, fake.licence, real.licence, ""]) == "dl-de/by-2-0; CC0-1.0"
+    with pytest.raises(AttributeError):
+        real.title = "changed"  # type: ignore[misc]  # frozen
+
+
+def test_raster_facts_by_hand(tmp_path):
+    """A 20 m raster near Grimma (≈ 51.3° N): a z12 pixel is 38.2 m in EPSG:3857, 23.9 m on the ground
+    (× cos 51.3°), coarser than 20 m; a z13 pixel is 11.9 m on the ground: native zoom 13. A constant
+    6.0 has no spread, so its display range is (6.0, 7.0)."""
+    values = np.full((50, 50), 6.0)
+    values[:, :10] = -9999.0
+    facts = raster_facts(write_raster(tmp_path / "r.tif", values, x0=330_000.0, y1=5_685_000.0), "test raster")
+    assert facts.native_zoom == 13
+    assert facts.auto_range == (6.0, 7.0)
+    west, south, east, north = facts.bounds_lonlat
+    assert 12.5 < west < east < 12.7 and 51.2 < south < north < 51.4
+    no_crs = tmp_path / "nocrs.tif"
+    with rasterio.open(no_crs, "w", driver="GTiff", width=2, height=2, count=1, dtype="float32") as dst:
+        dst.write(np.zeros((1, 2, 2), dtype=np.float32))
+    with pytest.raises(InputDataError, match="test raster: the raster has no CRS"):
+        raster_facts(no_crs, "test raster")
+    (tmp_path / "junk.tif").write_bytes(b"not a raster")
+    with pytest.raises(InputDataError, match="not a readable raster"):
+        raster_facts(tmp_path / "junk.tif", "test raster")
+
+
+def test_raster_value_at_a_point_by_hand(tmp_path):
+    from pyproj import Transformer
+
+    values = np.full((50, 50), 6.0)
+    values[:, :10] = -9999.0  # the westernmost 200 m are nodata
+    path = write_raster(tmp_path / "r.tif", values, x0=330_000.0, y1=5_685_000.0)
+    to_lonlat = Transformer.from_crs(ANALYSIS_CRS, "EPSG:4326", always_xy=True)
+    assert raster_value(path, *to_lonlat.transform(330_500.0, 5_684_500.0)) == 6.0
+    assert raster_value(path, *to_lonlat.transform(330_100.0, 5_684_500.0)) is None  # nodata
+    assert raster_value(path, *to_lonlat.transform(329_000.0, 5_684_500.0)) is None  # outside
+    assert raster_value(tmp_path / "missing.tif", 12.7, 51.2) is None
+
