@@ -250,7 +250,7 @@ PostgisStore(sys.argv[1]).init()
 
 @pytest.mark.postgis
 def test_init_from_two_processes_at_once(postgis_url):
-    from tests.conftest import create_database, drop_database
+    from tests.support.postgis import create_database, drop_database
 
     url = postgis_url.rsplit("/", 1)[0] + "/" + postgis_url.rsplit("/", 1)[1].split("?")[0] + "_init"
     create_database(url, fresh=True)  # no postgis yet: both processes race for the extension too
@@ -271,7 +271,7 @@ def test_init_from_two_processes_at_once(postgis_url):
 
 @pytest.mark.postgis
 def test_uninitialised_database_says_run_db_init(postgis_store, postgis_url):
-    from tests.conftest import reset_store_tables
+    from tests.support.postgis import reset_store_tables
 
     postgis_store.close()
     reset_store_tables(postgis_url)
