@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import geopandas as gpd
+
 from potenzial.errors import UnknownLayerError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
@@ -95,7 +97,8 @@ class RunServices:
 
         return self.products.get_or_build(("factsheet", record.run_id, ags), build)
 
-    def read_bbox(self, record: RunRecord, layer_id: str, bbox: tuple[float, float, float, float]):
+    def read_bbox(self, record: RunRecord, layer_id: str,
+                  bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
         """Features of a served vector layer meeting ``bbox`` (EPSG:25833 [m]); UnknownLayerError for an id
         the run does not serve as a vector layer."""
         layer = self.registry(record).get(layer_id)
