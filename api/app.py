@@ -9,21 +9,22 @@ lifespan opens the store and loads the region. The map page's browser assets mus
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.cache import RunCache
 from api.errors import add_exception_handlers
 from api.fastpath import CachedTileMiddleware
 from api.routers import health, layers, municipalities, page, point, summary, tiles
 from api.serving import Serving, ServingSettings
 from potenzial import __version__
 from potenzial.region import load_region
+from potenzial.serving.cache import RunCache
 from potenzial.settings import Settings
-from potenzial.store.base import open_store
+from potenzial.store import open_store
+from potenzial.store.schema import RESULTS, ResultSchema
 from web.assets import OWN_MOUNT_PATH, OWN_STATIC, STATIC_URL, vendor_dirs
 from web.page import MapSettings
 
@@ -31,10 +32,12 @@ TITLE = "potenzial"
 
 
 def create_app(settings: Settings | None = None, map_settings: MapSettings | None = None,
-               serving_settings: ServingSettings | None = None) -> FastAPI:
+               serving_settings: ServingSettings | None = None,
+               schemas: Mapping[str, ResultSchema] = RESULTS) -> FastAPI:
     """Build the API. Raises MissingAssetsError if ``web/node_modules`` is not installed and
     ConfigError for a wrong base-map setting, both before anything is served.
-    ``serving_settings`` (default: ``POTENZIAL_SERVE_*``) holds tile cache and time limits."""
+    ``serving_settings`` (default: ``POTENZIAL_SERVE_*``) holds tile cache and time limits; ``schemas``
+    (default: the result registry) are the result layers and tables served."""
     settings = settings if settings is not None else Settings()
     map_settings = map_settings if map_settings is not None else MapSettings()
     serving_settings = serving_settings if serving_settings is not None else ServingSettings()
@@ -48,7 +51,7 @@ def create_app(settings: Settings | None = None, map_settings: MapSettings | Non
         app.state.cache = RunCache()
         app.state.region = load_region(settings.region, settings.regions_dir, settings.data_dir)
         app.state.store = open_store(settings.store_url)
-        app.state.serving = Serving(settings, serving_settings, app.state.store, app.state.region)
+        app.state.serving = Serving(settings, serving_settings, app.state.store, app.state.region, schemas)
         try:
             yield
         finally:

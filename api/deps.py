@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.cache import RunCache
 from api.serving import Serving
 from potenzial.errors import NotFoundError
 from potenzial.region import Region
-from potenzial.store.base import RunRecord, Store
+from potenzial.runs import RunRecord
+from potenzial.serving.cache import RunCache
+from potenzial.store.base import Store
 from web.assets import STATIC_URL
 from web.page import BaseMap
 

@@ -4,14 +4,17 @@ A map asks for the same tiles again and again; for those, routing and dependency
 more than the answer. This middleware answers ``GET /tiles/<layer>/<z>/<x>/<y>.<png|pbf>``
 (no query string) directly when the current run is known without I/O, the layer is in its
 registry and the tile is in memory, with the same headers, ETag/304 and 204 as the router
-(:mod:`api.routers.tiles`). Everything else, including every error, goes to the app.
+(:mod:`api.routers.tiles`; both take them from :mod:`potenzial.tiles.etag`). Everything else,
+including every error, goes to the app.
 """
 
 from __future__ import annotations
 
 import re
 
-from api.routers.tiles import PNG, _etag
+from api.routers.tiles import PNG
+from potenzial.tiles.etag import cache_control, etag_matches, tile_etag
+from potenzial.tiles.grid import matrix_size
 from potenzial.tiles.mvt import MVT_MEDIA_TYPE
 
 _TILE = re.compile(r"^/tiles/([a-z][a-z0-9_]{0,62})/(\d{1,2})/(\d{1,8})/(\d{1,8})\.(png|pbf)$")
@@ -45,18 +48,20 @@ class CachedTileMiddleware:
             return False
         z, x, y, ext = int(match[2]), int(match[3]), int(match[4]), match[5]
         kind, media_type = _KIND[ext]
-        if layer.kind != kind or not layer.minzoom <= z <= layer.maxzoom or not (x < (1 << z) and y < (1 << z)):
+        if layer.kind != kind or not layer.minzoom <= z <= layer.maxzoom:
+            return False
+        if not (x < matrix_size(z) and y < matrix_size(z)):
             return False
         data = serving.tiles.get_memory((layer.run_id, layer.id, z, x, y, ext))
         if data is None:
             return False
-        etag = _etag(layer, z, x, y, ext)
-        headers = [(b"etag", etag.encode()), (b"cache-control", f"public, max-age={serving.config.tile_max_age_s}".encode())]
+        etag = tile_etag(layer.run_id, layer.id, z, x, y, ext)
+        headers = [(b"etag", etag.encode()), (b"cache-control", cache_control(serving.config.tile_max_age_s).encode())]
         inm = None
         for key, value in scope["headers"]:
             if key == b"if-none-match":
                 inm = value.decode("latin-1")
-        if inm is not None and (inm.strip() == "*" or etag in (t.strip().removeprefix("W/") for t in inm.split(","))):
+        if etag_matches(inm, etag):
             status, body = 304, b""
         elif not data:
             status, body = 204, b""

@@ -1,25 +1,30 @@
-"""Serving state built by the app factory's lifespan: the run tracker, the layer registries,
-display COGs, the tile cache and the tile renderers. Routers call into this; it calls the store,
-the catalog and :mod:`potenzial.tiles`."""
+"""Serving state built by the app factory's lifespan: the run tracker, the library's run services
+(:class:`potenzial.serving.services.RunServices`: layer registries, figures, summaries, downloads,
+fact sheets, point queries), the background builds of display COGs, the tile cache and the tile
+renderers. Routers call into this; it wires library objects and reads no file itself."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.cache import RunCache
-from api.registry import LayerRegistry, ServedLayer, build_registry
 from potenzial.errors import NotFoundError, StoreUnavailableError
 from potenzial.region import Region
+from potenzial.runs import RunRecord
+from potenzial.serving.registry import LayerRegistry, ServedLayer
+from potenzial.serving.services import RunServices
 from potenzial.settings import Settings
-from potenzial.store.base import RunRecord, Store
+from potenzial.store.base import Store
+from potenzial.store.schema import RESULTS, ResultSchema
 from potenzial.tiles import TileTimeoutError
 from potenzial.tiles.cache import TileCache
 from potenzial.tiles.display import ensure_display_cog
@@ -27,9 +32,6 @@ from potenzial.tiles.grid import TILE_SIZE_PX
 from potenzial.tiles.raster import TileSource, render_png
 
 log = logging.getLogger("potenzial.api")
-
-#: bump when the rendering of tiles changes, so that ETags change with it
-RENDER_VERSION = "1"
 
 
 class ServingSettings(BaseSettings):
@@ -80,8 +82,11 @@ class RunTracker:
             if allow_stale and self._record is not None:
                 return self._record
             raise StoreUnavailableError("the result store was unavailable a moment ago; retrying shortly.")
-        if not self._lock.acquire(blocking=self._record is None):
-            return self._record  # another request is refreshing; the known run is fine meanwhile
+        known = self._record
+        if known is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return known  # another request is refreshing; the known run is fine meanwhile
         try:
             try:
                 record = self.store.current_run()
@@ -102,7 +107,8 @@ class RunTracker:
 class Serving:
     """Everything the map routes share; one per app."""
 
-    def __init__(self, settings: Settings, serving: ServingSettings, store: Store, region: Region) -> None:
+    def __init__(self, settings: Settings, serving: ServingSettings, store: Store, region: Region,
+                 schemas: Mapping[str, ResultSchema] = RESULTS) -> None:
         self.settings = settings
         self.config = serving
         self.store = store
@@ -110,9 +116,8 @@ class Serving:
         self.raster_cache = Path(settings.raster_cache)
         self.tracker = RunTracker(store, serving.run_check_interval_s, serving.store_retry_s)
         self.tiles = TileCache(self.raster_cache, serving.tile_cache_memory_mb * 1024 * 1024)
-        self._registries = RunCache(max_entries=4)
-        #: figures, fact sheets … per run (see api.products)
-        self.products = RunCache(max_entries=64)
+        #: registries, figures, summaries, downloads, fact sheets and point queries of the runs
+        self.results = RunServices(store, region, self.raster_cache, schemas, on_registry=self._start_display_builds)
         self._sources: dict[Path, TileSource] = {}
         self._builds: dict[Path, Future] = {}
         self._lock = threading.Lock()
@@ -120,18 +125,14 @@ class Serving:
 
     # -- registry
     def registry_if_built(self, run_id: str) -> LayerRegistry | None:
-        key = ("registry", run_id)
-        return self._registries.peek(key)
+        return self.results.registry_if_built(run_id)
 
     def registry(self, record: RunRecord) -> LayerRegistry:
-        def build() -> LayerRegistry:
-            registry = build_registry(self.store, self.region, record, self.raster_cache)
-            for layer in registry.layers.values():
-                if layer.kind == "raster":
-                    self.display_future(layer)
-            return registry
+        return self.results.registry(record)
 
-        return self._registries.get_or_build(("registry", record.run_id), build)
+    def _start_display_builds(self, registry: LayerRegistry) -> None:
+        for layer in registry.raster_layers():
+            self.display_future(layer)
 
     # -- display COGs
     def display_future(self, layer: ServedLayer) -> Future:
@@ -156,7 +157,9 @@ class Serving:
 
     def tile_source(self, layer: ServedLayer, timeout_s: float) -> TileSource:
         path = layer.display_path
-        source = self._sources.get(path) if path is not None else None
+        if path is None:
+            raise NotFoundError(f"layer {layer.id} has no raster.")
+        source = self._sources.get(path)
         if source is not None:
             return source
         future = self.display_future(layer)
@@ -179,6 +182,8 @@ class Serving:
         source = self.tile_source(layer, self.config.raster_timeout_s)
         if time.monotonic() - started > self.config.raster_timeout_s:
             raise TileTimeoutError(f"layer {layer.id}: the tile took longer than its time limit.")
+        if layer.scale is None:
+            raise NotFoundError(f"layer {layer.id} has no colour scale; it is not a raster layer.")
         data = source.read(z, x, y, size=TILE_SIZE_PX * scale)
         if data is None:
             return b""
@@ -194,3 +199,17 @@ class Serving:
             for source in self._sources.values():
                 source.close()
             self._sources.clear()
+
+
+async def run_with_limit(serving: Serving, func: Callable[..., Any], *args: Any) -> Any:
+    """Run a blocking product builder in the thread pool within the request time limit (503 after)."""
+    import asyncio
+
+    from fastapi.concurrency import run_in_threadpool
+
+    limit = serving.config.request_timeout_s
+    try:
+        return await asyncio.wait_for(run_in_threadpool(func, *args), timeout=limit)
+    except TimeoutError:
+        raise TileTimeoutError(f"building the answer took longer than {limit:g} s; try again in a moment "
+                               "(it continues in the background and is cached when done).") from None

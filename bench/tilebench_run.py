@@ -196,7 +196,8 @@ def main() -> int:
     from api.serving import Serving, ServingSettings
     from potenzial.region import load_region
     from potenzial.settings import Settings
-    from potenzial.store.base import RunResult, open_store
+    from potenzial.store import open_store
+    from potenzial.store.base import RunResult
     from potenzial.store.schema import RESULTS
 
     tilebench_dir = Path(os.environ.get("TILEBENCH_DIR", ROOT.parent / "shared" / "tools" / "tilebench"))

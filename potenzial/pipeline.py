@@ -19,11 +19,12 @@ from potenzial.municipalities import check_municipalities
 from potenzial.params import ParameterSet
 from potenzial.provenance import code_version, new_run_id, sha256_path, utc_now
 from potenzial.region import Region
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
-from potenzial.store.base import RunRecord, RunResult, Store
+from potenzial.store.base import RunResult, Store
 
 PREPARE_STEPS = ("stand_ins", "inputs")
 

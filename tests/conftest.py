@@ -6,8 +6,8 @@ import os
 
 import psycopg
 import pytest
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
+
+from tests.support.postgis import create_database, reset_store_tables, store_test_db_url
 
 # ==============================================================================================
 # Markers by need: a test that asks for a PostGIS fixture is marked ``postgis``, one that asks for
@@ -30,51 +30,8 @@ def pytest_collection_modifyitems(config, items):
 
 # ==============================================================================================
 # Store fixtures: a real PostGIS database (POTENZIAL_TEST_DB) and a GeoPackage store in tmp_path
+# (the database helpers are in tests/support/postgis.py)
 # ==============================================================================================
-
-DEFAULT_STORE_TEST_DB = "postgresql://postgres@127.0.0.1:5432/potenzial_test_store"
-
-
-def store_test_db_url() -> str:
-    """The PostGIS test database URL (created by the ``postgis_url`` fixture when missing)."""
-    return os.environ.get("POTENZIAL_TEST_DB", DEFAULT_STORE_TEST_DB)
-
-
-def connect_admin(url: str) -> psycopg.Connection:
-    """An autocommit connection to the server's ``postgres`` database (to create/drop databases)."""
-    params = conninfo_to_dict(url)
-    params["dbname"] = "postgres"
-    return psycopg.connect(**params, autocommit=True, connect_timeout=5)
-
-
-def create_database(url: str, *, fresh: bool = False) -> None:
-    """Create the database named in ``url`` if missing (``fresh``: drop it first)."""
-    name = conninfo_to_dict(url)["dbname"]
-    with connect_admin(url) as admin:
-        if fresh:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    name = conninfo_to_dict(url)["dbname"]
-    with connect_admin(url) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def reset_store_tables(url: str) -> None:
-    """Drop every table in ``public`` that no extension owns (keeps PostGIS, drops the store)."""
-    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        names = [row[0] for row in conn.execute(
-            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') "
-            "AND NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.objid = c.oid AND d.deptype = 'e')"
-        )]
-        if names:
-            conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(
-                sql.SQL(", ").join(sql.Identifier(n) for n in names)))
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +92,7 @@ def pipeline_run(tmp_path_factory):
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
     from potenzial.settings import PROJECT_ROOT, Settings
-    from potenzial.store.base import open_store
+    from potenzial.store import open_store
 
     tmp = tmp_path_factory.mktemp("pipeline-run")
     settings = Settings(store=str(tmp / "store"), data_dir=tmp / "data", raster_cache=tmp / "raster_cache")

@@ -4,7 +4,8 @@ oversize parameters, a stopped database); and schemathesis over the OpenAPI docu
 
 The run is generic over the result registry: every result schema that exists when the tests run
 (the potentials are added by others) gets a few synthetic rows, so a new potential is served,
-merged, downloaded and fuzzed without a change here.
+merged, downloaded and fuzzed without a change here. No test changes the global registry: a test
+that needs other schemas passes its own mapping to the app.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ from api.app import create_app
 from api.serving import ServingSettings
 from potenzial.crs import ANALYSIS_CRS, WGS84
 from potenzial.results import ResultSchema
+from potenzial.results.wind import WIND_EXCLUSIONS
+from potenzial.runs import RunRecord
 from potenzial.settings import Settings
-from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.base import RunResult
 from potenzial.store.gpkg import GeoPackageStore
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS
 from potenzial.tiles.display import RasterSidecar, write_sidecar
+from potenzial.tiles.etag import tile_etag
 from potenzial.tiles.grid import ORIGIN_M
 from potenzial.tiles.mvt import MVT_MEDIA_TYPE, decode
 from tests.support.demo_run import municipalities_frame
@@ -52,10 +56,8 @@ WIND_MPS = 6.0  #: the constant of the hand-made wind raster [m/s]
 WIND_RANGE = (4.0, 8.0)  #: its display range: 6.0 is the middle colour (palette index 128)
 EXCLUSION_REASON = "Natura 2000 (hand-made test zone)"
 
-#: a result layer that only this test module registers: polygons with an exclusion reason
-EXCLUSIONS = ResultSchema(name="test_exclusion_zones", geometry_type="MULTIPOLYGON", key=("zone_id",),
-                          description="hand-made exclusion zones (tests)",
-                          columns=(("zone_id", "text"), ("ags", "text"), ("reason", "text")))
+#: the result layer that holds the hand-made exclusion zone (polygons with a ``reason``)
+EXCLUSIONS = WIND_EXCLUSIONS
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
@@ -94,10 +96,12 @@ def synthetic_frame(sch: ResultSchema, municipalities: gpd.GeoDataFrame) -> pd.D
 
 
 def exclusion_frame(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A 500 m circle around GRIMMA_LONLAT with its exclusion reason."""
+    """A 500 m circle around GRIMMA_LONLAT with its exclusion reason (a row of ``EXCLUSIONS``)."""
     centre = gpd.GeoSeries([shapely.Point(*GRIMMA_LONLAT)], crs=WGS84).to_crs(ANALYSIS_CRS).iloc[0]
-    return gpd.GeoDataFrame({"zone_id": ["z1"], "ags": [GRIMMA], "reason": [EXCLUSION_REASON]},
-                            geometry=[centre.buffer(500)], crs=ANALYSIS_CRS)
+    zone = centre.buffer(500)
+    row = {"ags": GRIMMA, "rule_mask": 1, "reason": EXCLUSION_REASON, "hard": True, "area_ha": zone.area / 1e4}
+    frame = pd.DataFrame([{c: row[c] for c in EXCLUSIONS.column_names}])
+    return gpd.GeoDataFrame(frame, geometry=[zone], crs=ANALYSIS_CRS)
 
 
 def run_inputs_frame() -> pd.DataFrame:
@@ -131,24 +135,18 @@ def write_wind_raster(path: Path, municipalities: gpd.GeoDataFrame) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def exclusion_schema():
-    RESULTS[EXCLUSIONS.name] = EXCLUSIONS
-    yield EXCLUSIONS
-    RESULTS.pop(EXCLUSIONS.name, None)
-
-
 def all_frames(municipalities: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {MUNICIPALITIES.name: municipalities, RUN_INPUTS.name: run_inputs_frame()}
     for name, sch in RESULTS.items():
         if name in frames:
             continue
-        frames[name] = exclusion_frame(municipalities) if name == EXCLUSIONS.name else synthetic_frame(sch, municipalities)
+        frames[name] = (exclusion_frame(municipalities) if name == EXCLUSIONS.name
+                        else synthetic_frame(sch, municipalities))
     return frames
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, exclusion_schema):
+def served(tmp_path_factory):
     """Settings of a data folder with a GeoPackage store holding one run of every result schema, the
     catalog's wind raster and a raster the run wrote (with its sidecar)."""
     tmp = tmp_path_factory.mktemp("serve")
@@ -238,6 +236,42 @@ def test_raster_tile_headers_cache_and_304(client, served):
     not_modified = client.get(url, headers={"If-None-Match": etag})
     assert not_modified.status_code == 304 and not_modified.content == b""
     assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_router_and_fast_path_give_the_same_etag_for_the_same_tile(client):
+    """The router (a request with a query string always takes it) renders and caches the tile; the
+    fast path (:class:`api.fastpath.CachedTileMiddleware`, called here directly, with an app behind it
+    that fails) answers the same tile from memory with the same ETag, and 304 for that ETag."""
+    import asyncio
+
+    from api.fastpath import CachedTileMiddleware
+
+    z, x, y = tile_of(*GRIMMA_LONLAT, 11)
+    path = f"/tiles/wind_speed_hub/{z}/{x}/{y}.png"
+    routed = client.get(path, params={"scale": 1})
+    assert routed.status_code == 200
+    assert routed.headers["etag"] == tile_etag(RUN_ID, "wind_speed_hub", z, x, y, "png")
+
+    async def not_the_fast_path(scope, receive, send):
+        raise AssertionError("the fast path passed the request on")
+
+    async def fast(headers: list[tuple[bytes, bytes]]) -> tuple[int, dict[bytes, bytes]]:
+        sent: list[dict] = []
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        client.app.state.serving.tracker.current()  # the fast path needs a run known without I/O
+        scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "query_string": b"",
+                 "headers": headers, "app": client.app}
+        await CachedTileMiddleware(not_the_fast_path)(scope, None, send)
+        return sent[0]["status"], dict(sent[0]["headers"])
+
+    status, headers = asyncio.run(fast([]))
+    assert status == 200 and headers[b"etag"].decode() == routed.headers["etag"]
+    assert headers[b"cache-control"].decode() == routed.headers["cache-control"]
+    status, _ = asyncio.run(fast([(b"if-none-match", routed.headers["etag"].encode())]))
+    assert status == 304
 
 
 def test_tiles_outside_the_region_or_without_data_are_204(client):
@@ -358,6 +392,21 @@ def test_point_gives_raster_values_features_and_exclusion_reasons(client):
     far = client.get("/api/point", params={"lon": 10.0, "lat": 48.0}).json()
     assert far["municipality"] is None and far["exclusion_reasons"] == []
     assert all(layer["value"] is None and layer["features"] == [] for layer in far["layers"])
+
+
+def test_the_app_serves_the_result_schemas_it_is_given(served):
+    """The schema registry is an argument of the app (default: the global one): an app given a mapping
+    without the exclusion layer neither lists, tiles, merges nor queries it, though the store holds it."""
+    schemas = {name: sch for name, sch in RESULTS.items() if name != EXCLUSIONS.name}
+    with TestClient(create_app(served, schemas=schemas)) as c:
+        ids = {layer["id"] for layer in c.get("/api/layers").json()["served"]}
+        assert ids == {n for n, s in schemas.items() if s.geometry_type} | {"wind_speed_hub", "wind_speed_150m"}
+        z, x, y = tile_of(*GRIMMA_LONLAT, 14)
+        assert c.get(f"/tiles/{EXCLUSIONS.name}/{z}/{x}/{y}.pbf").status_code == 404
+        body = c.get("/api/point", params={"lon": GRIMMA_LONLAT[0], "lat": GRIMMA_LONLAT[1]}).json()
+        assert EXCLUSIONS.name not in {layer["id"] for layer in body["layers"]}
+        assert all(r["layer"] != EXCLUSIONS.name for r in body["exclusion_reasons"])
+        assert body["municipality"] == {"ags": GRIMMA, "name": "Grimma"}
 
 
 # ------------------------------------------------------------------ downloads and fact sheets
@@ -664,18 +713,14 @@ def test_schemathesis_finds_no_server_error(served, tmp_path):
     shutil.copytree(served.data_dir / "regions", tmp_path / "regions")
     shutil.copytree(served.raster_cache, tmp_path / "raster_cache")
     settings = Settings(store=str(tmp_path / "store"), data_dir=tmp_path, raster_cache=tmp_path / "raster_cache")
-    RESULTS[EXCLUSIONS.name] = EXCLUSIONS  # the module fixture may be torn down already
-    try:
-        with LiveServer(create_app(settings)) as base_url:
-            result = subprocess.run(
-                [str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/openapi.json",
-                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
-                 "response_schema_conformance", "--max-examples", "25", "--seed", "7",
-                 "--request-timeout", "60", "--generation-deterministic"],
-                capture_output=True, text=True, timeout=900,
-            )
-    finally:
-        RESULTS.pop(EXCLUSIONS.name, None)
+    with LiveServer(create_app(settings)) as base_url:
+        result = subprocess.run(
+            [str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/openapi.json",
+             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+             "response_schema_conformance", "--max-examples", "25", "--seed", "7",
+             "--request-timeout", "60", "--generation-deterministic"],
+            capture_output=True, text=True, timeout=900,
+        )
     report = result.stdout[-4000:] + result.stderr[-2000:]
     assert result.returncode == 0, report
     assert "Server error" not in result.stdout, report

@@ -7,7 +7,7 @@ from potenzial.settings import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "potenzial"
 #: modules and packages that are I/O edges and may import anything
-EDGES = {"store", "cli", "pipeline.py", "settings.py"}
+EDGES = {"store", "cli", "serving", "pipeline.py", "settings.py"}
 FORBIDDEN = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "geoalchemy2", "psycopg", "alembic", "typer",
              "rich", "folium", "api", "web", "potenzial.store", "potenzial.cli", "potenzial.pipeline")
 

@@ -30,8 +30,9 @@ from potenzial.biomass import (
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
 from potenzial.params import load_params
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
-from potenzial.store.base import RunRecord, RunResult, conform
+from potenzial.store.base import RunResult, conform
 from tests.support.biomass_checks import check_quantiles_and_sums
 
 PARAMS_DIR = PROJECT_ROOT / "layers" / "params" / "default"

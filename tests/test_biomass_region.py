@@ -10,11 +10,12 @@ import pytest
 from potenzial.biomass import FEEDSTOCK_IDS
 from potenzial.params import load_params
 from potenzial.region import load_region
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps.biomass import STEP
 from potenzial.steps.context import StepContext
-from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.base import RunResult
 from tests.support.biomass_checks import check_quantiles_and_sums
 
 pytestmark = pytest.mark.slow

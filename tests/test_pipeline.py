@@ -19,7 +19,7 @@ from potenzial.provenance import sha256_file
 from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT
 from potenzial.steps import all_steps
-from potenzial.store.base import open_store
+from potenzial.store import open_store
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
@@ -97,7 +97,7 @@ DRIVER = textwrap.dedent("""
     from potenzial.params import load_params
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
-    from potenzial.store.base import open_store
+    from potenzial.store import open_store
 
     store = open_store(sys.argv[1])
     region = load_region("lk-leipzig", Path(sys.argv[2]), Path(sys.argv[3]))

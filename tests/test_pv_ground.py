@@ -38,6 +38,7 @@ from potenzial.land_categories import (
     merge_offsets,
 )
 from potenzial.params import load_params
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
 from potenzial.solar_ground import (
     TOTAL,
@@ -46,7 +47,7 @@ from potenzial.solar_ground import (
     load_pv_ground_params,
     solar_ground_potential,
 )
-from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.base import RunResult
 
 X0, Y0 = 320_000.0, 5_670_000.0
 A, B = "14729001", "14729002"

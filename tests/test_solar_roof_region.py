@@ -20,11 +20,13 @@ from rasterio.transform import from_origin
 from potenzial.municipalities import municipality_figures
 from potenzial.params import load_params
 from potenzial.region import load_region
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps.context import StepContext
 from potenzial.steps.solar_roof import STEP
-from potenzial.store.base import RunRecord, RunResult, open_store
+from potenzial.store import open_store
+from potenzial.store.base import RunResult
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 PARAMS = PROJECT_ROOT / "layers" / "params" / "default"

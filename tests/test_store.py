@@ -24,8 +24,9 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 from potenzial.errors import NotFoundError, StoreError, StoreUnavailableError, UnknownLayerError
-from potenzial.store import migrations
-from potenzial.store.base import RunRecord, RunResult, conform, open_store
+from potenzial.runs import RunRecord
+from potenzial.store import migrations, open_store
+from potenzial.store.base import RunResult, conform
 from potenzial.store.postgis import PostgisStore, head_revision
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS
 
@@ -162,7 +163,7 @@ def test_every_geometry_column_has_srid_25833(postgis_store, postgis_url):
 
 _KILL_DRIVER = """
 import os, pickle, signal, sys
-from potenzial.store.base import open_store
+from potenzial.store import open_store
 store = open_store(sys.argv[1])
 with open(sys.argv[2], "rb") as f:
     result = pickle.load(f)
@@ -249,7 +250,7 @@ PostgisStore(sys.argv[1]).init()
 
 @pytest.mark.postgis
 def test_init_from_two_processes_at_once(postgis_url):
-    from tests.conftest import create_database, drop_database
+    from tests.support.postgis import create_database, drop_database
 
     url = postgis_url.rsplit("/", 1)[0] + "/" + postgis_url.rsplit("/", 1)[1].split("?")[0] + "_init"
     create_database(url, fresh=True)  # no postgis yet: both processes race for the extension too
@@ -270,7 +271,7 @@ def test_init_from_two_processes_at_once(postgis_url):
 
 @pytest.mark.postgis
 def test_uninitialised_database_says_run_db_init(postgis_store, postgis_url):
-    from tests.conftest import reset_store_tables
+    from tests.support.postgis import reset_store_tables
 
     postgis_store.close()
     reset_store_tables(postgis_url)

@@ -1,5 +1,6 @@
-"""Tile grid, colour scales, palette PNGs, display COGs, raster reads, Python MVT and the tile
-cache: tiny hand-made inputs whose right answer is worked out by hand."""
+"""Tile grid, ETags, colour scales, palette PNGs, display COGs, raster reads, Python MVT, the tile
+cache and the serving services' pure parts (figures, clipping, styles, sources, neighbours, raster
+facts and values): tiny hand-made inputs whose right answer is worked out by hand."""
 
 from __future__ import annotations
 
@@ -15,11 +16,17 @@ import shapely
 from rasterio.transform import from_origin
 
 from potenzial.crs import ANALYSIS_CRS, WEB_MERCATOR
-from potenzial.errors import ConfigError
+from potenzial.errors import ConfigError, InputDataError, NotFoundError
 from potenzial.results import ResultSchema
-from potenzial.serving.figures import merge_figures
+from potenzial.runs import RunRecord
+from potenzial.serving.figures import Figure, merge_figures
 from potenzial.serving.geopackage import clip_to
+from potenzial.serving.municipality import NEIGHBOUR_BUFFER_M, Municipality, find_municipality, neighbours_of
+from potenzial.serving.point import raster_value
+from potenzial.serving.raster_facts import raster_facts
+from potenzial.serving.sources import SourceInfo, joined, provenance_of
 from potenzial.serving.styles import layer_qml
+from potenzial.serving.summaries import RunFigures
 from potenzial.tiles import TileMatrixError, TileRequestError
 from potenzial.tiles.cache import TileCache
 from potenzial.tiles.colormap import ColourScale, palette
@@ -31,7 +38,23 @@ from potenzial.tiles.display import (
     run_rasters,
     write_sidecar,
 )
-from potenzial.tiles.grid import MAX_ZOOM, ORIGIN_M, check_tile, tile_bounds_3857, tile_bounds_in
+from potenzial.tiles.etag import RENDER_VERSION, cache_control, etag_matches, tile_etag
+from potenzial.tiles.grid import (
+    MAX_ZOOM,
+    ORIGIN_M,
+    TILE_SIZE_PX,
+    WORLD_M,
+    check_tile,
+    matrix_size,
+    resolution_m,
+    tile_area_km2,
+    tile_bounds_3857,
+    tile_bounds_in,
+    tile_bounds_lonlat,
+    tile_for_lonlat,
+    zoom_for_ground_resolution,
+    zoom_for_resolution,
+)
 from potenzial.tiles.mvt import decode, encode_layer
 from potenzial.tiles.png import encode_palette_png
 from potenzial.tiles.raster import TileSource, render_png
@@ -65,6 +88,75 @@ def test_tile_bounds_by_hand():
     # a margin of 1/4 tile on every side
     minx, _miny, maxx, _maxy = tile_bounds_3857(1, 1, 0, margin=0.25)
     assert (maxx - minx) == pytest.approx(1.5 * ORIGIN_M)
+
+
+def test_the_world_by_hand():
+    # the side of the square EPSG:3857 world is the equator of the WebMercator sphere (radius 6,378,137 m)
+    assert np.isclose(ORIGIN_M, np.pi * 6_378_137.0, rtol=1e-12, atol=0.0)
+    assert WORLD_M == 2 * ORIGIN_M and TILE_SIZE_PX == 256
+    assert [matrix_size(z) for z in (0, 1, 2, 10)] == [1, 2, 4, 1024]
+    # zoom 0: one 256 px tile over the world
+    assert resolution_m(0) == pytest.approx(WORLD_M / 256)
+    assert resolution_m(10) == pytest.approx(WORLD_M / 256 / 1024)
+
+
+def test_zoom_1_tiles_are_exactly_quarters_of_the_world():
+    assert tile_bounds_3857(1, 0, 0) == (-ORIGIN_M, 0.0, 0.0, ORIGIN_M)  # north-west
+    assert tile_bounds_3857(1, 1, 0) == (0.0, 0.0, ORIGIN_M, ORIGIN_M)  # north-east
+    assert tile_bounds_3857(1, 0, 1) == (-ORIGIN_M, -ORIGIN_M, 0.0, 0.0)  # south-west
+    assert tile_bounds_3857(1, 1, 1) == (0.0, -ORIGIN_M, ORIGIN_M, 0.0)  # south-east
+    # in degrees: half the world in longitude, and the equator splits the latitudes
+    west, south, east, north = tile_bounds_lonlat(1, 1, 0)
+    assert (west, south, east) == pytest.approx((0.0, 0.0, 180.0), abs=1e-9)
+    assert north == pytest.approx(85.0511287798, abs=1e-9)  # the WebMercator limit: atan(sinh(pi))
+
+
+def test_the_tile_holding_a_point_by_hand():
+    assert tile_for_lonlat(0.5, 0.5, 1) == (1, 1, 0)
+    assert tile_for_lonlat(-0.5, -0.5, 1) == (1, 0, 1)
+    # Grimma at zoom 12: x = floor((12.7253 + 180) / 360 · 4096) = 2192
+    z, x, y = tile_for_lonlat(12.7253, 51.2386, 12)
+    assert (z, x) == (12, 2192)
+    west, south, east, north = tile_bounds_lonlat(z, x, y)
+    assert west <= 12.7253 < east and south <= 51.2386 < north
+
+
+def test_zoom_for_a_resolution_by_hand():
+    # the closest zoom on a log scale: exactly z10's pixel -> 10; 1.4 × it (below √2) -> 10; 1.5 × -> 9
+    r10 = resolution_m(10)
+    assert zoom_for_resolution(r10) == 10
+    assert zoom_for_resolution(1.4 * r10) == 10
+    assert zoom_for_resolution(1.5 * r10) == 9
+    assert zoom_for_resolution(0.72 * r10) == 10 and zoom_for_resolution(0.7 * r10) == 11
+    assert zoom_for_resolution(1e9) == 0
+    assert zoom_for_resolution(1e-6) == MAX_ZOOM and zoom_for_resolution(0.0) == MAX_ZOOM
+
+
+def test_zoom_for_a_ground_resolution_by_hand():
+    # the first zoom whose pixel is no coarser than the raster's: exactly z10 -> 10, a bit finer -> 11
+    r10 = resolution_m(10)
+    assert zoom_for_ground_resolution(r10, 0.0) == 10
+    assert zoom_for_ground_resolution(0.99 * r10, 0.0) == 11
+    assert zoom_for_ground_resolution(1.99 * r10, 0.0) == 10
+    # at 60° a WebMercator pixel covers half its size on the ground (cos 60° = 0.5)
+    assert zoom_for_ground_resolution(r10 / 2, 60.0) == 10
+    assert zoom_for_ground_resolution(1e9, 0.0) == 0 and zoom_for_ground_resolution(1e-6, 51.0) == MAX_ZOOM
+
+
+def test_tile_area_by_hand():
+    assert tile_area_km2(0, 0.0) == pytest.approx((WORLD_M / 1000) ** 2)
+    assert tile_area_km2(1, 0.0) == pytest.approx((WORLD_M / 1000) ** 2 / 4)
+    assert tile_area_km2(10, 60.0) == pytest.approx((WORLD_M / 1000 * 0.5 / 1024) ** 2)
+
+
+def test_tile_etag_and_conditional_requests_by_hand():
+    etag = tile_etag("run-1", "wind", 12, 2192, 1366, "png")
+    assert etag == f'"run-1.wind.12.2192.1366.png.{RENDER_VERSION}"'
+    assert tile_etag("run-2", "wind", 12, 2192, 1366, "png") != etag
+    assert tile_etag("run-1", "wind", 12, 2192, 1366, "2x.png") != etag
+    assert etag_matches(etag, etag) and etag_matches("*", etag) and etag_matches(f' "x", W/{etag} ', etag)
+    assert not etag_matches(None, etag) and not etag_matches("", etag) and not etag_matches('"x"', etag)
+    assert cache_control(300) == "public, max-age=300"
 
 
 def test_tile_box_in_utm_covers_the_tile():
@@ -277,3 +369,90 @@ def test_qml_is_xml_with_the_colour():
     assert root.tag == "qgis"
     colours = [o.get("value") for o in root.iter("Option") if o.get("name") == "color"]
     assert colours == ["27,158,119,150"]
+
+
+# ------------------------------------------------------------------ serving services, by hand
+
+
+def squares_frame() -> gpd.GeoDataFrame:
+    """Three 1 km squares in a row: A at 0..1000 m, B 1.5 km east of A, C 3 km east of A."""
+    return gpd.GeoDataFrame({"ags": ["00000001", "00000002", "00000003"], "name": ["A", "B", "C"]},
+                            geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(2500, 0, 3500, 1000),
+                                      shapely.box(4000, 0, 5000, 1000)], crs=ANALYSIS_CRS)
+
+
+def squares_figures() -> RunFigures:
+    frame = squares_frame()
+    meta = [Figure("ags", "municipalities", "ags", "", "text"), Figure("name", "municipalities", "name", "", "text")]
+    return RunFigures(pd.DataFrame(frame.drop(columns="geometry")), meta, frame)
+
+
+def test_neighbours_are_the_municipalities_within_the_buffer():
+    figures = squares_figures()
+    a = find_municipality(figures, _record(), "00000001")
+    assert a.name == "A" and a.area.equals(shapely.box(0, 0, 1000, 1000))
+    assert NEIGHBOUR_BUFFER_M == 2_000.0
+    # B is 1.5 km from A (inside 2 km), C 3 km (outside); A itself is never its own neighbour
+    assert [g.bounds for g in neighbours_of(a, figures.municipalities)] == [(2500.0, 0.0, 3500.0, 1000.0)]
+    assert neighbours_of(a, figures.municipalities, buffer_m=1_000.0) == []
+    assert len(neighbours_of(a, figures.municipalities, buffer_m=3_000.0)) == 2
+
+
+def test_an_unknown_or_malformed_ags_names_the_fix():
+    figures = squares_figures()
+    with pytest.raises(NotFoundError, match="8 digits"):
+        find_municipality(figures, _record(), "0000001")
+    with pytest.raises(NotFoundError, match="no municipality with AGS 00000009 in run r1"):
+        find_municipality(figures, _record(), "00000009")
+    assert isinstance(find_municipality(figures, _record(), "00000003"), Municipality)
+
+
+def _record() -> RunRecord:
+    return RunRecord(run_id="r1", region_id="toy", started_at="", finished_at="", params_hash="h", code_version="t")
+
+
+def test_sources_are_typed_and_their_provenance_is_synthetic_if_any_is():
+    real = SourceInfo("admin", "Gemeinden", "real", "dl-de/by-2-0", "© BKG", "admin.gpkg")
+    fake = SourceInfo("wind", "Wind (synthetic)", "synthetic", "CC0-1.0", "", "wind.tif")
+    assert provenance_of([real]) == "real" and provenance_of([real, fake]) == "synthetic"
+    assert provenance_of([]) == "real"
+    assert real.as_dict() == {"layer_id": "admin", "title": "Gemeinden", "provenance": "real",
+                              "licence": "dl-de/by-2-0", "attribution": "© BKG", "source": "admin.gpkg"}
+    assert joined([real.licence, fake.licence, real.licence, ""]) == "dl-de/by-2-0; CC0-1.0"
+    with pytest.raises(AttributeError):
+        real.title = "changed"  # type: ignore[misc]  # frozen
+
+
+def test_raster_facts_by_hand(tmp_path):
+    """A 20 m raster near Grimma (≈ 51.3° N): a z12 pixel is 38.2 m in EPSG:3857, 23.9 m on the ground
+    (× cos 51.3°), coarser than 20 m; a z13 pixel is 11.9 m on the ground: native zoom 13. A constant
+    6.0 has no spread, so its display range is (6.0, 7.0)."""
+    values = np.full((50, 50), 6.0)
+    values[:, :10] = -9999.0
+    facts = raster_facts(write_raster(tmp_path / "r.tif", values, x0=330_000.0, y1=5_685_000.0), "test raster")
+    assert facts.native_zoom == 13
+    assert facts.auto_range == (6.0, 7.0)
+    west, south, east, north = facts.bounds_lonlat
+    assert 12.5 < west < east < 12.7 and 51.2 < south < north < 51.4
+    no_crs = tmp_path / "nocrs.tif"
+    with rasterio.open(no_crs, "w", driver="GTiff", width=2, height=2, count=1, dtype="float32") as dst:
+        dst.write(np.zeros((1, 2, 2), dtype=np.float32))
+    with pytest.raises(InputDataError, match="test raster: the raster has no CRS"):
+        raster_facts(no_crs, "test raster")
+    (tmp_path / "junk.tif").write_bytes(b"not a raster")
+    with pytest.raises(InputDataError, match="not a readable raster"):
+        raster_facts(tmp_path / "junk.tif", "test raster")
+
+
+def test_raster_value_at_a_point_by_hand(tmp_path):
+    from pyproj import Transformer
+
+    values = np.full((50, 50), 6.0)
+    values[:, :10] = -9999.0  # the westernmost 200 m are nodata
+    path = write_raster(tmp_path / "r.tif", values, x0=330_000.0, y1=5_685_000.0)
+    to_lonlat = Transformer.from_crs(ANALYSIS_CRS, "EPSG:4326", always_xy=True)
+    assert raster_value(path, *to_lonlat.transform(330_500.0, 5_684_500.0)) == 6.0
+    assert raster_value(path, *to_lonlat.transform(330_100.0, 5_684_500.0)) is None  # nodata
+    assert raster_value(path, *to_lonlat.transform(329_000.0, 5_684_500.0)) is None  # outside
+    assert raster_value(tmp_path / "missing.tif", 12.7, 51.2) is None
+

@@ -28,9 +28,10 @@ from potenzial.errors import ConfigError, InputDataError
 from potenzial.exclusions import Grid, LayerSpec, load_rule_set, zone_raster
 from potenzial.params import ParameterSet, load_params
 from potenzial.region import LayerEntry, Region
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
 from potenzial.steps.context import StepContext
-from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.base import RunResult
 from potenzial.wind import (
     RESIDENTIAL_COLUMNS,
     RESIDENTIAL_LAYER,

@@ -6,22 +6,25 @@ scale: one tile at zoom 10 covers ≈ 600 km², the server would cut it at its f
 estimates each vector layer's density from small samples (features and vertices per km², the
 90th percentile over sample boxes at every municipality) and draws it only from the first zoom
 level at which an average 256 px tile stays within both budgets below. Below that zoom the layer
-control says from which zoom the layer appears.
+control says from which zoom the layer appears. The tile maths (a tile's ground area) is
+:func:`potenzial.tiles.grid.tile_area_km2`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from potenzial.crs import WGS84
+from potenzial.errors import PotenzialError
+from potenzial.serving.registry import ServedLayer
+from potenzial.tiles.grid import tile_area_km2
 from potenzial.units import M2_PER_KM2
 
-#: equatorial circumference of the WebMercator sphere [km]
-EARTH_CIRCUMFERENCE_KM = 40_075.016686
 #: features and vertices an average tile may hold for the page to draw the layer
 MAX_FEATURES_PER_TILE = 8_000
 MAX_VERTICES_PER_TILE = 250_000
@@ -32,11 +35,7 @@ MAX_DISPLAY_ZOOM = 16
 
 BBox = tuple[float, float, float, float]
 
-
-def tile_area_km2(z: int, lat_deg: float) -> float:
-    """Ground area of one WebMercator tile at zoom ``z`` and latitude ``lat_deg`` [km²]."""
-    side_km = EARTH_CIRCUMFERENCE_KM * math.cos(math.radians(lat_deg)) / 2**z
-    return side_km * side_km
+log = logging.getLogger("potenzial.web")
 
 
 def display_minzoom(features_per_km2: float, vertices_per_km2: float, lat_deg: float, *,
@@ -79,3 +78,31 @@ def layer_density(read_bbox: Callable[[BBox], gpd.GeoDataFrame], boxes: Sequence
             features.append(0.0)
             vertices.append(0.0)
     return float(np.percentile(features, percentile)), float(np.percentile(vertices, percentile))
+
+
+def vector_display_zooms(layers: Iterable[ServedLayer], municipalities: gpd.GeoDataFrame,
+                         read_bbox: Callable[[str, BBox], gpd.GeoDataFrame]) -> dict[str, int]:
+    """Zoom from which the page draws each vector layer, from its density around every
+    municipality's representative point. ``municipalities`` in EPSG:25833; ``read_bbox(layer_id, box)``
+    reads a layer's features meeting ``box`` (EPSG:25833 [m]). A layer whose density cannot be
+    estimated is logged and left out (the page draws it from its own minimum zoom)."""
+    boxes = sample_boxes(list(municipalities.geometry.representative_point()))
+    south, north = (float(v) for v in municipalities.to_crs(WGS84).total_bounds[[1, 3]])
+    lat = (south + north) / 2 if len(municipalities) else 0.0
+    zooms: dict[str, int] = {}
+    for layer in layers:
+        if layer.kind != "vector":
+            continue
+        def read_layer(box: BBox, name: str = layer.id) -> gpd.GeoDataFrame:
+            return read_bbox(name, box)
+
+        try:
+            features, vertices = layer_density(read_layer, boxes)
+        except PotenzialError as exc:
+            log.warning("layer %s: density not estimated (%s); drawn from zoom %d", layer.id, exc, layer.minzoom)
+            continue
+        zooms[layer.id] = max(layer.minzoom, display_minzoom(features, vertices, lat))
+    return zooms
+
+
+__all__ = ["display_minzoom", "layer_density", "sample_boxes", "tile_area_km2", "vector_display_zooms"]

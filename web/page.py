@@ -25,8 +25,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from potenzial.crs import WGS84
 from potenzial.errors import ConfigError
 from potenzial.region import Region
+from potenzial.runs import RunRecord
 from potenzial.serving.figures import Figure
-from potenzial.store.base import RunRecord
 from web.assets import MAIN_MODULE, MODULES_FOLDER, STATIC_URL, own_modules, own_url, vendor_url
 from web.figures import figure_config
 

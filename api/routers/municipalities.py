@@ -7,14 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse, HTMLResponse
 
-from api import products
 from api.deps import BaseUrlDep, CacheDep, CurrentRunDep, ServingDep
 from api.errors import error_responses
 from api.models import MunicipalityCollection, MunicipalityDetail
-from api.serving import Serving
-from potenzial.crs import WGS84
-from potenzial.serving.figures import json_value
-from potenzial.store.base import RunRecord
+from api.serving import run_with_limit
+from potenzial.serving.downloads import GPKG_MEDIA_TYPE
+from potenzial.serving.municipality import municipality_collection
 
 router = APIRouter(prefix="/api", tags=["results"])
 
@@ -27,47 +25,28 @@ def municipalities(serving: ServingDep, record: CurrentRunDep, cache: CacheDep) 
     """Every municipality with every per-municipality figure of the run as properties (the base
     layer's columns first, then each potential's), geometry in EPSG:4326. Units: ``/api/municipalities/{ags}``
     and the headers of ``/api/summary.csv``."""
-    return cache.get_or_build(("municipalities.geojson", record.run_id), lambda: _collection(serving, record))
-
-
-def _collection(serving: Serving, record: RunRecord) -> dict:
-    merged, meta, base = products.figures(serving, record)
-    geometry = base.set_index("ags").geometry.to_crs(WGS84)
-    features = []
-    for row in merged.to_dict(orient="records"):
-        ags = str(row["ags"])
-        features.append({"type": "Feature", "id": ags,
-                         "properties": {f.column: json_value(row[f.column]) for f in meta},
-                         "geometry": _geometry(geometry.get(ags))})
-    return {
-        "type": "FeatureCollection",
-        "run_id": record.run_id,
-        "synthetic_inputs": list(record.synthetic_inputs),
-        "features": features,
-    }
-
-
-def _geometry(geom) -> dict | None:
-    import shapely.geometry
-
-    return None if geom is None or geom.is_empty else shapely.geometry.mapping(geom)
+    return cache.get_or_build(("municipalities.geojson", record.run_id),
+                              lambda: municipality_collection(serving.results.figures(record), record))
 
 
 @router.get("/municipalities/{ags}", response_model=MunicipalityDetail, responses=error_responses(404, 503))
 def municipality(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, base_url: BaseUrlDep) -> dict:
     """One municipality: every figure with unit and source table, geometry, the run's provenance
     (run id, parameter hash, code version, data sources) and links to its download and fact sheet."""
-    return products.municipality_detail(serving, record, ags, base_url)
+    detail = serving.results.municipality_detail(record, ags)
+    detail["links"] = {"download": f"{base_url}/api/municipalities/{ags}/download.gpkg",
+                       "factsheet": f"{base_url}/api/municipalities/{ags}/factsheet.html"}
+    return detail
 
 
 @router.get("/municipalities/{ags}/download.gpkg", response_class=FileResponse,
-            responses={200: {"content": {products.GPKG_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            responses={200: {"content": {GPKG_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
                              "description": "GeoPackage"}, **error_responses(404, 503)})
 async def download(ags: AgsPath, serving: ServingDep, record: CurrentRunDep) -> FileResponse:
     """One GeoPackage: every result layer clipped to the municipality, ``summary`` (figures with units),
     ``readme`` (method, units, sources, licences) and ``layer_styles`` (QGIS opens the layers styled)."""
-    path = await products.run_with_limit(serving, products.download_path, serving, record, ags)
-    return FileResponse(path, media_type=products.GPKG_MEDIA_TYPE,
+    path = await run_with_limit(serving, serving.results.download_path, record, ags)
+    return FileResponse(path, media_type=GPKG_MEDIA_TYPE,
                         filename=f"potenzial_{ags}_{record.run_id}.gpkg")
 
 
@@ -76,7 +55,7 @@ async def download(ags: AgsPath, serving: ServingDep, record: CurrentRunDep) -> 
 async def factsheet(ags: AgsPath, serving: ServingDep, record: CurrentRunDep) -> HTMLResponse:
     """A printable fact sheet for council meetings: map, the four potentials, installed vs potential
     (inline SVG charts), municipality figures, data sources. Self-contained: no script, no CDN."""
-    page = await products.run_with_limit(serving, products.factsheet, serving, record, ags)
+    page = await run_with_limit(serving, serving.results.factsheet, record, ags)
     return HTMLResponse(page, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                                   "img-src data:"})
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api import products
 from api.deps import CurrentRunDep, ServingDep
 from api.errors import error_responses
 from api.models import PointResult
@@ -28,4 +27,4 @@ def point(
     """Every served layer at the point: raster values (in the layer's units) and the attributes of
     vector features within ``tolerance_m`` (polygons: containing the point), plus every exclusion reason
     (attributes named ``reason``, ``rule``, ``*_reason`` …) found there."""
-    return products.point(serving, record, lon, lat, tolerance_m)
+    return serving.results.point(record, lon, lat, tolerance_m)

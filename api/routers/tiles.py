@@ -15,10 +15,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.errors import error_responses
-from api.registry import LayerRegistry, ServedLayer
-from api.serving import RENDER_VERSION, Serving
-from potenzial.store.base import RunRecord
+from api.serving import Serving
+from potenzial.runs import RunRecord
+from potenzial.serving.registry import LayerRegistry
 from potenzial.tiles import TileMatrixError, TileTimeoutError
+from potenzial.tiles.etag import cache_control, etag_matches, tile_etag
 from potenzial.tiles.grid import check_tile, intersects, tile_bounds_3857
 from potenzial.tiles.mvt import MVT_MEDIA_TYPE
 
@@ -60,18 +61,7 @@ async def _registry(serving: Serving, record: RunRecord) -> LayerRegistry:
 
 
 def _headers(serving: Serving, etag: str) -> dict[str, str]:
-    return {"ETag": etag, "Cache-Control": f"public, max-age={serving.config.tile_max_age_s}"}
-
-
-def _etag(layer: ServedLayer, z: int, x: int, y: int, variant: str) -> str:
-    return f'"{layer.run_id}.{layer.id}.{z}.{x}.{y}.{variant}.{RENDER_VERSION}"'
-
-
-def _not_modified(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match")
-    if not header:
-        return False
-    return header.strip() == "*" or etag in (t.strip().removeprefix("W/") for t in header.split(","))
+    return {"ETag": etag, "Cache-Control": cache_control(serving.config.tile_max_age_s)}
 
 
 async def _serve(request: Request, layer_id: str, z: int, x: int, y: int, kind: str, variant: str,
@@ -85,11 +75,11 @@ async def _serve(request: Request, layer_id: str, z: int, x: int, y: int, kind: 
         raise TileMatrixError(f"layer {layer.id} is a {layer.kind} layer; its tiles end in .{layer.tile_format}.")
     if not layer.minzoom <= z <= layer.maxzoom:
         raise TileMatrixError(f"layer {layer.id} is served at zoom {layer.minzoom}..{layer.maxzoom}, not {z}.")
-    etag = _etag(layer, z, x, y, variant)
+    etag = tile_etag(layer.run_id, layer.id, z, x, y, variant)
     headers = _headers(serving, etag)
     if not intersects(tile_bounds_3857(z, x, y), layer.bounds_3857):
         return Response(status_code=204, headers=headers)
-    if _not_modified(request, etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     cache = serving.config.tile_cache
     data = serving.tiles.get(layer.run_id, layer.id, z, x, y, variant) if cache else None
@@ -112,7 +102,8 @@ async def _serve(request: Request, layer_id: str, z: int, x: int, y: int, kind: 
 @router.get(_TILE_PATH + ".png", response_class=Response, responses=_tile_responses(PNG),
             summary="Raster tile (PNG, WebMercatorQuad)")
 async def raster_tile(request: Request, layer: RasterLayerId, z: Zoom, x: TileX, y: TileY,
-                      scale: int = Query(1, ge=1, le=2, description="1: 256 px tiles, 2: 512 px (high-DPI)")) -> Response:
+                      scale: int = Query(1, ge=1, le=2,
+                                         description="1: 256 px tiles, 2: 512 px (high-DPI)")) -> Response:
     """A raster layer's tile rendered with its colour map (nodata transparent). Layer ids: ``/api/layers``."""
     return await _serve(request, layer, z, x, y, "raster", "png" if scale == 1 else "2x.png", PNG, scale)
 

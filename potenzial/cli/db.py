@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from potenzial.cli.common import console, one_line_errors, settings_from
-from potenzial.store.base import open_store
+from potenzial.store import open_store
 
 db_app = typer.Typer(help="Store administration.", no_args_is_help=True)
 

@@ -11,12 +11,14 @@ from potenzial.cli.common import RichReporter, console, one_line_errors, setting
 from potenzial.params import load_params
 from potenzial.pipeline import run_pipeline
 from potenzial.region import load_region
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT, Settings
-from potenzial.store.base import RunRecord, open_store
+from potenzial.store import open_store
 
 DEFAULT_PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
 
-StoreOpt = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: POTENZIAL_STORE or the embedded store")
+StoreOpt = typer.Option(None, "--store",
+                        help="postgresql://… URL or a folder; default: POTENZIAL_STORE or the embedded store")
 RegionOpt = typer.Option(None, "--region", help="region id (lk-leipzig) or path to a region TOML")
 ParamsOpt = typer.Option(DEFAULT_PARAMS, "--params", help="parameter set: a TOML file or a folder of them")
 

@@ -55,7 +55,7 @@ def merge_figures(base: pd.DataFrame, base_schema: ResultSchema,
     is not per municipality) and reported in ``skipped`` of the returned frame's ``attrs``.
     """
     units = dict(base_schema.units)
-    merged = pd.DataFrame(base[[c for c in base_schema.column_names]]).reset_index(drop=True)
+    merged = pd.DataFrame(base[list(base_schema.column_names)]).reset_index(drop=True)
     figures = [Figure(c, base_schema.name, c, units.get(c, NO_UNIT), t) for c, t in base_schema.columns]
     skipped: list[str] = []
     for sch, frame in tables:

@@ -13,6 +13,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from potenzial.errors import InputDataError
 from potenzial.results import ResultSchema
 from potenzial.serving.styles import LAYER_STYLES_TABLE, layer_qml, layer_styles_table
 
@@ -63,14 +64,18 @@ def write_municipality_geopackage(path: Path, layers: list[DownloadLayer], area:
         styles = []
         for layer in layers:
             sch = layer.schema
-            clipped = clip_to(layer.frame, area, sch.geometry_type or "")
+            geometry_type = sch.geometry_type
+            if not geometry_type:
+                raise InputDataError(f"result {sch.name} is a table without geometry; only layers with "
+                                     "geometry are clipped into the download (tables go into its summary).")
+            clipped = clip_to(layer.frame, area, geometry_type)
             clipped = clipped[[*sch.column_names, clipped.geometry.name]]
             pyogrio.write_dataframe(clipped, tmp, layer=sch.name, driver="GPKG",
-                                    geometry_type=_OGR_TYPES[sch.geometry_type],
-                                    promote_to_multi=sch.geometry_type.startswith("MULTI"),
+                                    geometry_type=_OGR_TYPES[geometry_type],
+                                    promote_to_multi=geometry_type.startswith("MULTI"),
                                     layer_options={"DESCRIPTION": sch.description[:250]} if sch.description else None)
             label = label_field if label_field in sch.column_names else None
-            styles.append((sch.name, f"{sch.name} (potenzial)", layer_qml(sch.geometry_type, layer.colour, label)))
+            styles.append((sch.name, f"{sch.name} (potenzial)", layer_qml(geometry_type, layer.colour, label)))
         pyogrio.write_dataframe(summary, tmp, layer=SUMMARY_TABLE, driver="GPKG")
         pyogrio.write_dataframe(readme, tmp, layer=README_TABLE, driver="GPKG")
         pyogrio.write_dataframe(layer_styles_table(styles), tmp, layer=LAYER_STYLES_TABLE, driver="GPKG")

@@ -44,7 +44,8 @@ def layer_qml(geometry_type: str, colour: str, label_field: str | None = None) -
     kind, layer = symbol_layer(geometry_type, colour)
     labels = ""
     if label_field:
-        labels = (f'<labeling type="simple"><settings calloutType="simple"><text-style fieldName={quoteattr(label_field)} '
+        labels = ('<labeling type="simple"><settings calloutType="simple">'
+                  f'<text-style fieldName={quoteattr(label_field)} '
                   'fontSize="8" textColor="0,0,0,255"/><text-buffer bufferDraw="1" bufferSize="0.8" '
                   'bufferColor="255,255,255,255"/></settings></labeling>')
     return ("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"

@@ -1,50 +1,26 @@
 """The store interface: a run's results go in atomically and come back identically.
 
 Two backends implement it: :mod:`potenzial.store.gpkg` (embedded, a folder of GeoPackages) and
-:mod:`potenzial.store.postgis` (PostGIS). ``open_store(url)`` picks one.
+:mod:`potenzial.store.postgis` (PostGIS); :func:`potenzial.store.open_store` picks one. The run
+record lives in :mod:`potenzial.runs` (re-exported here for the backends).
 """
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from potenzial.crs import ANALYSIS_CRS
+from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import StoreError
+from potenzial.runs import RunRecord
 from potenzial.store.schema import PANDAS_DTYPES, ResultSchema, schema
 
 LayerWritten = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """What a run was: id, inputs, parameters, code and timings (provenance of every number)."""
-
-    run_id: str
-    region_id: str
-    started_at: str  #: ISO 8601, UTC
-    finished_at: str  #: ISO 8601, UTC
-    params_hash: str  #: sha256 of the canonical parameter set
-    code_version: str  #: package version + git commit when known
-    steps: tuple[str, ...] = ()
-    timings_s: dict[str, float] = field(default_factory=dict)  #: wall time per step [s]
-    synthetic_inputs: tuple[str, ...] = ()  #: ids of input layers that are synthetic stand-ins
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> RunRecord:
-        raw = json.loads(text)
-        raw["steps"] = tuple(raw.get("steps", ()))
-        raw["synthetic_inputs"] = tuple(raw.get("synthetic_inputs", ()))
-        return cls(**raw)
 
 
 @dataclass
@@ -89,7 +65,7 @@ def _cast(series: pd.Series, type_name: str) -> pd.Series:
 
 def _to_multi(geoms):
     arr = shapely.from_wkb(shapely.to_wkb(geoms))  # plain ndarray copy
-    out = []
+    out: list[shapely.Geometry | None] = []
     for g in arr:
         if g is None:
             out.append(None)
@@ -137,7 +113,7 @@ class Store(ABC):
     def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
         """A result layer or table of ``run_id`` (default: the current run), in schema order."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a store without connections has nothing to release
         """Release connections."""
 
     # -- serving reads (used by the API; stores may override them with faster versions) --------
@@ -166,7 +142,7 @@ class Store(ABC):
         from potenzial.tiles.grid import tile_bounds_in
         from potenzial.tiles.mvt import encode_layer
 
-        bbox = tile_bounds_in(z, x, y, ANALYSIS_CRS.to_epsg(), margin=buffer / extent)
+        bbox = tile_bounds_in(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
         frame = self.read_bbox(name, bbox, run_id=run_id, limit=max_features)
         return encode_layer(frame, name, z, x, y, extent=extent, buffer=buffer, max_features=max_features)
 
@@ -204,22 +180,8 @@ class Store(ABC):
         return current.run_id
 
 
-def open_store(url: str) -> Store:
-    """``postgresql://…`` -> PostGIS; ``gpkg:<folder>`` or a plain folder path -> GeoPackage store."""
-    if url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
-        from potenzial.store.postgis import PostgisStore
-
-        return PostgisStore(url)
-    from pathlib import Path
-
-    from potenzial.store.gpkg import GeoPackageStore
-
-    folder = url[len("gpkg:"):] if url.startswith("gpkg:") else url
-    if "://" in folder:
-        raise StoreError(f"store {url!r} is neither postgresql://… nor a folder. "
-                         "Use POTENZIAL_STORE=postgresql://user@host/db or a folder path.")
-    return GeoPackageStore(Path(folder))
-
-
 def frame_schema(name: str) -> ResultSchema:
     return schema(name)
+
+
+__all__ = ["LayerWritten", "RunRecord", "RunResult", "Store", "conform", "frame_schema"]

@@ -17,7 +17,8 @@ import pyogrio.errors
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import NotFoundError, StoreUnavailableError
-from potenzial.store.base import LayerWritten, RunRecord, RunResult, Store, conform
+from potenzial.runs import RunRecord
+from potenzial.store.base import LayerWritten, RunResult, Store, conform
 from potenzial.store.schema import schema
 
 RUN_TABLE = "_run"

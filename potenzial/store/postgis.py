@@ -33,7 +33,8 @@ from sqlalchemy.engine import URL, Connection, make_url
 
 from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import NotFoundError, PotenzialError, StoreError, StoreUnavailableError
-from potenzial.store.base import LayerWritten, RunRecord, RunResult, Store, conform
+from potenzial.runs import RunRecord
+from potenzial.store.base import LayerWritten, RunResult, Store, conform
 from potenzial.store.schema import RESULTS, ResultSchema, schema
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

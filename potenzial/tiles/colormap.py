@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from rio_tiler.colormap import cmap as _RIO_TILER_CMAPS
+from rio_tiler.colormap import cmap as _rio_tiler_cmaps
 
 from potenzial.errors import ConfigError
 
@@ -23,16 +23,16 @@ N_COLOURS = 255  #: palette entries for data (1..255)
 
 
 def colormap_names() -> list[str]:
-    return sorted(_RIO_TILER_CMAPS.list())
+    return sorted(_rio_tiler_cmaps.list())
 
 
 @lru_cache(maxsize=64)
 def palette(name: str) -> np.ndarray:
     """(256, 4) uint8 RGBA; entry 0 is fully transparent, 1..255 sample the named colour map."""
-    if name not in _RIO_TILER_CMAPS.list():
+    if name not in _rio_tiler_cmaps.list():
         raise ConfigError(f"colour map {name!r} is unknown. Use one of rio-tiler's names, e.g. "
                           f"{DEFAULT_COLORMAP}, magma, terrain, ylorrd, blues (see potenzial.tiles.colormap).")
-    lut = _RIO_TILER_CMAPS.get(name)
+    lut = _rio_tiler_cmaps.get(name)
     src = np.array([lut[i] for i in range(256)], dtype=np.uint8)
     out = np.zeros((256, 4), dtype=np.uint8)
     picks = np.rint(np.arange(N_COLOURS) * 255 / (N_COLOURS - 1)).astype(int)

@@ -36,7 +36,7 @@ from rasterio.errors import RasterioError
 from potenzial.crs import WEB_MERCATOR_EPSG
 from potenzial.errors import ConfigError, InputDataError
 from potenzial.tiles.colormap import DEFAULT_COLORMAP, ColourScale, palette
-from potenzial.tiles.grid import MAX_ZOOM, ORIGIN_M, TILE_SIZE_PX, WORLD_M
+from potenzial.tiles.grid import MAX_ZOOM, ORIGIN_M, TILE_SIZE_PX, zoom_for_resolution
 
 SIDECAR_SUFFIX = ".json"
 DISPLAY_SUFFIX = ".3857.tif"
@@ -231,9 +231,7 @@ def display_stats(display: Path) -> DisplayStats:
 
 
 def _native_zoom(res_m: float) -> int:
-    import math
-
-    return max(0, min(MAX_ZOOM, int(round(math.log2(WORLD_M / (TILE_SIZE_PX * res_m))))))
+    return zoom_for_resolution(res_m)
 
 
 @dataclass(frozen=True)

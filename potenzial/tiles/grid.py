@@ -1,6 +1,9 @@
 """The WebMercatorQuad tile matrix set (OGC TMS 2.0, EPSG:3857, 256 px tiles, origin top-left).
 
-Every tile address is checked here before any I/O (:func:`check_tile`).
+Every piece of tile maths of the project is here, built on :mod:`morecantile` (the OGC
+TileMatrixSet library rio-tiler uses): tile bounds, the tile holding a point, the zoom level of
+a resolution, the ground area of a tile. Every tile address is checked here before any I/O
+(:func:`check_tile`).
 """
 
 from __future__ import annotations
@@ -8,20 +11,27 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import morecantile
 from pyproj import Transformer
 
 from potenzial.crs import ANALYSIS_EPSG, WEB_MERCATOR_EPSG, WGS84_EPSG
 from potenzial.tiles import TileMatrixError, TileRequestError
+from potenzial.units import M2_PER_KM2
 
 TMS_ID = "WebMercatorQuad"
-TILE_SIZE_PX = 256
+#: the tile matrix set itself (morecantile's definition of the OGC standard)
+TMS = morecantile.tms.get(TMS_ID)
+TILE_SIZE_PX = int(TMS.matrix(0).tileWidth)
 #: deepest zoom level any layer is served at (z22 ≈ 0.04 m/px at the equator)
 MAX_ZOOM = 22
 #: half the side of the square EPSG:3857 world [m]
-ORIGIN_M = 20037508.342789244
-WORLD_M = 2 * ORIGIN_M
+ORIGIN_M = float(TMS.xy_bbox.right)
+#: the side of the square EPSG:3857 world [m] (the equator's length on the WebMercator sphere)
+WORLD_M = float(TMS.xy_bbox.right - TMS.xy_bbox.left)
 #: the densification of tile edges when a tile is transformed into another CRS [points per edge]
 DENSIFY_PTS = 21
+
+BBox = tuple[float, float, float, float]
 
 
 def check_tile(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
@@ -30,24 +40,46 @@ def check_tile(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
         raise TileRequestError(f"zoom {z} is negative; zoom levels start at 0.")
     if z > max_zoom:
         raise TileMatrixError(f"zoom {z} is beyond the deepest level served ({max_zoom}).")
-    n = 1 << z
+    n = matrix_size(z)
     if not (0 <= x < n and 0 <= y < n):
         raise TileRequestError(f"tile x={x}, y={y} is outside the tile matrix of zoom {z} "
                                f"(both must be in 0..{n - 1}).")
 
 
+@lru_cache(maxsize=64)
+def matrix_size(z: int) -> int:
+    """Tiles per row (and per column) of the matrix at zoom ``z``."""
+    return int(TMS.matrix(z).matrixWidth)
+
+
+@lru_cache(maxsize=64)
+def resolution_m(z: int) -> float:
+    """Pixel size at zoom ``z`` [m, EPSG:3857] (true ground size at the equator)."""
+    return float(TMS.matrix(z).cellSize)
+
+
 def tile_size_m(z: int) -> float:
     """Side of a tile at zoom ``z`` [m, EPSG:3857]."""
-    return WORLD_M / (1 << z)
+    return resolution_m(z) * TILE_SIZE_PX
 
 
-def tile_bounds_3857(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float, float, float, float]:
+def tile_bounds_3857(z: int, x: int, y: int, margin: float = 0.0) -> BBox:
     """(minx, miny, maxx, maxy) of a tile in EPSG:3857 [m]; ``margin`` in tile widths (0.015625 = 64/4096)."""
-    size = tile_size_m(z)
-    minx = -ORIGIN_M + x * size
-    maxy = ORIGIN_M - y * size
-    pad = margin * size
-    return minx - pad, maxy - size - pad, minx + size + pad, maxy + pad
+    b = TMS.xy_bounds(morecantile.Tile(x, y, z))
+    pad = margin * (b.right - b.left)
+    return b.left - pad, b.bottom - pad, b.right + pad, b.top + pad
+
+
+def tile_bounds_lonlat(z: int, x: int, y: int) -> BBox:
+    """(west, south, east, north) of a tile [degrees, EPSG:4326]."""
+    b = TMS.bounds(morecantile.Tile(x, y, z))
+    return b.left, b.bottom, b.right, b.top
+
+
+def tile_for_lonlat(lon: float, lat: float, z: int) -> tuple[int, int, int]:
+    """(z, x, y) of the tile holding a point given in degrees (EPSG:4326, lon/lat order)."""
+    tile = TMS.tile(lon, lat, z)
+    return tile.z, tile.x, tile.y
 
 
 @lru_cache(maxsize=8)
@@ -55,8 +87,7 @@ def _transformer(src: int, dst: int) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
-def tile_bounds_in(z: int, x: int, y: int, epsg: int = ANALYSIS_EPSG,
-                   margin: float = 0.0) -> tuple[float, float, float, float]:
+def tile_bounds_in(z: int, x: int, y: int, epsg: int = ANALYSIS_EPSG, margin: float = 0.0) -> BBox:
     """The bounding box in ``epsg`` of a tile (edges densified, so the box covers the whole tile)."""
     bounds = tile_bounds_3857(z, x, y, margin)
     if epsg == WEB_MERCATOR_EPSG:
@@ -64,14 +95,14 @@ def tile_bounds_in(z: int, x: int, y: int, epsg: int = ANALYSIS_EPSG,
     return _transformer(WEB_MERCATOR_EPSG, epsg).transform_bounds(*bounds, densify_pts=DENSIFY_PTS)
 
 
-def bounds_to_3857(bounds: tuple[float, float, float, float], epsg: int) -> tuple[float, float, float, float]:
+def bounds_to_3857(bounds: BBox, epsg: int) -> BBox:
     """A bounding box in ``epsg`` as a bounding box in EPSG:3857 (densified)."""
     if epsg == WEB_MERCATOR_EPSG:
         return tuple(bounds)  # type: ignore[return-value]
     return _transformer(epsg, WEB_MERCATOR_EPSG).transform_bounds(*bounds, densify_pts=DENSIFY_PTS)
 
 
-def bounds_to_lonlat(bounds: tuple[float, float, float, float], epsg: int) -> tuple[float, float, float, float]:
+def bounds_to_lonlat(bounds: BBox, epsg: int) -> BBox:
     """A bounding box in ``epsg`` as (west, south, east, north) in degrees."""
     if epsg == WGS84_EPSG:
         return tuple(bounds)  # type: ignore[return-value]
@@ -83,14 +114,33 @@ def lonlat_to(lon: float, lat: float, epsg: int = ANALYSIS_EPSG) -> tuple[float,
     return _transformer(WGS84_EPSG, epsg).transform(lon, lat)
 
 
-def intersects(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+def intersects(a: BBox, b: BBox) -> bool:
     """Whether two (minx, miny, maxx, maxy) boxes overlap (touching edges do not count)."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def zoom_for_resolution(res_m: float) -> int:
-    """The zoom level whose pixel size [m, EPSG:3857] is closest to ``res_m`` from below."""
+    """The zoom level whose pixel size [m, EPSG:3857] is closest to ``res_m`` (closest on a log
+    scale, GDAL's ``AUTO`` strategy), within 0..MAX_ZOOM; MAX_ZOOM for ``res_m <= 0``."""
     if res_m <= 0:
         return MAX_ZOOM
-    z = math.log2(WORLD_M / (TILE_SIZE_PX * res_m))
-    return max(0, min(MAX_ZOOM, int(round(z))))
+    return int(TMS.zoom_for_res(res_m, min_z=0, max_z=MAX_ZOOM, zoom_level_strategy="auto"))
+
+
+def zoom_for_ground_resolution(res_m: float, lat_deg: float) -> int:
+    """The first zoom level whose pixels are no coarser on the ground than ``res_m`` [m] at latitude
+    ``lat_deg`` [degrees] (GDAL's ``UPPER`` strategy), within 0..MAX_ZOOM.
+
+    A WebMercator pixel of ``r`` m (EPSG:3857) covers ``r · cos(lat)`` m on the ground, so a raster
+    of ``res_m`` needs EPSG:3857 pixels of at most ``res_m / cos(lat)``.
+    """
+    if res_m <= 0:
+        return MAX_ZOOM
+    res_3857 = res_m / max(math.cos(math.radians(lat_deg)), 1e-6)
+    return int(TMS.zoom_for_res(res_3857, min_z=0, max_z=MAX_ZOOM, zoom_level_strategy="upper"))
+
+
+def tile_area_km2(z: int, lat_deg: float) -> float:
+    """Ground area of one WebMercator tile at zoom ``z`` and latitude ``lat_deg`` [km²]."""
+    side_m = tile_size_m(z) * math.cos(math.radians(lat_deg))
+    return side_m * side_m / M2_PER_KM2

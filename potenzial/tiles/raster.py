@@ -20,7 +20,7 @@ from rasterio.windows import Window
 
 from potenzial.errors import InputDataError
 from potenzial.tiles.colormap import ColourScale, palette
-from potenzial.tiles.grid import ORIGIN_M, TILE_SIZE_PX, WORLD_M, intersects, tile_bounds_3857
+from potenzial.tiles.grid import ORIGIN_M, TILE_SIZE_PX, intersects, tile_bounds_3857, zoom_for_resolution
 from potenzial.tiles.png import DEFAULT_ZLIB_LEVEL, encode_palette_png
 
 #: GDAL settings for serving: no directory listing on open, a bounded block cache (rasterio
@@ -42,9 +42,10 @@ class TileSource:
             self.width, self.height = src.width, src.height
             self.res = src.transform.a
             self.left, self.top = src.transform.c, src.transform.f
-            self.bounds = tuple(float(b) for b in src.bounds)
+            left, bottom, right, top = (float(b) for b in src.bounds)
+            self.bounds = (left, bottom, right, top)
             self.dtype = src.dtypes[0]
-        self.native_zoom = int(round(np.log2(WORLD_M / (TILE_SIZE_PX * self.res))))
+        self.native_zoom = zoom_for_resolution(self.res)
         # raster origin in tile units of the native zoom (an integer for an aligned COG)
         self.col0 = (self.left + ORIGIN_M) / self.res
         self.row0 = (ORIGIN_M - self.top) / self.res

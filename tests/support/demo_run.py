@@ -9,8 +9,9 @@ import pandas as pd
 import pyogrio
 
 from potenzial.crs import ANALYSIS_CRS
+from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT, Settings
-from potenzial.store.base import RunRecord, RunResult
+from potenzial.store.base import RunResult
 from potenzial.store.gpkg import GeoPackageStore
 from potenzial.store.schema import MUNICIPALITIES
 from potenzial.units import M2_PER_KM2

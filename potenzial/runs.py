@@ -1,0 +1,36 @@
+"""The run record: what a run was (id, inputs, parameters, code, timings), the provenance of every
+number it produced. Stores persist it (:mod:`potenzial.store`), the pipeline creates it
+(:mod:`potenzial.pipeline`), serving and the page show it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What a run was: id, inputs, parameters, code and timings (provenance of every number)."""
+
+    run_id: str
+    region_id: str
+    started_at: str  #: ISO 8601, UTC
+    finished_at: str  #: ISO 8601, UTC
+    params_hash: str  #: sha256 of the canonical parameter set
+    code_version: str  #: package version + git commit when known
+    steps: tuple[str, ...] = ()
+    timings_s: dict[str, float] = field(default_factory=dict)  #: wall time per step [s]
+    synthetic_inputs: tuple[str, ...] = ()  #: ids of input layers that are synthetic stand-ins
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunRecord:
+        raw = json.loads(text)
+        raw["steps"] = tuple(raw.get("steps", ()))
+        raw["synthetic_inputs"] = tuple(raw.get("synthetic_inputs", ()))
+        return cls(**raw)
+
+
+__all__ = ["RunRecord"]

@@ -1,0 +1,94 @@
+"""The municipality download: a GeoPackage with every result layer clipped to the municipality,
+its figures (``summary``), a README table (method, units, sources, licences) and QGIS styles.
+
+It is built once per run and municipality into ``<raster_cache>/<run_id>/downloads/<ags>.gpkg``
+(:func:`download_path`), then served from disk; concurrent requests for the same file build it once.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pandas as pd
+
+from potenzial.runs import RunRecord
+from potenzial.serving.geopackage import DownloadLayer, write_municipality_geopackage
+from potenzial.serving.municipality import Municipality
+from potenzial.serving.registry import LayerRegistry
+from potenzial.store.base import Store
+
+GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
+DOWNLOADS_FOLDER = "downloads"
+
+_build_locks: dict[Path, threading.Lock] = {}
+_build_guard = threading.Lock()
+
+
+def _lock_for(path: Path) -> threading.Lock:
+    with _build_guard:
+        return _build_locks.setdefault(path, threading.Lock())
+
+
+def download_path(raster_cache: Path, run_id: str, ags: str) -> Path:
+    """Where the download of municipality ``ags`` of run ``run_id`` is kept."""
+    return raster_cache / run_id / DOWNLOADS_FOLDER / f"{ags}.gpkg"
+
+
+def readme_frame(record: RunRecord, registry: LayerRegistry, municipality: Municipality) -> pd.DataFrame:
+    """The ``readme`` table: about, run, synthetic-data warning, method, units, sources, licence."""
+    ags, meta = municipality.ags, municipality.meta
+    rows = [("about", "municipality", f"{municipality.name} (AGS {ags})"),
+            ("about", "produced by", "potenzial – renewable-energy potentials per municipality"),
+            ("run", "run_id", record.run_id), ("run", "finished_at", record.finished_at),
+            ("run", "params_hash", record.params_hash), ("run", "code_version", record.code_version)]
+    if record.synthetic_inputs:
+        rows.append(("warning", "synthetic demo data",
+                     "This run used synthetic stand-ins for: " + ", ".join(record.synthetic_inputs)
+                     + ". Their figures are not real."))
+    for layer in registry.vector_layers():
+        rows.append(("method", layer.id, layer.description or layer.title))
+    for f in meta:
+        if f.unit:
+            rows.append(("units", f"{f.table}.{f.source_column}", f.unit))
+    for layer in registry.layers.values():
+        for column, unit in layer.field_units.items():
+            rows.append(("units", f"{layer.id}.{column}", unit))
+    for s in registry.sources:
+        rows.append(("sources", s.layer_id,
+                     f"{s.title} – {s.provenance} – licence {s.licence} – {s.attribution}"))
+    rows.append(("licence", "this download", "Derived data; keep the attributions of every source listed above."))
+    return pd.DataFrame(rows, columns=["section", "item", "text"]).drop_duplicates().reset_index(drop=True)
+
+
+def summary_table(municipality: Municipality) -> pd.DataFrame:
+    """The ``summary`` table: one row per figure, as text and (numeric figures) as number, with unit."""
+    values, meta = municipality.values, municipality.meta
+    return pd.DataFrame({
+        "figure": [f.column for f in meta],
+        "value_text": [None if values[f.column] is None else str(values[f.column]) for f in meta],
+        "value_number": [float(values[f.column]) if f.numeric and values[f.column] is not None else None  # type: ignore[arg-type]
+                         for f in meta],
+        "unit": [f.unit for f in meta],
+        "source_table": [f.table for f in meta],
+    })
+
+
+def build_download(store: Store, record: RunRecord, registry: LayerRegistry, municipality: Municipality,
+                   path: Path) -> Path:
+    """The municipality's GeoPackage at ``path``: written once (atomically), then reused."""
+    if path.is_file():
+        return path
+    with _lock_for(path):
+        if path.is_file():
+            return path
+        area = municipality.area
+        layers = [DownloadLayer(registry.schemas[layer.id], store.read_bbox(layer.id, area.bounds, record.run_id),
+                                layer.display_colour)
+                  for layer in registry.vector_layers()]
+        write_municipality_geopackage(path, layers, area, summary_table(municipality),
+                                      readme_frame(record, registry, municipality))
+    return path
+
+
+__all__ = ["GPKG_MEDIA_TYPE", "build_download", "download_path", "readme_frame", "summary_table"]

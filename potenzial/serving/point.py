@@ -1,0 +1,94 @@
+"""Everything at a point: every served layer's value there (raster: the cell's value; vector: the
+attributes of features within a tolerance) and every exclusion reason found there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import rasterio
+import shapely
+from pyproj import Transformer
+from rasterio.errors import RasterioError
+
+from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG, WGS84
+from potenzial.runs import RunRecord
+from potenzial.serving.figures import json_value
+from potenzial.serving.registry import LayerRegistry, ServedLayer
+from potenzial.store.base import Store
+from potenzial.store.schema import MUNICIPALITIES
+from potenzial.tiles.grid import lonlat_to
+
+#: features listed per layer in a point answer
+POINT_MAX_FEATURES = 20
+#: features read per layer around the point before the distance filter
+POINT_READ_LIMIT = 1000
+#: property names that explain an exclusion (``reason``, ``rule``, ``*_reason`` …)
+EXCLUSION_FIELDS = ("reason", "reasons", "rule", "rules", "exclusion", "exclusion_reason", "criterion")
+
+
+def raster_value(path: Path, lon: float, lat: float) -> float | None:
+    """The value of the raster's cell at a point [degrees, EPSG:4326]; None outside, at nodata, for a
+    non-finite value or an unreadable file."""
+    try:
+        with rasterio.open(path) as src:
+            x, y = Transformer.from_crs(WGS84, src.crs, always_xy=True).transform(lon, lat)
+            row, col = src.index(x, y)
+            if not (0 <= row < src.height and 0 <= col < src.width):
+                return None
+            value = src.read(1, window=((row, row + 1), (col, col + 1)), masked=True)
+    except RasterioError:
+        return None
+    if np.ma.getmaskarray(value)[0, 0]:
+        return None
+    result = float(value[0, 0])
+    return result if np.isfinite(result) else None
+
+
+def is_reason_field(name: str) -> bool:
+    return name in EXCLUSION_FIELDS or name.endswith(("_reason", "_reasons"))
+
+
+def features_near(store: Store, layer: ServedLayer, record: RunRecord, x: float, y: float,
+                  tolerance_m: float) -> pd.DataFrame:
+    """Features of a vector layer within ``tolerance_m`` [m] of (x, y) [EPSG:25833], the geometry kept."""
+    box = (x - tolerance_m, y - tolerance_m, x + tolerance_m, y + tolerance_m)
+    frame = store.read_bbox(layer.id, box, record.run_id, limit=POINT_READ_LIMIT)
+    if frame.empty:
+        return frame
+    return frame[frame.geometry.distance(shapely.Point(x, y)) <= tolerance_m].head(POINT_MAX_FEATURES)
+
+
+def point_query(store: Store, registry: LayerRegistry, record: RunRecord, lon: float, lat: float,
+                tolerance_m: float) -> dict:
+    """Every layer's value at a point and every exclusion reason found there."""
+    x, y = lonlat_to(lon, lat, ANALYSIS_EPSG)
+    here = shapely.Point(x, y)
+    layers, reasons, municipality = [], [], None
+    for layer in registry.layers.values():
+        entry: dict = {"id": layer.id, "title": layer.title, "kind": layer.kind, "units": layer.units,
+                       "value": None, "features": []}
+        if layer.kind == "raster":
+            entry["value"] = raster_value(layer.analysis_path, lon, lat) if layer.analysis_path else None
+        else:
+            near = features_near(store, layer, record, x, y, tolerance_m)
+            if not near.empty:
+                props = pd.DataFrame(near.drop(columns=near.geometry.name))
+                for rec in props.to_dict(orient="records"):
+                    clean = {k: json_value(v) for k, v in rec.items()}
+                    entry["features"].append(clean)
+                    for key, value in clean.items():
+                        if is_reason_field(key) and value not in (None, ""):
+                            reasons.append({"layer": layer.id, "field": key, "reason": str(value)})
+                if layer.id == MUNICIPALITIES.name:
+                    inside = near[near.geometry.contains(here)]
+                    if len(inside):
+                        municipality = {"ags": str(inside["ags"].iloc[0]), "name": str(inside["name"].iloc[0])}
+        layers.append(entry)
+    return {"lon": lon, "lat": lat, "x_m": x, "y_m": y, "crs": ANALYSIS_CRS.to_string(), "run_id": record.run_id,
+            "tolerance_m": tolerance_m, "municipality": municipality, "layers": layers,
+            "exclusion_reasons": reasons}
+
+
+__all__ = ["EXCLUSION_FIELDS", "POINT_MAX_FEATURES", "point_query", "raster_value"]

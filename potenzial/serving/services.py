@@ -1,0 +1,115 @@
+"""The application services of the map server, per run and cached (a run never changes): the layer
+registry, the merged figures, summaries, a municipality's detail, download and fact sheet, and the
+point query. The API translates HTTP to these calls; it reads no file and no table itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+
+from potenzial.errors import UnknownLayerError
+from potenzial.region import Region
+from potenzial.runs import RunRecord
+from potenzial.serving import downloads, summaries
+from potenzial.serving.cache import RunCache
+from potenzial.serving.factsheet import factsheet_html
+from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
+from potenzial.serving.point import point_query
+from potenzial.serving.registry import LayerRegistry, build_registry
+from potenzial.serving.summaries import RunFigures
+from potenzial.store.base import Store
+from potenzial.store.schema import RESULTS, ResultSchema
+
+#: registries kept (one per run); figures, fact sheets … kept across runs
+REGISTRIES_KEPT = 4
+PRODUCTS_KEPT = 64
+
+
+class RunServices:
+    """Everything served from the runs of one store, for one region.
+
+    ``schemas`` are the result schemas served (default: the result registry); ``raster_cache`` is the
+    folder of the runs' rasters, display COGs and downloads. ``on_registry`` is called once with every
+    registry built (the API starts the display COG builds there).
+    """
+
+    def __init__(self, store: Store, region: Region, raster_cache: Path,
+                 schemas: Mapping[str, ResultSchema] = RESULTS,
+                 on_registry: Callable[[LayerRegistry], None] | None = None) -> None:
+        self.store = store
+        self.region = region
+        self.raster_cache = Path(raster_cache)
+        self.schemas = schemas
+        self.on_registry = on_registry
+        self._registries = RunCache(max_entries=REGISTRIES_KEPT)
+        #: figures, fact sheets … per run
+        self.products = RunCache(max_entries=PRODUCTS_KEPT)
+
+    # -- registry
+    def registry_if_built(self, run_id: str) -> LayerRegistry | None:
+        return self._registries.peek(("registry", run_id))
+
+    def registry(self, record: RunRecord) -> LayerRegistry:
+        def build() -> LayerRegistry:
+            registry = build_registry(self.store, self.region, record, self.raster_cache, self.schemas)
+            if self.on_registry is not None:
+                self.on_registry(registry)
+            return registry
+
+        return self._registries.get_or_build(("registry", record.run_id), build)
+
+    # -- figures and summaries
+    def figures(self, record: RunRecord) -> RunFigures:
+        """(merged figures, their metadata, the municipalities layer in EPSG:25833) of a run."""
+        return self.products.get_or_build(("figures", record.run_id),
+                                          lambda: summaries.run_figures(self.store, record, self.schemas))
+
+    def summary_csv(self, record: RunRecord) -> bytes:
+        return summaries.summary_csv(self.figures(record))
+
+    def summary_xlsx(self, record: RunRecord) -> bytes:
+        return summaries.summary_xlsx(self.figures(record), record, self.registry(record).sources)
+
+    # -- one municipality
+    def municipality(self, record: RunRecord, ags: str) -> Municipality:
+        """NotFoundError (with the fix) for a malformed or unknown AGS."""
+        return find_municipality(self.figures(record), record, ags)
+
+    def municipality_detail(self, record: RunRecord, ags: str) -> dict:
+        return municipality_detail(self.municipality(record, ags), record, self.registry(record))
+
+    def download_path(self, record: RunRecord, ags: str) -> Path:
+        """The municipality's GeoPackage (built once per run, then served from disk)."""
+        found = self.municipality(record, ags)
+        path = downloads.download_path(self.raster_cache, record.run_id, ags)
+        if path.is_file():
+            return path
+        return downloads.build_download(self.store, record, self.registry(record), found, path)
+
+    def factsheet(self, record: RunRecord, ags: str) -> str:
+        """The fact sheet of a municipality as one self-contained HTML page."""
+        def build() -> str:
+            found = self.municipality(record, ags)
+            sheet = factsheet_of(self.store, record, self.registry(record), self.figures(record), found)
+            return factsheet_html(sheet)
+
+        return self.products.get_or_build(("factsheet", record.run_id, ags), build)
+
+    def read_bbox(self, record: RunRecord, layer_id: str,
+                  bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+        """Features of a served vector layer meeting ``bbox`` (EPSG:25833 [m]); UnknownLayerError for an id
+        the run does not serve as a vector layer."""
+        layer = self.registry(record).get(layer_id)
+        if layer.kind != "vector":
+            raise UnknownLayerError(f"layer {layer.id} is a raster layer; it has no features.")
+        return self.store.read_bbox(layer.id, bbox, run_id=record.run_id)
+
+    # -- a point
+    def point(self, record: RunRecord, lon: float, lat: float, tolerance_m: float) -> dict:
+        """Every layer's value at a point [degrees] and every exclusion reason within ``tolerance_m`` [m]."""
+        return point_query(self.store, self.registry(record), record, lon, lat, tolerance_m)
+
+
+__all__ = ["RunServices"]
