@@ -82,7 +82,8 @@ class ServedLayerInfo(BaseModel):
     """A map layer: raster tiles (PNG) or vector tiles (MVT), with style and provenance."""
 
     id: str = Field(description="layer id, the only way to address the layer")
-    title: str
+    title: str = Field(description="the layer's name in English")
+    titles: dict[str, str] = Field(description="the layer's name per language: de, en")
     kind: Literal["raster", "vector"]
     origin: Literal["result", "run", "catalog"] = Field(
         description="result: a result layer of the run; run: a raster the run wrote; catalog: an input raster")

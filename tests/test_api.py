@@ -91,6 +91,21 @@ def test_layers_is_the_region_catalog(client, published):
     assert provenances == {"real", "synthetic"}
 
 
+def test_served_layers_carry_their_titles_in_german_and_english(client):
+    served = {layer["id"]: layer for layer in client.get("/api/layers").json()["served"]}
+    # declared once, in potenzial/results/base.py
+    assert served["municipalities"]["titles"] == {"de": "Gemeindegrenzen", "en": "Municipal boundaries"}
+    assert served["municipalities"]["title"] == "Municipal boundaries"
+
+
+def test_a_schema_without_titles_shows_its_name_not_an_empty_title():
+    from potenzial.results import ResultSchema
+
+    bare = ResultSchema(name="wind_rules", columns=(("rule_id", "text"),))
+    assert bare.titles == {"de": "Wind rules", "en": "Wind rules"}
+    assert ResultSchema(name="x_y", columns=(), title_de="X und Y").titles == {"de": "X und Y", "en": "X y"}
+
+
 def test_openapi_declares_response_models(client):
     paths = client.get("/openapi.json").json()["paths"]
     for path, model in [("/healthz", "Health"), ("/api/municipalities", "MunicipalityCollection"),

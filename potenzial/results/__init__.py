@@ -27,6 +27,14 @@ class ResultSchema:
     description: str = ""
     units: tuple[tuple[str, str], ...] = ()  #: (column, unit) for the glossary and downloads
     per_municipality: bool = False  #: one row per AGS: merged into /api/municipalities
+    title_de: str = ""  #: what a person sees as the layer's name, in German …
+    title_en: str = ""  #: … and in English (fallback: the name with spaces)
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """The layer's name per language; the identifier only where none is declared."""
+        plain = self.name.replace("_", " ").capitalize()
+        return {"de": self.title_de or self.title_en or plain, "en": self.title_en or plain}
 
     @property
     def column_names(self) -> list[str]:

@@ -4,6 +4,8 @@ from potenzial.results import ResultSchema
 
 MUNICIPALITIES = ResultSchema(
     name="municipalities",
+    title_de="Gemeindegrenzen",
+    title_en="Municipal boundaries",
     geometry_type="MULTIPOLYGON",
     key=("ags",),
     per_municipality=True,

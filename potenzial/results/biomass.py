@@ -104,6 +104,8 @@ BIOMASS_REGION = ResultSchema(
 
 BIOMASS_MAP = ResultSchema(
     name="biomass_map",
+    title_de="Biomasse: Herkunftsflächen",
+    title_en="Biomass: source land",
     geometry_type="MULTIPOLYGON",
     key=("ags", "feedstock"),
     description=(

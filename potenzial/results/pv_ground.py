@@ -7,6 +7,8 @@ from potenzial.results import ResultSchema
 
 PV_GROUND_AREAS = ResultSchema(
     name="pv_ground_areas",
+    title_de="Freiflächen-PV: Potenzialflächen",
+    title_en="Ground-mounted PV: potential areas",
     geometry_type="MULTIPOLYGON",
     key=("area_id",),
     description="Land eligible for open-field PV after all exclusions and the minimum-area filter, one feature "

@@ -4,6 +4,8 @@ from potenzial.results import ResultSchema
 
 SOLAR_ROOF = ResultSchema(
     name="solar_roof",
+    title_de="Dach-PV: Dachflächen",
+    title_en="Rooftop PV: roof planes",
     geometry_type="MULTIPOLYGON",
     key=("building_id", "plane_no"),
     description=("One row per roof plane: orientation, areas, capacity, yield and suitability; geometry is "

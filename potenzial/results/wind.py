@@ -7,6 +7,8 @@ from potenzial.results import ResultSchema
 
 WIND_AREAS = ResultSchema(
     name="wind_areas",
+    title_de="Wind: Potenzialflächen",
+    title_en="Wind: potential areas",
     geometry_type="MULTIPOLYGON",
     key=("area_id",),
     description="Eligible wind areas after all exclusions and area filters, cut by municipality "
@@ -23,6 +25,8 @@ WIND_AREAS = ResultSchema(
 
 WIND_TURBINES = ResultSchema(
     name="wind_turbines",
+    title_de="Wind: mögliche Anlagen",
+    title_en="Wind: possible turbines",
     geometry_type="POINT",
     key=("turbine_id",),
     description="Reference turbines placed in the eligible areas (mast-foot centre), with yield.",
@@ -45,6 +49,8 @@ WIND_TURBINES = ResultSchema(
 
 WIND_EXCLUSIONS = ResultSchema(
     name="wind_exclusions",
+    title_de="Wind: Ausschlussflächen",
+    title_en="Wind: excluded land",
     geometry_type="MULTIPOLYGON",
     key=("ags", "rule_mask"),
     description="Excluded land inside the region: one feature per municipality and combination of rules; "

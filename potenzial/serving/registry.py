@@ -68,6 +68,7 @@ class ServedLayer:
     resampling: str = "average"
     analysis_path: Path | None = field(default=None, repr=False)
     display_path: Path | None = field(default=None, repr=False)
+    titles: dict[str, str] = field(default_factory=dict)  #: the title per language ("de", "en")
 
     @property
     def synthetic(self) -> bool:
@@ -97,7 +98,8 @@ class ServedLayer:
     def describe(self, base_url: str) -> dict[str, object]:
         """The public description (``/api/layers``): no file paths."""
         return {
-            "id": self.id, "title": self.title, "kind": self.kind, "origin": self.origin,
+            "id": self.id, "title": self.title, "titles": self.titles or {"de": self.title, "en": self.title},
+            "kind": self.kind, "origin": self.origin,
             "description": self.description, "units": self.units, "field_units": self.field_units,
             "geometry_type": self.geometry_type,
             "value_range": [self.scale.low, self.scale.high] if self.scale else None,
@@ -157,7 +159,7 @@ class LayerRegistry:
 def _vector_layer(sch: ResultSchema, index: int, record: RunRecord, sources: tuple[SourceInfo, ...],
                   bounds_lonlat: BBox, bounds_3857: BBox) -> ServedLayer:
     return ServedLayer(
-        id=sch.name, title=sch.name.replace("_", " ").capitalize(), kind="vector", origin="result",
+        id=sch.name, title=sch.titles["en"], titles=sch.titles, kind="vector", origin="result",
         description=sch.description, units="; ".join(f"{c}: {u}" for c, u in sch.units),
         provenance=provenance_of(sources), sources=sources, run_id=record.run_id, minzoom=VECTOR_MIN_ZOOM,
         maxzoom=VECTOR_MAX_ZOOM, bounds=bounds_lonlat, bounds_3857=bounds_3857, geometry_type=sch.geometry_type,
@@ -191,6 +193,7 @@ def _run_raster_layers(record: RunRecord, run_dir: Path, sources: tuple[SourceIn
             bounds=facts.bounds_lonlat, bounds_3857=facts.bounds_3857,
             scale=ColourScale(sidecar.colormap, *sidecar.range), resampling=sidecar.resampling,
             analysis_path=tif, display_path=display_path_for(tif),
+            titles={"de": sidecar.title_de or sidecar.title, "en": sidecar.title},
         ))
     return layers
 
@@ -217,6 +220,7 @@ def _catalog_raster_layer(entry: LayerEntry, record: RunRecord, run_dir: Path,
         resampling=str(entry.extra.get("resampling", "average")),
         analysis_path=entry.path,
         display_path=run_dir / CATALOG_DISPLAY_FOLDER / f"{entry.id}{DISPLAY_SUFFIX}",
+        titles={"de": entry.title, "en": str(entry.extra.get("title_en") or entry.title)},
     )
 
 

@@ -60,10 +60,11 @@ class RasterSidecar:
     inputs: tuple[str, ...] = ()
     description: str = ""
     resampling: str = "average"
+    title_de: str = ""  #: the German title a person sees (``title`` is the English one)
 
     def to_json(self) -> str:
-        return json.dumps({"title": self.title, "units": self.units, "colormap": self.colormap,
-                           "range": list(self.range), "inputs": list(self.inputs),
+        return json.dumps({"title": self.title, "title_de": self.title_de, "units": self.units,
+                           "colormap": self.colormap, "range": list(self.range), "inputs": list(self.inputs),
                            "description": self.description, "resampling": self.resampling},
                           ensure_ascii=False, indent=2)
 
@@ -91,7 +92,8 @@ def parse_sidecar(path: Path) -> RasterSidecar:
     sidecar = RasterSidecar(title=str(raw["title"]), units=str(raw["units"]), colormap=str(raw["colormap"]),
                             range=(float(rng[0]), float(rng[1])),
                             inputs=tuple(str(i) for i in raw.get("inputs", ())),
-                            description=str(raw.get("description", "")), resampling=resampling)
+                            description=str(raw.get("description", "")), resampling=resampling,
+                            title_de=str(raw.get("title_de", "")))
     ColourScale(sidecar.colormap, *sidecar.range)
     return sidecar
 
