@@ -1,4 +1,4 @@
-"""The map page, built server-side with folium and cached per run."""
+"""The map page, rendered from its Jinja2 template and cached per run."""
 
 from __future__ import annotations
 
