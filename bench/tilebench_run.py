@@ -298,13 +298,16 @@ def main() -> int:
             servers.stop()
 
         if not args.skip_vector:
+            from psycopg.conninfo import conninfo_to_dict
+
             from potenzial.store.postgis import PostgisStore
-            from tests.conftest import create_database
 
             vectors = [n for n in store.run_layers(record.run_id) if n in RESULTS and RESULTS[n].geometry_type]
             name = args.vector or max(vectors, key=lambda n: len(store.read(n, record.run_id)))
             print(f"\nvector layer {name}: publishing run {record.run_id} into {args.pg} …", flush=True)
-            create_database(args.pg, fresh=True)
+            # a fresh database with PostGIS, as `make bench` makes it (no test code in benchmarks)
+            subprocess.run([str(ROOT / "scripts" / "ensure-testdb.sh"), conninfo_to_dict(args.pg)["dbname"], "--fresh"],
+                           check=True)
             pg = PostgisStore(args.pg)
             pg.init()
             frames = {n: store.read(n, record.run_id) for n in store.run_layers(record.run_id) if n in RESULTS}
