@@ -10,7 +10,7 @@ Chain:
    by the exclusion engine (:func:`potenzial.exclusions.evaluate`) on one grid (default 10 m
    cells, exact Euclidean buffers at cell centres, corridors measured from the carriageway /
    track-bed edge through the lines' ``width_m``).
-2. Category land = its include rules (:func:`potenzial.land_categories.category_mask`) minus
+2. Category land = its include rules (:func:`potenzial.exclusions.category_mask`) minus
    the shared exclusions, inside the region. Each cell carries a bitmask of its categories, so
    a hectare in two categories is one hectare with both listed.
 3. Pieces of the union below ``min_area_ha`` are dropped unless they lie within
@@ -39,9 +39,18 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Exclusions, Grid, RuleSet, evaluate, polygons, zone_raster
+from potenzial.exclusions import (
+    Category,
+    Exclusions,
+    RuleSet,
+    category_mask,
+    drop_small_pieces,
+    evaluate,
+    polygons,
+    zone_raster,
+)
+from potenzial.grid import Grid
 from potenzial.irradiation import IrradiationParams, YieldLookup
-from potenzial.land_categories import Category, category_mask, drop_small_pieces
 from potenzial.params import check_ranges, validate_section
 from potenzial.units import KW_PER_MW, M2_PER_HA, MWH_PER_GWH
 
@@ -233,7 +242,7 @@ def _areas(grid: Grid, bits: np.ndarray, pieces: np.ndarray, area_of_piece: np.n
     columns = ("area_id", "ags", "site_id", "categories", "category_mask", "area_ha", "capacity_mwp",
                "specific_yield_kwh_per_kwp", "yield_mwh_per_a", "wind_overlap_ha")
     if len(idx) == 0:
-        empty = {c: [] for c in columns}
+        empty: dict[str, list] = {c: [] for c in columns}
         return gpd.GeoDataFrame(empty, geometry=[], crs=ANALYSIS_CRS).astype({
             "area_id": "int64", "ags": "object", "site_id": "int64", "categories": "object",
             "category_mask": "int64", "area_ha": "float64", "capacity_mwp": "float64",

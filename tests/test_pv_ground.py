@@ -26,17 +26,20 @@ from shapely.geometry import LineString, box
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Grid, LayerSpec, evaluate, load_rule_set
-from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
-from potenzial.land_categories import (
+from potenzial.exclusions import (
+    LayerSpec,
     catalog_value_sets,
     category_mask,
     check_layer_values,
     drop_small_pieces,
+    evaluate,
     load_category,
     load_exclusion_set,
+    load_rule_set,
     merge_offsets,
 )
+from potenzial.grid import Grid
+from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
 from potenzial.params import load_params
 from potenzial.settings import PROJECT_ROOT
 from potenzial.solar_ground import (

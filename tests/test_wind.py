@@ -25,7 +25,8 @@ from shapely.geometry import LineString, box
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Grid, LayerSpec, load_rule_set, zone_raster
+from potenzial.exclusions import LayerSpec, load_rule_set, zone_raster
+from potenzial.grid import Grid
 from potenzial.params import ParameterSet, load_params
 from potenzial.region import LayerEntry, Region
 from potenzial.settings import PROJECT_ROOT

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,7 +29,8 @@ from scipy import ndimage
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Exclusions, Grid, RuleSet, area_by_distance, evaluate, polygons, zone_raster
+from potenzial.exclusions import Exclusions, RuleSet, area_by_distance, evaluate, polygons, zone_raster
+from potenzial.grid import Grid
 from potenzial.units import M2_PER_HA, MWH_PER_GWH
 from potenzial.wind.params import WindParams
 from potenzial.wind.placement import place_turbines
@@ -125,16 +127,15 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
                     keep_distance=[band_rule] if band_rule else [],
                     distance_max_m=params.setback_band_max_m + extra_m + grid.res_m, progress=say)
     zones = zone_raster(grid, list(munis.geometry))
-    n_zones = len(munis)
-
     say("setback bands")
     bands = _setback_bands(excl, band_rule, zones, munis, params, extra_m)
 
     eligible = excl.eligible() & (zones > 0)
     eligible, labels = drop_small_areas(eligible, params.min_area_ha * M2_PER_HA / grid.cell_area_m2)
-    spacing = {"rotor_diameter_m": turbine.rotor_diameter_m, "along_diameters": params.spacing_along_rotor_diameters,
-               "across_diameters": params.spacing_across_rotor_diameters,
-               "direction_deg": params.main_wind_direction_deg}
+    spacing: dict[str, Any] = {"rotor_diameter_m": turbine.rotor_diameter_m,
+                               "along_diameters": params.spacing_along_rotor_diameters,
+                               "across_diameters": params.spacing_across_rotor_diameters,
+                               "direction_deg": params.main_wind_direction_deg}
     if params.min_turbines_per_area > 1:
         say(f"keeping areas with room for {params.min_turbines_per_area} turbines")
         r_alone, c_alone = place_turbines(eligible, grid, labels=labels, **spacing)
@@ -178,7 +179,7 @@ def _setback_bands(excl: Exclusions, band_rule: str | None, zones: np.ndarray, m
                    params: WindParams, extra_m: float) -> pd.DataFrame:
     """Per municipality and setback s: eligible area [ha] if the setback rule used s instead."""
     thresholds = params.setback_thresholds_m
-    columns = {"ags": [], "setback_m": [], "eligible_ha": [], "eligible_share_pct": []}
+    columns: dict[str, list] = {"ags": [], "setback_m": [], "eligible_ha": [], "eligible_share_pct": []}
     if band_rule is None:
         return pd.DataFrame(columns)
     free = excl.eligible(ignore=[band_rule]) & (zones > 0)
