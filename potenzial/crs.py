@@ -16,6 +16,12 @@ WGS84_EPSG = 4326
 WEB_MERCATOR_EPSG = 3857
 
 
+def crs_name(crs: CRS) -> str:
+    """``EPSG:25833`` where the CRS has an EPSG code, else its name (for messages)."""
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.name
+
+
 def parse_crs(value: object, what: str) -> CRS:
     """Parse ``value`` (``"EPSG:25833"``, an int, a CRS) or raise a CRSError naming ``what``."""
     if value is None or value == "":

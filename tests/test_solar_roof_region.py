@@ -42,7 +42,7 @@ def step_run(data_dir):
     region = load_region("lk-leipzig", REGIONS, data_dir)
     ensure_stand_ins(region)
     ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=data_dir / "rc")
-    frames = STEP.run(ctx)
+    frames = STEP.execute(ctx)
     base = municipality_figures(ctx.municipalities, ctx.statistics, ctx.vector("buildings"), ctx.vector("landcover"))
     return frames, base
 
@@ -163,7 +163,7 @@ def run_step(region, tmp_path):
     messages = []
     ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=tmp_path / "rc",
                       progress=messages.append)
-    out = STEP.run(ctx)
+    out = STEP.execute(ctx)
     return out, out["solar_roof_report"].set_index("item")["count"], messages
 
 

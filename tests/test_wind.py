@@ -19,12 +19,13 @@ import rasterio
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyproj import CRS
 from rasterio.transform import from_origin
 from scipy import ndimage
 from shapely.geometry import LineString, box
 
 from potenzial.crs import ANALYSIS_CRS
-from potenzial.errors import ConfigError, InputDataError
+from potenzial.errors import ConfigError, CRSError, InputDataError
 from potenzial.exclusions import LayerSpec, load_rule_set, zone_raster
 from potenzial.grid import Grid
 from potenzial.params import ParameterSet, load_params
@@ -118,7 +119,8 @@ def specs() -> dict[str, LayerSpec]:
 
 def wind_field(speed=6.25) -> WindField:
     data = np.full((80, 140), speed, dtype=np.float32)
-    return WindField(speed_m_per_s=data, transform=from_origin(X0 - 1000, Y0 + 7000, 100, 100), height_m=150.0)
+    return WindField(speed_m_per_s=data, transform=from_origin(X0 - 1000, Y0 + 7000, 100, 100), crs=ANALYSIS_CRS,
+                     height_m=150.0)
 
 
 def default_params(**changes):
@@ -412,14 +414,16 @@ def test_default_parameters_load_and_bad_ones_fail_with_the_field():
         default_params(hub_heigth_m=150)
 
 
-def make_ctx(tmp_path: Path, units="m/s", height=150, values=6.2) -> StepContext:
+def make_ctx(tmp_path: Path, units="m/s", height=150, values=6.2, epsg=25833) -> StepContext:
     path = tmp_path / "wind.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs=ANALYSIS_CRS,
-                       transform=from_origin(X0, Y0 + 400, 100, 100)) as dst:
+    # the same 4 x 4 cells, in metres (EPSG:25833) or, for a raster in degrees, 0.001° near Leipzig (EPSG:4326)
+    transform = from_origin(X0, Y0 + 400, 100, 100) if epsg == 25833 else from_origin(12.3, 51.3, 0.001, 0.001)
+    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs=f"EPSG:{epsg}",
+                       transform=transform) as dst:
         dst.write(np.full((4, 4), values, dtype=np.float32), 1)
     extra = {"height_m": height} if height is not None else {}
     entry = LayerEntry(id="wind_speed_150m", title="w", kind="raster", provenance="synthetic", licence="CC0",
-                       attribution="test", path=path, crs="EPSG:25833", units=units, extra=extra)
+                       attribution="test", path=path, crs=f"EPSG:{epsg}", units=units, extra=extra)
     region = Region(id="t", name="t", crs="EPSG:25833", ags_prefix="14729", municipalities_layer="m",
                     statistics_layer="", seed=0, root=tmp_path, synthetic_dir=tmp_path,
                     layers={"wind_speed_150m": entry})
@@ -437,6 +441,37 @@ def test_wind_layer_in_wrong_units_fails_with_the_fix(tmp_path):
         read_wind(make_ctx(tmp_path, values=22.3), "wind_speed_150m")
     with pytest.raises(ConfigError, match="height_m = None"):
         read_wind(make_ctx(tmp_path, height=None), "wind_speed_150m")
+
+
+def test_wind_layer_in_degrees_fails_at_the_boundary_naming_both_crs(tmp_path):
+    """A real GeoTIFF in EPSG:4326 (its CRS and the catalog agree, so reading it is fine) is refused by
+    the step with the CRS found, the CRS wanted and the fix, not later as a raster that "does not cover
+    the region" because degrees were taken for metres."""
+    from potenzial.steps.wind import wind_field as read_wind
+
+    ctx = make_ctx(tmp_path, epsg=4326)
+    with pytest.raises(CRSError, match=r"EPSG:4326, but the wind potential is computed in EPSG:25833.*"
+                                       r"gdalwarp -t_srs EPSG:25833") as caught:
+        read_wind(ctx, "wind_speed_150m")
+    assert "cover" not in str(caught.value) and "wind_speed_150m" in str(caught.value)
+
+
+def test_the_kernel_refuses_a_wind_field_in_another_crs():
+    degrees = WindField(speed_m_per_s=np.full((4, 4), 6.0, dtype=np.float32),
+                        transform=from_origin(12.3, 51.3, 0.001, 0.001), crs=CRS.from_epsg(4326), height_m=150.0)
+    layers = {k: v for k, v in toy().items() if k != "municipalities"}
+    with pytest.raises(CRSError, match="EPSG:4326.*EPSG:25833"):
+        wind_potential(municipalities=toy()["municipalities"], layers=layers,
+                       rule_set=load_rule_set(RULES, specs()), params=default_params(), turbine=turbine(),
+                       wind=degrees)
+
+
+def test_the_grid_carries_its_crs_and_refuses_degrees():
+    grid = Grid.from_bounds((X0, Y0, X0 + 100, Y0 + 50), 10.0)
+    assert grid.crs.equals(ANALYSIS_CRS) and grid.padded(2).crs.equals(ANALYSIS_CRS)
+    assert grid.shape == (5, 10) and grid.padded(2).shape == (9, 14)
+    with pytest.raises(CRSError, match="EPSG:4326 is in degrees"):
+        Grid.from_bounds((12.3, 51.2, 12.4, 51.3), 0.001, crs=CRS.from_epsg(4326))
 
 
 def test_wind_field_off_the_raster_is_an_input_error():
@@ -477,8 +512,10 @@ def test_wind_step_on_the_default_region(tmp_path):
     s = Settings()
     region = load_region(s.region, s.regions_dir, s.data_dir)
     ensure_stand_ins(region)
-    ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r")
-    frames = wind_step.run(ctx)
+    ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r",
+                      rules_dir=s.rules_dir)
+    frames = wind_step.STEP.execute(ctx)
+    assert ctx.raster_reads["wind_speed_150m"] == 1
     per = frames["wind_municipalities"]
     turbines = frames["wind_turbines"]
     assert len(per) == 30 and per["ags"].is_unique
