@@ -7,6 +7,8 @@ answers (classes, distances, disc areas, sums) can be worked out by hand.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 from functools import cache
 from pathlib import Path
@@ -14,6 +16,7 @@ from types import MappingProxyType
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 import shapely
@@ -30,7 +33,7 @@ from potenzial.exclusions import LayerSpec, load_rule_set, zone_raster
 from potenzial.grid import Grid
 from potenzial.params import ParameterSet, load_params
 from potenzial.region import LayerEntry, Region
-from potenzial.settings import PROJECT_ROOT
+from potenzial.settings import PROJECT_ROOT, Settings
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunRecord, RunResult
 from potenzial.wind import (
@@ -478,6 +481,84 @@ def test_wind_field_off_the_raster_is_an_input_error():
     field = wind_field()
     with pytest.raises(InputDataError, match="no value at 1 turbine site"):
         field.sample(np.array([X0 + 500, X0 + 50_000]), np.array([Y0 + 500, Y0 + 500]))
+
+
+# ------------------------------------------------------------------------------ the step on a toy region
+
+def toy_region_ctx(tmp_path: Path, **wind_changes) -> StepContext:
+    """The toy county as a real region: every layer a GeoPackage, the wind speed a GeoTIFF, the default
+    parameters (with ``wind_changes``) and the repository's rules folder, as the pipeline builds it."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    layers = {}
+    for lid, frame in toy().items():
+        path = tmp_path / f"{lid}.gpkg"
+        frame.to_file(path, driver="GPKG")
+        family = {"Polygon": "polygon", "LineString": "line"}[frame.geom_type.iloc[0]]
+        layers[lid] = LayerEntry(id=lid, title=lid, kind="vector", provenance="synthetic", licence="CC0",
+                                 attribution="test", path=path, crs="EPSG:25833", geometry=family,
+                                 columns=tuple(c for c in frame.columns if c != "geometry"))
+    path = tmp_path / "wind.tif"
+    field = wind_field()
+    with rasterio.open(path, "w", driver="GTiff", width=field.speed_m_per_s.shape[1],
+                       height=field.speed_m_per_s.shape[0], count=1, dtype="float32", crs=field.crs,
+                       transform=field.transform) as dst:
+        dst.write(field.speed_m_per_s, 1)
+    layers["wind_speed_150m"] = LayerEntry(id="wind_speed_150m", title="w", kind="raster", provenance="synthetic",
+                                           licence="CC0", attribution="test", path=path, crs="EPSG:25833",
+                                           units="m/s", extra={"height_m": 150})
+    region = Region(id="toy", name="toy", crs="EPSG:25833", ags_prefix="14729", municipalities_layer="municipalities",
+                    statistics_layer="", seed=0, root=tmp_path, synthetic_dir=tmp_path, layers=layers)
+    params = load_params(PARAMS)
+    values = dict(params.values)
+    values["wind"] = {**values["wind"], **wind_changes}
+    ctx = StepContext(region=region, params=dataclasses.replace(params, values=MappingProxyType(values)),
+                      run_id="t", raster_dir=tmp_path / "r", rules_dir=Settings().rules_dir)
+    ctx.results["municipalities"] = pd.DataFrame({"ags": [A, B], "wind_installed_mw": [4.2, 0.0]})
+    return ctx
+
+
+def test_the_wind_step_reads_its_raster_once_and_describes_it_from_the_parameters(tmp_path):
+    """check prepares, run receives: the pipeline's run_steps checks once and hands the inputs over, so
+    the wind raster's pixels are read once per run (counted by the context, which does all reading)."""
+    from potenzial.pipeline import run_steps
+    from potenzial.steps import wind as wind_step
+
+    ctx = toy_region_ctx(tmp_path, setback_band_max_m=2500.0)
+    run_steps(ctx, [wind_step.STEP])
+    assert ctx.raster_reads == {"wind_speed_150m": 1}
+    # the same figures as the kernel called directly (toy_result): the wiring adds nothing
+    turbines = ctx.results["wind_turbines"]
+    assert turbines.geometry.equals(toy_result().frames["wind_turbines"].geometry)
+    sidecar = json.loads((tmp_path / "r" / "wind_setback_distance.json").read_text(encoding="utf-8"))
+    assert sidecar["range"] == [0.0, 2500.0]  # setback_band_max_m, not a literal
+    assert "the 1,000 m line" in sidecar["description"] and "residential_sachsbo84" in sidecar["description"]
+    assert sidecar["inputs"] == ["buildings", "builtup_areas", "development_plans"]
+    # with the rotor inside the area every setback grows by the rotor radius (141 m / 2): so does the exact line
+    ctx = toy_region_ctx(tmp_path / "rotor_in", rotor_in=True)
+    run_steps(ctx, [wind_step.STEP])
+    sidecar = json.loads((tmp_path / "rotor_in" / "r" / "wind_setback_distance.json").read_text(encoding="utf-8"))
+    assert "the 1,070.5 m line" in sidecar["description"] and sidecar["range"] == [0.0, 3000.0]
+
+
+def test_setback_rule_is_checked_against_the_rule_set_when_the_parameters_load(tmp_path):
+    from potenzial.steps import wind as wind_step
+
+    with pytest.raises(ConfigError, match=r"\[wind\] setback_rule: .*setback_rule = 'residential_sachsbo_84' is not a "
+                                          r"rule of rule set 'wind_sn_2022'; allowed values: residential_sachsbo84, "
+                                          r"residential_outer_single, .*lsg.*got 'residential_sachsbo_84'.*wind.toml"):
+        wind_step.check(toy_region_ctx(tmp_path / "typo", setback_rule="residential_sachsbo_84"))
+    # without a rule set to compare with (the kernel's own tests), any id passes the model
+    assert default_params(setback_rule="anything").setback_rule == "anything"
+    with pytest.raises(ConfigError, match=r"rule_set = 42: give the name of a rule set"):
+        wind_step.check(toy_region_ctx(tmp_path / "typo", rule_set=42))
+
+
+def test_a_context_without_rules_folder_says_how_to_give_one(tmp_path):
+    from potenzial.steps import wind as wind_step
+
+    ctx = dataclasses.replace(toy_region_ctx(tmp_path), rules_dir=None)
+    with pytest.raises(ConfigError, match="no rules folder.*rules_dir"):
+        wind_step.check(ctx)
 
 
 # ------------------------------------------------------------------------------ both stores

@@ -180,7 +180,7 @@ def write_rasters(raster_dir: Path, grid: Grid, bitmask: np.ndarray, setback: Se
         title=f"Wind: distance to the setback features ({rule.title or rule.id})", units="m", colormap="viridis",
         range=(0.0, float(setback.display_max_m)), inputs=setback.inputs, resampling="average",
         description=f"Distance from the cell centre to the nearest feature of rule {rule.id} "
-                    f"({rule.title or rule.layer}), rounded to whole metres; the {setback.buffer_m:,.0f} m line "
+                    f"({rule.title or rule.layer}), rounded to whole metres; the {setback.buffer_m:,g} m line "
                     "(the setback of the run) is exact. The what-if table is wind_setback_bands."))
 
 
