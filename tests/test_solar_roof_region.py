@@ -72,7 +72,8 @@ def test_whole_region(step_run):
     assert (joined["roof_remaining_mwp"] >= 0).all()
 
     # plane invariants
-    assert (roof["capacity_kwp"] == roof["usable_area_m2"] * 0.20).all()
+    # at most 0.7 of a plane carries modules (pitched; flat: 0.5), at 0.20 kWp per m² of modules
+    assert (roof["capacity_kwp"] <= roof["plane_area_m2"] * 0.7 * 0.20 + 1e-9).all()
     assert set(roof["suitability"]) <= {"very_good", "good", "suitable", "unsuitable"}
     assert (roof.loc[roof["suitability"] == "unsuitable", "capacity_kwp"] == 0).all()
     south = roof[(roof["method"] == "footprint_gable") & (roof["azimuth_deg"].sub(180).abs() < 2.5)]

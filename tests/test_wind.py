@@ -275,25 +275,53 @@ def test_eligible_area_by_hand():
     assert 1600.0 - 0.05 <= bands.loc[0.0] < 1600.0  # all but the cells the footprint touches
 
 
-def test_per_municipality_sums_equal_the_feature_sums():
-    frames = toy_result().frames
-    per = frames["wind_municipalities"].set_index("ags")
-    areas, turbines = frames["wind_areas"], frames["wind_turbines"]
+def test_per_municipality_figures_of_a_strip_by_hand():
+    """A 3 km x 10 m strip free of every exclusion, split into two municipalities of 1.5 ha at x = 1,500 m,
+    wind from the east (along the strip), a 1 MW turbine of 100 m rotor that gives rated power at every wind
+    speed: turbines every 5 D = 500 m from the first cell, at x = 5, 505, 1005 (A) and 1505, 2005, 2505 (B);
+    each yields 1 MW x 8,760 h x (1 - 0.10 wake) x 0.97 availability = 7,647.48 MWh/a."""
+    flat = ReferenceTurbine("flat", 1.0, 100.0, 120.0, (0.0, 40.0), (1000.0, 1000.0))
+    munis = gdf([{"ags": A, "name": "A", "geometry": box(X0, Y0, X0 + 1500, Y0 + 10)},
+                 {"ags": B, "name": "B", "geometry": box(X0 + 1500, Y0, X0 + 3000, Y0 + 10)}])
+    house = at(1500, 5000)  # one dwelling 5 km north: its setback reaches nothing
+    layers = {"buildings": gdf([{"building_id": "h", "ags": A, "use": "residential", "geometry": house}]),
+              "builtup_areas": gdf([{"ortsteil": "A", "ags": A, "geometry": house.buffer(20)}]),
+              "development_plans": gdf([{"plan_id": "p", "ags": A, "use": "commercial",
+                                         "geometry": at(0, 6000, 1)}])}
+    rules = load_rule_set(RULES, specs())
+    only = rules.model_copy(update={"rules": (rules.rule("residential_sachsbo84"),)})
+    params = default_params(main_wind_direction_deg=90.0)
+    result = wind_potential(municipalities=munis, layers=layers, rule_set=only, params=params, turbine=flat,
+                            wind=wind_field(), installed_mw={A: 4.2, B: 0.0})
+    per = result.frames["wind_municipalities"].set_index("ags")
     assert list(per.index) == [A, B]
-    assert areas.groupby("ags")["area_ha"].sum().reindex(per.index, fill_value=0).to_numpy() == \
-        pytest.approx(per["wind_area_ha"].to_numpy())
-    assert areas.groupby("ags")["turbines"].sum().reindex(per.index, fill_value=0).tolist() == \
-        per["wind_turbines"].tolist()
-    assert turbines.groupby("ags").size().reindex(per.index, fill_value=0).tolist() == per["wind_turbines"].tolist()
-    assert turbines.groupby("ags")["capacity_mw"].sum().reindex(per.index, fill_value=0).to_numpy() == \
-        pytest.approx(per["wind_capacity_mw"].to_numpy())
-    assert (turbines.groupby("ags")["yield_mwh_per_a"].sum().reindex(per.index, fill_value=0) / 1000).to_numpy() == \
-        pytest.approx(per["wind_yield_gwh_per_a"].to_numpy())
-    # area = geometry, share and target gaps from the municipality area (3,600 ha each)
-    assert areas["area_ha"].to_numpy() == pytest.approx(areas.geometry.area.to_numpy() / 1e4)
+    assert per["wind_area_ha"].tolist() == pytest.approx([1.5, 1.5])
+    assert per["wind_area_share_pct"].tolist() == pytest.approx([100.0, 100.0])
+    # WindBG targets: 1.3 % and 2 % of 1.5 ha, minus the 1.5 ha found (negative: surplus)
+    assert per["wind_area_gap_2027_ha"].tolist() == pytest.approx([0.0195 - 1.5] * 2)
+    assert per["wind_area_gap_2032_ha"].tolist() == pytest.approx([0.03 - 1.5] * 2)
+    assert per["wind_turbines"].tolist() == [3, 3]
+    assert per["wind_capacity_mw"].tolist() == pytest.approx([3.0, 3.0])
+    assert per["wind_yield_gwh_per_a"].tolist() == pytest.approx([3 * 7.64748] * 2)
+    assert per["wind_full_load_hours"].tolist() == pytest.approx([7647.48] * 2)
+    assert per["wind_installed_2024_mw"].tolist() == [4.2, 0.0]
+    turbines = result.frames["wind_turbines"]
+    assert sorted(turbines.geometry.x - X0) == pytest.approx([5.0, 505.0, 1005.0, 1505.0, 2005.0, 2505.0])
+    assert turbines["yield_mwh_per_a"].tolist() == pytest.approx([7647.48] * 6)
+    # one park across the border, cut into one feature per municipality of 1.5 ha each
+    areas = result.frames["wind_areas"].sort_values("ags")
+    assert areas["area_ha"].tolist() == pytest.approx([1.5, 1.5]) and areas["park_id"].nunique() == 1
+    assert areas.geometry.area.tolist() == pytest.approx([15_000.0, 15_000.0])
+    assert areas["turbines"].tolist() == [3, 3]
+
+
+def test_exclusion_features_name_the_rules_of_their_mask_and_never_overlap_the_areas():
+    frames = toy_result().frames
+    areas = frames["wind_areas"]
+    per = frames["wind_municipalities"].set_index("ags")
+    # share and target gaps from the municipality area (3,600 ha each)
     assert per["wind_area_share_pct"].to_numpy() == pytest.approx(per["wind_area_ha"].to_numpy() / 36.0)
     assert per["wind_area_gap_2032_ha"].to_numpy() == pytest.approx(72.0 - per["wind_area_ha"].to_numpy())
-    assert per.loc[A, "wind_installed_2024_mw"] == 4.2
     # exclusions: the rules listed match the mask, and areas + exclusions never overlap
     ex = frames["wind_exclusions"]
     rules = frames["wind_rules"].set_index("rule_id")
@@ -400,7 +428,7 @@ def test_full_load_hours_are_plausible_for_the_county_wind():
     # 6.25 m/s at 150 m -> 6.32 m/s at 159 m: DOMAIN.md expects roughly 2,000–3,000 h for a modern turbine
     assert t["wind_speed_hub_m_per_s"].to_numpy() == pytest.approx(6.25 * (159 / 150) ** 0.2)
     assert ((t["full_load_hours"] > 2000) & (t["full_load_hours"] < 3000)).all()
-    assert t["yield_mwh_per_a"].to_numpy() == pytest.approx(t["full_load_hours"].to_numpy() * 4.2)
+    assert (t["capacity_mw"] == 4.2).all()  # Enercon E-141 EP4: 4.2 MW (windpowerlib oedb library)
 
 
 # ------------------------------------------------------------------------------ parameters and inputs
