@@ -54,10 +54,11 @@ from potenzial.exclusions.categories import (
     merge_offsets,
 )
 from potenzial.exclusions.distance import EDT_MIN_FEATURES, SMALL_FEATURE_CELLS, distance_raster, within_mask
-from potenzial.exclusions.evaluate import MAX_RULES, Exclusions, evaluate
+from potenzial.exclusions.evaluate import Exclusions, evaluate
 from potenzial.exclusions.polygons import area_by_distance, polygons, zone_raster
 from potenzial.exclusions.rules import (
     MAX_BUFFER_M,
+    MAX_RULES,
     FilterValue,
     LayerSpec,
     Rule,

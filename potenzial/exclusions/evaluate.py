@@ -12,12 +12,9 @@ import pandas as pd
 
 from potenzial.errors import ConfigError
 from potenzial.exclusions.distance import distance_raster, within_mask
-from potenzial.exclusions.rules import Rule, RuleSet
+from potenzial.exclusions.rules import MAX_RULES, Rule, RuleSet
 from potenzial.exclusions.select import select_features
 from potenzial.grid import Grid
-
-MAX_RULES = 32  #: enabled rules per evaluation (bits of the bitmask)
-
 
 # ================================================================================ evaluation
 

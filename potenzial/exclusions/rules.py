@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from potenzial.errors import ConfigError
 
 MAX_BUFFER_M = 10_000.0  #: a larger buffer is taken for a unit mistake [m]
+MAX_RULES = 32  #: enabled rules per evaluation (bits of the bitmask)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 FilterValue = str | int | float | bool | list[str | int | float | bool] | dict[str, float]
@@ -75,6 +76,10 @@ class RuleSet(BaseModel):
             raise ValueError(f"rule ids {dup} occur more than once; every rule needs its own id")
         if not self.rules:
             raise ValueError("the rule set holds no [[rules]]")
+        enabled = len(self.enabled_rules)
+        if enabled > MAX_RULES:
+            raise ValueError(f"{enabled} rules are enabled; at most {MAX_RULES} can be evaluated at once (bits of "
+                             "the bitmask). Switch some off (enabled = false) or split the set")
         return self
 
     def rule(self, rule_id: str) -> Rule:
@@ -100,6 +105,10 @@ class RuleSet(BaseModel):
             raise ConfigError(f"rule(s) {', '.join(fixed)} of rule set {self.id!r} are not switchable (a legal "
                               "requirement); remove them from the switches or write a new dated rule set.")
         rules = tuple(r.model_copy(update={"enabled": bool(switches.get(r.id, r.enabled))}) for r in self.rules)
+        enabled = sum(r.enabled for r in rules)
+        if enabled > MAX_RULES:
+            raise ConfigError(f"the switches enable {enabled} rules of rule set {self.id!r}; at most {MAX_RULES} can "
+                              "be evaluated at once. Switch some off or split the set.")
         return self.model_copy(update={"rules": rules})
 
 
