@@ -1,8 +1,7 @@
 """Open-field (ground-mounted) PV: eligible land by dated legal category, capacity and yield.
 
-Pure calculation: loaded frames (EPSG:25833), the rule sets, a yield lookup of the shared
-irradiation chain and a frozen parameter object in; frames out. The pipeline step
-(potenzial/steps/pv_ground.py) does the reading.
+Pure calculation: loaded frames (EPSG:25833), the rule sets, a yield lookup of the shared irradiation
+chain and a frozen parameter object in; frames out. The step (potenzial/steps/pv_ground.py) reads.
 
 Chain:
 
@@ -39,16 +38,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import (
-    Category,
-    Exclusions,
-    RuleSet,
-    category_mask,
-    drop_small_pieces,
-    evaluate,
-    polygons,
-    zone_raster,
-)
+from potenzial.exclusions.categories import Category, category_mask, drop_small_pieces
+from potenzial.exclusions.evaluate import Exclusions, evaluate
+from potenzial.exclusions.polygons import polygons, zone_raster
+from potenzial.exclusions.rules import RuleSet
 from potenzial.grid import Grid
 from potenzial.irradiation import IrradiationParams, YieldLookup
 from potenzial.params import check_ranges, validate_section
@@ -98,7 +91,6 @@ class PvGroundParams(BaseModel):
 def load_pv_ground_params(section: Mapping[str, Any], where: str = "[pv_ground]") -> PvGroundParams:
     """Validate the ``[pv_ground]`` section; a ConfigError names the field, the value and the fix."""
     return validate_section(PvGroundParams, section, where, "pv_ground.toml")
-
 
 
 def fixed_orientation_params(irr: IrradiationParams, tilt_deg: float, azimuth_deg: float) -> IrradiationParams:
@@ -187,8 +179,8 @@ def solar_ground_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[
     by_category = _by_category(grid, bits, zones, wind, spec, munis, categories, params)
     per_muni = _per_municipality(munis, by_category, installed, params)
     rules = pd.concat(rule_tables, ignore_index=True)[list(_RULE_COLUMNS)]
-    frames = {"pv_ground_areas": areas, "pv_ground_municipalities": per_muni,
-              "pv_ground_categories": by_category, "pv_ground_rules": rules}
+    frames = {"pv_ground_areas": areas, "pv_ground_municipalities": per_muni, "pv_ground_categories": by_category,
+              "pv_ground_rules": rules}
     return PvGroundResult(frames=frames, grid=grid, category_bits=bits, categories=tuple(categories))
 
 
