@@ -77,7 +77,8 @@ county = cats.groupby("category", sort=False)[["area_ha", "capacity_mwp", "yield
 print(json.dumps({
     "load_s": load_s, "step_s": step_s,
     "step_cpu_s": (u1.ru_utime - u0.ru_utime) + (u1.ru_stime - u0.ru_stime),
-    "load_average_1min": os.getloadavg()[0], "peak_rss_mib": u1.ru_maxrss / 1024, "rss_before_step_mib": rss_before / 1024,
+    "load_average_1min": os.getloadavg()[0], "peak_rss_mib": u1.ru_maxrss / 1024,
+    "rss_before_step_mib": rss_before / 1024,
     "area_features": int(len(frames["pv_ground_areas"])),
     "installed_2015_mwp": float(per["pv_ground_installed_2015_mwp"].sum()),
     "by_category": {c: {k: float(v) for k, v in row.items()} for c, row in county.iterrows()},
