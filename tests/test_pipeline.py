@@ -1,6 +1,7 @@
 """The whole pipeline on the default region, into both stores; atomicity under failure."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -185,15 +186,22 @@ class Recording(Reporter):
         self.started.append(step)
 
 
-def test_parameter_mistake_fails_before_any_step_runs(gpkg_run, region, data_dir, tmp_path):
+@pytest.mark.parametrize(("line", "typo", "needle"), [
+    ('turbine_type = "E-141/4200"', 'turbine_type = "Windmill-3000"', "Windmill-3000"),
+    ('setback_rule = "residential_sachsbo84"', 'setback_rule = "residential_sachsbo_84"',
+     "setback_rule = 'residential_sachsbo_84' is not a rule of rule set 'wind_sn_2022'; allowed values: "
+     "residential_sachsbo84"),
+])
+def test_parameter_mistake_fails_before_any_step_runs(gpkg_run, region, data_dir, tmp_path, line, typo, needle):
     store, record = gpkg_run
     params_dir = tmp_path / "params"
     shutil.copytree(PARAMS, params_dir)
     wind = params_dir / "wind.toml"
-    wind.write_text(wind.read_text(encoding="utf-8").replace('turbine_type = "E-141/4200"',
-                                                             'turbine_type = "Windmill-3000"'), encoding="utf-8")
+    text = wind.read_text(encoding="utf-8")
+    assert line in text
+    wind.write_text(text.replace(line, typo), encoding="utf-8")
     reporter = Recording()
-    with pytest.raises(PotenzialError, match="Windmill-3000"):
+    with pytest.raises(PotenzialError, match=re.escape(needle)):
         run_pipeline(region, store, load_params(params_dir), reporter=reporter,
                      raster_cache=data_dir / "raster_cache")
     assert reporter.started == ["stand_ins", "inputs"]  # no step ran
