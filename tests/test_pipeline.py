@@ -222,3 +222,42 @@ def test_only_runs_the_selected_step_and_carries_the_rest(gpkg_run, region, data
     old_rasters = sorted(p.name for p in (data_dir / "raster_cache" / record.run_id).glob("*.tif"))
     new_rasters = sorted(p.name for p in (data_dir / "raster_cache" / new.run_id).glob("*.tif"))
     assert set(old_rasters) <= set(new_rasters)
+
+
+def test_run_steps_checks_every_step_first_and_hands_each_its_prepared_inputs(tmp_path):
+    """Two real steps that log what they do: both checks run once, before either run; each run
+    receives exactly what its own check returned; a failing check stops everything before any run."""
+    from types import MappingProxyType
+
+    from potenzial.params import ParameterSet
+    from potenzial.pipeline import run_steps
+    from potenzial.region import Region
+    from potenzial.steps import Step
+    from potenzial.steps.context import StepContext
+
+    log: list[str] = []
+
+    def step(name: str, fail: bool = False) -> Step:
+        def check(ctx):
+            log.append(f"check {name}")
+            if fail:
+                raise PotenzialError(f"{name}: bad parameter")
+            return {"prepared_by": name}
+
+        def run(ctx, prepared):
+            log.append(f"run {name} with {prepared['prepared_by']}")
+            return {f"{name}_result": pd.DataFrame({"x": [1]})}
+
+        return Step(name=name, order=0, produces=(f"{name}_result",), check=check, run=run)
+
+    region = Region(id="t", name="t", crs="EPSG:25833", ags_prefix="14729", municipalities_layer="m",
+                    statistics_layer="", seed=0, root=tmp_path, synthetic_dir=tmp_path, layers={})
+    ctx = StepContext(region=region, params=ParameterSet(path=tmp_path, version="x", values=MappingProxyType({}),
+                                                         sha256="0"), run_id="t", raster_dir=tmp_path / "r")
+    run_steps(ctx, [step("a"), step("b")])
+    assert log == ["check a", "check b", "run a with a", "run b with b"]
+    assert set(ctx.results) == {"a_result", "b_result"}
+    log.clear()
+    with pytest.raises(PotenzialError, match="b: bad parameter"):
+        run_steps(ctx, [step("a"), step("b", fail=True)])
+    assert log == ["check a", "check b"]
