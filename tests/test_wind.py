@@ -485,6 +485,7 @@ def test_wind_layer_in_degrees_fails_at_the_boundary_naming_both_crs(tmp_path):
                                        r"gdalwarp -t_srs EPSG:25833") as caught:
         read_wind(ctx, "wind_speed_150m")
     assert "cover" not in str(caught.value) and "wind_speed_150m" in str(caught.value)
+    assert ctx.raster_reads == {}  # refused before its pixels were read
 
 
 def test_the_kernel_refuses_a_wind_field_in_another_crs():

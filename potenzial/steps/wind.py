@@ -20,7 +20,7 @@ import pandas as pd
 import rasterio
 import rasterio.windows
 
-from potenzial.crs import ANALYSIS_CRS
+from potenzial.crs import ANALYSIS_CRS, parse_crs, require_crs
 from potenzial.errors import ConfigError, InputDataError, NotFoundError
 from potenzial.exclusions import LayerSpec, Rule, RuleSet, load_rule_set
 from potenzial.grid import Grid
@@ -101,16 +101,16 @@ def wind_field(ctx: StepContext, layer_id: str) -> WindField:
     if not isinstance(height, (int, float)) or isinstance(height, bool) or not 2 <= float(height) <= 300:
         raise ConfigError(f"{what}: height_m = {height!r}; give the height above ground of the wind speeds in "
                           "metres, e.g. height_m = 150 in the catalog entry.")
-    band = ctx.raster_band(layer_id)
-    field = WindField(speed_m_per_s=np.asarray(band.values, dtype=np.float32), transform=band.transform,
-                      crs=band.crs, height_m=float(height), nodata=band.nodata)
-    field.require_crs(ANALYSIS_CRS, what)
+    # the CRS at the boundary, before a pixel is read: a raster in degrees would not "cover the region"
+    require_crs(parse_crs(info.crs, what), ANALYSIS_CRS, what, "the wind potential")
     low, high = PLAUSIBLE_MEAN_SPEED_M_PER_S
     if not (low <= info.max_value <= high) or info.min_value < 0:
         hint = " It looks like km/h (divide by 3.6)." if info.max_value > high else ""
         raise InputDataError(f"{what}: values {info.min_value:.2f}–{info.max_value:.2f} are not plausible mean wind "
                              f"speeds in m/s ({low:g}–{high:g} expected).{hint} Fix the raster or its units.")
-    return field
+    band = ctx.raster_band(layer_id)
+    return WindField(speed_m_per_s=np.asarray(band.values, dtype=np.float32), transform=band.transform,
+                     crs=band.crs, height_m=float(height), nodata=band.nodata)
 
 
 def installed_wind_mw(ctx: StepContext) -> dict[str, float]:

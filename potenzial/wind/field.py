@@ -9,8 +9,8 @@ from pyproj import CRS
 from rasterio.transform import Affine
 from scipy import ndimage
 
-from potenzial.crs import crs_name
-from potenzial.errors import CRSError, InputDataError
+from potenzial.crs import crs_name, require_crs
+from potenzial.errors import InputDataError
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,7 @@ class WindField:
 
     def require_crs(self, wanted: CRS, what: str = "the wind-speed layer") -> None:
         """CRSError naming the CRS found and the CRS wanted unless the field is in ``wanted``."""
-        if not self.crs.equals(wanted):
-            raise CRSError(f"{what}: the raster is in {crs_name(self.crs)}, but the wind potential is computed in "
-                           f"{crs_name(wanted)}. Reproject the raster (gdalwarp -t_srs {crs_name(wanted)} "
-                           "in.tif out.tif) and point the catalog entry at the result.")
+        require_crs(self.crs, wanted, what, "the wind potential")
 
     def sample(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Bilinear wind speed [m/s] at points (x, y) in the field's CRS [m]; nearest cell where a
