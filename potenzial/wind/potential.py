@@ -1,7 +1,7 @@
 """The wind potential of a region: eligible areas, turbines, yield, per-municipality figures.
 
-Pure calculation: loaded frames (EPSG:25833), the wind-speed raster as an array, a rule set and
-a parameter object in; frames and rasters out. The pipeline step (potenzial/steps/wind.py)
+Pure calculation: loaded frames (EPSG:25833), the wind-speed field (:class:`WindField`, which carries
+its CRS), a rule set and a parameter object in; frames and rasters out. The pipeline step (potenzial/steps/wind.py)
 does the reading and writing.
 
 Chain: residential buildings classified for SächsBO §84 -> the rule set evaluated on a grid
@@ -49,7 +49,9 @@ class WindResult:
     frames: dict[str, pd.DataFrame]
     grid: Grid
     exclusion_bitmask: np.ndarray  #: bit i = rule i of ``rules`` (see frames['wind_rules'])
-    setback_distance_m: np.ndarray | None  #: distance to residential buildings, classes 1–3 [m]
+    #: distance [m] to the features of the setback rule (params.setback_rule; default the residential
+    #: buildings of SächsBO §84 classes 1–3); None when that rule is switched off
+    setback_distance_m: np.ndarray | None
     eligible: np.ndarray  #: final eligible cells (after area filters)
     exclusions: Exclusions
     zones: np.ndarray  #: municipality index per cell (1-based in AGS order, 0 = outside)
