@@ -29,7 +29,7 @@ import dataclasses, json, os, resource, sys, tempfile, time, types
 from pathlib import Path
 from potenzial.params import load_params
 from potenzial.region import load_region
-from potenzial.settings import PROJECT_ROOT, Settings
+from potenzial.settings import Settings
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps.context import StepContext
 
@@ -37,18 +37,19 @@ resolution, out = float(sys.argv[1]), Path(sys.argv[2])
 settings = Settings()
 region = load_region(settings.region, settings.regions_dir, settings.data_dir)
 ensure_stand_ins(region)
-params = load_params(PROJECT_ROOT / "layers" / "params" / "default")
+params = load_params(settings.params_dir)
 if resolution != 10.0:
     values = dict(params.values)
     for section in ("wind", "pv_ground"):
         values[section] = {**values[section], "resolution_m": resolution}
     params = dataclasses.replace(params, values=types.MappingProxyType(values))
-ctx = StepContext(region=region, params=params, run_id="bench", raster_dir=Path(tempfile.mkdtemp()) / "bench")
+ctx = StepContext(region=region, params=params, run_id="bench", raster_dir=Path(tempfile.mkdtemp()) / "bench",
+                  rules_dir=settings.rules_dir)
 """
 
 WIND_CHILD = COMMON + r"""
 from potenzial.steps import wind as wind_step
-frames = wind_step.run(ctx)
+frames = wind_step.STEP.execute(ctx)
 frames["wind_areas"].to_file(out, layer="wind_areas", driver="GPKG")
 print(json.dumps({"wind_area_ha": float(frames["wind_areas"]["area_ha"].sum())}))
 """
@@ -65,8 +66,7 @@ load_s = time.perf_counter() - t0
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 u0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
-pv_ground.check(ctx)
-frames = pv_ground.run(ctx)
+frames = pv_ground.STEP.execute(ctx)
 step_s = time.perf_counter() - t0
 u1 = resource.getrusage(resource.RUSAGE_SELF)
 cats = frames["pv_ground_categories"]

@@ -26,18 +26,19 @@ import json, resource, sys, time
 from pathlib import Path
 from potenzial.params import load_params
 from potenzial.region import load_region
-from potenzial.settings import PROJECT_ROOT
+from potenzial.settings import Settings
 from potenzial.steps.context import StepContext
 from potenzial.steps.solar_roof import STEP
 
 data_dir = Path(sys.argv[1])
-region = load_region("lk-leipzig", PROJECT_ROOT / "layers" / "regions", data_dir)
-ctx = StepContext(region=region, params=load_params(PROJECT_ROOT / "layers" / "params" / "default"),
-                  run_id="bench", raster_dir=data_dir / "raster_cache")
+settings = Settings()
+region = load_region("lk-leipzig", settings.regions_dir, data_dir)
+ctx = StepContext(region=region, params=load_params(settings.params_dir), run_id="bench",
+                  raster_dir=data_dir / "raster_cache", rules_dir=settings.rules_dir)
 t0 = time.perf_counter()
 buildings = ctx.vector("buildings"); ctx.vector("ghi"); ctx.municipalities; ctx.statistics
 t1 = time.perf_counter()
-out = STEP.run(ctx)
+out = STEP.execute(ctx)
 t2 = time.perf_counter()
 print(json.dumps({"read_s": t1 - t0, "step_s": t2 - t1, "buildings": len(buildings),
                   "planes": len(out["solar_roof"]),
@@ -55,12 +56,12 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from potenzial.region import load_region
-    from potenzial.settings import PROJECT_ROOT
+    from potenzial.settings import Settings
     from potenzial.stand_ins import ensure_stand_ins
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or Path(tmp)
-        ensure_stand_ins(load_region("lk-leipzig", PROJECT_ROOT / "layers" / "regions", data_dir))
+        ensure_stand_ins(load_region("lk-leipzig", Settings().regions_dir, data_dir))
         runs = []
         for _ in range(args.repeat):
             out = subprocess.run([sys.executable, "-c", CHILD, str(data_dir)], capture_output=True, text=True,

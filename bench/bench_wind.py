@@ -26,7 +26,7 @@ import json, os, resource, sys, tempfile, time
 from pathlib import Path
 from potenzial.params import load_params
 from potenzial.region import load_region
-from potenzial.settings import PROJECT_ROOT, Settings
+from potenzial.settings import Settings
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps.context import StepContext
 from potenzial.steps import wind as wind_step
@@ -36,23 +36,24 @@ resolution = float(sys.argv[1])
 settings = Settings()
 region = load_region(settings.region, settings.regions_dir, settings.data_dir)
 ensure_stand_ins(region)
-params = load_params(PROJECT_ROOT / "layers" / "params" / "default")
+params = load_params(settings.params_dir)
 if resolution != 10.0:
     import dataclasses, types
     values = dict(params.values); values["wind"] = {**values["wind"], "resolution_m": resolution}
     params = dataclasses.replace(params, values=types.MappingProxyType(values))
-ctx = StepContext(region=region, params=params, run_id="bench", raster_dir=Path(tempfile.mkdtemp()) / "bench")
+ctx = StepContext(region=region, params=params, run_id="bench", raster_dir=Path(tempfile.mkdtemp()) / "bench",
+                  rules_dir=settings.rules_dir)
 t0 = time.perf_counter()
 for lid in ("municipalities", "statistics", "buildings", "builtup_areas", "development_plans", "landcover", "roads",
             "railways", "power_lines", "protected_areas", "post_mining"):
     ctx.vector(lid) if region.layer(lid).kind == "vector" else ctx.table(lid)
 ctx.raster("wind_speed_150m")
-ctx.results.update(BASE.run(ctx))
+ctx.results.update(BASE.execute(ctx))
 load_s = time.perf_counter() - t0
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 u0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
-frames = wind_step.run(ctx)
+frames = wind_step.STEP.execute(ctx)
 step_s = time.perf_counter() - t0
 u1 = resource.getrusage(resource.RUSAGE_SELF)
 cpu_s = (u1.ru_utime - u0.ru_utime) + (u1.ru_stime - u0.ru_stime)

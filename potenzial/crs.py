@@ -16,6 +16,21 @@ WGS84_EPSG = 4326
 WEB_MERCATOR_EPSG = 3857
 
 
+def crs_name(crs: CRS) -> str:
+    """``EPSG:25833`` where the CRS has an EPSG code, else its name (for messages)."""
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.name
+
+
+def require_crs(crs: CRS, wanted: CRS, what: str, computed_in: str = "the calculation") -> CRS:
+    """Return ``crs`` if it equals ``wanted``, else raise a CRSError naming both and the fix (gdalwarp)."""
+    if not crs.equals(wanted):
+        raise CRSError(f"{what}: the raster is in {crs_name(crs)}, but {computed_in} is computed in "
+                       f"{crs_name(wanted)}. Reproject the raster (gdalwarp -t_srs {crs_name(wanted)} in.tif "
+                       "out.tif) and point the catalog entry at the result.")
+    return crs
+
+
 def parse_crs(value: object, what: str) -> CRS:
     """Parse ``value`` (``"EPSG:25833"``, an int, a CRS) or raise a CRSError naming ``what``."""
     if value is None or value == "":

@@ -81,7 +81,8 @@ def plain(value: Any) -> Any:
 def check_ranges(model: BaseModel) -> None:
     """Check a model's ``ranges`` table: every entry names a numeric parameter, is ordered
     low <= central <= high, and holds the parameter's value. Raises ValueError (for a validator)."""
-    for name, (low, central, high) in model.ranges.items():
+    ranges: Mapping[str, tuple[float, float, float]] = getattr(model, "ranges", {})
+    for name, (low, central, high) in ranges.items():
         if name not in type(model).model_fields or name == "ranges":
             raise ValueError(f"ranges.{name}: no such parameter")
         value = getattr(model, name)
@@ -93,11 +94,13 @@ def check_ranges(model: BaseModel) -> None:
             raise ValueError(f"{name} = {value} lies outside its range [{low}, {high}]")
 
 
-def validate_section(model: type[M], section: Mapping[str, Any], where: str, file_name: str) -> M:
+def validate_section(model: type[M], section: Mapping[str, Any], where: str, file_name: str,
+                     context: Mapping[str, Any] | None = None) -> M:
     """Validate a parameter section with ``model``; a ConfigError names the field, the value and
-    the fix (``file_name``: the parameter file under layers/params/default/)."""
+    the fix (``file_name``: the parameter file under layers/params/default/). ``context`` is handed
+    to the model's validators (e.g. the rules of the rule set the section names)."""
     try:
-        return model.model_validate(plain(section))
+        return model.model_validate(plain(section), context=dict(context) if context is not None else None)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err.get("loc", ())) or "?"

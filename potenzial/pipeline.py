@@ -1,16 +1,20 @@
 """Wiring of a run: stand-ins -> inputs -> steps -> publish. No maths here.
 
-Every step's results are collected in memory and published in one atomic operation at the
-end; steps not selected with ``--only`` carry their results over from the current run.
+Every selected step is checked first (:func:`run_steps`: its ``check`` reads and validates its
+parameters, rule sets and rasters once and returns them), then run with what its check
+prepared. Every step's results are collected in memory and published in one atomic operation
+at the end; steps not selected with ``--only`` carry their results over from the current run.
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -20,7 +24,7 @@ from potenzial.params import ParameterSet
 from potenzial.provenance import code_version, new_run_id, sha256_path, utc_now
 from potenzial.region import Region
 from potenzial.runs import RunRecord
-from potenzial.settings import PROJECT_ROOT
+from potenzial.settings import Settings
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
@@ -46,9 +50,17 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
                  reporter: Reporter | None = None,
                  on_layer_written: Callable[[str], None] | None = None,
                  only: list[str] | None = None,
-                 raster_cache: Path | None = None) -> RunRecord:
-    """Run the steps for ``region`` and publish the results atomically into ``store``."""
+                 raster_cache: Path | None = None,
+                 rules_dir: Path | None = None) -> RunRecord:
+    """Run the steps for ``region`` and publish the results atomically into ``store``.
+
+    ``raster_cache`` and ``rules_dir`` default to the settings' (``POTENZIAL_RASTER_CACHE``,
+    ``POTENZIAL_RULES_DIR``); the steps find the rules folder in their context."""
     reporter = reporter or Reporter()
+    if raster_cache is None or rules_dir is None:
+        defaults = Settings()
+        raster_cache = raster_cache or defaults.raster_cache
+        rules_dir = rules_dir or defaults.rules_dir
     steps = select_steps(only)
     timings: dict[str, float] = {}
     started = utc_now()
@@ -62,8 +74,8 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
     with _timed("stand_ins", reporter, timings):
         ensure_stand_ins(region, progress=lambda msg: reporter.advance("stand_ins", msg))
 
-    raster_dir = (raster_cache or PROJECT_ROOT / "raster_cache") / run_id
-    ctx = StepContext(region=region, params=params, run_id=run_id, raster_dir=raster_dir,
+    raster_dir = raster_cache / run_id
+    ctx = StepContext(region=region, params=params, run_id=run_id, raster_dir=raster_dir, rules_dir=rules_dir,
                       previous=(lambda name: store.read(name, previous.run_id)) if previous else None)
     with _timed("inputs", reporter, timings, total=len(region.layers)):
         provenance = load_inputs(ctx, lambda lid: reporter.advance("inputs", lid))
@@ -72,14 +84,7 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
         ctx.results.update(carried)
         if carried and previous is not None:
             _copy_rasters(raster_dir.parent / previous.run_id, raster_dir)
-        for step in steps:
-            if step.check is not None:
-                step.check(ctx)
-        for step in steps:
-            ctx.progress = lambda msg, name=step.name: reporter.advance(name, msg)
-            with _timed(step.name, reporter, timings):
-                produced = step.run(ctx)
-            ctx.results.update(produced)
+        run_steps(ctx, steps, reporter, timings)
         frames: dict[str, pd.DataFrame] = dict(ctx.results)
         frames["run_inputs"] = pd.DataFrame(provenance)
 
@@ -107,8 +112,24 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
     return record
 
 
-def _carry_over(store: Store, previous: RunRecord | None, selected: list[Step]
-                ) -> tuple[dict[str, pd.DataFrame], list[Step]]:
+def run_steps(ctx: StepContext, steps: Sequence[Step[Any]], reporter: Reporter | None = None,
+              timings: dict[str, float] | None = None) -> None:
+    """Check every step, then run each with what its check prepared; results go into ``ctx.results``.
+
+    All checks come first, so a mistake in the last step's parameters fails before the first step
+    computes anything; each check runs once, and its result is released when its step has run."""
+    reporter = reporter or Reporter()
+    timings = timings if timings is not None else {}
+    prepared = {step.name: step.check(ctx) for step in steps}
+    for step in steps:
+        ctx.progress = functools.partial(reporter.advance, step.name)
+        with _timed(step.name, reporter, timings):
+            produced = step.run(ctx, prepared.pop(step.name))
+        ctx.results.update(produced)
+
+
+def _carry_over(store: Store, previous: RunRecord | None, selected: list[Step[Any]]
+                ) -> tuple[dict[str, pd.DataFrame], list[Step[Any]]]:
     """Results of the steps not selected, read from the previous run. A step whose results the
     previous run lacks (e.g. a potential added since) runs after all."""
     carried: dict[str, pd.DataFrame] = {}

@@ -21,7 +21,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(PROJECT_ROOT / "data", description="data folder (embedded store, synthetic layers)")
     raster_cache: Path = Field(PROJECT_ROOT / "raster_cache", description="COGs and rendered tiles")
     region: str = Field(DEFAULT_REGION, description="region id or path to a region TOML")
-    regions_dir: Path = Field(PROJECT_ROOT / "layers" / "regions")
+    regions_dir: Path = Field(PROJECT_ROOT / "layers" / "regions", description="region definitions (TOML)")
+    rules_dir: Path = Field(PROJECT_ROOT / "layers" / "rules",
+                            description="dated rule sets (TOML) that parameter sets name by file stem")
+    params_dir: Path = Field(PROJECT_ROOT / "layers" / "params" / "default",
+                             description="parameter set used when none is given: a folder of TOML files or one file")
 
     @property
     def store_url(self) -> str:

@@ -1,8 +1,7 @@
 """Open-field (ground-mounted) PV: eligible land by dated legal category, capacity and yield.
 
-Pure calculation: loaded frames (EPSG:25833), the rule sets, a yield lookup of the shared
-irradiation chain and a frozen parameter object in; frames out. The pipeline step
-(potenzial/steps/pv_ground.py) does the reading.
+Pure calculation: loaded frames (EPSG:25833), the rule sets, a yield lookup of the shared irradiation
+chain and a frozen parameter object in; frames out. The step (potenzial/steps/pv_ground.py) reads.
 
 Chain:
 
@@ -10,7 +9,7 @@ Chain:
    by the exclusion engine (:func:`potenzial.exclusions.evaluate`) on one grid (default 10 m
    cells, exact Euclidean buffers at cell centres, corridors measured from the carriageway /
    track-bed edge through the lines' ``width_m``).
-2. Category land = its include rules (:func:`potenzial.land_categories.category_mask`) minus
+2. Category land = its include rules (:func:`potenzial.exclusions.category_mask`) minus
    the shared exclusions, inside the region. Each cell carries a bitmask of its categories, so
    a hectare in two categories is one hectare with both listed.
 3. Pieces of the union below ``min_area_ha`` are dropped unless they lie within
@@ -39,9 +38,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Exclusions, Grid, RuleSet, evaluate, polygons, zone_raster
+from potenzial.exclusions.categories import Category, category_mask, drop_small_pieces
+from potenzial.exclusions.evaluate import Exclusions, evaluate
+from potenzial.exclusions.polygons import polygons, zone_raster
+from potenzial.exclusions.rules import RuleSet
+from potenzial.grid import Grid
 from potenzial.irradiation import IrradiationParams, YieldLookup
-from potenzial.land_categories import Category, category_mask, drop_small_pieces
 from potenzial.params import check_ranges, validate_section
 from potenzial.units import KW_PER_MW, M2_PER_HA, MWH_PER_GWH
 
@@ -89,7 +91,6 @@ class PvGroundParams(BaseModel):
 def load_pv_ground_params(section: Mapping[str, Any], where: str = "[pv_ground]") -> PvGroundParams:
     """Validate the ``[pv_ground]`` section; a ConfigError names the field, the value and the fix."""
     return validate_section(PvGroundParams, section, where, "pv_ground.toml")
-
 
 
 def fixed_orientation_params(irr: IrradiationParams, tilt_deg: float, azimuth_deg: float) -> IrradiationParams:
@@ -178,8 +179,8 @@ def solar_ground_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[
     by_category = _by_category(grid, bits, zones, wind, spec, munis, categories, params)
     per_muni = _per_municipality(munis, by_category, installed, params)
     rules = pd.concat(rule_tables, ignore_index=True)[list(_RULE_COLUMNS)]
-    frames = {"pv_ground_areas": areas, "pv_ground_municipalities": per_muni,
-              "pv_ground_categories": by_category, "pv_ground_rules": rules}
+    frames = {"pv_ground_areas": areas, "pv_ground_municipalities": per_muni, "pv_ground_categories": by_category,
+              "pv_ground_rules": rules}
     return PvGroundResult(frames=frames, grid=grid, category_bits=bits, categories=tuple(categories))
 
 
@@ -233,7 +234,7 @@ def _areas(grid: Grid, bits: np.ndarray, pieces: np.ndarray, area_of_piece: np.n
     columns = ("area_id", "ags", "site_id", "categories", "category_mask", "area_ha", "capacity_mwp",
                "specific_yield_kwh_per_kwp", "yield_mwh_per_a", "wind_overlap_ha")
     if len(idx) == 0:
-        empty = {c: [] for c in columns}
+        empty: dict[str, list] = {c: [] for c in columns}
         return gpd.GeoDataFrame(empty, geometry=[], crs=ANALYSIS_CRS).astype({
             "area_id": "int64", "ags": "object", "site_id": "int64", "categories": "object",
             "category_mask": "int64", "area_ha": "float64", "capacity_mwp": "float64",

@@ -41,7 +41,7 @@ def ctx(region, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def frames(ctx):
-    return STEP.run(ctx)
+    return STEP.execute(ctx)
 
 
 class _Result:
@@ -121,7 +121,7 @@ def test_local_livestock_layer_replaces_the_state_herd(region, tmp_path):
     local.write_text(text, encoding="utf-8")
     with_local = load_region(local, REGIONS, region.synthetic_dir.parent.parent.parent)
     ctx = StepContext(region=with_local, params=load_params(PARAMS), run_id="t", raster_dir=tmp_path)
-    biomass = STEP.run(ctx)["biomass"].set_index(["ags", "feedstock"])
+    biomass = STEP.execute(ctx)["biomass"].set_index(["ags", "feedstock"])
     assert biomass.loc[("14729160", "manure"), "basis"].startswith("livestock_local (cows) + livestock_state")
     assert biomass.loc[("14729010", "manure"), "basis"] == "livestock_state scaled by area_ha_veg_agri"
 

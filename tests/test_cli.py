@@ -55,6 +55,12 @@ def test_missing_parameter_file(tmp_path):
                           "none.toml", "does not exist")
 
 
+def test_default_parameter_set_comes_from_the_settings(tmp_path):
+    """Without --params the run takes settings.params_dir (POTENZIAL_PARAMS_DIR), not a path of its own."""
+    result = cli("run", data_dir=tmp_path, env_extra={"POTENZIAL_PARAMS_DIR": str(tmp_path / "elsewhere")})
+    assert_one_line_error(result, "elsewhere", "does not exist")
+
+
 def test_db_init_creates_embedded_store(tmp_path):
     result = cli("db", "init", "--store", str(tmp_path / "store"), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -367,3 +367,23 @@ def test_the_shipped_wind_rule_set_loads_against_the_region_catalog():
     rs = load_rule_set(REPO / "layers" / "rules" / "wind_sn_2022.toml", specs)
     assert rs.rule("residential_sachsbo84").buffer_m == 1000.0
     assert all(len(r.source) > 10 for r in rs.rules)
+
+
+def test_more_rules_than_bits_fail_when_the_rule_set_loads_not_when_it_is_evaluated(tmp_path):
+    """32 enabled rules fit the bitmask; the 33rd fails at load time, and so does a switch that enables it."""
+    body = "".join(f"""
+    [[rules]]
+    id = "r{i}"
+    layer = "landcover"
+    buffer_m = {i}
+    kind = "soft"
+    switchable = true
+    enabled = {"true" if i < 32 else "false"}
+    source = "test rule {i}"
+    """ for i in range(33))
+    rule_set = load_rule_set(write_rules(tmp_path, body), LAYERS)
+    assert len(rule_set.enabled_rules) == 32
+    with pytest.raises(ConfigError, match="the switches enable 33 rules of rule set 'test'; at most 32"):
+        rule_set.with_switches({"r32": True})
+    with pytest.raises(ConfigError, match="33 rules are enabled; at most 32 can be evaluated"):
+        load_rule_set(write_rules(tmp_path, body.replace("enabled = false", "enabled = true")), LAYERS)

@@ -1,6 +1,7 @@
 """The whole pipeline on the default region, into both stores; atomicity under failure."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -185,15 +186,22 @@ class Recording(Reporter):
         self.started.append(step)
 
 
-def test_parameter_mistake_fails_before_any_step_runs(gpkg_run, region, data_dir, tmp_path):
+@pytest.mark.parametrize(("line", "typo", "needle"), [
+    ('turbine_type = "E-141/4200"', 'turbine_type = "Windmill-3000"', "Windmill-3000"),
+    ('setback_rule = "residential_sachsbo84"', 'setback_rule = "residential_sachsbo_84"',
+     "setback_rule = 'residential_sachsbo_84' is not a rule of rule set 'wind_sn_2022'; allowed values: "
+     "residential_sachsbo84"),
+])
+def test_parameter_mistake_fails_before_any_step_runs(gpkg_run, region, data_dir, tmp_path, line, typo, needle):
     store, record = gpkg_run
     params_dir = tmp_path / "params"
     shutil.copytree(PARAMS, params_dir)
     wind = params_dir / "wind.toml"
-    wind.write_text(wind.read_text(encoding="utf-8").replace('turbine_type = "E-141/4200"',
-                                                             'turbine_type = "Windmill-3000"'), encoding="utf-8")
+    text = wind.read_text(encoding="utf-8")
+    assert line in text
+    wind.write_text(text.replace(line, typo), encoding="utf-8")
     reporter = Recording()
-    with pytest.raises(PotenzialError, match="Windmill-3000"):
+    with pytest.raises(PotenzialError, match=re.escape(needle)):
         run_pipeline(region, store, load_params(params_dir), reporter=reporter,
                      raster_cache=data_dir / "raster_cache")
     assert reporter.started == ["stand_ins", "inputs"]  # no step ran
@@ -214,3 +222,42 @@ def test_only_runs_the_selected_step_and_carries_the_rest(gpkg_run, region, data
     old_rasters = sorted(p.name for p in (data_dir / "raster_cache" / record.run_id).glob("*.tif"))
     new_rasters = sorted(p.name for p in (data_dir / "raster_cache" / new.run_id).glob("*.tif"))
     assert set(old_rasters) <= set(new_rasters)
+
+
+def test_run_steps_checks_every_step_first_and_hands_each_its_prepared_inputs(tmp_path):
+    """Two real steps that log what they do: both checks run once, before either run; each run
+    receives exactly what its own check returned; a failing check stops everything before any run."""
+    from types import MappingProxyType
+
+    from potenzial.params import ParameterSet
+    from potenzial.pipeline import run_steps
+    from potenzial.region import Region
+    from potenzial.steps import Step
+    from potenzial.steps.context import StepContext
+
+    log: list[str] = []
+
+    def step(name: str, fail: bool = False) -> Step:
+        def check(ctx):
+            log.append(f"check {name}")
+            if fail:
+                raise PotenzialError(f"{name}: bad parameter")
+            return {"prepared_by": name}
+
+        def run(ctx, prepared):
+            log.append(f"run {name} with {prepared['prepared_by']}")
+            return {f"{name}_result": pd.DataFrame({"x": [1]})}
+
+        return Step(name=name, order=0, produces=(f"{name}_result",), check=check, run=run)
+
+    region = Region(id="t", name="t", crs="EPSG:25833", ags_prefix="14729", municipalities_layer="m",
+                    statistics_layer="", seed=0, root=tmp_path, synthetic_dir=tmp_path, layers={})
+    ctx = StepContext(region=region, params=ParameterSet(path=tmp_path, version="x", values=MappingProxyType({}),
+                                                         sha256="0"), run_id="t", raster_dir=tmp_path / "r")
+    run_steps(ctx, [step("a"), step("b")])
+    assert log == ["check a", "check b", "run a with a", "run b with b"]
+    assert set(ctx.results) == {"a_result", "b_result"}
+    log.clear()
+    with pytest.raises(PotenzialError, match="b: bad parameter"):
+        run_steps(ctx, [step("a"), step("b", fail=True)])
+    assert log == ["check a", "check b"]

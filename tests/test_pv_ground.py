@@ -26,17 +26,20 @@ from shapely.geometry import LineString, box
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Grid, LayerSpec, evaluate, load_rule_set
-from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
-from potenzial.land_categories import (
+from potenzial.exclusions import (
+    LayerSpec,
     catalog_value_sets,
     category_mask,
     check_layer_values,
     drop_small_pieces,
+    evaluate,
     load_category,
     load_exclusion_set,
+    load_rule_set,
     merge_offsets,
 )
+from potenzial.grid import Grid
+from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
 from potenzial.params import load_params
 from potenzial.runs import RunRecord
 from potenzial.settings import PROJECT_ROOT
@@ -275,25 +278,35 @@ def test_a_hectare_in_two_categories_counts_once():
     assert sum(g.area for g in geoms) == pytest.approx(areas.geometry.union_all().area)
 
 
-def test_per_municipality_sums_equal_the_feature_sums():
+#: by hand (see the tests above): A = the EEG 2023 corridor, 2 x 460 m x 2,000 m minus the 4 ha forest (the
+#: dump inside it counted once); B = the dumps that survive the area filter, 4 + 0.9 + 2 x 0.6 ha.
+#: Wind overlap: A's wind area x 0–1000, y 100–600 holds 42 rows x 100 columns of PV land minus the forest.
+AREA_HA = {A: 2 * 460 * 2000 / 1e4 - 4.0, B: 4.0 + 0.9 + 1.2}
+WIND_OVERLAP_HA = {A: 42 * 100 / 100 - 4.0, B: 0.0}
+
+
+def test_per_municipality_figures_and_the_features_both_give_the_hand_counted_areas():
     frames = toy_result().frames
     per_muni = frames["pv_ground_municipalities"].set_index("ags")
-    sums = frames["pv_ground_areas"].groupby("ags")[["area_ha", "capacity_mwp", "yield_mwh_per_a",
-                                                     "wind_overlap_ha"]].sum()
+    areas = frames["pv_ground_areas"]
     for ags in (A, B):
-        assert per_muni.loc[ags, "pv_ground_area_ha"] == pytest.approx(sums.loc[ags, "area_ha"])
-        assert per_muni.loc[ags, "pv_ground_capacity_mwp"] == pytest.approx(sums.loc[ags, "capacity_mwp"])
-        assert per_muni.loc[ags, "pv_ground_yield_gwh_per_a"] == pytest.approx(sums.loc[ags, "yield_mwh_per_a"] / 1e3)
-        assert per_muni.loc[ags, "pv_ground_wind_overlap_ha"] == pytest.approx(sums.loc[ags, "wind_overlap_ha"])
-    assert np.allclose(frames["pv_ground_areas"].geometry.area / 1e4, frames["pv_ground_areas"]["area_ha"])
+        features = areas[areas["ags"] == ags]
+        assert per_muni.loc[ags, "pv_ground_area_ha"] == pytest.approx(AREA_HA[ags])
+        assert features["area_ha"].sum() == pytest.approx(AREA_HA[ags])
+        assert features.geometry.area.sum() / 1e4 == pytest.approx(AREA_HA[ags])
+        # 1.0 MWp/ha (pv_ground.toml power_density_mwp_per_ha)
+        assert per_muni.loc[ags, "pv_ground_capacity_mwp"] == pytest.approx(AREA_HA[ags] * 1.0)
+        assert features["capacity_mwp"].sum() == pytest.approx(AREA_HA[ags] * 1.0)
+        assert per_muni.loc[ags, "pv_ground_wind_overlap_ha"] == pytest.approx(WIND_OVERLAP_HA[ags])
+        assert features["wind_overlap_ha"].sum() == pytest.approx(WIND_OVERLAP_HA[ags])
 
 
 # ------------------------------------------------------------------------------ capacity, yield, wind, installed
 
 def test_capacity_and_yield_by_hand():
     per_muni = toy_result().frames["pv_ground_municipalities"].set_index("ags")
-    area = per_muni.loc[A, "pv_ground_area_ha"]
-    assert per_muni.loc[A, "pv_ground_capacity_mwp"] == pytest.approx(area * 1.0)  # 1.0 MWp/ha
+    area = AREA_HA[A]  # 180 ha
+    assert per_muni.loc[A, "pv_ground_capacity_mwp"] == pytest.approx(180.0)  # 180 ha x 1.0 MWp/ha
     x, y = X0 + 1000, Y0
     spec = lookup().interpolate([x], [y], [20.0], [180.0])["specific_yield_kwh_per_kwp"].iloc[0]
     assert 950 < spec < 1150  # DOMAIN.md: about 1,000–1,100 kWh/kWp for south systems near Leipzig
@@ -301,8 +314,8 @@ def test_capacity_and_yield_by_hand():
     assert per_muni.loc[A, "pv_ground_yield_gwh_per_a"] == pytest.approx(area * spec / 1e3, rel=5e-3)
     doubled = run_toy(params=default_params(power_density_mwp_per_ha=1.3))
     d = doubled.frames["pv_ground_municipalities"].set_index("ags")
-    assert d.loc[A, "pv_ground_capacity_mwp"] == pytest.approx(1.3 * area)
-    assert d.loc[A, "pv_ground_yield_gwh_per_a"] == pytest.approx(1.3 * per_muni.loc[A, "pv_ground_yield_gwh_per_a"])
+    assert d.loc[A, "pv_ground_capacity_mwp"] == pytest.approx(234.0)  # 180 ha x 1.3 MWp/ha
+    assert d.loc[A, "pv_ground_yield_gwh_per_a"] == pytest.approx(234.0 * spec / 1e3, rel=5e-3)
 
 
 def test_south_rows_yield_is_the_roofs_chain_at_20_degrees():

@@ -30,7 +30,8 @@ def region_context(tmp_path, params=None) -> StepContext:
     s = Settings()
     region = load_region(s.region, s.regions_dir, s.data_dir)
     ensure_stand_ins(region)
-    return StepContext(region=region, params=params or load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r")
+    return StepContext(region=region, params=params or load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r",
+                       rules_dir=s.rules_dir)
 
 
 def with_section(params, name, **changes):
@@ -56,8 +57,8 @@ def test_pv_ground_step_on_the_default_region(tmp_path):
     from potenzial.steps import wind as wind_step
 
     ctx = region_context(tmp_path)
-    ctx.results.update(wind_step.run(ctx))
-    frames = pv_ground.run(ctx)
+    ctx.results.update(wind_step.STEP.execute(ctx))
+    frames = pv_ground.STEP.execute(ctx)
     per = frames["pv_ground_municipalities"]
     cats = frames["pv_ground_categories"]
     areas = frames["pv_ground_areas"]

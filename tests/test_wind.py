@@ -7,6 +7,8 @@ answers (classes, distances, disc areas, sums) can be worked out by hand.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 from functools import cache
 from pathlib import Path
@@ -14,22 +16,25 @@ from types import MappingProxyType
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyproj import CRS
 from rasterio.transform import from_origin
 from scipy import ndimage
 from shapely.geometry import LineString, box
 
 from potenzial.crs import ANALYSIS_CRS
-from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Grid, LayerSpec, load_rule_set, zone_raster
+from potenzial.errors import ConfigError, CRSError, InputDataError
+from potenzial.exclusions import LayerSpec, load_rule_set, zone_raster
+from potenzial.grid import Grid
 from potenzial.params import ParameterSet, load_params
 from potenzial.region import LayerEntry, Region
 from potenzial.runs import RunRecord
-from potenzial.settings import PROJECT_ROOT
+from potenzial.settings import PROJECT_ROOT, Settings
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunResult
 from potenzial.wind import (
@@ -118,7 +123,8 @@ def specs() -> dict[str, LayerSpec]:
 
 def wind_field(speed=6.25) -> WindField:
     data = np.full((80, 140), speed, dtype=np.float32)
-    return WindField(speed_m_per_s=data, transform=from_origin(X0 - 1000, Y0 + 7000, 100, 100), height_m=150.0)
+    return WindField(speed_m_per_s=data, transform=from_origin(X0 - 1000, Y0 + 7000, 100, 100), crs=ANALYSIS_CRS,
+                     height_m=150.0)
 
 
 def default_params(**changes):
@@ -270,25 +276,53 @@ def test_eligible_area_by_hand():
     assert 1600.0 - 0.05 <= bands.loc[0.0] < 1600.0  # all but the cells the footprint touches
 
 
-def test_per_municipality_sums_equal_the_feature_sums():
-    frames = toy_result().frames
-    per = frames["wind_municipalities"].set_index("ags")
-    areas, turbines = frames["wind_areas"], frames["wind_turbines"]
+def test_per_municipality_figures_of_a_strip_by_hand():
+    """A 3 km x 10 m strip free of every exclusion, split into two municipalities of 1.5 ha at x = 1,500 m,
+    wind from the east (along the strip), a 1 MW turbine of 100 m rotor that gives rated power at every wind
+    speed: turbines every 5 D = 500 m from the first cell, at x = 5, 505, 1005 (A) and 1505, 2005, 2505 (B);
+    each yields 1 MW x 8,760 h x (1 - 0.10 wake) x 0.97 availability = 7,647.48 MWh/a."""
+    flat = ReferenceTurbine("flat", 1.0, 100.0, 120.0, (0.0, 40.0), (1000.0, 1000.0))
+    munis = gdf([{"ags": A, "name": "A", "geometry": box(X0, Y0, X0 + 1500, Y0 + 10)},
+                 {"ags": B, "name": "B", "geometry": box(X0 + 1500, Y0, X0 + 3000, Y0 + 10)}])
+    house = at(1500, 5000)  # one dwelling 5 km north: its setback reaches nothing
+    layers = {"buildings": gdf([{"building_id": "h", "ags": A, "use": "residential", "geometry": house}]),
+              "builtup_areas": gdf([{"ortsteil": "A", "ags": A, "geometry": house.buffer(20)}]),
+              "development_plans": gdf([{"plan_id": "p", "ags": A, "use": "commercial",
+                                         "geometry": at(0, 6000, 1)}])}
+    rules = load_rule_set(RULES, specs())
+    only = rules.model_copy(update={"rules": (rules.rule("residential_sachsbo84"),)})
+    params = default_params(main_wind_direction_deg=90.0)
+    result = wind_potential(municipalities=munis, layers=layers, rule_set=only, params=params, turbine=flat,
+                            wind=wind_field(), installed_mw={A: 4.2, B: 0.0})
+    per = result.frames["wind_municipalities"].set_index("ags")
     assert list(per.index) == [A, B]
-    assert areas.groupby("ags")["area_ha"].sum().reindex(per.index, fill_value=0).to_numpy() == \
-        pytest.approx(per["wind_area_ha"].to_numpy())
-    assert areas.groupby("ags")["turbines"].sum().reindex(per.index, fill_value=0).tolist() == \
-        per["wind_turbines"].tolist()
-    assert turbines.groupby("ags").size().reindex(per.index, fill_value=0).tolist() == per["wind_turbines"].tolist()
-    assert turbines.groupby("ags")["capacity_mw"].sum().reindex(per.index, fill_value=0).to_numpy() == \
-        pytest.approx(per["wind_capacity_mw"].to_numpy())
-    assert (turbines.groupby("ags")["yield_mwh_per_a"].sum().reindex(per.index, fill_value=0) / 1000).to_numpy() == \
-        pytest.approx(per["wind_yield_gwh_per_a"].to_numpy())
-    # area = geometry, share and target gaps from the municipality area (3,600 ha each)
-    assert areas["area_ha"].to_numpy() == pytest.approx(areas.geometry.area.to_numpy() / 1e4)
+    assert per["wind_area_ha"].tolist() == pytest.approx([1.5, 1.5])
+    assert per["wind_area_share_pct"].tolist() == pytest.approx([100.0, 100.0])
+    # WindBG targets: 1.3 % and 2 % of 1.5 ha, minus the 1.5 ha found (negative: surplus)
+    assert per["wind_area_gap_2027_ha"].tolist() == pytest.approx([0.0195 - 1.5] * 2)
+    assert per["wind_area_gap_2032_ha"].tolist() == pytest.approx([0.03 - 1.5] * 2)
+    assert per["wind_turbines"].tolist() == [3, 3]
+    assert per["wind_capacity_mw"].tolist() == pytest.approx([3.0, 3.0])
+    assert per["wind_yield_gwh_per_a"].tolist() == pytest.approx([3 * 7.64748] * 2)
+    assert per["wind_full_load_hours"].tolist() == pytest.approx([7647.48] * 2)
+    assert per["wind_installed_2024_mw"].tolist() == [4.2, 0.0]
+    turbines = result.frames["wind_turbines"]
+    assert sorted(turbines.geometry.x - X0) == pytest.approx([5.0, 505.0, 1005.0, 1505.0, 2005.0, 2505.0])
+    assert turbines["yield_mwh_per_a"].tolist() == pytest.approx([7647.48] * 6)
+    # one park across the border, cut into one feature per municipality of 1.5 ha each
+    areas = result.frames["wind_areas"].sort_values("ags")
+    assert areas["area_ha"].tolist() == pytest.approx([1.5, 1.5]) and areas["park_id"].nunique() == 1
+    assert areas.geometry.area.tolist() == pytest.approx([15_000.0, 15_000.0])
+    assert areas["turbines"].tolist() == [3, 3]
+
+
+def test_exclusion_features_name_the_rules_of_their_mask_and_never_overlap_the_areas():
+    frames = toy_result().frames
+    areas = frames["wind_areas"]
+    per = frames["wind_municipalities"].set_index("ags")
+    # share and target gaps from the municipality area (3,600 ha each)
     assert per["wind_area_share_pct"].to_numpy() == pytest.approx(per["wind_area_ha"].to_numpy() / 36.0)
     assert per["wind_area_gap_2032_ha"].to_numpy() == pytest.approx(72.0 - per["wind_area_ha"].to_numpy())
-    assert per.loc[A, "wind_installed_2024_mw"] == 4.2
     # exclusions: the rules listed match the mask, and areas + exclusions never overlap
     ex = frames["wind_exclusions"]
     rules = frames["wind_rules"].set_index("rule_id")
@@ -395,7 +429,7 @@ def test_full_load_hours_are_plausible_for_the_county_wind():
     # 6.25 m/s at 150 m -> 6.32 m/s at 159 m: DOMAIN.md expects roughly 2,000–3,000 h for a modern turbine
     assert t["wind_speed_hub_m_per_s"].to_numpy() == pytest.approx(6.25 * (159 / 150) ** 0.2)
     assert ((t["full_load_hours"] > 2000) & (t["full_load_hours"] < 3000)).all()
-    assert t["yield_mwh_per_a"].to_numpy() == pytest.approx(t["full_load_hours"].to_numpy() * 4.2)
+    assert (t["capacity_mw"] == 4.2).all()  # Enercon E-141 EP4: 4.2 MW (windpowerlib oedb library)
 
 
 # ------------------------------------------------------------------------------ parameters and inputs
@@ -412,14 +446,16 @@ def test_default_parameters_load_and_bad_ones_fail_with_the_field():
         default_params(hub_heigth_m=150)
 
 
-def make_ctx(tmp_path: Path, units="m/s", height=150, values=6.2) -> StepContext:
+def make_ctx(tmp_path: Path, units="m/s", height=150, values=6.2, epsg=25833) -> StepContext:
     path = tmp_path / "wind.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs=ANALYSIS_CRS,
-                       transform=from_origin(X0, Y0 + 400, 100, 100)) as dst:
+    # the same 4 x 4 cells, in metres (EPSG:25833) or, for a raster in degrees, 0.001° near Leipzig (EPSG:4326)
+    transform = from_origin(X0, Y0 + 400, 100, 100) if epsg == 25833 else from_origin(12.3, 51.3, 0.001, 0.001)
+    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs=f"EPSG:{epsg}",
+                       transform=transform) as dst:
         dst.write(np.full((4, 4), values, dtype=np.float32), 1)
     extra = {"height_m": height} if height is not None else {}
     entry = LayerEntry(id="wind_speed_150m", title="w", kind="raster", provenance="synthetic", licence="CC0",
-                       attribution="test", path=path, crs="EPSG:25833", units=units, extra=extra)
+                       attribution="test", path=path, crs=f"EPSG:{epsg}", units=units, extra=extra)
     region = Region(id="t", name="t", crs="EPSG:25833", ags_prefix="14729", municipalities_layer="m",
                     statistics_layer="", seed=0, root=tmp_path, synthetic_dir=tmp_path,
                     layers={"wind_speed_150m": entry})
@@ -439,10 +475,120 @@ def test_wind_layer_in_wrong_units_fails_with_the_fix(tmp_path):
         read_wind(make_ctx(tmp_path, height=None), "wind_speed_150m")
 
 
+def test_wind_layer_in_degrees_fails_at_the_boundary_naming_both_crs(tmp_path):
+    """A real GeoTIFF in EPSG:4326 (its CRS and the catalog agree, so reading it is fine) is refused by
+    the step with the CRS found, the CRS wanted and the fix, not later as a raster that "does not cover
+    the region" because degrees were taken for metres."""
+    from potenzial.steps.wind import wind_field as read_wind
+
+    ctx = make_ctx(tmp_path, epsg=4326)
+    with pytest.raises(CRSError, match=r"EPSG:4326, but the wind potential is computed in EPSG:25833.*"
+                                       r"gdalwarp -t_srs EPSG:25833") as caught:
+        read_wind(ctx, "wind_speed_150m")
+    assert "cover" not in str(caught.value) and "wind_speed_150m" in str(caught.value)
+    assert ctx.raster_reads == {}  # refused before its pixels were read
+
+
+def test_the_kernel_refuses_a_wind_field_in_another_crs():
+    degrees = WindField(speed_m_per_s=np.full((4, 4), 6.0, dtype=np.float32),
+                        transform=from_origin(12.3, 51.3, 0.001, 0.001), crs=CRS.from_epsg(4326), height_m=150.0)
+    layers = {k: v for k, v in toy().items() if k != "municipalities"}
+    with pytest.raises(CRSError, match="EPSG:4326.*EPSG:25833"):
+        wind_potential(municipalities=toy()["municipalities"], layers=layers,
+                       rule_set=load_rule_set(RULES, specs()), params=default_params(), turbine=turbine(),
+                       wind=degrees)
+
+
+def test_the_grid_carries_its_crs_and_refuses_degrees():
+    grid = Grid.from_bounds((X0, Y0, X0 + 100, Y0 + 50), 10.0)
+    assert grid.crs.equals(ANALYSIS_CRS) and grid.padded(2).crs.equals(ANALYSIS_CRS)
+    assert grid.shape == (5, 10) and grid.padded(2).shape == (9, 14)
+    with pytest.raises(CRSError, match="EPSG:4326 is in degrees"):
+        Grid.from_bounds((12.3, 51.2, 12.4, 51.3), 0.001, crs=CRS.from_epsg(4326))
+
+
 def test_wind_field_off_the_raster_is_an_input_error():
     field = wind_field()
     with pytest.raises(InputDataError, match="no value at 1 turbine site"):
         field.sample(np.array([X0 + 500, X0 + 50_000]), np.array([Y0 + 500, Y0 + 500]))
+
+
+# ------------------------------------------------------------------------------ the step on a toy region
+
+def toy_region_ctx(tmp_path: Path, **wind_changes) -> StepContext:
+    """The toy county as a real region: every layer a GeoPackage, the wind speed a GeoTIFF, the default
+    parameters (with ``wind_changes``) and the repository's rules folder, as the pipeline builds it."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    layers = {}
+    for lid, frame in toy().items():
+        path = tmp_path / f"{lid}.gpkg"
+        frame.to_file(path, driver="GPKG")
+        family = {"Polygon": "polygon", "LineString": "line"}[frame.geom_type.iloc[0]]
+        layers[lid] = LayerEntry(id=lid, title=lid, kind="vector", provenance="synthetic", licence="CC0",
+                                 attribution="test", path=path, crs="EPSG:25833", geometry=family,
+                                 columns=tuple(c for c in frame.columns if c != "geometry"))
+    path = tmp_path / "wind.tif"
+    field = wind_field()
+    with rasterio.open(path, "w", driver="GTiff", width=field.speed_m_per_s.shape[1],
+                       height=field.speed_m_per_s.shape[0], count=1, dtype="float32", crs=field.crs,
+                       transform=field.transform) as dst:
+        dst.write(field.speed_m_per_s, 1)
+    layers["wind_speed_150m"] = LayerEntry(id="wind_speed_150m", title="w", kind="raster", provenance="synthetic",
+                                           licence="CC0", attribution="test", path=path, crs="EPSG:25833",
+                                           units="m/s", extra={"height_m": 150})
+    region = Region(id="toy", name="toy", crs="EPSG:25833", ags_prefix="14729", municipalities_layer="municipalities",
+                    statistics_layer="", seed=0, root=tmp_path, synthetic_dir=tmp_path, layers=layers)
+    params = load_params(PARAMS)
+    values = dict(params.values)
+    values["wind"] = {**values["wind"], **wind_changes}
+    ctx = StepContext(region=region, params=dataclasses.replace(params, values=MappingProxyType(values)),
+                      run_id="t", raster_dir=tmp_path / "r", rules_dir=Settings().rules_dir)
+    ctx.results["municipalities"] = pd.DataFrame({"ags": [A, B], "wind_installed_mw": [4.2, 0.0]})
+    return ctx
+
+
+def test_the_wind_step_reads_its_raster_once_and_describes_it_from_the_parameters(tmp_path):
+    """check prepares, run receives: the pipeline's run_steps checks once and hands the inputs over, so
+    the wind raster's pixels are read once per run (counted by the context, which does all reading)."""
+    from potenzial.pipeline import run_steps
+    from potenzial.steps import wind as wind_step
+
+    ctx = toy_region_ctx(tmp_path, setback_band_max_m=2500.0)
+    run_steps(ctx, [wind_step.STEP])
+    assert ctx.raster_reads == {"wind_speed_150m": 1}
+    # the same figures as the kernel called directly (toy_result): the wiring adds nothing
+    turbines = ctx.results["wind_turbines"]
+    assert turbines.geometry.equals(toy_result().frames["wind_turbines"].geometry)
+    sidecar = json.loads((tmp_path / "r" / "wind_setback_distance.json").read_text(encoding="utf-8"))
+    assert sidecar["range"] == [0.0, 2500.0]  # setback_band_max_m, not a literal
+    assert "the 1,000 m line" in sidecar["description"] and "residential_sachsbo84" in sidecar["description"]
+    assert sidecar["inputs"] == ["buildings", "builtup_areas", "development_plans"]
+    # with the rotor inside the area every setback grows by the rotor radius (141 m / 2): so does the exact line
+    ctx = toy_region_ctx(tmp_path / "rotor_in", rotor_in=True)
+    run_steps(ctx, [wind_step.STEP])
+    sidecar = json.loads((tmp_path / "rotor_in" / "r" / "wind_setback_distance.json").read_text(encoding="utf-8"))
+    assert "the 1,070.5 m line" in sidecar["description"] and sidecar["range"] == [0.0, 3000.0]
+
+
+def test_setback_rule_is_checked_against_the_rule_set_when_the_parameters_load(tmp_path):
+    from potenzial.steps import wind as wind_step
+
+    with pytest.raises(ConfigError, match=r"\[wind\] setback_rule: .*setback_rule = 'residential_sachsbo_84' is not a "
+                                          r"rule of rule set 'wind_sn_2022'; allowed values: residential_sachsbo84, "
+                                          r"residential_outer_single, .*lsg.*got 'residential_sachsbo_84'.*wind.toml"):
+        wind_step.check(toy_region_ctx(tmp_path / "typo", setback_rule="residential_sachsbo_84"))
+    # without a rule set to compare with (the kernel's own tests), any id passes the model
+    assert default_params(setback_rule="anything").setback_rule == "anything"
+    with pytest.raises(ConfigError, match=r"rule_set = 42: give the name of a rule set"):
+        wind_step.check(toy_region_ctx(tmp_path / "typo", rule_set=42))
+
+
+def test_a_context_without_rules_folder_says_how_to_give_one(tmp_path):
+    from potenzial.steps import wind as wind_step
+
+    ctx = dataclasses.replace(toy_region_ctx(tmp_path), rules_dir=None)
+    with pytest.raises(ConfigError, match="no rules folder.*rules_dir"):
+        wind_step.check(ctx)
 
 
 # ------------------------------------------------------------------------------ both stores
@@ -477,8 +623,10 @@ def test_wind_step_on_the_default_region(tmp_path):
     s = Settings()
     region = load_region(s.region, s.regions_dir, s.data_dir)
     ensure_stand_ins(region)
-    ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r")
-    frames = wind_step.run(ctx)
+    ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r",
+                      rules_dir=s.rules_dir)
+    frames = wind_step.STEP.execute(ctx)
+    assert ctx.raster_reads["wind_speed_150m"] == 1
     per = frames["wind_municipalities"]
     turbines = frames["wind_turbines"]
     assert len(per) == 30 and per["ags"].is_unique

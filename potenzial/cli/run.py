@@ -12,26 +12,26 @@ from potenzial.params import load_params
 from potenzial.pipeline import run_pipeline
 from potenzial.region import load_region
 from potenzial.runs import RunRecord
-from potenzial.settings import PROJECT_ROOT, Settings
+from potenzial.settings import Settings
 from potenzial.store import open_store
-
-DEFAULT_PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
 
 StoreOpt = typer.Option(None, "--store",
                         help="postgresql://… URL or a folder; default: POTENZIAL_STORE or the embedded store")
 RegionOpt = typer.Option(None, "--region", help="region id (lk-leipzig) or path to a region TOML")
-ParamsOpt = typer.Option(DEFAULT_PARAMS, "--params", help="parameter set: a TOML file or a folder of them")
+ParamsOpt = typer.Option(None, "--params", help="parameter set: a TOML file or a folder of them; default: "
+                         "POTENZIAL_PARAMS_DIR or layers/params/default")
 
 
-def run_region(settings: Settings, params_path: Path, only: list[str] | None = None) -> RunRecord:
+def run_region(settings: Settings, params_path: Path | None = None, only: list[str] | None = None) -> RunRecord:
+    """Run the pipeline with the settings' folders; ``params_path`` (default ``settings.params_dir``)."""
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
-    params = load_params(params_path)
+    params = load_params(params_path or settings.params_dir)
     store = open_store(settings.store_url)
     try:
         store.init()
         with RichReporter() as reporter:
             record = run_pipeline(region, store, params, reporter, only=only,
-                                  raster_cache=settings.raster_cache)
+                                  raster_cache=settings.raster_cache, rules_dir=settings.rules_dir)
         summarise(settings, record)
         return record
     finally:
@@ -64,7 +64,7 @@ def _redact(url: str) -> str:
 def run(
     store: str | None = StoreOpt,
     region: str | None = RegionOpt,
-    params: Path = ParamsOpt,
+    params: Path | None = ParamsOpt,
     only: list[str] | None = typer.Option(None, "--only", help="run only this step (repeatable); the other "
                                           "results are carried over from the current run"),
 ) -> None:
@@ -80,7 +80,7 @@ def demo(
 ) -> None:
     """Run the default region into the embedded store, then serve the map."""
     settings = Settings(store="")
-    run_region(settings, DEFAULT_PARAMS)
+    run_region(settings)
     if not no_serve:
         from potenzial.cli.serve import serve_app
 

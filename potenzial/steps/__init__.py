@@ -1,8 +1,13 @@
 """Pipeline steps: one module per potential, found automatically.
 
-A step module defines ``STEP = Step(...)``: its name, its order, the results it produces and a
-``run(ctx) -> {result name: frame}`` function that reads inputs through the context, calls the
-pure calculation and returns frames. Adding a potential adds a module here; no shared list.
+A step module defines ``STEP = Step(...)``: its name, its order, the results it produces and
+two functions. ``check(ctx) -> prepared`` reads and validates everything the step needs that
+costs no computing (parameters, rule sets, turbine, wind field, …) and returns it;
+``run(ctx, prepared) -> {result name: frame}`` receives exactly that, reads the remaining inputs
+through the context, calls the pure calculation and returns frames. The pipeline calls every
+selected step's ``check`` once, before any step runs (a mistake fails before minutes of
+computing), and hands each result to that step's ``run``: nothing is read or validated twice.
+Adding a potential adds a module here; no shared list.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from potenzial.errors import ConfigError
 
@@ -20,24 +25,30 @@ if TYPE_CHECKING:
 
     from potenzial.steps.context import StepContext
 
+P = TypeVar("P")  #: what a step's check prepares for its run
+
 
 @dataclass(frozen=True)
-class Step:
-    """A pipeline step: a name, when it runs, what it produces, and the function that does it."""
+class Step(Generic[P]):
+    """A pipeline step: a name, when it runs, what it produces, its check and its run."""
 
     name: str
     order: int
     produces: tuple[str, ...]
-    run: Callable[[StepContext], dict[str, pd.DataFrame]]
+    #: reads and checks everything that needs no geometry and returns it (see the module docstring)
+    check: Callable[[StepContext], P]
+    #: the step itself, given what ``check`` prepared
+    run: Callable[[StepContext, P], dict[str, pd.DataFrame]]
     title: str = ""
-    #: checks everything that needs no geometry (parameters, rule sets, catalog); called for every
-    #: selected step before any step runs, so a mistake fails before minutes of computing
-    check: Callable[[StepContext], object] | None = None
+
+    def execute(self, ctx: StepContext) -> dict[str, pd.DataFrame]:
+        """``check`` then ``run``: the step on its own (benchmarks, tests); the pipeline checks all steps first."""
+        return self.run(ctx, self.check(ctx))
 
 
-def all_steps() -> list[Step]:
+def all_steps() -> list[Step[Any]]:
     """Every step of this package, in run order."""
-    found: list[Step] = []
+    found: list[Step[Any]] = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         step = getattr(module, "STEP", None)
@@ -46,7 +57,7 @@ def all_steps() -> list[Step]:
     return sorted(found, key=lambda s: (s.order, s.name))
 
 
-def select_steps(only: list[str] | None) -> list[Step]:
+def select_steps(only: list[str] | None) -> list[Step[Any]]:
     """The steps named in ``only`` (all when empty), or a ConfigError listing the known names."""
     steps = all_steps()
     if not only:

@@ -9,10 +9,16 @@ from potenzial.steps import Step
 from potenzial.steps.context import StepContext
 
 
-def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
+def check(ctx: StepContext) -> None:
+    """Nothing to prepare: the base figures have no parameters, and the pipeline has checked the layers."""
+    return None
+
+
+def run(ctx: StepContext, prepared: None) -> dict[str, pd.DataFrame]:
     figures = municipality_figures(ctx.municipalities, ctx.statistics, ctx.vector("buildings"),
                                    ctx.vector("landcover"))
     return {"municipalities": figures}
 
 
-STEP = Step(name="base", order=0, produces=("municipalities",), run=run, title="municipality base figures")
+STEP: Step[None] = Step(name="base", order=0, produces=("municipalities",), check=check, run=run,
+                        title="municipality base figures")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from potenzial.biomass import biomass_potential, load_biomass_params
+from potenzial.biomass import BiomassParams, biomass_potential, load_biomass_params
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
 
@@ -36,8 +36,7 @@ LIVESTOCK_STATE_LAYER = "livestock_state"
 PLANTS_LAYER = "plants_bioenergy_2015"
 
 
-def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
-    params = load_biomass_params(ctx.section("biomass"))
+def run(ctx: StepContext, params: BiomassParams) -> dict[str, pd.DataFrame]:
     local_id = params.livestock.local_layer
     local = ctx.table(local_id) if local_id in ctx.region.layers else None
     if local is not None:
@@ -54,12 +53,12 @@ def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
     return result.frames()
 
 
-def check(ctx: StepContext) -> object:
+def check(ctx: StepContext) -> BiomassParams:
     """The [biomass] parameters (every factor with unit, source and a valid distribution)."""
     return load_biomass_params(ctx.section("biomass"))
 
 
-STEP = Step(
+STEP: Step[BiomassParams] = Step(
     name="biomass",
     check=check,
     order=40,

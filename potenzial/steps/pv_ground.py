@@ -1,12 +1,13 @@
 """Step `pv_ground`: open-field PV land by dated legal category, capacity and yield (issue 5).
 
-Wiring only. Everything that needs no geometry is checked first, so a mistake fails before
+Wiring only. :func:`check` checks everything that needs no geometry, so a mistake fails before
 anything is computed: the ``[pv_ground]`` and ``[irradiation]`` parameters, the exclusion and
-category rule sets against the region's catalog (unknown layers, impossible buffers, filter
-values the catalog cannot map), then the input layers' categorical codes. Then the layers
-are read through the context, the yield lookup of the shared irradiation chain is built for the
-fixed-tilt rows, the wind step's ``wind_areas`` are taken for the overlap, and the pure
-calculation (:func:`potenzial.solar_ground.solar_ground_potential`) runs.
+category rule sets (from the context's rules folder) against the region's catalog (unknown
+layers, impossible buffers, filter values the catalog cannot map), then the input layers'
+categorical codes; it returns all of it as :class:`PvGroundInputs`. :func:`run` receives them,
+builds the yield lookup of the shared irradiation chain for the fixed-tilt rows, takes the wind
+step's ``wind_areas`` for the overlap and calls the pure calculation
+(:func:`potenzial.solar_ground.solar_ground_potential`).
 
 Runs after the wind step (order 30 > 20): it needs ``wind_areas`` of this run (or, with
 ``--only pv_ground``, of the previous run).
@@ -14,22 +15,23 @@ Runs after the wind step (order 30 > 20): it needs ``wind_areas`` of this run (o
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
 from potenzial.errors import InputDataError
-from potenzial.exclusions import LayerSpec, RuleSet, resolve_rule_set_path
-from potenzial.irradiation import build_lookup, cells_from_points, irradiation_params
-from potenzial.land_categories import (
+from potenzial.exclusions import (
     Category,
+    LayerSpec,
+    RuleSet,
     catalog_value_sets,
     check_layer_values,
     load_category,
     load_exclusion_set,
 )
-from potenzial.settings import PROJECT_ROOT
+from potenzial.irradiation import IrradiationParams, build_lookup, cells_from_points, irradiation_params
 from potenzial.solar_ground import (
     PvGroundParams,
     check_rule_sets,
@@ -40,9 +42,19 @@ from potenzial.solar_ground import (
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
 
-RULES_DIR = PROJECT_ROOT / "layers" / "rules"
 GHI_LAYER = "ghi"
 WIND_AREAS = "wind_areas"
+
+
+@dataclass(frozen=True)
+class PvGroundInputs:
+    """What :func:`check` prepares for :func:`run`: parameters, checked rule sets, the layers they name."""
+
+    params: PvGroundParams
+    irradiation: IrradiationParams
+    exclusions: RuleSet  #: switches applied
+    categories: tuple[Category, ...]
+    layers: dict[str, gpd.GeoDataFrame]  #: every layer an enabled rule names, its codes checked
 
 
 def layer_specs(ctx: StepContext) -> dict[str, LayerSpec]:
@@ -54,30 +66,32 @@ def value_sets(ctx: StepContext) -> dict[tuple[str, str], frozenset[str]]:
     return catalog_value_sets({lid: e.units for lid, e in ctx.region.layers.items()})
 
 
-def load_rules(ctx: StepContext, params: PvGroundParams, rules_dir: Path = RULES_DIR
-               ) -> tuple[RuleSet, list[Category]]:
-    """The exclusion rule set (switches applied) and the category rule sets, checked."""
+def load_rules(ctx: StepContext, params: PvGroundParams) -> tuple[RuleSet, list[Category]]:
+    """The exclusion rule set (switches applied) and the category rule sets from the context's
+    rules folder, checked."""
     specs = layer_specs(ctx)
     values = value_sets(ctx)
-    exclusions = load_exclusion_set(resolve_rule_set_path(params.exclusions, rules_dir), specs, values)
+    exclusions = load_exclusion_set(ctx.rule_set_path(params.exclusions), specs, values)
     exclusions = exclusions.with_switches(params.switches)
-    categories = [load_category(resolve_rule_set_path(name, rules_dir), specs, values) for name in params.categories]
+    categories = [load_category(ctx.rule_set_path(name), specs, values) for name in params.categories]
     check_rule_sets(exclusions, categories)
     return exclusions, categories
 
 
-def check(ctx: StepContext):
+def check(ctx: StepContext) -> PvGroundInputs:
     """Every check that needs no computing: parameters, rule sets against the catalog (unknown
     layers, impossible buffers, codes the catalog cannot map), and the codes in the input layers
-    (read once per run by the context, so this costs no extra reading)."""
+    (read once per run by the context). The pipeline hands the result to :func:`run`."""
     params = load_pv_ground_params(ctx.section("pv_ground"))
     irr = irradiation_params(ctx.section("irradiation"))
     exclusions, categories = load_rules(ctx, params)
-    read_layers(ctx, exclusions, categories)
-    return params, irr, exclusions, categories
+    layers = read_layers(ctx, exclusions, categories)
+    return PvGroundInputs(params=params, irradiation=irr, exclusions=exclusions, categories=tuple(categories),
+                          layers=layers)
 
 
-def read_layers(ctx: StepContext, exclusions: RuleSet, categories: list[Category]) -> dict[str, gpd.GeoDataFrame]:
+def read_layers(ctx: StepContext, exclusions: RuleSet, categories: Sequence[Category]
+                ) -> dict[str, gpd.GeoDataFrame]:
     """The layers the enabled rules name, their documented codes checked (unknown codes fail)."""
     rules = list(exclusions.enabled_rules) + [r for c in categories for r in c.rule_set.enabled_rules]
     needed = sorted({r.layer for r in rules})
@@ -95,9 +109,8 @@ def _cells_near(cells: pd.DataFrame, bounds, margin_m: float) -> pd.DataFrame:
     return near if len(near) else cells
 
 
-def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
-    params, irr, exclusions, categories = check(ctx)
-    layers = read_layers(ctx, exclusions, categories)
+def run(ctx: StepContext, inputs: PvGroundInputs) -> dict[str, pd.DataFrame]:
+    params, irr = inputs.params, inputs.irradiation
     wind_areas = ctx.result(WIND_AREAS)
     if not isinstance(wind_areas, gpd.GeoDataFrame):
         raise InputDataError(f"result {WIND_AREAS!r} of the wind step has no geometry; the open-field PV step needs "
@@ -109,13 +122,13 @@ def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
     ctx.progress(f"yield lookup for {len(cells)} irradiation cells ({params.tilt_deg:g}°, {params.azimuth_deg:g}°)")
     lookup = build_lookup(cells, fixed_orientation_params(irr, params.tilt_deg, params.azimuth_deg))
 
-    result = solar_ground_potential(municipalities=ctx.municipalities, layers=layers, exclusions=exclusions,
-                                    categories=categories, params=params, lookup=lookup,
-                                    wind_areas=wind_areas,
-                                    installed=installed, progress=ctx.progress)
+    result = solar_ground_potential(municipalities=ctx.municipalities, layers=inputs.layers,
+                                    exclusions=inputs.exclusions, categories=inputs.categories, params=params,
+                                    lookup=lookup, wind_areas=wind_areas, installed=installed,
+                                    progress=ctx.progress)
     return result.frames
 
 
-STEP = Step(name="pv_ground", order=30, run=run, check=check,
-            title="open-field PV: legal categories, capacity, yield",
-            produces=("pv_ground_areas", "pv_ground_municipalities", "pv_ground_categories", "pv_ground_rules"))
+STEP: Step[PvGroundInputs] = Step(
+    name="pv_ground", order=30, check=check, run=run, title="open-field PV: legal categories, capacity, yield",
+    produces=("pv_ground_areas", "pv_ground_municipalities", "pv_ground_categories", "pv_ground_rules"))

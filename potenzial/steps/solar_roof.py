@@ -22,6 +22,7 @@ import pandas as pd
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.irradiation import (
     GHI_COLUMNS,
+    IrradiationParams,
     build_lookup,
     cells_from_points,
     irradiation_params,
@@ -29,6 +30,7 @@ from potenzial.irradiation import (
 )
 from potenzial.solar_roof import (
     BuildingReport,
+    RoofParams,
     assess_planes,
     assign_municipality,
     choose_planes,
@@ -49,9 +51,13 @@ DSM_LAYER = "dsm"
 INSTALLED_PV_COLUMN = "mastr2024_kw_pv"
 
 
-def run(ctx: StepContext) -> dict[str, pd.DataFrame]:
-    params = roof_params(ctx.section("solar_roof"))
-    irr = irradiation_params(ctx.section("irradiation"))
+def check(ctx: StepContext) -> tuple[RoofParams, IrradiationParams]:
+    """The [solar_roof] and [irradiation] parameters."""
+    return roof_params(ctx.section("solar_roof")), irradiation_params(ctx.section("irradiation"))
+
+
+def run(ctx: StepContext, prepared: tuple[RoofParams, IrradiationParams]) -> dict[str, pd.DataFrame]:
+    params, irr = prepared
     report = BuildingReport()
     entry = ctx.region.layer("buildings")
 
@@ -143,10 +149,6 @@ def _installed_pv_mw(statistics: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(stats[INSTALLED_PV_COLUMN], errors="coerce").fillna(0.0) / KW_PER_MW
 
 
-def check(ctx: StepContext) -> object:
-    """The [solar_roof] and [irradiation] parameters."""
-    return roof_params(ctx.section("solar_roof")), irradiation_params(ctx.section("irradiation"))
-
-
-STEP = Step(name="solar_roof", order=10, check=check, produces=("solar_roof", "solar_roof_municipalities", "solar_roof_report"),
-            run=run, title="solar on roofs")
+STEP: Step[tuple[RoofParams, IrradiationParams]] = Step(
+    name="solar_roof", order=10, produces=("solar_roof", "solar_roof_municipalities", "solar_roof_report"),
+    check=check, run=run, title="solar on roofs")

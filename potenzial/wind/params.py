@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from potenzial.errors import ConfigError
 from potenzial.params import check_ranges, validate_section
+
+DEFAULT_RULE_SET = "wind_sn_2022"
 
 
 class WindParams(BaseModel):
@@ -20,11 +23,13 @@ class WindParams(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # -- exclusions
-    rule_set: str = "wind_sn_2022"  #: file stem in layers/rules/ or a path to a .toml file
+    rule_set: str = DEFAULT_RULE_SET  #: file stem in the rules folder or a path to a .toml file
     switches: dict[str, bool] = Field(default_factory=dict)  #: switchable rule id -> on/off
     resolution_m: float = Field(10.0, ge=1.0, le=100.0)
     rotor_in: bool = False  #: True: the whole rotor inside the area (area shrunk by the rotor radius)
-    setback_rule: str = "residential_sachsbo84"  #: the rule whose distance bands are precomputed
+    #: the residential setback: the rule of ``rule_set`` whose distance raster and what-if bands
+    #: (wind_setback_distance, wind_setback_bands) are computed; one of the rule set's rule ids
+    setback_rule: str = "residential_sachsbo84"
     setback_band_max_m: float = Field(3000.0, ge=100.0, le=10_000.0)
     setback_band_step_m: float = Field(50.0, ge=5.0, le=1000.0)
     min_area_ha: float = Field(1.0, ge=0.0, le=500.0)  #: smaller eligible pieces are dropped
@@ -56,6 +61,16 @@ class WindParams(BaseModel):
 
     ranges: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
 
+    @field_validator("setback_rule")
+    @classmethod
+    def _setback_rule_of_the_rule_set(cls, value: str, info: ValidationInfo) -> str:
+        """With the rule set's rule ids in the validation context: ``value`` must be one of them."""
+        rule_ids = (info.context or {}).get("rule_ids")
+        if rule_ids is not None and value not in rule_ids:
+            raise ValueError(f"setback_rule = {value!r} is not a rule of rule set "
+                             f"{info.data.get('rule_set', DEFAULT_RULE_SET)!r}; allowed values: {', '.join(rule_ids)}")
+        return value
+
     @model_validator(mode="after")
     def _checks(self) -> WindParams:
         if self.setback_band_step_m > self.setback_band_max_m:
@@ -69,7 +84,23 @@ class WindParams(BaseModel):
         return [i * self.setback_band_step_m for i in range(n + 1)]
 
 
-def load_wind_params(section: Mapping[str, Any], where: str = "[wind]") -> WindParams:
-    """Validate the ``[wind]`` section; a ConfigError names the field, the value and the fix."""
-    return validate_section(WindParams, section, where, "wind.toml")
+def load_wind_params(section: Mapping[str, Any], where: str = "[wind]",
+                     rule_ids: Sequence[str] | None = None) -> WindParams:
+    """Validate the ``[wind]`` section; a ConfigError names the field, the value and the fix.
+
+    ``rule_ids``: the rules of the rule set the section names (see :func:`rule_set_name`); given,
+    ``setback_rule`` must be one of them."""
+    context = {"rule_ids": tuple(rule_ids)} if rule_ids is not None else None
+    return validate_section(WindParams, section, where, "wind.toml", context=context)
+
+
+def rule_set_name(section: Mapping[str, Any], where: str = "[wind]") -> str:
+    """The ``rule_set`` the section names (default :data:`DEFAULT_RULE_SET`), read before the rest
+    of the section is validated against that rule set."""
+    name = section.get("rule_set", DEFAULT_RULE_SET)
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"parameter {where} rule_set = {name!r}: give the name of a rule set in layers/rules/ "
+                          f"(e.g. {DEFAULT_RULE_SET!r}) or the path of a .toml file. Fix it in "
+                          "layers/params/default/wind.toml.")
+    return name
 

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from potenzial.exclusions import Grid
+from potenzial.grid import Grid
 
 _TOLERANCE = 1e-9  #: ellipse metric below 1 - this is a conflict (exactly 1 = exactly the spacing is fine)
 _CHUNK = 4096

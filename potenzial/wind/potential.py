@@ -1,7 +1,7 @@
 """The wind potential of a region: eligible areas, turbines, yield, per-municipality figures.
 
-Pure calculation: loaded frames (EPSG:25833), the wind-speed raster as an array, a rule set and
-a parameter object in; frames and rasters out. The pipeline step (potenzial/steps/wind.py)
+Pure calculation: loaded frames (EPSG:25833), the wind-speed field (:class:`WindField`, which carries
+its CRS), a rule set and a parameter object in; frames and rasters out. The pipeline step (potenzial/steps/wind.py)
 does the reading and writing.
 
 Chain: residential buildings classified for SächsBO §84 -> the rule set evaluated on a grid
@@ -18,18 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from rasterio.transform import Affine
 from scipy import ndimage
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
-from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Exclusions, Grid, RuleSet, area_by_distance, evaluate, polygons, zone_raster
+from potenzial.errors import ConfigError
+from potenzial.exclusions import Exclusions, RuleSet, area_by_distance, evaluate, polygons, zone_raster
+from potenzial.grid import Grid
 from potenzial.units import M2_PER_HA, MWH_PER_GWH
+from potenzial.wind.field import WindField
 from potenzial.wind.params import WindParams
 from potenzial.wind.placement import place_turbines
 from potenzial.wind.residential import classify_residential
@@ -40,43 +42,6 @@ RESIDENTIAL_COLUMNS = ("sachsbo84_class", "group_size")
 _FOUR = ndimage.generate_binary_structure(2, 1)
 
 
-@dataclass(frozen=True)
-class WindField:
-    """Mean wind speed [m/s] at ``height_m`` above ground on a raster (north-up)."""
-
-    speed_m_per_s: np.ndarray
-    transform: Affine
-    height_m: float
-    nodata: float | None = None
-
-    def sample(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Bilinear wind speed [m/s] at points (x, y) [m, EPSG:25833]; nearest cell where a
-        neighbour is nodata. InputDataError if a point lies off the raster or on nodata."""
-        arr = np.asarray(self.speed_m_per_s, dtype=np.float64)
-        if self.nodata is not None:
-            arr = np.where(arr == self.nodata, np.nan, arr)
-        t = self.transform
-        if t.b != 0 or t.d != 0:
-            raise InputDataError("the wind-speed raster is rotated; warp it to a north-up grid "
-                                 "(gdalwarp -t_srs EPSG:25833).")
-        col = (np.asarray(x, dtype=float) - t.c) / t.a
-        row = (np.asarray(y, dtype=float) - t.f) / t.e
-        fr, fc = row - 0.5, col - 0.5
-        out = ndimage.map_coordinates(np.nan_to_num(arr, nan=0.0), [fr, fc], order=1, mode="nearest")
-        ok = ndimage.map_coordinates(np.isfinite(arr).astype(float), [fr, fc], order=1, mode="nearest") > 0.999
-        ri = np.clip(np.floor(row).astype(int), 0, arr.shape[0] - 1)
-        ci = np.clip(np.floor(col).astype(int), 0, arr.shape[1] - 1)
-        nearest = arr[ri, ci]
-        out = np.where(ok, out, nearest)
-        off = (row < 0) | (col < 0) | (row >= arr.shape[0]) | (col >= arr.shape[1]) | ~np.isfinite(out)
-        if off.any():
-            k = int(np.flatnonzero(off)[0])
-            raise InputDataError(f"the wind-speed layer has no value at {int(off.sum())} turbine site(s), e.g. "
-                                 f"x = {x[k]:.0f}, y = {y[k]:.0f} (EPSG:25833). Use a raster that covers the whole "
-                                 "region without nodata gaps.")
-        return out
-
-
 @dataclass
 class WindResult:
     """Frames for the store and rasters for the raster cache."""
@@ -84,7 +49,9 @@ class WindResult:
     frames: dict[str, pd.DataFrame]
     grid: Grid
     exclusion_bitmask: np.ndarray  #: bit i = rule i of ``rules`` (see frames['wind_rules'])
-    setback_distance_m: np.ndarray | None  #: distance to residential buildings, classes 1–3 [m]
+    #: distance [m] to the features of the setback rule (params.setback_rule; default the residential
+    #: buildings of SächsBO §84 classes 1–3); None when that rule is switched off
+    setback_distance_m: np.ndarray | None
     eligible: np.ndarray  #: final eligible cells (after area filters)
     exclusions: Exclusions
     zones: np.ndarray  #: municipality index per cell (1-based in AGS order, 0 = outside)
@@ -94,9 +61,13 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
                    rule_set: RuleSet, params: WindParams, turbine: ReferenceTurbine, wind: WindField,
                    installed_mw: Mapping[str, float] | None = None, progress=None) -> WindResult:
     """The wind potential (see module docstring). ``layers`` holds the catalog layers the rules use
-    plus ``buildings``, ``builtup_areas`` and ``development_plans`` for the residential classes."""
+    plus ``buildings``, ``builtup_areas`` and ``development_plans`` for the residential classes.
+
+    ``params`` come from :func:`potenzial.wind.load_wind_params` with this ``rule_set`` (which checks
+    that ``setback_rule`` is one of its rules); ``wind`` must be in EPSG:25833 like the grid."""
     say = progress or (lambda message: None)
     require_metric(municipalities.crs, "municipalities")
+    wind.require_crs(ANALYSIS_CRS)
     munis = municipalities.to_crs(ANALYSIS_CRS)[["ags", "geometry"]].copy()
     munis["ags"] = munis["ags"].astype(str)
     munis = munis.sort_values("ags", kind="stable").reset_index(drop=True)
@@ -116,25 +87,22 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
     grid = Grid.from_bounds(munis.total_bounds, params.resolution_m)
     extra_m = turbine.rotor_radius_m if params.rotor_in else 0.0
     enabled = {r.id for r in rule_set.enabled_rules}
-    band_rule = params.setback_rule if params.setback_rule in enabled else None
-    if params.setback_rule not in {r.id for r in rule_set.rules}:
-        raise ConfigError(f"setback_rule = {params.setback_rule!r} is not a rule of rule set {rule_set.id!r}; "
-                          f"its rules are {', '.join(r.id for r in rule_set.rules)}.")
+    # the residential setback: the rule whose distance raster gives the what-if bands (none when switched off)
+    setback_rule = params.setback_rule if rule_set.rule(params.setback_rule).enabled else None
     say(f"evaluating {len(enabled)} rules on {grid.width} x {grid.height} cells of {grid.res_m:g} m")
     excl = evaluate(rule_set, all_layers, grid, extra_buffer_m=extra_m,
-                    keep_distance=[band_rule] if band_rule else [],
+                    keep_distance=[setback_rule] if setback_rule else [],
                     distance_max_m=params.setback_band_max_m + extra_m + grid.res_m, progress=say)
     zones = zone_raster(grid, list(munis.geometry))
-    n_zones = len(munis)
-
     say("setback bands")
-    bands = _setback_bands(excl, band_rule, zones, munis, params, extra_m)
+    bands = _setback_bands(excl, setback_rule, zones, munis, params, extra_m)
 
     eligible = excl.eligible() & (zones > 0)
     eligible, labels = drop_small_areas(eligible, params.min_area_ha * M2_PER_HA / grid.cell_area_m2)
-    spacing = {"rotor_diameter_m": turbine.rotor_diameter_m, "along_diameters": params.spacing_along_rotor_diameters,
-               "across_diameters": params.spacing_across_rotor_diameters,
-               "direction_deg": params.main_wind_direction_deg}
+    spacing: dict[str, Any] = {"rotor_diameter_m": turbine.rotor_diameter_m,
+                               "along_diameters": params.spacing_along_rotor_diameters,
+                               "across_diameters": params.spacing_across_rotor_diameters,
+                               "direction_deg": params.main_wind_direction_deg}
     if params.min_turbines_per_area > 1:
         say(f"keeping areas with room for {params.min_turbines_per_area} turbines")
         r_alone, c_alone = place_turbines(eligible, grid, labels=labels, **spacing)
@@ -157,7 +125,7 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
     frames = {"wind_areas": areas, "wind_turbines": turbines, "wind_exclusions": exclusions,
               "wind_municipalities": per_muni, "wind_setback_bands": bands, "wind_rules": rules}
     return WindResult(frames=frames, grid=grid, exclusion_bitmask=excl.bitmask,
-                      setback_distance_m=excl.distances.get(band_rule) if band_rule else None,
+                      setback_distance_m=excl.distances.get(setback_rule) if setback_rule else None,
                       eligible=eligible, exclusions=excl, zones=zones)
 
 
@@ -174,15 +142,15 @@ def drop_small_areas(eligible: np.ndarray, min_cells: float) -> tuple[np.ndarray
     return kept, labels
 
 
-def _setback_bands(excl: Exclusions, band_rule: str | None, zones: np.ndarray, munis: gpd.GeoDataFrame,
+def _setback_bands(excl: Exclusions, setback_rule: str | None, zones: np.ndarray, munis: gpd.GeoDataFrame,
                    params: WindParams, extra_m: float) -> pd.DataFrame:
     """Per municipality and setback s: eligible area [ha] if the setback rule used s instead."""
     thresholds = params.setback_thresholds_m
-    columns = {"ags": [], "setback_m": [], "eligible_ha": [], "eligible_share_pct": []}
-    if band_rule is None:
+    columns: dict[str, list] = {"ags": [], "setback_m": [], "eligible_ha": [], "eligible_share_pct": []}
+    if setback_rule is None:
         return pd.DataFrame(columns)
-    free = excl.eligible(ignore=[band_rule]) & (zones > 0)
-    area_m2 = area_by_distance(excl.distances[band_rule], free, zones, len(munis),
+    free = excl.eligible(ignore=[setback_rule]) & (zones > 0)
+    area_m2 = area_by_distance(excl.distances[setback_rule], free, zones, len(munis),
                                [t + extra_m for t in thresholds], excl.grid.cell_area_m2)
     muni_ha = munis.geometry.area.to_numpy() / M2_PER_HA
     for i, ags in enumerate(munis["ags"]):

@@ -1,4 +1,4 @@
-"""Categories of eligible land, built on the exclusion engine (:mod:`potenzial.exclusions`).
+"""Categories of eligible land, built on the rules and the evaluation of the exclusion engine.
 
 The engine answers "which rules hit this cell". A land-based potential with *positive*
 categories (open-field PV: EEG corridor, BauGB strip, less-favoured farmland, conversion land)
@@ -16,7 +16,6 @@ also needs:
 - **Small pieces with a merge distance**: pieces of eligible land closer than a distance form
   one area; areas below a minimum size are dropped (:func:`drop_small_pieces`).
 
-These are general: they could move into :mod:`potenzial.exclusions` (see the PV issue report).
 Pure functions: no file other than the rule set named, no store, API or CLI.
 """
 
@@ -37,7 +36,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from potenzial.errors import ConfigError, InputDataError
-from potenzial.exclusions import Exclusions, Grid, LayerSpec, Rule, RuleSet, load_rule_set
+from potenzial.exclusions.evaluate import Exclusions
+from potenzial.exclusions.rules import LayerSpec, Rule, RuleSet, load_rule_set
+from potenzial.grid import Grid
 
 _FOUR = ndimage.generate_binary_structure(2, 1)
 _VALUE_SET = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^|;:]+(?:\|[^|;:]+)+)\s*$")

@@ -1,0 +1,210 @@
+"""Rule sets: dated TOML files of rules (layer, filter, buffer, kind, effect, source), checked at load time."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from potenzial.errors import ConfigError
+
+MAX_BUFFER_M = 10_000.0  #: a larger buffer is taken for a unit mistake [m]
+MAX_RULES = 32  #: enabled rules per evaluation (bits of the bitmask)
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+FilterValue = str | int | float | bool | list[str | int | float | bool] | dict[str, float]
+
+
+# ================================================================================ rule sets
+
+class Rule(BaseModel):
+    """One rule: features of a layer, a buffer around them, and what hitting it means."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str = ""
+    layer: str  #: catalog layer id (or a layer derived by the calling step)
+    where: dict[str, FilterValue] = Field(default_factory=dict)  #: attribute filter, see select_features
+    buffer_m: float = Field(ge=0.0, le=MAX_BUFFER_M)  #: [m] exact Euclidean distance from the features
+    kind: Literal["hard", "soft"]
+    effect: Literal["exclude", "include"] = "exclude"
+    switchable: bool = False  #: may a parameter set switch it on or off?
+    enabled: bool = True
+    width_column: str | None = None  #: lines are widened to this width [m] before measuring (edge)
+    source: str = Field(min_length=3)  #: legal or technical source of the rule and its buffer
+    note: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("use lower-case letters, digits and underscores, starting with a letter")
+        return value
+
+    @model_validator(mode="after")
+    def _hard_rules_stay_on(self) -> Rule:
+        if not self.enabled and not self.switchable:
+            raise ValueError("a rule that is not switchable must be enabled (set switchable = true "
+                             "or enabled = true)")
+        return self
+
+
+class RuleSet(BaseModel):
+    """A dated, versioned set of rules (one TOML file in layers/rules/)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    valid_from: date  #: the date from which the legal situation of this set applies
+    jurisdiction: str = ""
+    description: str = ""
+    rules: tuple[Rule, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> RuleSet:
+        ids = [r.id for r in self.rules]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"rule ids {dup} occur more than once; every rule needs its own id")
+        if not self.rules:
+            raise ValueError("the rule set holds no [[rules]]")
+        enabled = len(self.enabled_rules)
+        if enabled > MAX_RULES:
+            raise ValueError(f"{enabled} rules are enabled; at most {MAX_RULES} can be evaluated at once (bits of "
+                             "the bitmask). Switch some off (enabled = false) or split the set")
+        return self
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise ConfigError(f"rule set {self.id!r} has no rule {rule_id!r}; its rules are "
+                          f"{', '.join(r.id for r in self.rules)}.")
+
+    @property
+    def enabled_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.enabled)
+
+    def with_switches(self, switches: Mapping[str, bool]) -> RuleSet:
+        """The set with switchable rules turned on/off; unknown or fixed rules are a ConfigError."""
+        known = {r.id: r for r in self.rules}
+        unknown = sorted(set(switches) - set(known))
+        if unknown:
+            raise ConfigError(f"switches name unknown rule(s) {', '.join(unknown)} of rule set {self.id!r}; "
+                              f"switchable rules are {', '.join(r.id for r in self.rules if r.switchable) or 'none'}.")
+        fixed = sorted(k for k, v in switches.items() if not known[k].switchable and bool(v) != known[k].enabled)
+        if fixed:
+            raise ConfigError(f"rule(s) {', '.join(fixed)} of rule set {self.id!r} are not switchable (a legal "
+                              "requirement); remove them from the switches or write a new dated rule set.")
+        rules = tuple(r.model_copy(update={"enabled": bool(switches.get(r.id, r.enabled))}) for r in self.rules)
+        enabled = sum(r.enabled for r in rules)
+        if enabled > MAX_RULES:
+            raise ConfigError(f"the switches enable {enabled} rules of rule set {self.id!r}; at most {MAX_RULES} can "
+                              "be evaluated at once. Switch some off or split the set.")
+        return self.model_copy(update={"rules": rules})
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What the rule loader may know about a layer: its columns and geometry family."""
+
+    columns: tuple[str, ...] = ()
+    geometry: str = ""  #: point | line | polygon | "" (unknown)
+
+
+def load_rule_set(path: Path, layers: Mapping[str, LayerSpec]) -> RuleSet:
+    """Read and check a rule-set TOML file against the layers the run has.
+
+    Fails with a ConfigError naming the file, the rule, the value and the fix for: invalid TOML,
+    a missing or wrong field, a negative or absurd buffer, a layer that is not in ``layers``,
+    a filter or width column the layer does not have, a line or point layer with no buffer
+    and no width (which would exclude nothing).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"rule set {path} does not exist. Name a file in layers/rules/ (e.g. wind_sn_2022).")
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"rule set {path}: not valid TOML ({exc}). Fix the syntax at that line.") from None
+    head = raw.get("rule_set")
+    if not isinstance(head, dict):
+        raise ConfigError(f"rule set {path}: missing [rule_set] table with id, title and valid_from.")
+    doc = {**head, "rules": raw.get("rules", [])}
+    try:
+        rule_set = RuleSet.model_validate(doc)
+    except ValidationError as exc:
+        raise ConfigError(f"rule set {path}: {_describe_validation(exc, doc)}") from None
+    for rule in rule_set.rules:
+        _check_rule_against_layers(rule, layers, path)
+    return rule_set
+
+
+def _describe_validation(exc: ValidationError, doc: dict) -> str:
+    first = exc.errors()[0]
+    loc = list(first.get("loc", ()))
+    where = ""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rules = doc.get("rules", [])
+        rid = rules[loc[1]].get("id", f"#{loc[1] + 1}") if loc[1] < len(rules) else f"#{loc[1] + 1}"
+        field_name = ".".join(str(x) for x in loc[2:])
+        where = f"rule {rid!r}" + (f", field {field_name}" if field_name else "")
+    else:
+        where = f"field {'.'.join(str(x) for x in loc) or '?'}"
+    value = first.get("input")
+    msg = first.get("msg", "invalid")
+    fix = ""
+    if loc and loc[-1] == "buffer_m":
+        fix = (f" Buffers are metres from the features, 0 to {MAX_BUFFER_M:,.0f} m "
+               "(1 km = 1000); fix buffer_m.")
+    elif first.get("type") == "missing":
+        fix = " Add it."
+    elif first.get("type") == "extra_forbidden":
+        fix = " Remove it or check the spelling (fields: id, title, layer, where, buffer_m, kind, effect, " \
+              "switchable, enabled, width_column, source, note)."
+    shown = "" if first.get("type") == "missing" else f" (got {value!r})"
+    return f"{where}: {msg}{shown}.{fix}"
+
+
+def _check_rule_against_layers(rule: Rule, layers: Mapping[str, LayerSpec], path: Path) -> None:
+    what = f"rule set {path}: rule {rule.id!r}"
+    if rule.layer not in layers:
+        raise ConfigError(f"{what} refers to layer {rule.layer!r}, which is not in the catalog. Known layers: "
+                          f"{', '.join(sorted(layers))}. Fix `layer` or add the layer to the region catalog.")
+    spec = layers[rule.layer]
+    columns = set(spec.columns)
+    if columns:
+        for col in list(rule.where) + ([rule.width_column] if rule.width_column else []):
+            if col not in columns:
+                raise ConfigError(f"{what} filters on column {col!r}, but layer {rule.layer!r} has the columns "
+                                  f"{', '.join(spec.columns)}. Fix `where`/`width_column`.")
+    for col, value in rule.where.items():
+        if isinstance(value, dict):
+            bad = sorted(set(value) - {"min", "max"})
+            if bad or not value:
+                raise ConfigError(f"{what}: where.{col} = {value!r}; a range is {{ min = …, max = … }}.")
+    if spec.geometry in ("line", "point") and rule.buffer_m == 0 and not rule.width_column:
+        raise ConfigError(f"{what}: layer {rule.layer!r} has {spec.geometry} geometry, and buffer_m = 0 with no "
+                          "width_column excludes nothing. Give it a buffer_m > 0 or width_column = \"width_m\".")
+
+
+def resolve_rule_set_path(name: str, rules_dir: Path) -> Path:
+    """``wind_sn_2022`` -> ``<rules_dir>/wind_sn_2022.toml``; a path to an existing .toml file stays."""
+    candidate = Path(name)
+    if candidate.suffix == ".toml" and candidate.is_file():
+        return candidate
+    path = rules_dir / f"{candidate.stem}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in rules_dir.glob("*.toml"))) or "none"
+        raise ConfigError(f"rule set {name!r} not found in {rules_dir}. Known rule sets: {known}; "
+                          "or give the path of a .toml file.")
+    return path
