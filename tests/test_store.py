@@ -27,7 +27,8 @@ from potenzial.errors import NotFoundError, StoreError, StoreUnavailableError, U
 from potenzial.runs import RunRecord
 from potenzial.store import migrations, open_store
 from potenzial.store.base import RunResult, conform
-from potenzial.store.postgis import PostgisStore, head_revision
+from potenzial.store.migrate import head_revision
+from potenzial.store.postgis import PostgisStore
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, RUN_INPUTS
 
 REPO = Path(__file__).resolve().parent.parent

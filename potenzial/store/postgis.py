@@ -6,7 +6,7 @@ publish leaves the previous run current and complete. Old runs beyond the newest
 :data:`KEEP_RUNS` are pruned afterwards (``ON DELETE CASCADE``), never the current one.
 
 The schema is created by Alembic migrations in ``potenzial/store/migrations`` (configured in
-code, see :func:`alembic_config`). Every SQL statement here is static text with bind
+code, see :mod:`potenzial.store.migrate`). Every SQL statement here is static text with bind
 parameters; table and column names come only from the result registry in
 :mod:`potenzial.store.schema`.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -25,21 +24,20 @@ import psycopg
 import psycopg.errors
 import shapely
 from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, make_url
 
 from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import NotFoundError, PotenzialError, StoreError, StoreUnavailableError
 from potenzial.runs import RunRecord
+from potenzial.store import postgis_sql as sql
 from potenzial.store.base import LayerWritten, RunResult, Store, conform
-from potenzial.store.schema import RESULTS, ResultSchema, schema
+from potenzial.store.migrate import alembic_config
+from potenzial.store.postgis_sql import GEOMETRY_COLUMN
+from potenzial.store.schema import schema
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEEP_RUNS = 3  #: complete runs kept besides the current one
-GEOMETRY_COLUMN = "geom"
 #: key of the advisory lock that serialises init() across processes (any fixed bigint)
 INIT_LOCK_KEY = 7_361_102_025
 
@@ -52,137 +50,12 @@ DEFAULT_POOL_TIMEOUT_S = 5.0
 _FIX_START = "Is PostgreSQL running? Start it with `make db`, or check POTENZIAL_STORE."
 
 
-# -- static SQL --------------------------------------------------------------------------------
-
-_INSERT_RUN = text(
-    "INSERT INTO runs (run_id, region_id, started_at, finished_at, params_hash, code_version, record, layers) "
-    "VALUES (:run_id, :region_id, CAST(NULLIF(:started_at, '') AS timestamptz), "
-    "CAST(NULLIF(:finished_at, '') AS timestamptz), :params_hash, :code_version, CAST(:record AS jsonb), "
-    ":layers)"
-)
-_SWITCH_CURRENT = text(
-    "INSERT INTO current_run (id, run_id) VALUES (1, :run_id) "
-    "ON CONFLICT (id) DO UPDATE SET run_id = EXCLUDED.run_id"
-)
-_PRUNE = text(
-    "DELETE FROM runs "
-    "WHERE run_id IN (SELECT run_id FROM runs ORDER BY seq DESC OFFSET :keep) "
-    "AND run_id IS DISTINCT FROM (SELECT run_id FROM current_run WHERE id = 1)"
-)
-_CURRENT_RECORD = text(
-    "SELECT CAST(r.record AS text) FROM current_run AS c JOIN runs AS r ON r.run_id = c.run_id WHERE c.id = 1"
-)
-_CURRENT_ID = text("SELECT run_id FROM current_run WHERE id = 1")
-_RUN_LAYERS = text("SELECT layers FROM runs WHERE run_id = :run_id")
-_ALL_RECORDS = text("SELECT CAST(record AS text) FROM runs ORDER BY seq DESC")
-_INIT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_POSTGIS_INSTALLED = text("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
-_POSTGIS_AVAILABLE = text("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")
-_SERVER_MAJOR = text("SELECT CAST(current_setting('server_version_num') AS integer) / 10000")
-_CREATE_POSTGIS = text("CREATE EXTENSION IF NOT EXISTS postgis")
-_PING = text("SELECT 1")
-
-_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-def _quote(name: str) -> str:
-    """Double-quote a registry identifier; registry names are plain lower-case words."""
-    if not _IDENTIFIER.match(name):
-        raise StoreError(f"registry name {name!r} is not a plain lower-case SQL identifier; "
-                         "rename it in potenzial/store/schema.py.")
-    return f'"{name}"'
-
-
-def _select_sql(sch: ResultSchema):
-    cols = [_quote(c) for c in sch.column_names]
-    if sch.geometry_type:
-        cols.append(f"ST_AsBinary({_quote(GEOMETRY_COLUMN)}) AS {_quote(GEOMETRY_COLUMN)}")
-    order = ", ".join(_quote(c) for c in sch.key) if sch.key else "1"
-    return text(f"SELECT {', '.join(cols)} FROM {_quote(sch.name)} WHERE run_id = :run_id ORDER BY {order}")
-
-
-def _copy_sql(sch: ResultSchema) -> str:
-    cols = ["run_id", *sch.column_names] + ([GEOMETRY_COLUMN] if sch.geometry_type else [])
-    return f"COPY {_quote(sch.name)} ({', '.join(_quote(c) for c in cols)}) FROM STDIN"
-
-
-#: one SELECT and one COPY per registry entry, built once from the registry (never from input)
-_SELECT = {name: _select_sql(sch) for name, sch in RESULTS.items()}
-_COPY = {name: _copy_sql(sch) for name, sch in RESULTS.items()}
-
-
-# -- serving SQL (read-only pool, short statement timeout) -------------------------------------
-
-def _bbox_sql(sch: ResultSchema):
-    """Rows of one run whose geometry's box meets a box in EPSG:25833 (GiST index, ``&&``)."""
-    cols = [_quote(c) for c in sch.column_names]
-    cols.append(f"ST_AsBinary({_quote(GEOMETRY_COLUMN)}) AS {_quote(GEOMETRY_COLUMN)}")
-    order = ", ".join(_quote(c) for c in sch.key) if sch.key else "1"
-    return text(
-        f"SELECT {', '.join(cols)} FROM {_quote(sch.name)} "
-        f"WHERE run_id = :run_id AND {_quote(GEOMETRY_COLUMN)} && "
-        f"ST_MakeEnvelope(:xmin, :ymin, :xmax, :ymax, {ANALYSIS_EPSG}) "
-        f"ORDER BY {order} LIMIT :limit"
-    )
-
-
-def _mvt_sql(sch: ResultSchema):
-    """One layer's Mapbox Vector Tile: the tile envelope (plus buffer, densified) is transformed
-    into EPSG:25833 for the index filter; only the matching rows are transformed to EPSG:3857.
-    No ORDER BY: a sort before LIMIT makes the planner walk the primary key of the whole run."""
-    cols = ", ".join(f"r.{_quote(c)}" for c in sch.column_names)
-    geom = _quote(GEOMETRY_COLUMN)
-    return text(
-        "SELECT ST_AsMVT(q, CAST(:layer AS text), CAST(:extent AS integer), 'geom') FROM ("
-        f"SELECT {cols}, ST_AsMVTGeom(ST_Transform(r.{geom}, 3857), e.tile, CAST(:extent AS integer), "
-        "CAST(:buffer AS integer), true) AS geom "
-        f"FROM {_quote(sch.name)} AS r, ("
-        "SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS tile, "
-        "ST_Transform(ST_Segmentize(ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), "
-        f"CAST(:y AS integer), margin => CAST(:margin AS float8)), CAST(:segment AS float8)), {ANALYSIS_EPSG}) AS box"
-        ") AS e "
-        f"WHERE r.run_id = :run_id AND r.{geom} && e.box "
-        "LIMIT :limit"
-        ") AS q WHERE q.geom IS NOT NULL"
-    )
-
-
-_GEOMETRY_RESULTS = {name: sch for name, sch in RESULTS.items() if sch.geometry_type}
-_BBOX = {name: _bbox_sql(sch) for name, sch in _GEOMETRY_RESULTS.items()}
-_MVT = {name: _mvt_sql(sch) for name, sch in _GEOMETRY_RESULTS.items()}
-
 #: serving reads: statement timeout [s], pool size and acquire timeout [s]
 SERVING_STATEMENT_TIMEOUT_S = 5.0
 SERVING_POOL_SIZE = 4
 SERVING_POOL_OVERFLOW = 4
 SERVING_POOL_TIMEOUT_S = 2.0
 SERVING_CONNECT_TIMEOUT_S = 3
-
-
-# -- migrations --------------------------------------------------------------------------------
-
-def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
-    """The Alembic configuration, built in code (there is no alembic.ini).
-
-    ``connection`` is used for online migrations (the caller owns its transaction); ``url`` only
-    for offline SQL generation.
-    """
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("path_separator", "os")
-    if url:
-        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    return cfg
-
-
-def head_revision() -> str:
-    """The newest migration revision shipped with this code."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise StoreError(f"no migrations found in {MIGRATIONS_DIR}; the package is incomplete. Reinstall it.")
-    return head
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -322,20 +195,20 @@ class PostgisStore(Store):
         whole initialisation is one transaction.
         """
         with self._guard("initialising the schema"), self._engine.begin() as conn:
-            conn.execute(_INIT_LOCK, {"key": INIT_LOCK_KEY})
+            conn.execute(sql.INIT_LOCK, {"key": INIT_LOCK_KEY})
             self._ensure_postgis(conn)
             command.upgrade(alembic_config(conn), "head")
 
     def _ensure_postgis(self, conn: Connection) -> None:
-        if conn.execute(_POSTGIS_INSTALLED).scalar() is not None:
+        if conn.execute(sql.POSTGIS_INSTALLED).scalar() is not None:
             return
-        if not conn.execute(_POSTGIS_AVAILABLE).scalar():
-            major = conn.execute(_SERVER_MAJOR).scalar()
+        if not conn.execute(sql.POSTGIS_AVAILABLE).scalar():
+            major = conn.execute(sql.SERVER_MAJOR).scalar()
             raise StoreError(
                 f"PostGIS is not installed on the PostgreSQL {major} server at {self.where}. Install it "
                 f"on that server (apt-get install postgresql-{major}-postgis-3), then run `potenzial db init`."
             )
-        conn.execute(_CREATE_POSTGIS)
+        conn.execute(sql.CREATE_POSTGIS)
 
     def schema_revision(self) -> str | None:
         """The migration revision recorded in the database (None before init)."""
@@ -346,7 +219,7 @@ class PostgisStore(Store):
 
     def ping(self) -> None:
         with self._guard("connecting"), self._engine.connect() as conn:
-            conn.execute(_PING)
+            conn.execute(sql.PING)
 
     def publish(self, result: RunResult, on_layer_written: LayerWritten | None = None) -> None:
         record = result.record
@@ -355,7 +228,7 @@ class PostgisStore(Store):
             schema(name)  # an unknown result name fails before anything is written
         with self._guard(f"publishing run {record.run_id}"):
             with self._engine.begin() as conn:
-                conn.execute(_INSERT_RUN, {
+                conn.execute(sql.INSERT_RUN, {
                     "run_id": record.run_id,
                     "region_id": record.region_id,
                     "started_at": record.started_at,
@@ -369,7 +242,7 @@ class PostgisStore(Store):
                     self._copy(conn, name, conform(name, frame), record.run_id)
                     if on_layer_written:
                         on_layer_written(name)
-                conn.execute(_SWITCH_CURRENT, {"run_id": record.run_id})
+                conn.execute(sql.SWITCH_CURRENT, {"run_id": record.run_id})
             self._prune()
 
     @staticmethod
@@ -382,23 +255,23 @@ class PostgisStore(Store):
             columns.append(list(shapely.to_wkb(geoms, hex=True, include_srid=True)))
         # SQLAlchemy types the raw connection as a plain DB-API one; under psycopg 3 its cursor is a
         # context manager with copy(), which the DB-API protocol does not declare
-        with conn.connection.cursor() as cursor, cursor.copy(_COPY[name]) as copy:  # type: ignore[attr-defined]
+        with conn.connection.cursor() as cursor, cursor.copy(sql.COPY[name]) as copy:  # type: ignore[attr-defined]
             for row in zip(*columns, strict=True):
                 copy.write_row((run_id, *row))
 
     def _prune(self, keep: int = KEEP_RUNS) -> None:
         """Delete runs beyond the newest ``keep`` (never the current one); rows go by cascade."""
         with self._guard("pruning old runs"), self._engine.begin() as conn:
-            conn.execute(_PRUNE, {"keep": keep})
+            conn.execute(sql.PRUNE, {"keep": keep})
 
     def current_run(self) -> RunRecord | None:
         with self._guard("reading the current run"), self._engine.connect() as conn:
-            raw = conn.execute(_CURRENT_RECORD).scalar()
+            raw = conn.execute(sql.CURRENT_RECORD).scalar()
         return None if raw is None else RunRecord.from_json(raw)
 
     def list_runs(self) -> list[RunRecord]:
         with self._guard("listing runs"), self._engine.connect() as conn:
-            return [RunRecord.from_json(raw) for raw in conn.execute(_ALL_RECORDS).scalars()]
+            return [RunRecord.from_json(raw) for raw in conn.execute(sql.ALL_RECORDS).scalars()]
 
     def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
         sch = schema(name)
@@ -407,15 +280,15 @@ class PostgisStore(Store):
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 if not run_id:
-                    run_id = conn.execute(_CURRENT_ID).scalar()
+                    run_id = conn.execute(sql.CURRENT_ID).scalar()
                     if run_id is None:
                         raise NotFoundError("the store holds no run yet. Run `potenzial run` first.")
-                layers = conn.execute(_RUN_LAYERS, {"run_id": run_id}).scalar()
+                layers = conn.execute(sql.RUN_LAYERS, {"run_id": run_id}).scalar()
                 if layers is None:
                     raise NotFoundError(f"run {run_id!r} is not in the store {self.where}.")
                 if name not in layers:
                     raise NotFoundError(f"run {run_id} has no result {name!r}.")
-                rows = conn.execute(_SELECT[name], {"run_id": run_id}).all()
+                rows = conn.execute(sql.SELECT[name], {"run_id": run_id}).all()
         columns = sch.column_names + ([GEOMETRY_COLUMN] if sch.geometry_type else [])
         frame = pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
         if sch.geometry_type:
@@ -473,7 +346,7 @@ class PostgisStore(Store):
     def run_layers(self, run_id: str) -> list[str]:
         """Names of the result layers and tables the run wrote (``runs.layers``)."""
         with self._serving_guard("listing a run's layers"), self._serving_engine().connect() as conn:
-            layers = conn.execute(_RUN_LAYERS, {"run_id": run_id}).scalar()
+            layers = conn.execute(sql.RUN_LAYERS, {"run_id": run_id}).scalar()
         if layers is None:
             raise NotFoundError(f"run {run_id!r} is not in the store {self.where}.")
         return list(layers)
@@ -486,7 +359,7 @@ class PostgisStore(Store):
         params = {"run_id": run_id, "xmin": float(bbox[0]), "ymin": float(bbox[1]), "xmax": float(bbox[2]),
                   "ymax": float(bbox[3]), "limit": int(limit) if limit is not None else None}
         with self._serving_guard(f"reading {name} in a box"), self._serving_engine().connect() as conn:
-            rows = conn.execute(_BBOX[name], params).all()
+            rows = conn.execute(sql.BBOX[name], params).all()
         columns = [*sch.column_names, GEOMETRY_COLUMN]
         frame = pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
         wkb = frame.pop(GEOMETRY_COLUMN).to_numpy(dtype=object)
@@ -506,7 +379,7 @@ class PostgisStore(Store):
                   "y": int(y), "margin": buffer / extent, "segment": tile_size_m(z) / 16.0, "run_id": run_id,
                   "limit": int(max_features)}
         with self._serving_guard(f"building a vector tile of {name}"), self._serving_engine().connect() as conn:
-            data = conn.execute(_MVT[name], params).scalar()
+            data = conn.execute(sql.MVT[name], params).scalar()
         return bytes(data) if data else b""
 
     def close(self) -> None:

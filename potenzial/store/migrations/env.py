@@ -1,6 +1,6 @@
 """Alembic environment for the PostGIS store.
 
-There is no ``alembic.ini``: :func:`potenzial.store.postgis.alembic_config` builds the
+There is no ``alembic.ini``: :func:`potenzial.store.migrate.alembic_config` builds the
 configuration in code and hands over an open connection in ``config.attributes["connection"]``
 (inside the transaction that holds the init lock). Offline mode (``--sql``) needs
 ``sqlalchemy.url`` set on the config.
