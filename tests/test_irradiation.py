@@ -83,7 +83,7 @@ def test_south_beats_east_beats_north_and_east_equals_west():
 
 
 def test_south_35_deg_in_the_county_lies_in_the_published_range(lookup, county):
-    # DOMAIN.md: PVGIS gives roughly 1,000-1,100 kWh/kWp·a for an optimally tilted south system in
+    # docs/METHOD.md: PVGIS gives roughly 1,000-1,100 kWh/kWp·a for an optimally tilted south system in
     # the Leipzig area. Every municipality's centre, unshaded south-facing plane at 35°.
     centres = county.geometry.representative_point()
     n = len(centres)

@@ -309,7 +309,7 @@ def test_capacity_and_yield_by_hand():
     assert per_muni.loc[A, "pv_ground_capacity_mwp"] == pytest.approx(180.0)  # 180 ha x 1.0 MWp/ha
     x, y = X0 + 1000, Y0
     spec = lookup().interpolate([x], [y], [20.0], [180.0])["specific_yield_kwh_per_kwp"].iloc[0]
-    assert 950 < spec < 1150  # DOMAIN.md: about 1,000–1,100 kWh/kWp for south systems near Leipzig
+    assert 950 < spec < 1150  # docs/METHOD.md: about 1,000–1,100 kWh/kWp for south systems near Leipzig
     # MWp x kWh/kWp·a = MWh/a; the toy county lies within a few km, so the yield varies by < 0.5 %
     assert per_muni.loc[A, "pv_ground_yield_gwh_per_a"] == pytest.approx(area * spec / 1e3, rel=5e-3)
     doubled = run_toy(params=default_params(power_density_mwp_per_ha=1.3))

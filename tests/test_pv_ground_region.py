@@ -18,7 +18,7 @@ from potenzial.solar_ground import TOTAL
 from potenzial.steps.context import StepContext
 
 PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
-#: municipalities with post-mining land south of Leipzig (DOMAIN.md: Leipziger Neuseenland)
+#: municipalities with post-mining land south of Leipzig (docs/METHOD.md: Leipziger Neuseenland)
 SOUTH_OF_LEIPZIG = {"14729040", "14729050", "14729190", "14729260", "14729320", "14729370", "14729430"}
 
 
@@ -83,7 +83,7 @@ def test_pv_ground_step_on_the_default_region(tmp_path):
     assert len(post) >= 2 and set(post["ags"]) <= SOUTH_OF_LEIPZIG
     assert areas["categories"].str.contains("post_mining").any()
 
-    # yield of fixed-tilt south rows: DOMAIN.md about 1,000–1,100 kWh/kWp for south systems near Leipzig
+    # yield of fixed-tilt south rows: docs/METHOD.md about 1,000–1,100 kWh/kWp for south systems near Leipzig
     spec = per["pv_ground_specific_yield_kwh_per_kwp"].dropna()
     assert spec.between(950, 1150).all()
 

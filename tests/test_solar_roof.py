@@ -105,7 +105,7 @@ def test_flat_roof_gets_the_flat_share_and_capacity_is_area_times_density(lookup
     assert out["usable_area_m2"][0] == pytest.approx(300.0)
     assert out["capacity_kwp"][0] == pytest.approx(60.0)
     # kWp x kWh/kWp·a: 60 kWp of ballasted flat-roof rows near Leipzig give about 54–66 MWh/a
-    # (DOMAIN.md: rule of thumb 900–1,100 kWh/kWp)
+    # (docs/METHOD.md: rule of thumb 900–1,100 kWh/kWp)
     assert 60.0 * 900 < out["yield_kwh_per_a"][0] < 60.0 * 1100
 
 
@@ -184,7 +184,7 @@ def test_municipality_sums_by_hand(lookup):
     south_c = 48 / math.cos(math.radians(35)) * 0.7 * 0.20
     assert sums.loc["14729001", "roof_capacity_mwp"] == pytest.approx((south_a + 120.0) / 1000)
     assert sums.loc["14729002", "roof_capacity_mwp"] == pytest.approx(south_c / 1000)
-    # yield: DOMAIN.md's rule of thumb of 900–1,100 kWh/kWp for south roofs and flat-roof rows near Leipzig
+    # yield: docs/METHOD.md's rule of thumb of 900–1,100 kWh/kWp for south roofs and flat-roof rows near Leipzig
     for ags in ("14729001", "14729002"):
         kwh_per_kwp = sums.loc[ags, "roof_yield_gwh_per_a"] * 1e6 / (sums.loc[ags, "roof_capacity_mwp"] * 1e3)
         assert 900 < kwh_per_kwp < 1100

@@ -426,7 +426,7 @@ def test_yield_by_hand():
 
 def test_full_load_hours_are_plausible_for_the_county_wind():
     t = toy_result().frames["wind_turbines"]
-    # 6.25 m/s at 150 m -> 6.32 m/s at 159 m: DOMAIN.md expects roughly 2,000–3,000 h for a modern turbine
+    # 6.25 m/s at 150 m -> 6.32 m/s at 159 m: docs/METHOD.md expects roughly 2,000–3,000 h for a modern turbine
     assert t["wind_speed_hub_m_per_s"].to_numpy() == pytest.approx(6.25 * (159 / 150) ** 0.2)
     assert ((t["full_load_hours"] > 2000) & (t["full_load_hours"] < 3000)).all()
     assert (t["capacity_mw"] == 4.2).all()  # Enercon E-141 EP4: 4.2 MW (windpowerlib oedb library)
@@ -633,7 +633,7 @@ def test_wind_step_on_the_default_region(tmp_path):
     assert per["wind_turbines"].sum() == len(turbines) > 100
     assert per["wind_yield_gwh_per_a"].sum() == pytest.approx(turbines["yield_mwh_per_a"].sum() / 1000)
     flh = turbines["full_load_hours"]
-    assert flh.min() > 1800 and flh.max() < 3300  # DOMAIN.md: roughly 2,000–3,000 h at 150–165 m hub height
+    assert flh.min() > 1800 and flh.max() < 3300  # docs/METHOD.md: roughly 2,000–3,000 h at 150–165 m hub height
     share = per["wind_area_ha"].sum() / (ctx.municipalities.geometry.area.sum() / 1e4)
     assert 0.005 < share < 0.2
     bands = frames["wind_setback_bands"].pivot(index="setback_m", columns="ags", values="eligible_ha").sum(axis=1)

@@ -109,7 +109,7 @@ def _polygonal_part(geom):
 
 
 def footprint_planes(buildings: gpd.GeoDataFrame, params: RoofParams) -> gpd.GeoDataFrame:
-    """The footprint heuristic (DOMAIN.md): small and medium residential buildings get a gable roof
+    """The footprint heuristic (docs/METHOD.md): small and medium residential buildings get a gable roof
     at ``gable_tilt_deg`` with the ridge along the long axis of the minimum rotated rectangle (two
     planes facing away from the ridge, perpendicular to it); large or non-residential buildings a
     flat roof. A building of unknown use (e.g. OSM ``building=yes``) counts as residential when

@@ -17,7 +17,7 @@ class WindParams(BaseModel):
     """The ``[wind]`` section of the parameter set (layers/params/default/wind.toml).
 
     Sources and ranges are in the TOML file beside each value; ``ranges`` holds the
-    low/central/high triples where DOMAIN.md gives one (checked: low <= value <= high).
+    low/central/high triples where docs/METHOD.md gives one (checked: low <= value <= high).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
