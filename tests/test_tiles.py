@@ -272,6 +272,10 @@ def test_sidecar_convention(tmp_path):
     assert [p[0].name for p in pairs] == ["wind_speed_hub.tif"]
     sidecar = parse_sidecar(pairs[0][1])
     assert sidecar.range == (4.0, 8.0) and sidecar.inputs == ("wind_speed_150m",)
+    assert sidecar.title_de == ""  # no German title given: the registry shows the English one
+    write_sidecar(tif, RasterSidecar("Wind at hub height", "m/s", "viridis", (4.0, 8.0),
+                                     title_de="Wind in Nabenhöhe"))
+    assert parse_sidecar(pairs[0][1]).title_de == "Wind in Nabenhöhe"
     (tmp_path / "bad.tif").write_bytes(b"")
     (tmp_path / "bad.json").write_text('{"title": "x", "units": "m", "colormap": "viridis", "range": [3, 1]}')
     with pytest.raises(ConfigError, match="low < high"):

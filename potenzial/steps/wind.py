@@ -160,7 +160,8 @@ def write_rasters(raster_dir: Path, grid: Grid, bitmask: np.ndarray, setback: Se
         dst.update_tags(units="count", layer="wind_exclusion_count")
     del count
     write_sidecar(path, RasterSidecar(
-        title="Wind: number of exclusion rules per cell", units="count", colormap="ylorrd",
+        title="Wind: number of exclusion rules per cell", title_de="Wind: Zahl der Ausschlussregeln je Zelle",
+        units="count", colormap="ylorrd",
         range=(0.0, float(max(1, len(bits)))), inputs=inputs, resampling="nearest",
         description="How many rules of the wind rule set exclude the cell (0 = free of all exclusions, before "
                     "the minimum-area filter). Which rules: layer wind_exclusions, column reason."))
@@ -177,7 +178,8 @@ def write_rasters(raster_dir: Path, grid: Grid, bitmask: np.ndarray, setback: Se
         dst.update_tags(units="m", layer="wind_setback_distance")
     rule = setback.rule
     write_sidecar(path, RasterSidecar(
-        title=f"Wind: distance to the setback features ({rule.title or rule.id})", units="m", colormap="viridis",
+        title=f"Wind: distance to the setback features ({rule.title or rule.id})",
+        title_de=f"Wind: Abstand zu den Abstandsobjekten ({rule.title or rule.id})", units="m", colormap="viridis",
         range=(0.0, float(setback.display_max_m)), inputs=setback.inputs, resampling="average",
         description=f"Distance from the cell centre to the nearest feature of rule {rule.id} "
                     f"({rule.title or rule.layer}), rounded to whole metres; the {setback.buffer_m:,g} m line "
