@@ -506,12 +506,15 @@ def test_one_switch_changes_the_language(open_map, config):
     assert "Total energy potential [GWh/a]" in page.locator(".potenzial-legend").inner_text()
     assert page.locator('.potenzial-layers span[data-base="none"]').inner_text() == "No base map (offline)"
     assert "synthetic demo data" in page.locator(".potenzial-layers").inner_text()
+    # layer titles come from the result schemas in both languages (potenzial/results/solar_roof.py)
+    assert "Rooftop PV: roof planes" in page.locator(".potenzial-layers").inner_text()
     assert "The four potentials" in page.locator(".potenzial-side").inner_text()
     assert page.locator(".potenzial-side a.download").inner_text() == "Download GeoPackage"
     page.screenshot(path=str(ARTIFACTS / "map_en.png"))
     page.click(".potenzial-tool button.lang")
     assert page.locator("html").get_attribute("lang") == "de"
     assert "Die vier Potenziale" in page.locator(".potenzial-side").inner_text()
+    assert "Dach-PV: Dachflächen" in page.locator(".potenzial-layers").inner_text()
     # ?lang=en opens the page in English
     english = open_map(LAPTOP, query="?lang=en")
     assert "Find a municipality" in english.page.locator(".potenzial-tool").inner_text()
