@@ -16,7 +16,9 @@ from tests.support.postgis import create_database, reset_store_tables, store_tes
 # ==============================================================================================
 
 POSTGIS_FIXTURES = frozenset({"postgis_url", "postgis_store"})
-SLOW_FIXTURES = frozenset({"pipeline_run"})
+#: fixtures that compute on the whole default region: pipeline_run (here), gpkg_run
+#: (test_pipeline.py), step_run (test_solar_roof_region.py), county (test_synth.py)
+SLOW_FIXTURES = frozenset({"pipeline_run", "gpkg_run", "step_run", "county"})
 
 
 def pytest_collection_modifyitems(config, items):

@@ -704,6 +704,7 @@ def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis
 # ------------------------------------------------------------------ schemathesis
 
 
+@pytest.mark.slow  # about a minute of generated requests
 def test_schemathesis_finds_no_server_error(served, tmp_path):
     """Every operation of the OpenAPI document, fuzzed with schemathesis against a live server: no 5xx,
     and responses match the declared status codes, content types and schemas."""
