@@ -1,0 +1,223 @@
+"""Mutation scores per target from mutmut's results (``make mutation``).
+
+    python scripts/mutation_score.py --run        # fresh mutants/, mutmut run on the targets, then the table
+    python scripts/mutation_score.py              # the table of the last run
+    python scripts/mutation_score.py --survivors  # ... and the diff of every survivor
+
+Run from the project root. mutmut's settings (which files, which tests) are ``[tool.mutmut]`` in
+pyproject.toml; the targets below choose the functions that count. A target's score is
+killed / (killed + survived): a timeout counts as killed, a mutant no selected test reaches
+("no tests") as survived. Mutants listed in ``EQUIVALENT`` cannot change behaviour; they are left
+out of the score and printed with their reason. Each entry names the text its mutated function must
+contain (and the original must not), so that an entry which no longer fits the code is reported
+instead of silently skipping another mutant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import fnmatch
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MUTANTS = Path("mutants")
+SEP = "ǁ"  # mutmut's separator between class and method in a mutant's name
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str  #: source file, relative to the project root
+    patterns: tuple[str, ...]  #: mutmut mutant names (fnmatch) that belong to the target
+
+
+def _methods(module: str, cls: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"{module}.x{SEP}{cls}{SEP}{n}__mutmut_*" for n in names)
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("wind residential", "potenzial/wind/residential.py", ("potenzial.wind.residential.*",)),
+    Target("wind placement", "potenzial/wind/placement.py", ("potenzial.wind.placement.*",)),
+    Target("roof potential", "potenzial/solar_roof/potential.py", ("potenzial.solar_roof.potential.*",)),
+    Target("gpkg publish", "potenzial/store/gpkg.py",
+           _methods("potenzial.store.gpkg", "GeoPackageStore", "init", "publish", "_write", "_prune",
+                    "current_run", "_record")),
+    Target("postgis publish", "potenzial/store/postgis.py",
+           _methods("potenzial.store.postgis", "PostgisStore", "publish", "_copy", "_prune", "current_run")),
+    Target("api errors", "api/errors.py", ("api.errors.*",)),
+)
+
+#: mutant name -> (text in the mutated function, why the mutant cannot change behaviour)
+EQUIVALENT: dict[str, tuple[str, str]] = {}
+
+KILLED = {1, 3, 36, 37, 24, -24, 152, 255, -9, -11}  # failed, pytest error, timeouts, killed by the limit
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+SKIPPED = {34}
+
+
+@dataclass
+class Count:
+    killed: int = 0
+    survived: int = 0
+    no_tests: int = 0
+    equivalent: int = 0
+    not_checked: int = 0
+    suspicious: int = 0
+
+    @property
+    def score(self) -> float | None:
+        tested = self.killed + self.survived + self.no_tests
+        return None if tested == 0 else self.killed / tested
+
+    def add(self, other: Count) -> None:
+        for field in vars(self):
+            setattr(self, field, getattr(self, field) + getattr(other, field))
+
+
+def _exit_codes(target: Target) -> dict[str, int | None]:
+    meta = MUTANTS / f"{target.path}.meta"
+    if not meta.is_file():
+        return {}
+    codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    return {k: v for k, v in codes.items() if any(fnmatch.fnmatchcase(k, p) for p in target.patterns)}
+
+
+def _function_source(target: Target, mangled: str) -> str:
+    """The source of one generated function (``x_name__mutmut_3`` or ``..._orig``) in mutants/."""
+    spans = json.loads((MUTANTS / f"{target.path}.spans").read_text(encoding="utf-8"))["spans"]
+    start, end = spans[mangled]
+    lines = (MUTANTS / target.path).read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[start - 1:end])
+
+
+def _mangled(mutant: str) -> tuple[str, str]:
+    """(mutant function, original function) names inside the mutated file."""
+    func = mutant.rpartition(".")[2] if SEP not in mutant else mutant[mutant.index("x" + SEP):]
+    return func, func.partition("__mutmut_")[0] + "__mutmut_orig"
+
+
+def diff(target: Target, mutant: str) -> str:
+    func, orig = _mangled(mutant)
+    try:
+        new, old = _function_source(target, func), _function_source(target, orig)
+    except (KeyError, FileNotFoundError, json.JSONDecodeError):
+        return "    (source not found; try `mutmut show " + mutant + "`)"
+    old_lines = [line.replace(orig, "f") for line in old.splitlines()]
+    new_lines = [line.replace(func, "f") for line in new.splitlines()]
+    changed = [line for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return "\n".join("    " + line.strip()[:150] for line in changed)
+
+
+def _is_equivalent(target: Target, mutant: str, problems: list[str]) -> bool:
+    entry = EQUIVALENT.get(mutant)
+    if entry is None:
+        return False
+    needle, _ = entry
+    func, orig = _mangled(mutant)
+    try:
+        fits = needle in _function_source(target, func) and needle not in _function_source(target, orig)
+    except (KeyError, FileNotFoundError, json.JSONDecodeError):
+        fits = False
+    if not fits:
+        problems.append(f"{mutant}: the skip entry no longer fits the code ({needle!r}); it is counted")
+    return fits
+
+
+def count(target: Target, problems: list[str]) -> tuple[Count, list[str]]:
+    c, survivors = Count(), []
+    for mutant, code in sorted(_exit_codes(target).items()):
+        if code in SKIPPED:
+            continue
+        if code is None:
+            c.not_checked += 1
+        elif code in KILLED:
+            c.killed += 1
+        elif _is_equivalent(target, mutant, problems):
+            c.equivalent += 1
+        elif code in SURVIVED:
+            c.survived += 1
+            survivors.append(mutant)
+        elif code in NO_TESTS:
+            c.no_tests += 1
+            survivors.append(mutant)
+        else:  # mutmut's "suspicious": neither pass nor fail; counted as survived
+            c.suspicious += 1
+            c.survived += 1
+            survivors.append(mutant)
+    return c, survivors
+
+
+def _pct(score: float | None) -> str:
+    return "   –  " if score is None else f"{100 * score:5.1f}%"
+
+
+def report(show_survivors: bool) -> int:
+    problems: list[str] = []
+    header = f"{'target':<18}{'killed':>8}{'survived':>10}{'no tests':>10}{'equiv.':>8}{'unrun':>7}{'score':>9}"
+    print(header)
+    print("-" * len(header))
+    total = Count()
+    details: list[tuple[Target, list[str]]] = []
+    for target in TARGETS:
+        c, survivors = count(target, problems)
+        total.add(c)
+        details.append((target, survivors))
+        print(f"{target.name:<18}{c.killed:>8}{c.survived:>10}{c.no_tests:>10}{c.equivalent:>8}{c.not_checked:>7}"
+              f"{_pct(c.score):>9}")
+    print("-" * len(header))
+    print(f"{'total':<18}{total.killed:>8}{total.survived:>10}{total.no_tests:>10}{total.equivalent:>8}"
+          f"{total.not_checked:>7}{_pct(total.score):>9}")
+    print("score = killed / (killed + survived + no tests); timeouts count as killed, equivalent mutants "
+          "are left out")
+    if EQUIVALENT:
+        print("\nequivalent mutants (left out of the score):")
+        for mutant, (_, reason) in sorted(EQUIVALENT.items()):
+            print(f"  {mutant}: {reason}")
+    for problem in problems:
+        print("WARNING:", problem)
+    if show_survivors:
+        for target, survivors in details:
+            for mutant in survivors:
+                print(f"\n{mutant}")
+                print(diff(target, mutant))
+    return 0
+
+
+def run(max_children: int) -> float:
+    """A fresh mutmut run over the targets' functions; returns the wall time [s]."""
+    shutil.rmtree(MUTANTS, ignore_errors=True)  # stats from an earlier test suite would pick the wrong tests
+    mutmut = Path(sys.executable).with_name("mutmut")
+    patterns = [p for t in TARGETS for p in t.patterns]
+    start = time.monotonic()
+    done = subprocess.run([str(mutmut), "run", "--max-children", str(max_children), *patterns], check=False)
+    wall_s = time.monotonic() - start
+    if done.returncode != 0:
+        raise SystemExit(f"mutmut run failed with exit code {done.returncode}")
+    return wall_s
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", action="store_true", help="run mutmut first (fresh mutants/ folder)")
+    parser.add_argument("--max-children", type=int, default=2, help="parallel mutant workers (default 2)")
+    parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
+    args = parser.parse_args(argv)
+    if not Path("pyproject.toml").is_file():
+        raise SystemExit("run this from the project root (where pyproject.toml is)")
+    wall_s = run(args.max_children) if args.run else None
+    status = report(args.survivors)
+    if wall_s is not None:
+        print(f"\nmutmut run: {wall_s:.0f} s wall time with {args.max_children} workers")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
