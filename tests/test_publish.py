@@ -12,6 +12,7 @@ import os
 import geopandas as gpd
 import pandas as pd
 import psycopg
+import pyogrio
 import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, box
@@ -146,6 +147,25 @@ def test_gpkg_publish_writes_the_run_file_then_the_pointer_and_leaves_no_tempora
     assert (folder / "CURRENT").read_text(encoding="utf-8") == "run-2\n"
     assert gpkg_store.current_run() == record("run-2")
     assert gpkg_store.read("municipalities", run_id="run-1")["ags"].tolist() == ["14729001", "14729002"]
+
+
+def test_gpkg_layers_are_typed_even_when_empty_and_single_polygons_become_multi(gpkg_store):
+    """The run's GeoPackage declares each layer's geometry type (QGIS reads it), also for an empty
+    layer, and a layer of plain Polygons is stored as MultiPolygons as the schema says."""
+    run = result("run-1")
+    squares = [box(X0, Y0, X0 + 10, Y0 + 10), box(X0 + 20, Y0, X0 + 30, Y0 + 10)]
+    run.frames["municipalities"] = run.frames["municipalities"].set_geometry(squares)
+    run.frames["wind_turbines"] = turbines().iloc[:0]
+    gpkg_store.publish(run)
+    path = gpkg_store.run_path("run-1")
+    assert pyogrio.read_info(path, layer="municipalities")["geometry_type"] == "MultiPolygon"
+    assert pyogrio.read_info(path, layer="wind_turbines")["geometry_type"] == "Point"
+    assert set(gpkg_store.read("municipalities").geom_type) == {"MultiPolygon"}
+    assert len(gpkg_store.read("wind_turbines")) == 0
+    # the run's own record, readable by anyone who opens the file
+    table = pyogrio.read_dataframe(path, layer="_run", read_geometry=False)
+    assert table.columns.tolist() == ["run_id", "record_json"] and table["run_id"].tolist() == ["run-1"]
+    assert RunRecord.from_json(table["record_json"].iloc[0]) == record("run-1")
 
 
 def test_gpkg_failed_publish_removes_its_partial_file(gpkg_store):
