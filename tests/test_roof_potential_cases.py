@@ -154,6 +154,24 @@ def test_planes_are_numbered_per_building_and_get_their_buildings_ags():
     assert out.geometry.tolist() == planes([("a", 0, 0, 0)] * 3).geometry.tolist()
 
 
+def test_whole_numbers_in_the_input_come_out_as_float_columns():
+    """Tilt, azimuth, area and shading given as integers (as read from a CSV): the output columns are floats."""
+    p = planes([("a", 35, 180, 100)], shading=[1])
+    p = p.astype({"tilt_deg": "int64", "azimuth_deg": "int64", "plane_area_m2": "int64", "shading_factor": "int64"})
+    out = assess_planes(p, pd.Series({"a": "14729001"}), lookup(), P)
+    for column in ("tilt_deg", "azimuth_deg", "plane_area_m2", "shading_factor", "usable_area_m2", "capacity_kwp"):
+        assert out[column].dtype == np.float64, column
+    assert out["capacity_kwp"].tolist() == pytest.approx([14.0])
+
+
+def test_planes_without_a_shading_column_are_unshaded():
+    p = planes([("a", 35.0, 180.0, 100.0), ("b", 35.0, 90.0, 100.0)])
+    assert "shading_factor" not in p.columns
+    out = assess_planes(p, pd.Series({"a": "14729001", "b": "14729001"}), lookup(), P)
+    assert out["shading_factor"].tolist() == [1.0, 1.0]
+    assert out["specific_yield_kwh_per_kwp"].tolist() == pytest.approx([850.0, 722.5])
+
+
 def test_suitability_class_reads_its_thresholds_from_the_parameters():
     params = P.model_copy(update={"very_good_min_relative": 0.95, "good_min_relative": 0.6,
                                   "suitable_min_relative": 0.5})
@@ -181,6 +199,18 @@ def test_buildings_take_the_municipality_of_their_representative_point():
     assert out["storeys"].tolist() == [1, 2]
     assert report.counts == {"buildings_outside_region_skipped": 1}
     assert report.notes["buildings_outside_region_skipped"] == "representative point in no municipality"
+
+
+@pytest.mark.xfail(strict=True, reason="assign_municipality joins with predicate='within': a representative point "
+                   "exactly on a border between two municipalities lies within neither, so the building is dropped "
+                   "from the region instead of being counted once")
+def test_a_building_centred_on_a_municipal_border_is_counted_once():
+    """A 20 m × 10 m house from x = 90 to 110 m: its representative point (100, 15) is on the border."""
+    buildings = gpd.GeoDataFrame({"building_id": ["a"]}, geometry=[shapely.box(90, 10, 110, 20)], crs=ANALYSIS_CRS)
+    report = BuildingReport()
+    out = assign_municipality(buildings, MUNIS, report)
+    assert len(out) == 1 and out["ags"].iloc[0] in ("14729001", "14729002")
+    assert report.counts == {"buildings_outside_region_skipped": 0}
 
 
 def test_overlapping_municipalities_give_a_building_once():
