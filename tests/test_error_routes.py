@@ -16,7 +16,7 @@ from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.errors import SERVER_TEXT, add_exception_handlers, error_responses
+from api.errors import SERVER_TEXT, add_exception_handlers, error_responses, status_for
 from api.serving import ServingSettings
 from potenzial.errors import ConfigError, NotFoundError, PotenzialError, StoreError, StoreUnavailableError
 from potenzial.tiles import TileTimeoutError
@@ -197,6 +197,10 @@ def test_at_most_twenty_validation_errors_come_back():
     assert detail[0] == {"loc": ["query", "n", 0], "type": "int_parsing",
                          "msg": "Input should be a valid integer, unable to parse string as an integer"}
     assert [d["loc"][2] for d in detail] == list(range(20))
+
+
+def test_an_error_outside_the_hierarchy_maps_to_a_server_error():
+    assert status_for(ValueError("not ours")) == 500  # type: ignore[arg-type]
 
 
 def test_error_responses_for_openapi():
