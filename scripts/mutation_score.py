@@ -53,8 +53,44 @@ TARGETS: tuple[Target, ...] = (
     Target("api errors", "api/errors.py", ("api.errors.*",)),
 )
 
+_NO_DEFAULT = "FastAPI's validation errors always carry loc, msg and type, so the .get() default is never used"
+_DEFAULT_ENCODING = ("the default text encoding is UTF-8 (Python 3.11 coerces the C locale to UTF-8; run ids are "
+                     "ASCII), so the encoding argument changes nothing")
+
 #: mutant name -> (text in the mutated function, why the mutant cannot change behaviour)
-EQUIVALENT: dict[str, tuple[str, str]] = {}
+EQUIVALENT: dict[str, tuple[str, str]] = {
+    # api/errors.py
+    "api.errors.x__validation_error__mutmut_3": (
+        "or True", "the handler is registered for RequestValidationError only, so the isinstance test is always true"),
+    "api.errors.x__validation_error__mutmut_9": ('e.get("loc", None)', _NO_DEFAULT),
+    "api.errors.x__validation_error__mutmut_11": ('e.get("loc", ))', _NO_DEFAULT),
+    "api.errors.x__validation_error__mutmut_19": ('e.get("msg", None)', _NO_DEFAULT),
+    "api.errors.x__validation_error__mutmut_21": ('e.get("msg", ))', _NO_DEFAULT),
+    "api.errors.x__validation_error__mutmut_24": ('e.get("msg", "XXXX")', _NO_DEFAULT),
+    "api.errors.x__validation_error__mutmut_29": ('e.get("type", None)', _NO_DEFAULT),
+    "api.errors.x__validation_error__mutmut_31": ('e.get("type", ))', _NO_DEFAULT),
+    "api.errors.x__validation_error__mutmut_34": ('e.get("type", "XXXX")', _NO_DEFAULT),
+    "api.errors.x_error_response__mutmut_32": (
+        "SERVER_TEXT.get(status, None)", "every 5xx status in STATUS_CODES (500, 503) has a SERVER_TEXT entry"),
+    "api.errors.x_error_response__mutmut_34": (
+        "SERVER_TEXT.get(status, )", "every 5xx status in STATUS_CODES (500, 503) has a SERVER_TEXT entry"),
+    "api.errors.x_error_response__mutmut_43": ('"retry-after"', "HTTP header names are case-insensitive"),
+    "api.errors.x_error_response__mutmut_44": ('"RETRY-AFTER"', "HTTP header names are case-insensitive"),
+    # potenzial/solar_roof/potential.py
+    "potenzial.solar_roof.potential.x_assign_municipality__mutmut_4": (
+        "to_numpy(), crs=None)", "the temporary point frame without a CRS only makes sjoin warn; same coordinates"),
+    "potenzial.solar_roof.potential.x_assign_municipality__mutmut_7": (
+        "to_numpy(), )", "the temporary point frame without a CRS only makes sjoin warn; same coordinates"),
+    "potenzial.solar_roof.potential.x_assign_municipality__mutmut_19": (
+        'predicate="within", )', "how='inner' is the default of geopandas.sjoin"),
+    # potenzial/store/gpkg.py
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_record__mutmut_11": (
+        "layer=RUN_TABLE, )", "the _run table has no geometry column: reading it with or without geometry is the same"),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_record__mutmut_12": (
+        "read_geometry=True", "the _run table has no geometry column: reading it with or without geometry is the same"),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁcurrent_run__mutmut_3": ("encoding=None", _DEFAULT_ENCODING),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁcurrent_run__mutmut_5": ('encoding="UTF-8"', _DEFAULT_ENCODING),
+}
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255, -9, -11}  # failed, pytest error, timeouts, killed by the limit
 SURVIVED = {0}

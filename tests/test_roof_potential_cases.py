@@ -180,6 +180,11 @@ def test_suitability_class_reads_its_thresholds_from_the_parameters():
     assert got.dtype == object
 
 
+def test_a_missing_relative_irradiation_is_unsuitable():
+    """None or NaN (e.g. no irradiation at all at a place) compares as unsuitable, not as an error."""
+    assert suitability_class([None, float("nan"), 0.95], P).tolist() == ["unsuitable", "unsuitable", "very_good"]
+
+
 # ------------------------------------------------------------------------------ municipalities
 
 MUNIS = gpd.GeoDataFrame({"ags": ["14729001", "14729002", "14729003"]},
@@ -242,6 +247,18 @@ def test_municipality_sums_by_hand():
     assert sums["roof_buildings"].dtype == np.int64 and sums["roof_suitable_buildings"].dtype == np.int64
     assert list(sums.columns) == ["ags", "roof_buildings", "roof_suitable_buildings", "roof_capacity_mwp",
                                   "roof_yield_gwh_per_a", "pv_installed_mw", "roof_remaining_mwp"]
+
+
+def test_a_building_counts_as_suitable_from_any_capacity_above_zero():
+    """Sums over a plain table: 0.5 kWp is a suitable building, 0 kWp is not; installed MW given as whole
+    numbers for every municipality still come out as float megawatts."""
+    roof = pd.DataFrame({"ags": ["14729001", "14729001", "14729002"], "building_id": ["a", "b", "c"],
+                         "capacity_kwp": [0.5, 0.0, 2.0], "yield_kwh_per_a": [450.0, 0.0, 1800.0]})
+    sums = municipality_sums(roof, MUNIS, pd.Series({"14729001": 0, "14729002": 1, "14729003": 0}))
+    assert sums["roof_buildings"].tolist() == [2, 1, 0]
+    assert sums["roof_suitable_buildings"].tolist() == [1, 1, 0]
+    assert sums["roof_capacity_mwp"].tolist() == pytest.approx([0.0005, 0.002, 0.0])
+    assert sums["pv_installed_mw"].dtype == np.float64 and sums["pv_installed_mw"].tolist() == [0.0, 1.0, 0.0]
 
 
 def test_remaining_potential_is_capacity_minus_installed():
