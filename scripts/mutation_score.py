@@ -56,6 +56,13 @@ TARGETS: tuple[Target, ...] = (
 _NO_DEFAULT = "FastAPI's validation errors always carry loc, msg and type, so the .get() default is never used"
 _DEFAULT_ENCODING = ("the default text encoding is UTF-8 (Python 3.11 coerces the C locale to UTF-8; run ids are "
                      "ASCII), so the encoding argument changes nothing")
+_RACE = ("missing_ok only matters when another process deletes the file between the glob and the unlink; "
+         "no single-process test can order that")
+_DRIVER = ("GDAL driver names are case-insensitive and a .gpkg file name selects the GPKG driver anyway")
+_PROMOTE = ("the GPKG driver stores single polygons as the layer's declared MultiPolygon type by itself "
+            "(geometry_type is passed), so promote_to_multi changes nothing")
+_TMP_NAME = ("the temporary pointer's name inside tmp/ does not matter: it is renamed onto CURRENT right away and "
+             "init() only clears *.partial.gpkg")
 
 #: mutant name -> (text in the mutated function, why the mutant cannot change behaviour)
 EQUIVALENT: dict[str, tuple[str, str]] = {
@@ -88,6 +95,29 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "layer=RUN_TABLE, )", "the _run table has no geometry column: reading it with or without geometry is the same"),
     "potenzial.store.gpkg.xǁGeoPackageStoreǁ_record__mutmut_12": (
         "read_geometry=True", "the _run table has no geometry column: reading it with or without geometry is the same"),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁinit__mutmut_7": (
+        "parents=None", "runs/ is created first with parents=True, so the parent of tmp/ always exists"),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁinit__mutmut_9": (
+        "self._tmp.mkdir(exist_ok=True)", "runs/ is created first with parents=True, so the parent of tmp/ exists"),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁinit__mutmut_11": (
+        "parents=False", "runs/ is created first with parents=True, so the parent of tmp/ always exists"),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁinit__mutmut_20": ("missing_ok=None", _RACE),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁinit__mutmut_21": ("missing_ok=False", _RACE),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_prune__mutmut_14": ("missing_ok=None", _RACE),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_prune__mutmut_15": ("missing_ok=False", _RACE),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_write__mutmut_7": ('"driver": "gpkg"', _DRIVER),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_write__mutmut_13": ('kwargs["promote_to_multi"] = None', _PROMOTE),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_write__mutmut_17": ('startswith("XXMULTIXX")', _PROMOTE),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁ_write__mutmut_18": ('startswith("multi")', _PROMOTE),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_26": ("driver=None", _DRIVER),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_30": ("layer=RUN_TABLE, )", _DRIVER),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_32": ('driver="gpkg"', _DRIVER),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_42": ('"XXCURRENT.tmpXX"', _TMP_NAME),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_43": ('"current.tmp"', _TMP_NAME),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_44": ('"CURRENT.TMP"', _TMP_NAME),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_46": ("encoding=None", _DEFAULT_ENCODING),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_48": ('run_id + "\\n", )', _DEFAULT_ENCODING),
+    "potenzial.store.gpkg.xǁGeoPackageStoreǁpublish__mutmut_52": ('encoding="UTF-8"', _DEFAULT_ENCODING),
     "potenzial.store.gpkg.xǁGeoPackageStoreǁcurrent_run__mutmut_3": ("encoding=None", _DEFAULT_ENCODING),
     "potenzial.store.gpkg.xǁGeoPackageStoreǁcurrent_run__mutmut_5": ('encoding="UTF-8"', _DEFAULT_ENCODING),
 }

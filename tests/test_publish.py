@@ -18,9 +18,10 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, box
 
 from potenzial.crs import ANALYSIS_CRS
-from potenzial.errors import NotFoundError, StoreUnavailableError, UnknownLayerError
+from potenzial.errors import NotFoundError, StoreError, StoreUnavailableError, UnknownLayerError
 from potenzial.store.base import RunRecord, RunResult, conform
 from potenzial.store.gpkg import GeoPackageStore
+from potenzial.store.postgis import PostgisStore
 from potenzial.store.schema import MUNICIPALITIES
 
 X0, Y0 = 340_000.0, 5_690_000.0
@@ -248,3 +249,29 @@ def test_postgis_publish_writes_the_runs_row_the_rows_and_the_pointer(postgis_st
     assert shapely.equals(geoms, [municipalities().geometry.iloc[1],
                                   MultiPolygon([box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)])]).all()
     assert postgis_store.run_layers("run-1") == ["municipalities", "run_inputs", "wind_turbines"]
+
+
+def test_postgis_publishing_a_run_id_twice_names_the_run(postgis_store):
+    postgis_store.publish(result("run-1"))
+    with pytest.raises(StoreError) as info:
+        postgis_store.publish(result("run-1"))
+    assert str(info.value).startswith("publishing run run-1: that run id is already in the store ")
+    assert postgis_store.current_run() == record("run-1")
+
+
+def test_postgis_reading_the_current_run_behind_a_lock_times_out_saying_what_it_did(postgis_store, postgis_url):
+    """Another session holds an exclusive lock on the runs table: with a 0.5 s statement timeout the
+    read is cancelled, and the message says what was being read and which timeout applied."""
+    postgis_store.publish(result("run-1"))
+    impatient = PostgisStore(postgis_url, statement_timeout_s=0.5)
+    try:
+        with psycopg.connect(postgis_url, connect_timeout=5) as locker:
+            locker.execute("LOCK TABLE runs IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(StoreError) as info:
+                impatient.current_run()
+            locker.rollback()
+        assert "cancelled a statement while reading the current run after the statement timeout of 0.5 s" in str(
+            info.value)
+        assert impatient.current_run() == record("run-1")
+    finally:
+        impatient.close()
