@@ -135,6 +135,16 @@ def test_the_row_across_the_wind_comes_before_the_position_along_it():
     assert place(eligible, grid(3, 20)) == [(0, 10)]
 
 
+def test_under_a_north_wind_the_walk_goes_column_by_column_from_the_west():
+    """At 0° the across-wind coordinate is x: the cell in the western column comes first even though the
+    other one, a column further east, lies further south (further back along the wind); 50 m apart
+    north-south and 10 m east-west they are too close for both."""
+    eligible = np.zeros((6, 3), dtype=bool)
+    eligible[0, 0] = True
+    eligible[5, 1] = True
+    assert place(eligible, grid(6, 3), direction=0.0) == [(0, 0)]
+
+
 def test_a_turbine_blocks_only_its_own_area_with_labels():
     """Two areas side by side in one row (cols 0–9 and 10–19): without labels the first turbine
     blocks the whole 200 m row (5 D = 500 m); with labels each area gets its own."""

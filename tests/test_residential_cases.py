@@ -142,6 +142,14 @@ def test_the_representative_point_decides_not_any_overlap():
     assert classes(houses((0, 0)), on_edge) == {"h0": (BUILT_UP, 0)}
 
 
+def test_inside_means_inside_the_polygon_not_its_bounding_box():
+    """A triangular Ortslage (right angle at the south-west): a house in the empty north-east corner of
+    its bounding box is outer area, a house near the right angle is built-up."""
+    triangle = Polygon([(X0, Y0), (X0 + 300, Y0), (X0, Y0 + 300)])
+    out = classes(houses((20, 20), (250, 250)), areas(triangle))
+    assert out == {"h0": (BUILT_UP, 0), "h1": (OUTER_SINGLE, 1)}
+
+
 def test_empty_and_missing_plan_geometries_are_ignored():
     plans = gpd.GeoDataFrame({"use": ["residential", "residential", "residential"]},
                              geometry=[None, Polygon(), square(-5, -5, 20)], crs=ANALYSIS_CRS)
@@ -161,7 +169,8 @@ def test_only_residential_buildings_come_back_with_their_columns_and_integer_cla
     assert out["sachsbo84_class"].tolist() == [OUTER_SINGLE, OUTER_SINGLE]
     assert out["group_size"].tolist() == [2, 2]
     assert out["sachsbo84_class"].dtype == np.int64 and out["group_size"].dtype == np.int64
-    assert list(out.columns).count("sachsbo84_class") == 1 and list(out.columns).count("group_size") == 1
+    # the classification replaces stale columns of the same name and comes last
+    assert list(out.columns) == ["building_id", "use", "storeys", "geometry", "sachsbo84_class", "group_size"]
     assert out.crs == ANALYSIS_CRS
 
 
@@ -183,8 +192,10 @@ def test_a_frame_in_degrees_is_named_in_the_error(which):
 
 def test_buildings_without_a_use_column_get_the_catalog_fix():
     buildings = houses((0, 0)).drop(columns=["use"])
-    with pytest.raises(InputDataError, match=r"^buildings: no `use` column; map the building use with fields"):
+    with pytest.raises(InputDataError) as info:
         classify_residential(buildings, NO_AREAS, NO_PLANS)
+    assert str(info.value) == ('buildings: no `use` column; map the building use with fields = { use = "…" } '
+                               "in the catalog entry.")
 
 
 def test_no_residential_building_lists_the_uses_found_sorted_and_at_most_ten():
