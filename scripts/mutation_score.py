@@ -63,6 +63,14 @@ _PROMOTE = ("the GPKG driver stores single polygons as the layer's declared Mult
             "(geometry_type is passed), so promote_to_multi changes nothing")
 _TMP_NAME = ("the temporary pointer's name inside tmp/ does not matter: it is renamed onto CURRENT right away and "
              "init() only clears *.partial.gpkg")
+_SHAPE = ("every building is within the distance of itself, so the largest index is n - 1 on both axes and the "
+          "inferred shape is (n, n)")
+_WEIGHTS = "connected components depend on which entries are non-zero, not on their dtype"
+_DIRECTED = ("the dwithin pairs are symmetric: weakly connected components of the directed graph (scipy's default "
+             "connection='weak') are the undirected components")
+_OBJECT = "a GeoSeries' values turn into an object array of geometries with or without dtype=object"
+_SKIPPED_BY_TREE = "shapely's STRtree never returns missing or empty geometries, so filtering them out is a shortcut"
+_DEAD_STORE = "in_plan is assigned again (from _inside_any) before it is first read"
 
 #: mutant name -> (text in the mutated function, why the mutant cannot change behaviour)
 EQUIVALENT: dict[str, tuple[str, str]] = {
@@ -83,6 +91,29 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "SERVER_TEXT.get(status, )", "every 5xx status in STATUS_CODES (500, 503) has a SERVER_TEXT entry"),
     "api.errors.x_error_response__mutmut_43": ('"retry-after"', "HTTP header names are case-insensitive"),
     "api.errors.x_error_response__mutmut_44": ('"RETRY-AFTER"', "HTTP header names are case-insensitive"),
+    # potenzial/wind/residential.py
+    "potenzial.wind.residential.x__group_sizes__mutmut_15": ("shape=None", _SHAPE),
+    "potenzial.wind.residential.x__group_sizes__mutmut_17": ("(a, b)), )", _SHAPE),
+    "potenzial.wind.residential.x__group_sizes__mutmut_19": ("np.ones(len(a), dtype=None)", _WEIGHTS),
+    "potenzial.wind.residential.x__group_sizes__mutmut_21": ("np.ones(len(a), )", _WEIGHTS),
+    "potenzial.wind.residential.x__group_sizes__mutmut_24": ("directed=None", _DIRECTED),
+    "potenzial.wind.residential.x__group_sizes__mutmut_26": ("connected_components(graph, )", _DIRECTED),
+    "potenzial.wind.residential.x__group_sizes__mutmut_27": ("directed=True", _DIRECTED),
+    "potenzial.wind.residential.x__inside_any__mutmut_1": (
+        "len(polygons) == 0 and len(points) == 0", "the early return is a shortcut: a tree of no polygons, or a "
+        "query with no points, finds nothing either"),
+    "potenzial.wind.residential.x__inside_any__mutmut_12": ("dtype=None)", _OBJECT),
+    "potenzial.wind.residential.x__inside_any__mutmut_14": ("np.asarray(polygons.geometry.values, )", _OBJECT),
+    "potenzial.wind.residential.x__inside_any__mutmut_17": (
+        "shapely.is_missing(polys) & shapely.is_empty(polys)", _SKIPPED_BY_TREE),
+    "potenzial.wind.residential.x__inside_any__mutmut_19": ("shapely.is_empty(None)", _SKIPPED_BY_TREE),
+    "potenzial.wind.residential.x_classify_residential__mutmut_47": ("dtype=None)", _OBJECT),
+    "potenzial.wind.residential.x_classify_residential__mutmut_49": (
+        "np.asarray(residential.geometry.values, )", _OBJECT),
+    "potenzial.wind.residential.x_classify_residential__mutmut_52": ("in_plan = None", _DEAD_STORE),
+    "potenzial.wind.residential.x_classify_residential__mutmut_54": (
+        "in_plan = np.zeros(len(geoms), dtype=None)", _DEAD_STORE),
+    "potenzial.wind.residential.x_classify_residential__mutmut_56": ("in_plan = np.zeros(len(geoms), )", _DEAD_STORE),
     # potenzial/solar_roof/potential.py
     "potenzial.solar_roof.potential.x_assign_municipality__mutmut_4": (
         "to_numpy(), crs=None)", "the temporary point frame without a CRS only makes sjoin warn; same coordinates"),
