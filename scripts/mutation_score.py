@@ -71,6 +71,9 @@ _DIRECTED = ("the dwithin pairs are symmetric: weakly connected components of th
 _OBJECT = "a GeoSeries' values turn into an object array of geometries with or without dtype=object"
 _SKIPPED_BY_TREE = "shapely's STRtree never returns missing or empty geometries, so filtering them out is a shortcut"
 _DEAD_STORE = "in_plan is assigned again (from _inside_any) before it is first read"
+_SRID = ("PostGIS gives a geometry of unknown SRID (0) the SRID of its typed column (geometry(…, 25833)) on "
+         "input, so EWKB with or without the SRID stores the same")
+_SAME_LENGTH = "every column comes from the same frame, so zip(strict=True) never finds columns of unequal length"
 
 #: mutant name -> (text in the mutated function, why the mutant cannot change behaviour)
 EQUIVALENT: dict[str, tuple[str, str]] = {
@@ -114,6 +117,13 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "potenzial.wind.residential.x_classify_residential__mutmut_54": (
         "in_plan = np.zeros(len(geoms), dtype=None)", _DEAD_STORE),
     "potenzial.wind.residential.x_classify_residential__mutmut_56": ("in_plan = np.zeros(len(geoms), )", _DEAD_STORE),
+    # potenzial/store/postgis.py
+    "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_10": ("dtype=None)", _OBJECT),
+    "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_12": ("np.asarray(frame.geometry.values, )", _OBJECT),
+    "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_20": ("hex=True, )", _SRID),
+    "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_22": ("include_srid=False", _SRID),
+    "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_24": ("strict=None", _SAME_LENGTH),
+    "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_26": ("zip(*columns, )", _SAME_LENGTH),
     # potenzial/solar_roof/potential.py
     "potenzial.solar_roof.potential.x_assign_municipality__mutmut_4": (
         "to_numpy(), crs=None)", "the temporary point frame without a CRS only makes sjoin warn; same coordinates"),

@@ -275,3 +275,22 @@ def test_postgis_reading_the_current_run_behind_a_lock_times_out_saying_what_it_
         assert impatient.current_run() == record("run-1")
     finally:
         impatient.close()
+
+
+def test_postgis_pruning_behind_a_lock_fails_after_the_run_is_published(postgis_store, postgis_url):
+    """Pruning comes after the commit: with the biomass table locked, deleting the oldest of four runs
+    (its rows cascade there) hits the statement timeout. The error says it was pruning, and the new run is
+    current all the same."""
+    for k in range(1, 4):
+        postgis_store.publish(result(f"run-{k}"))
+    impatient = PostgisStore(postgis_url, statement_timeout_s=0.5)
+    try:
+        with psycopg.connect(postgis_url, connect_timeout=5) as locker:
+            locker.execute("LOCK TABLE biomass IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(StoreError) as info:
+                impatient.publish(result("run-4"))
+            locker.rollback()
+        assert "cancelled a statement while pruning old runs after the statement timeout of 0.5 s" in str(info.value)
+        assert impatient.current_run() == record("run-4")
+    finally:
+        impatient.close()
