@@ -3,6 +3,7 @@
     python scripts/mutation_score.py --run        # fresh mutants/, mutmut run on the targets, then the table
     python scripts/mutation_score.py              # the table of the last run
     python scripts/mutation_score.py --survivors  # ... and the diff of every survivor
+    python scripts/mutation_score.py --no-skip-list  # ... counting the equivalent mutants as survivors
 
 Run from the project root. mutmut's settings (which files, which tests) are ``[tool.mutmut]`` in
 pyproject.toml; the targets below choose the functions that count. A target's score is
@@ -223,8 +224,8 @@ def diff(target: Target, mutant: str) -> str:
     return "\n".join("    " + line.strip()[:150] for line in changed)
 
 
-def _is_equivalent(target: Target, mutant: str, problems: list[str]) -> bool:
-    entry = EQUIVALENT.get(mutant)
+def _is_equivalent(target: Target, mutant: str, problems: list[str], skip_list: bool = True) -> bool:
+    entry = EQUIVALENT.get(mutant) if skip_list else None
     if entry is None:
         return False
     needle, _ = entry
@@ -238,7 +239,7 @@ def _is_equivalent(target: Target, mutant: str, problems: list[str]) -> bool:
     return fits
 
 
-def count(target: Target, problems: list[str]) -> tuple[Count, list[str]]:
+def count(target: Target, problems: list[str], skip_list: bool = True) -> tuple[Count, list[str]]:
     c, survivors = Count(), []
     for mutant, code in sorted(_exit_codes(target).items()):
         if code in SKIPPED:
@@ -247,7 +248,7 @@ def count(target: Target, problems: list[str]) -> tuple[Count, list[str]]:
             c.not_checked += 1
         elif code in KILLED:
             c.killed += 1
-        elif _is_equivalent(target, mutant, problems):
+        elif _is_equivalent(target, mutant, problems, skip_list):
             c.equivalent += 1
         elif code in SURVIVED:
             c.survived += 1
@@ -266,7 +267,7 @@ def _pct(score: float | None) -> str:
     return "   –  " if score is None else f"{100 * score:5.1f}%"
 
 
-def report(show_survivors: bool) -> int:
+def report(show_survivors: bool, skip_list: bool = True) -> int:
     problems: list[str] = []
     header = f"{'target':<18}{'killed':>8}{'survived':>10}{'no tests':>10}{'equiv.':>8}{'unrun':>7}{'score':>9}"
     print(header)
@@ -274,7 +275,7 @@ def report(show_survivors: bool) -> int:
     total = Count()
     details: list[tuple[Target, list[str]]] = []
     for target in TARGETS:
-        c, survivors = count(target, problems)
+        c, survivors = count(target, problems, skip_list)
         total.add(c)
         details.append((target, survivors))
         print(f"{target.name:<18}{c.killed:>8}{c.survived:>10}{c.no_tests:>10}{c.equivalent:>8}{c.not_checked:>7}"
@@ -284,7 +285,7 @@ def report(show_survivors: bool) -> int:
           f"{total.not_checked:>7}{_pct(total.score):>9}")
     print("score = killed / (killed + survived + no tests); timeouts count as killed, equivalent mutants "
           "are left out")
-    if EQUIVALENT:
+    if EQUIVALENT and skip_list:
         print("\nequivalent mutants (left out of the score):")
         for mutant, (_, reason) in sorted(EQUIVALENT.items()):
             print(f"  {mutant}: {reason}")
@@ -316,11 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", action="store_true", help="run mutmut first (fresh mutants/ folder)")
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutant workers (default 2)")
     parser.add_argument("--survivors", action="store_true", help="print the diff of every surviving mutant")
+    parser.add_argument("--no-skip-list", action="store_true", help="count the listed equivalent mutants as survivors")
     args = parser.parse_args(argv)
     if not Path("pyproject.toml").is_file():
         raise SystemExit("run this from the project root (where pyproject.toml is)")
     wall_s = run(args.max_children) if args.run else None
-    status = report(args.survivors)
+    status = report(args.survivors, skip_list=not args.no_skip_list)
     if wall_s is not None:
         print(f"\nmutmut run: {wall_s:.0f} s wall time with {args.max_children} workers")
     return status
