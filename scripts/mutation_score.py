@@ -75,6 +75,9 @@ _DEAD_STORE = "in_plan is assigned again (from _inside_any) before it is first r
 _SRID = ("PostGIS gives a geometry of unknown SRID (0) the SRID of its typed column (geometry(…, 25833)) on "
          "input, so EWKB with or without the SRID stores the same")
 _SAME_LENGTH = "every column comes from the same frame, so zip(strict=True) never finds columns of unequal length"
+_MARGIN = ("the stencil's outer two rows and columns are never blocked: they lie at least max(a, b) = "
+           "ceil(max(a, b) / res) cells from the centre, and the ellipse lies inside the circle of radius max(a, b); "
+           "clipping them off the block changes nothing")
 
 #: mutant name -> (text in the mutated function, why the mutant cannot change behaviour)
 EQUIVALENT: dict[str, tuple[str, str]] = {
@@ -118,6 +121,11 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "potenzial.wind.residential.x_classify_residential__mutmut_54": (
         "in_plan = np.zeros(len(geoms), dtype=None)", _DEAD_STORE),
     "potenzial.wind.residential.x_classify_residential__mutmut_56": ("in_plan = np.zeros(len(geoms), )", _DEAD_STORE),
+    # potenzial/wind/placement.py
+    "potenzial.wind.placement.x_place_turbines__mutmut_57": (
+        "stencil.shape[1] // 2", "the stencil is square (a meshgrid of the same offsets on both axes)"),
+    "potenzial.wind.placement.x_place_turbines__mutmut_106": ("min(grid.height, r + reach - 1)", _MARGIN),
+    "potenzial.wind.placement.x_place_turbines__mutmut_120": ("min(grid.width, c + reach - 1)", _MARGIN),
     # potenzial/store/postgis.py
     "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_10": ("dtype=None)", _OBJECT),
     "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_12": ("np.asarray(frame.geometry.values, )", _OBJECT),

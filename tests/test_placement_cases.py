@@ -145,6 +145,24 @@ def test_under_a_north_wind_the_walk_goes_column_by_column_from_the_west():
     assert place(eligible, grid(6, 3), direction=0.0) == [(0, 0)]
 
 
+def test_at_45_degrees_candidates_are_binned_into_rows_one_cell_wide_across_the_wind():
+    """At 45° (res 10 m) the across-wind coordinate of cell (r, c) is v = 7.07 (r + c) m and the walk
+    bins it by round(v / 10 m): (0, 1) with v = 7.07 and (2, 0) with v = 14.1 share bin 1, so the one
+    further back along the wind, u = 7.07 (c − r): −14.1 for (2, 0) against 7.07, comes first. They are
+    22 m apart: one turbine."""
+    eligible = np.zeros((3, 3), dtype=bool)
+    eligible[0, 1] = True
+    eligible[2, 0] = True
+    assert place(eligible, grid(3, 3), direction=45.0) == [(2, 0)]
+
+
+def test_a_free_candidate_right_after_a_placed_turbine_gets_one_too():
+    """Two cells 990 m apart on a 1 km row (wind from the east, 5 D = 500 m): both are turbines."""
+    eligible = np.zeros((1, 100), dtype=bool)
+    eligible[0, [0, 99]] = True
+    assert place(eligible, grid(1, 100)) == [(0, 0), (0, 99)]
+
+
 def test_a_turbine_blocks_only_its_own_area_with_labels():
     """Two areas side by side in one row (cols 0–9 and 10–19): without labels the first turbine
     blocks the whole 200 m row (5 D = 500 m); with labels each area gets its own."""
