@@ -133,6 +133,7 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_22": ("include_srid=False", _SRID),
     "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_24": ("strict=None", _SAME_LENGTH),
     "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_26": ("zip(*columns, )", _SAME_LENGTH),
+    "potenzial.store.postgis.xǁPostgisStoreǁ_copy__mutmut_27": ("strict=False", _SAME_LENGTH),
     # potenzial/solar_roof/potential.py
     "potenzial.solar_roof.potential.x_assign_municipality__mutmut_4": (
         "to_numpy(), crs=None)", "the temporary point frame without a CRS only makes sjoin warn; same coordinates"),
