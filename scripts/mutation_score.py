@@ -78,6 +78,8 @@ _SAME_LENGTH = "every column comes from the same frame, so zip(strict=True) neve
 _MARGIN = ("the stencil's outer two rows and columns are never blocked: they lie at least max(a, b) = "
            "ceil(max(a, b) / res) cells from the centre, and the ellipse lies inside the circle of radius max(a, b); "
            "clipping them off the block changes nothing")
+_INT_LIST = ("a list of Python ints becomes an int64 array anyway, and it is never empty here (with any eligible "
+             "cell, the first candidate is free)")
 
 #: mutant name -> (text in the mutated function, why the mutant cannot change behaviour)
 EQUIVALENT: dict[str, tuple[str, str]] = {
@@ -122,6 +124,14 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "in_plan = np.zeros(len(geoms), dtype=None)", _DEAD_STORE),
     "potenzial.wind.residential.x_classify_residential__mutmut_56": ("in_plan = np.zeros(len(geoms), )", _DEAD_STORE),
     # potenzial/wind/placement.py
+    "potenzial.wind.placement.x_ellipse_stencil__mutmut_42": (
+        "metric <= 1.0 - _TOLERANCE", "< and <= differ only for a metric of exactly 1 - 1e-9; the tolerance exists so "
+        "that a metric of 1 (exactly the spacing) stays free either way"),
+    "potenzial.wind.placement.x_place_turbines__mutmut_84": (
+        "i = int(free[0]) + 1", "restarting the scan earlier only revisits candidates that were blocked when they "
+        "were passed (blocking only grows, a placed cell blocks itself): the same turbines, found more slowly"),
+    "potenzial.wind.placement.x_place_turbines__mutmut_140": ("np.asarray(placed, dtype=None)", _INT_LIST),
+    "potenzial.wind.placement.x_place_turbines__mutmut_142": ("np.asarray(placed, )", _INT_LIST),
     "potenzial.wind.placement.x_place_turbines__mutmut_57": (
         "stencil.shape[1] // 2", "the stencil is square (a meshgrid of the same offsets on both axes)"),
     "potenzial.wind.placement.x_place_turbines__mutmut_106": ("min(grid.height, r + reach - 1)", _MARGIN),
