@@ -54,5 +54,11 @@ bench: venv web system
 	scripts/ensure-testdb.sh potenzial_bench --fresh
 	$(PY) bench/bench_run.py --postgis postgresql://postgres@127.0.0.1:5432/potenzial_bench
 
+# Mutation testing of the targets listed in scripts/mutation_score.py, with the tests of
+# [tool.mutmut] in pyproject.toml (a fresh mutants/ folder; about 20 min on 2 cores). Not run by `make test`.
+.PHONY: mutation
+mutation: venv web db
+	$(PY) scripts/mutation_score.py --run
+
 clean:
 	rm -rf $(VENV) web/node_modules data test-artifacts; find raster_cache -mindepth 1 ! -name .gitkeep -delete
