@@ -14,6 +14,7 @@ help:
 	@echo "make test   – install (incl. PostGIS, Chromium), start PostgreSQL, lint, run the whole test suite"
 	@echo "make lint   – ruff, mypy, import contracts and the architecture test"
 	@echo "make test-fast – the unit tests: no PostGIS, no browser, no whole-region run"
+	@echo "make mutation – mutation score of the kernels, the publish path and the error mapping (slow)"
 	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
 
 venv: $(VENV)/.installed
@@ -55,7 +56,7 @@ bench: venv web system
 	$(PY) bench/bench_run.py --postgis postgresql://postgres@127.0.0.1:5432/potenzial_bench
 
 # Mutation testing of the targets listed in scripts/mutation_score.py, with the tests of
-# [tool.mutmut] in pyproject.toml (a fresh mutants/ folder; about 20 min on 2 cores). Not run by `make test`.
+# [tool.mutmut] in pyproject.toml (a fresh mutants/ folder; 37 min on 2 busy cores). Not run by `make test`.
 .PHONY: mutation
 mutation: venv web db
 	$(PY) scripts/mutation_score.py --run
