@@ -20,8 +20,14 @@ def table_markdown(sch: ResultSchema) -> str:
     units = dict(sch.units)
     kind = f"layer, geometry {sch.geometry_type} in EPSG:25833" if sch.geometry_type else "table"
     extra = "; one row per municipality, merged into the municipality summaries" if sch.per_municipality else ""
-    lines = [f"#### `{sch.name}` ({kind}{extra})", "", sch.description, "",
-             "| field | type | unit |", "|---|---|---|"]
+    lines = [f"#### `{sch.name}` ({kind}{extra})", "", sch.description, ""]
+    if sch.definitions:
+        definitions = dict(sch.definitions)
+        lines += ["| field | type | unit | definition |", "|---|---|---|---|"]
+        for column, type_name in sch.columns:
+            lines.append(f"| `{column}` | {type_name} | {units.get(column, '–')} | {definitions.get(column, '–')} |")
+        return "\n".join(lines)
+    lines += ["| field | type | unit |", "|---|---|---|"]
     for column, type_name in sch.columns:
         lines.append(f"| `{column}` | {type_name} | {units.get(column, '–')} |")
     return "\n".join(lines)

@@ -33,7 +33,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
@@ -43,11 +42,13 @@ from potenzial.exclusions.evaluate import Exclusions, evaluate
 from potenzial.exclusions.polygons import polygons, zone_raster
 from potenzial.exclusions.rules import RuleSet
 from potenzial.grid import Grid
+from potenzial.ground_pv_installed import installed_per_municipality
 from potenzial.irradiation import IrradiationParams, YieldLookup
 from potenzial.params import check_ranges, validate_section
-from potenzial.units import KW_PER_MW, M2_PER_HA, MWH_PER_GWH
+from potenzial.units import M2_PER_HA, MWH_PER_GWH
 
 TOTAL = "total"  #: category name of the union row in pv_ground_categories
+HARD = ("hard",)  #: rule kinds of the technical stage
 MAX_CATEGORIES = 31  #: bits of the category mask (int64 keys stay exact)
 
 
@@ -149,19 +150,22 @@ def solar_ground_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[
         f"{grid.res_m:g} m")
     shared = evaluate(exclusions, layers, grid, progress=say)
     free = ~shared.excluded() & (zones > 0)
+    free_hard = ~shared.excluded(kinds=HARD) & (zones > 0)  # technical stage: same bitmask, hard rules only
     rule_tables = [_rule_table(shared, None)]
     del shared
+    technical = np.zeros(grid.shape, dtype=bool)
     cat_dtype = np.uint8 if len(categories) <= 8 else np.uint16 if len(categories) <= 16 else np.uint32
     bits = np.zeros(grid.shape, dtype=cat_dtype)
     for i, category in enumerate(categories):
         say(f"category {category.name}")
         result = evaluate(category.rule_set, layers, grid, progress=say)
+        technical |= category_mask(result, category, kinds=HARD) & free_hard
         mask = category_mask(result, category)
         mask &= free
         bits[mask] |= cat_dtype(1 << i)
         rule_tables.append(_rule_table(result, category))
         del result, mask
-    del free
+    del free, free_hard
 
     say("dropping small pieces")
     kept, pieces, area_of_piece = drop_small_pieces(
@@ -177,10 +181,13 @@ def solar_ground_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[
     areas = _areas(grid, bits, pieces, area_of_piece, zones, wind, spec, munis, categories, params)
     del pieces
     by_category = _by_category(grid, bits, zones, wind, spec, munis, categories, params)
+    say("technical stage: the land the hard rules alone leave")
+    technical_frame = _technical_stage(grid, technical, zones, spec, munis, params)
+    del technical
     per_muni = _per_municipality(munis, by_category, installed, params)
     rules = pd.concat(rule_tables, ignore_index=True)[list(_RULE_COLUMNS)]
     frames = {"pv_ground_areas": areas, "pv_ground_municipalities": per_muni, "pv_ground_categories": by_category,
-              "pv_ground_rules": rules}
+              "pv_ground_rules": rules, "pv_ground_technical": technical_frame}
     return PvGroundResult(frames=frames, grid=grid, category_bits=bits, categories=tuple(categories))
 
 
@@ -219,6 +226,24 @@ class _YieldSampler:
 
     def at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return self.coarse[rows // self.block, cols // self.block]
+
+
+def _technical_stage(grid: Grid, technical: np.ndarray, zones: np.ndarray, spec: _YieldSampler,
+                     munis: gpd.GeoDataFrame, params: PvGroundParams) -> pd.DataFrame:
+    """Per AGS: land of any category that no hard rule excludes, after the same small-piece filter."""
+    kept, _, _ = drop_small_pieces(technical, grid, min_area_m2=params.min_area_ha * M2_PER_HA,
+                                   merge_distance_m=params.merge_distance_m)
+    idx = np.flatnonzero(kept.ravel())
+    del kept
+    rows, cols = np.divmod(idx, grid.width)
+    zone = zones.ravel()[idx].astype(np.int64) - 1
+    cell_ha = grid.cell_area_m2 / M2_PER_HA
+    area = np.bincount(zone, minlength=len(munis)) * cell_ha
+    spec_sum = np.bincount(zone, weights=spec.at(rows, cols) if len(idx) else None, minlength=len(munis))
+    return pd.DataFrame({  # yield [MWh/a] = density [MWp/ha] × cell area [ha] × Σ specific yield [MWh/MWp·a]
+        "ags": munis["ags"].to_numpy(), "pv_ground_technical_area_ha": area,
+        "pv_ground_technical_capacity_mwp": area * params.power_density_mwp_per_ha,
+        "pv_ground_technical_yield_gwh_per_a": params.power_density_mwp_per_ha * cell_ha * spec_sum / MWH_PER_GWH})
 
 
 def _category_text(mask: int, names: Sequence[str]) -> str:
@@ -317,36 +342,6 @@ def _by_category(grid: Grid, bits: np.ndarray, zones: np.ndarray, wind: np.ndarr
 
 _CATEGORY_COLUMNS = ("ags", "category", "category_title", "area_ha", "capacity_mwp", "yield_gwh_per_a",
                      "wind_overlap_ha", "area_wind_first_ha", "capacity_wind_first_mwp", "yield_wind_first_gwh_per_a")
-
-
-def installed_per_municipality(installed: gpd.GeoDataFrame | None, munis: gpd.GeoDataFrame,
-                               power_column: str) -> pd.DataFrame:
-    """Existing ground PV per AGS: plants, capacity [MWp] from ``power_column`` [kW] and area [ha],
-    each plant in the municipality holding its representative point (plants outside are left out)."""
-    out = pd.DataFrame({"ags": munis["ags"].to_numpy(), "plants": 0, "mwp": 0.0, "ha": 0.0})
-    if installed is None or len(installed) == 0:
-        return out
-    require_metric(installed.crs, "installed ground PV plants")
-    if power_column not in installed.columns:
-        raise InputDataError(f"installed ground PV: column {power_column!r} [kW] is missing (columns: "
-                             f"{', '.join(c for c in installed.columns if c != installed.geometry.name)}). "
-                             "Set [pv_ground] installed_power_column.")
-    plants = installed.to_crs(ANALYSIS_CRS)
-    geoms = np.asarray(plants.geometry.values, dtype=object)
-    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    plants, geoms = plants.loc[ok], geoms[ok]
-    power_kw = pd.to_numeric(plants[power_column], errors="coerce").fillna(0.0).to_numpy()
-    points = shapely.point_on_surface(geoms)
-    tree = shapely.STRtree(np.asarray(munis.geometry.values, dtype=object))
-    p_idx, m_idx = tree.query(points, predicate="within")
-    first = pd.Series(m_idx).groupby(p_idx).first()
-    k = first.index.to_numpy()
-    zone = first.to_numpy()
-    n = len(munis)
-    out["plants"] = np.bincount(zone, minlength=n).astype(np.int64)
-    out["mwp"] = np.bincount(zone, weights=power_kw[k], minlength=n) / KW_PER_MW
-    out["ha"] = np.bincount(zone, weights=shapely.area(geoms[k]), minlength=n) / M2_PER_HA
-    return out
 
 
 def _per_municipality(munis: gpd.GeoDataFrame, by_category: pd.DataFrame, installed: gpd.GeoDataFrame | None,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,9 +207,10 @@ def _check_strips(rule_set: RuleSet, path: Path) -> None:
                     "Fix one of the buffer_m values (a free strip is narrower than its corridor).")
 
 
-def category_mask(result: Exclusions, category: Category) -> np.ndarray:
+def category_mask(result: Exclusions, category: Category, kinds: Sequence[str] = ("hard", "soft")) -> np.ndarray:
     """Cells of the category: hit by every ``require_all`` rule, by at least one of the other
-    include rules (if any), and by none of the category's own exclusion rules. ``result`` is
+    include rules (if any), and by none of the category's own exclusion rules of the given
+    ``kinds`` (``("hard",)``: the technical stage). ``result`` is
     :func:`potenzial.exclusions.evaluate` of ``category.rule_set`` on the grid."""
     mask = np.ones(result.grid.shape, dtype=bool)
     for rule_id in category.require_all:
@@ -217,7 +218,7 @@ def category_mask(result: Exclusions, category: Category) -> np.ndarray:
     if category.any_of:
         mask &= result.hits(category.any_of)
     if category.exclude_rules:
-        mask &= ~result.excluded()
+        mask &= ~result.excluded(kinds=kinds)
     return mask
 
 

@@ -68,9 +68,11 @@ class Exclusions:
     def exclusion_bits(self) -> int:
         return self._mask_of(r for r in self.rules if r.effect == "exclude")
 
-    def eligible(self, *, ignore: Iterable[str] = ()) -> np.ndarray:
-        """Cells hit by no exclusion rule and, when the set has inclusion rules, by at least one."""
-        free = ~self.excluded(ignore=ignore)
+    def eligible(self, *, ignore: Iterable[str] = (), kinds: Sequence[str] = ("hard", "soft")) -> np.ndarray:
+        """Cells hit by no exclusion rule of the given kinds and, when the set has inclusion rules, by
+        at least one. ``kinds=("hard",)`` gives the technical stage (hard rules only) from the same
+        bitmask as the default (every enabled rule): no geometry is evaluated twice."""
+        free = ~self.excluded(kinds=kinds, ignore=ignore)
         include = [r for r in self.rules if r.effect == "include"]
         if include:
             free &= (self.bitmask & self.bitmask.dtype.type(self._mask_of(include))) != 0

@@ -29,6 +29,10 @@ class ResultSchema:
     per_municipality: bool = False  #: one row per AGS: merged into /api/municipalities
     title_de: str = ""  #: what a person sees as the layer's name, in German …
     title_en: str = ""  #: … and in English (fallback: the name with spaces)
+    #: (column, German title, English title) of columns a person reads by title
+    column_titles: tuple[tuple[str, str, str], ...] = ()
+    #: (column, definition) of columns whose meaning the glossary spells out
+    definitions: tuple[tuple[str, str], ...] = ()
 
     @property
     def titles(self) -> dict[str, str]:

@@ -111,4 +111,21 @@ PV_GROUND_RULES = ResultSchema(
     units=(("buffer_m", "m"), ("features", "count")),
 )
 
-SCHEMAS = (PV_GROUND_AREAS, PV_GROUND_MUNICIPALITIES, PV_GROUND_CATEGORIES, PV_GROUND_RULES)
+PV_GROUND_TECHNICAL = ResultSchema(
+    name="pv_ground_technical",
+    key=("ags",),
+    description="The technical stage of open-field PV per municipality: land of any category that no hard "
+                "exclusion rule hits (soft and switchable rules not applied; the same rule bitmask as the run), "
+                "after the same small-piece filter; capacity = area × power density, yield from the same "
+                "irradiation chain. Feeds cascade_municipalities.",
+    columns=(
+        ("ags", "text"),
+        ("pv_ground_technical_area_ha", "float"),
+        ("pv_ground_technical_capacity_mwp", "float"),
+        ("pv_ground_technical_yield_gwh_per_a", "float"),
+    ),
+    units=(("pv_ground_technical_area_ha", "ha"), ("pv_ground_technical_capacity_mwp", "MWp"),
+           ("pv_ground_technical_yield_gwh_per_a", "GWh/a")),
+)
+
+SCHEMAS = (PV_GROUND_AREAS, PV_GROUND_MUNICIPALITIES, PV_GROUND_CATEGORIES, PV_GROUND_RULES, PV_GROUND_TECHNICAL)

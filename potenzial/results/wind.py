@@ -130,4 +130,23 @@ WIND_RULES = ResultSchema(
     units=(("bit", "bit number"), ("buffer_m", "m"), ("effective_buffer_m", "m"), ("features", "count")),
 )
 
-SCHEMAS = (WIND_AREAS, WIND_TURBINES, WIND_EXCLUSIONS, WIND_MUNICIPALITIES, WIND_SETBACK_BANDS, WIND_RULES)
+WIND_TECHNICAL = ResultSchema(
+    name="wind_technical",
+    key=("ags",),
+    description="The technical stage of wind per municipality: cells that no hard exclusion rule hits (soft "
+                "rules not applied; the same rule bitmask as the run), without pieces below min_area_ha; the "
+                "run's turbines stay and more are placed on the land only soft rules exclude. Feeds "
+                "cascade_municipalities.",
+    columns=(
+        ("ags", "text"),
+        ("wind_technical_area_ha", "float"),
+        ("wind_technical_turbines", "int"),
+        ("wind_technical_capacity_mw", "float"),
+        ("wind_technical_yield_gwh_per_a", "float"),
+    ),
+    units=(("wind_technical_area_ha", "ha"), ("wind_technical_turbines", "count"),
+           ("wind_technical_capacity_mw", "MW"), ("wind_technical_yield_gwh_per_a", "GWh/a")),
+)
+
+SCHEMAS = (WIND_AREAS, WIND_TURBINES, WIND_EXCLUSIONS, WIND_MUNICIPALITIES, WIND_SETBACK_BANDS, WIND_RULES,
+           WIND_TECHNICAL)

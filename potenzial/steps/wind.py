@@ -219,4 +219,4 @@ def run(ctx: StepContext, inputs: WindInputs) -> dict[str, pd.DataFrame]:
 STEP: Step[WindInputs] = Step(name="wind", order=20, check=check, run=run,
                               title="wind: SächsBO §84 areas, turbines, yield",
                               produces=("wind_areas", "wind_turbines", "wind_exclusions", "wind_municipalities",
-                                        "wind_setback_bands", "wind_rules"))
+                                        "wind_setback_bands", "wind_rules", "wind_technical"))

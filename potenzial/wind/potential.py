@@ -113,6 +113,8 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
 
     say("placing turbines")
     rows, cols = place_turbines(eligible, grid, **spacing)
+    say("technical stage: the land the hard rules alone leave")
+    technical = _technical_stage(excl, zones, munis, rows, cols, grid, params, spacing, turbine, wind)
 
     say("polygonising areas")
     areas, piece_of_turbine = _areas(grid, eligible, labels, zones, munis, rows, cols)
@@ -123,7 +125,8 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
     rules = excl.describe()
     per_muni = _per_municipality(munis, areas, turbines, params, installed_mw or {})
     frames = {"wind_areas": areas, "wind_turbines": turbines, "wind_exclusions": exclusions,
-              "wind_municipalities": per_muni, "wind_setback_bands": bands, "wind_rules": rules}
+              "wind_municipalities": per_muni, "wind_setback_bands": bands, "wind_rules": rules,
+              "wind_technical": technical}
     return WindResult(frames=frames, grid=grid, exclusion_bitmask=excl.bitmask,
                       setback_distance_m=excl.distances.get(setback_rule) if setback_rule else None,
                       eligible=eligible, exclusions=excl, zones=zones)
@@ -140,6 +143,32 @@ def drop_small_areas(eligible: np.ndarray, min_cells: float) -> tuple[np.ndarray
     kept = eligible & ~small[labels]
     labels[~kept] = 0
     return kept, labels
+
+
+def _technical_stage(excl: Exclusions, zones: np.ndarray, munis: gpd.GeoDataFrame, rows: np.ndarray,
+                     cols: np.ndarray, grid: Grid, params: WindParams, spacing: Mapping[str, Any],
+                     turbine: ReferenceTurbine, wind: WindField) -> pd.DataFrame:
+    """Per municipality, the technical stage of the cascade: the cells that no *hard* exclusion rule
+    hits (the same bitmask, no geometry evaluated again), without the pieces below ``min_area_ha``.
+    The run's turbines (the restricted stage) stay where they are and more are placed on the land
+    that only soft rules exclude, so no municipality has fewer technical than restricted turbines."""
+    hard = excl.eligible(kinds=("hard",)) & (zones > 0)
+    hard, _ = drop_small_areas(hard, params.min_area_ha * M2_PER_HA / grid.cell_area_m2)
+    more_r, more_c = place_turbines(hard, grid, standing=(rows, cols), **spacing)
+    all_r, all_c = np.concatenate([rows, more_r]), np.concatenate([cols, more_c])
+    turbines = _turbines(grid, all_r, all_c, zones, munis, np.zeros(len(all_r), dtype=np.int64), turbine, wind,
+                         params)
+    ags = munis["ags"].astype(str)
+    t = turbines.groupby("ags").agg(n=("turbine_id", "size"), mw=("capacity_mw", "sum"),
+                                    mwh=("yield_mwh_per_a", "sum")).reindex(ags, fill_value=0)
+    cells = np.bincount(zones[hard].astype(np.int64), minlength=len(munis) + 1)[1:]
+    return pd.DataFrame({
+        "ags": ags.to_numpy(),
+        "wind_technical_area_ha": cells * grid.cell_area_m2 / M2_PER_HA,
+        "wind_technical_turbines": t["n"].to_numpy(dtype=np.int64),
+        "wind_technical_capacity_mw": t["mw"].to_numpy(dtype=float),
+        "wind_technical_yield_gwh_per_a": t["mwh"].to_numpy(dtype=float) / MWH_PER_GWH,
+    })
 
 
 def _setback_bands(excl: Exclusions, setback_rule: str | None, zones: np.ndarray, munis: gpd.GeoDataFrame,
