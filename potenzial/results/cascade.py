@@ -99,6 +99,8 @@ CASCADE_ASSUMPTIONS = ResultSchema(
         ("used", "bool"),
         ("source", "text"),
     ),
+    units=(("value", "the row's unit"), ("low", "the row's unit"), ("central", "the row's unit"),
+           ("high", "the row's unit")),
 )
 
 SCHEMAS = (CASCADE_MUNICIPALITIES, CASCADE_ASSUMPTIONS)

@@ -1,0 +1,96 @@
+"""`potenzial report method` as a user runs it: each technology's stages from a store, one line for a
+mistake, the file written whole with --out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+
+from potenzial.cascade import assumption_rows, load_cascade_params
+from potenzial.params import load_params
+from potenzial.results.cascade import CASCADE_MUNICIPALITIES
+from potenzial.settings import PROJECT_ROOT
+from potenzial.store.base import RunResult
+from potenzial.store.gpkg import GeoPackageStore
+from tests.support.demo_run import municipalities_frame, run_record
+
+SECTIONS = ("## Dach-PV / Roof PV", "## Freiflächen-PV / Open-field PV", "## Windenergie / Wind",
+            "## Biomasse / Biomass")
+STAGES = ("technisch / technical", "planerisch eingeschränkt / restricted", "realisierbar / realisable")
+
+
+def cli(*args: str, data_dir) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env.update({"POTENZIAL_DATA_DIR": str(data_dir), "COLUMNS": "200"})
+    return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,
+                          env=env, cwd=PROJECT_ROOT, timeout=300)
+
+
+def cascade_frame(ags: list[str]) -> pd.DataFrame:
+    """Every technical figure 4, restricted 2, realisable 1 in each municipality."""
+    value = {"technical": 4.0, "restricted": 2.0, "realisable": 1.0}
+    frame = {"ags": ags, "horizon_year": [2035] * len(ags)}
+    for column, _ in CASCADE_MUNICIPALITIES.columns[2:]:
+        stage = next(s for s in value if f"_{s}_" in column)
+        frame[column] = [value[stage]] * len(ags)
+    return pd.DataFrame(frame)
+
+
+def publish(folder, with_cascade: bool = True) -> None:
+    munis = municipalities_frame()
+    frames = {"municipalities": munis}
+    if with_cascade:
+        params = load_cascade_params(load_params(PROJECT_ROOT / "layers" / "params" / "default").section("cascade"))
+        frames["cascade_municipalities"] = cascade_frame(sorted(munis["ags"].astype(str))[:2])
+        frames["cascade_assumptions"] = pd.DataFrame(assumption_rows(params))
+    GeoPackageStore(folder).publish(RunResult(record=run_record(), frames=frames))
+
+
+def test_report_method_prints_each_stage_of_each_technology(tmp_path):
+    publish(tmp_path / "store")
+    result = cli("report", "method", "--store", str(tmp_path / "store"), data_dir=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "horizon year **2035**" in text
+    # the demo run's record lists synthetic stand-ins: every run figure says so
+    assert "**Synthetisch / synthetic:**" in text
+    for i, heading in enumerate(SECTIONS):
+        assert heading in text, heading
+        end = text.index(SECTIONS[i + 1]) if i + 1 < len(SECTIONS) else len(text)
+        part = text[text.index(heading):end]
+        rows = {stage: next(line for line in part.splitlines() if line.startswith(f"| {stage}"))
+                for stage in STAGES}
+        # two municipalities: technical 4 + 4 = 8.0, restricted 2 + 2 = 4.0, realisable 1 + 1 = 2.0
+        for stage, total in zip(STAGES, ("8.0", "4.0", "2.0"), strict=True):
+            assert "(synthetic)" in rows[stage]
+            assert f"| {total} |" in rows[stage], rows[stage]
+        assert "Quelle / source" in part  # the assumptions with their sources
+    # wind has no realisable area: a dash, not a number
+    wind = text[text.index("## Windenergie / Wind"):text.index("## Biomasse / Biomass")]
+    assert next(line for line in wind.splitlines() if line.startswith("| realisierbar")).count("| – |") == 1
+    # the published reference figures carry their source
+    assert "PVFVO" in text and "SächsGVBl. Nr. 34/2021" in text
+
+
+def test_report_method_writes_the_file_given_with_out(tmp_path):
+    publish(tmp_path / "store")
+    out = tmp_path / "method.md"
+    result = cli("report", "method", "--store", str(tmp_path / "store"), "--out", str(out),
+                 data_dir=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Methodenbericht") and all(h in text for h in SECTIONS)
+    assert not list(tmp_path.glob(".method.md.part"))
+
+
+def test_report_method_on_a_run_without_cascade_is_one_line(tmp_path):
+    publish(tmp_path / "store", with_cascade=False)
+    result = cli("report", "method", "--store", str(tmp_path / "store"), data_dir=tmp_path / "data")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    text = " ".join(line.strip() for line in lines)
+    assert text.startswith("error:") and "no potential cascade" in text and "--only cascade" in text
