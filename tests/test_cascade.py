@@ -23,7 +23,7 @@ from potenzial.errors import ConfigError
 from potenzial.exclusions import Grid, Rule, RuleSet, evaluate
 from potenzial.params import load_params, plain
 from potenzial.settings import PROJECT_ROOT
-from potenzial.wind.placement import place_turbines
+from potenzial.wind.placement import place_turbines, spacing_mask
 
 X0, Y0 = 300_000.0, 5_670_000.0  #: somewhere in Landkreis Leipzig (EPSG:25833)
 DEFAULT = PROJECT_ROOT / "layers" / "params" / "default"
@@ -72,8 +72,10 @@ def test_the_technical_layout_keeps_the_standing_turbines_and_adds_where_there_i
     _, cols = place_turbines(eligible, grid, **spacing)
     assert cols.tolist() == [0, 50]  # x = 5 m and 505 m: 500 m apart; the next would be column 100
     # a turbine already stands at column 30 (x = 305 m): it blocks 305 ± 500 m except the ellipse's edge,
-    # so of the columns 0 … 99 only column 80 (x = 805 m, exactly 500 m away) is left; column 30 is not returned
-    _, cols = place_turbines(eligible, grid, standing=(np.array([0]), np.array([30])), **spacing)
+    # i.e. columns 0 … 79 but not 80 (x = 805 m, exactly 500 m away); column 80 is the one free place left
+    blocked = spacing_mask(grid.shape, np.array([0]), np.array([30]), res_m=grid.res_m, **spacing)
+    assert np.flatnonzero(~blocked[0]).tolist() == list(range(80, 100))
+    _, cols = place_turbines(eligible & ~blocked, grid, **spacing)
     assert cols.tolist() == [80]
 
 

@@ -49,15 +49,11 @@ def ellipse_stencil(res_m: float, *, along_m: float, across_m: float, direction_
 
 def place_turbines(eligible: np.ndarray, grid: Grid, *, rotor_diameter_m: float, along_diameters: float,
                    across_diameters: float, direction_deg: float,
-                   labels: np.ndarray | None = None,
-                   standing: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of the turbines placed on the ``eligible`` cells (greedy, deterministic).
 
     With ``labels`` (an area id per cell), a turbine blocks only cells of its own area: every area
-    is packed as if it were alone (how many turbines it has room for on its own). ``standing``
-    (rows, cols) are turbines already placed: they block their ellipses first and are not
-    returned, so the layout of a larger area keeps them and only adds (the technical stage keeps
-    the turbines of the restricted stage).
+    is packed as if it were alone (how many turbines it has room for on its own).
     """
     along_m = along_diameters * rotor_diameter_m
     across_m = across_diameters * rotor_diameter_m
@@ -78,9 +74,6 @@ def place_turbines(eligible: np.ndarray, grid: Grid, *, rotor_diameter_m: float,
     reach = stencil.shape[0] // 2
     blocked = np.zeros(grid.shape, dtype=bool)
     blocked_flat = blocked.ravel()  # a view: stencil writes show up here
-    if standing is not None:
-        for r, c in zip(*standing, strict=True):
-            _block(blocked, stencil, int(r), int(c), reach, None)
     placed: list[int] = []
     i = 0
     n = len(candidates)
@@ -94,17 +87,29 @@ def place_turbines(eligible: np.ndarray, grid: Grid, *, rotor_diameter_m: float,
         placed.append(k)
         i += int(free[0]) + 1
         r, c = divmod(k, grid.width)
-        _block(blocked, stencil, r, c, reach, labels)
+        r0, r1 = max(0, r - reach), min(grid.height, r + reach + 1)
+        c0, c1 = max(0, c - reach), min(grid.width, c + reach + 1)
+        block = stencil[r0 - (r - reach):r1 - (r - reach), c0 - (c - reach):c1 - (c - reach)]
+        if labels is not None:
+            block = block & (labels[r0:r1, c0:c1] == labels[r, c])
+        blocked[r0:r1, c0:c1] |= block
     out = np.asarray(placed, dtype=np.int64)
     return np.divmod(out, grid.width)
 
 
-def _block(blocked: np.ndarray, stencil: np.ndarray, r: int, c: int, reach: int, labels: np.ndarray | None) -> None:
-    """Mark the cells of the spacing ellipse of a turbine at (r, c) (only of its own area with ``labels``)."""
-    height, width = blocked.shape
-    r0, r1 = max(0, r - reach), min(height, r + reach + 1)
-    c0, c1 = max(0, c - reach), min(width, c + reach + 1)
-    block = stencil[r0 - (r - reach):r1 - (r - reach), c0 - (c - reach):c1 - (c - reach)]
-    if labels is not None:
-        block = block & (labels[r0:r1, c0:c1] == labels[r, c])
-    blocked[r0:r1, c0:c1] |= block
+def spacing_mask(shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, *, res_m: float,
+                 rotor_diameter_m: float, along_diameters: float, across_diameters: float,
+                 direction_deg: float) -> np.ndarray:
+    """Cells too close to the turbines standing at (``rows``, ``cols``): inside one of their spacing
+    ellipses (a cell at exactly the spacing is free, as in :func:`place_turbines`). Placing on the
+    eligible cells outside this mask adds turbines that keep the spacing to the standing ones."""
+    stencil = ellipse_stencil(res_m, along_m=along_diameters * rotor_diameter_m,
+                              across_m=across_diameters * rotor_diameter_m, direction_deg=direction_deg)
+    reach = stencil.shape[0] // 2
+    height, width = shape
+    blocked = np.zeros(shape, dtype=bool)
+    for r, c in zip(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), strict=True):
+        r0, r1 = max(0, r - reach), min(height, r + reach + 1)
+        c0, c1 = max(0, c - reach), min(width, c + reach + 1)
+        blocked[r0:r1, c0:c1] |= stencil[r0 - (r - reach):r1 - (r - reach), c0 - (c - reach):c1 - (c - reach)]
+    return blocked

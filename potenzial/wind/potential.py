@@ -33,7 +33,7 @@ from potenzial.grid import Grid
 from potenzial.units import M2_PER_HA, MWH_PER_GWH
 from potenzial.wind.field import WindField
 from potenzial.wind.params import WindParams
-from potenzial.wind.placement import place_turbines
+from potenzial.wind.placement import place_turbines, spacing_mask
 from potenzial.wind.residential import classify_residential
 from potenzial.wind.turbine import ReferenceTurbine, hub_wind_speed, net_yield_mwh_per_a
 
@@ -154,7 +154,9 @@ def _technical_stage(excl: Exclusions, zones: np.ndarray, munis: gpd.GeoDataFram
     that only soft rules exclude, so no municipality has fewer technical than restricted turbines."""
     hard = excl.eligible(kinds=("hard",)) & (zones > 0)
     hard, _ = drop_small_areas(hard, params.min_area_ha * M2_PER_HA / grid.cell_area_m2)
-    more_r, more_c = place_turbines(hard, grid, standing=(rows, cols), **spacing)
+    hard_free = hard & ~spacing_mask(grid.shape, rows, cols, res_m=grid.res_m, **spacing)
+    more_r, more_c = place_turbines(hard_free, grid, **spacing)
+    del hard_free
     all_r, all_c = np.concatenate([rows, more_r]), np.concatenate([cols, more_c])
     turbines = _turbines(grid, all_r, all_c, zones, munis, np.zeros(len(all_r), dtype=np.int64), turbine, wind,
                          params)
