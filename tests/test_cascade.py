@@ -7,6 +7,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from potenzial.cascade import (
@@ -221,3 +223,37 @@ def test_a_parameter_without_source_or_range_is_refused():
     s["ranges"]["roof_shading_share"] = [0.0, 0.1, 0.2]
     with pytest.raises(ConfigError, match="ranges.roof_shading_share: unknown parameter"):
         load_cascade_params(s)
+
+
+# ------------------------------------------------------------------------------ invariants
+
+BASE = params()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(AGS), st.integers(1, 4), st.floats(0.0, 50.0), st.floats(0.0, 1.0),
+                          st.floats(900.0, 1100.0)), min_size=0, max_size=12),
+       st.floats(0.0, 5000.0), st.floats(1.0, 1e6), st.floats(0.0, 0.03), st.floats(0.75, 1.0))
+def test_open_field_pv_realisable_never_exceeds_restricted(rows, farmland, region_ha, share, min_plant):
+    # areas (ags, site, ha, share also wind-eligible, kWh/kWp) at 1 MWp/ha; restricted = their sum per AGS
+    p = BASE.model_copy(update={"pv_ground_max_farmland_share": share, "pv_ground_min_plant_mwp": min_plant})
+    areas = pd.DataFrame({"ags": [r[0] for r in rows], "site_id": [r[1] for r in rows],
+                          "area_ha": [r[2] for r in rows], "capacity_mwp": [r[2] for r in rows],
+                          "yield_mwh_per_a": [r[2] * r[4] for r in rows],
+                          "wind_overlap_ha": [r[2] * r[3] for r in rows]},
+                         columns=["ags", "site_id", "area_ha", "capacity_mwp", "yield_mwh_per_a", "wind_overlap_ha"])
+    sums = areas.groupby("ags")[["area_ha", "capacity_mwp", "yield_mwh_per_a"]].sum().reindex(AGS).fillna(0.0)
+    restricted = pd.DataFrame({"ags": AGS, "pv_ground_area_ha": sums["area_ha"].to_numpy(),
+                               "pv_ground_capacity_mwp": sums["capacity_mwp"].to_numpy(),
+                               "pv_ground_yield_gwh_per_a": sums["yield_mwh_per_a"].to_numpy() / 1000.0})
+    technical = pd.DataFrame({"ags": AGS, "pv_ground_technical_area_ha": sums["area_ha"].to_numpy() + 1.0,
+                              "pv_ground_technical_capacity_mwp": sums["capacity_mwp"].to_numpy() + 1.0,
+                              "pv_ground_technical_yield_gwh_per_a": sums["yield_mwh_per_a"].to_numpy() / 1000.0 + 1})
+    out = pv_ground_stages(AGS, technical, restricted, areas, np.array([farmland, farmland / 2]), region_ha, p)
+    for q in ("area_ha", "capacity_mwp", "electricity_gwh_per_a"):
+        realisable = out[f"pv_ground_realisable_{q}"].to_numpy()
+        assert (realisable >= 0).all()
+        assert (realisable <= out[f"pv_ground_restricted_{q}"].to_numpy() * (1 + 1e-9) + 1e-9).all(), q
+    # never more land than the farmland share allows
+    assert (out["pv_ground_realisable_area_ha"].to_numpy()
+            <= share * np.array([farmland, farmland / 2]) * (1 + 1e-9) + 1e-9).all()
