@@ -451,6 +451,24 @@ def test_switching_the_lsg_off_never_shrinks_the_area():
     assert out[False] - out[True] == pytest.approx(46 * 100 / 100)
 
 
+def test_the_technical_stage_counts_the_land_only_a_soft_rule_excludes():
+    # the same LSG (soft) as above, switched on: the run excludes it, the technical stage (hard rules
+    # only, from the same evaluation) keeps it: 46 rows x 100 columns of 10 m = 46 ha more in A, none in B
+    lsg = gdf([{"kind": "lsg", "name": "Aue", "geometry": rect(0, -1000, 1000, 0)}])
+    layers = {k: v for k, v in toy().items() if k != "municipalities"} | {"protected_areas": lsg}
+    res = solar_ground_potential(municipalities=toy()["municipalities"], layers=layers,
+                                 exclusions=exclusions().with_switches({"lsg": True}), categories=categories(),
+                                 params=default_params(), lookup=lookup())
+    technical = res.frames["pv_ground_technical"].set_index("ags")
+    restricted = res.frames["pv_ground_municipalities"].set_index("ags")
+    extra = technical["pv_ground_technical_area_ha"] - restricted["pv_ground_area_ha"]
+    assert extra[A] == pytest.approx(46.0)
+    assert extra[B] == pytest.approx(0.0)
+    # at 1 MWp/ha: 46 MWp more
+    assert (technical.loc[A, "pv_ground_technical_capacity_mwp"]
+            - restricted.loc[A, "pv_ground_capacity_mwp"]) == pytest.approx(46.0)
+
+
 # ------------------------------------------------------------------------------ both stores
 
 def test_pv_ground_results_read_back_identically_from_both_stores(gpkg_store, postgis_store):

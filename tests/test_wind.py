@@ -316,6 +316,34 @@ def test_per_municipality_figures_of_a_strip_by_hand():
     assert areas["turbines"].tolist() == [3, 3]
 
 
+def test_the_technical_stage_keeps_the_turbines_and_adds_those_on_land_only_a_soft_rule_excludes():
+    """The strip above with a landscape protection area (soft) over B (x 1,500–3,000 m): the run keeps A
+    only (turbines at x = 5, 505, 1005 m); the technical stage ignores the soft rule (same evaluation):
+    the three stay, and B gets 1505, 2005, 2505 m (1505 is exactly 5 D from 1005): 3 + 3 turbines, 1.5 ha each."""
+    flat = ReferenceTurbine("flat", 1.0, 100.0, 120.0, (0.0, 40.0), (1000.0, 1000.0))
+    munis = gdf([{"ags": A, "name": "A", "geometry": box(X0, Y0, X0 + 1500, Y0 + 10)},
+                 {"ags": B, "name": "B", "geometry": box(X0 + 1500, Y0, X0 + 3000, Y0 + 10)}])
+    house = at(1500, 5000)
+    layers = {"buildings": gdf([{"building_id": "h", "ags": A, "use": "residential", "geometry": house}]),
+              "builtup_areas": gdf([{"ortsteil": "A", "ags": A, "geometry": house.buffer(20)}]),
+              "development_plans": gdf([{"plan_id": "p", "ags": A, "use": "commercial",
+                                         "geometry": at(0, 6000, 1)}]),
+              "protected_areas": gdf([{"kind": "lsg", "name": "Aue",
+                                       "geometry": box(X0 + 1500, Y0 - 100, X0 + 3100, Y0 + 100)}])}
+    rules = load_rule_set(RULES, specs())
+    two = rules.model_copy(update={"rules": (rules.rule("residential_sachsbo84"), rules.rule("lsg"))})
+    two = two.with_switches({"lsg": True})  # off by default since § 26 (3) BNatSchG 2023
+    result = wind_potential(municipalities=munis, layers=layers, rule_set=two,
+                            params=default_params(main_wind_direction_deg=90.0), turbine=flat, wind=wind_field())
+    per = result.frames["wind_municipalities"].set_index("ags")
+    assert per["wind_turbines"].tolist() == [3, 0] and per["wind_area_ha"].tolist() == pytest.approx([1.5, 0.0])
+    tech = result.frames["wind_technical"].set_index("ags")
+    assert tech["wind_technical_turbines"].tolist() == [3, 3]
+    assert tech["wind_technical_area_ha"].tolist() == pytest.approx([1.5, 1.5])
+    assert tech["wind_technical_capacity_mw"].tolist() == pytest.approx([3.0, 3.0])
+    assert tech["wind_technical_yield_gwh_per_a"].tolist() == pytest.approx([3 * 7.64748] * 2)
+
+
 def test_exclusion_features_name_the_rules_of_their_mask_and_never_overlap_the_areas():
     frames = toy_result().frames
     areas = frames["wind_areas"]
