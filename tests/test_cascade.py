@@ -206,6 +206,7 @@ def test_a_bad_realisable_parameter_is_one_line_naming_it_and_what_is_allowed(up
         params(**update)
     message = str(err.value)
     assert "\n" not in message
+    assert "{'" not in message  # names the value, never dumps the whole section
     for needle in needles:
         assert needle in message, (needle, message)
 

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from potenzial.errors import ConfigError
-from potenzial.params import check_ranges, plain, validate_section
+from potenzial.params import check_ranges, plain
 
 HORIZON_YEARS = (2030, 2035, 2045)  #: the horizons the realisable stage is defined for
 
@@ -132,7 +132,15 @@ def load_cascade_params(section: Mapping[str, Any], where: str = "[cascade]") ->
     if unknown:
         raise ConfigError(f"parameter {where} ranges.{unknown[0]}: unknown parameter; parameters with a range: "
                           f"{', '.join(ASSUMPTIONS)}. Fix it in layers/params/default/cascade.toml.")
-    return validate_section(CascadeParams, section, where, "cascade.toml")
+    try:
+        return CascadeParams.model_validate(plain(section))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err.get("loc", ()))
+        message = str(err.get("msg", "")).removeprefix("Value error, ")
+        got = f" (got {err.get('input')!r})" if loc and err.get("type") != "missing" else ""
+        raise ConfigError(f"parameter {where}{' ' + loc if loc else ''}: {message}{got}. Fix it in "
+                          "layers/params/default/cascade.toml.") from None
 
 
 def assumption_rows(params: CascadeParams) -> list[dict[str, Any]]:
