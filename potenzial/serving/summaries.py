@@ -17,6 +17,7 @@ import pandas as pd
 
 from potenzial.runs import RunRecord
 from potenzial.serving.figures import Figure, json_value, merge_figures
+from potenzial.serving.headline import HeadlineParams, with_headline
 from potenzial.serving.sources import SourceInfo
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, ResultSchema
@@ -33,13 +34,17 @@ class RunFigures(NamedTuple):
     municipalities: gpd.GeoDataFrame  #: the municipalities layer, EPSG:25833
 
 
-def run_figures(store: Store, record: RunRecord, schemas: Mapping[str, ResultSchema] = RESULTS) -> RunFigures:
-    """Read the municipalities and every per-municipality table of ``schemas`` the run holds, merged."""
+def run_figures(store: Store, record: RunRecord, schemas: Mapping[str, ResultSchema] = RESULTS,
+                headline: HeadlineParams | None = None, use_table: pd.DataFrame | None = None) -> RunFigures:
+    """Read the municipalities and every per-municipality table of ``schemas`` the run holds, merged,
+    with the headline figures (:mod:`potenzial.serving.headline`; default parameters when none are given)
+    appended."""
     run_layers = store.run_layers(record.run_id)
     base = store.read(MUNICIPALITIES.name, record.run_id)
     tables = [(sch, store.read(name, record.run_id)) for name, sch in schemas.items()
               if sch.per_municipality and name != MUNICIPALITIES.name and name in run_layers]
     merged, meta = merge_figures(pd.DataFrame(base.drop(columns=base.geometry.name)), MUNICIPALITIES, tables)
+    merged, meta = with_headline(merged, meta, headline if headline is not None else HeadlineParams(), use_table)
     return RunFigures(merged, meta, base)
 
 
