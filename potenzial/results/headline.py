@@ -32,6 +32,12 @@ USE_BASIS_TITLES: dict[str, tuple[str, str]] = {
                  "estimate: the county's electricity use split by population"),
 }
 
+#: each potential's part of the electricity headline, by result-table prefix
+ELECTRICITY_PARTS: dict[str, str] = {
+    "solar_roof": "electricity_roof_gwh_per_a", "pv_ground": "electricity_pv_ground_gwh_per_a",
+    "wind": "electricity_wind_gwh_per_a", "biomass": "electricity_biomass_gwh_per_a",
+}
+
 #: what the heat figure does not hold
 HEAT_NOTE = ("Nur Wärme aus Biomasse-KWK; Solarthermie und Umweltwärme sind nicht modelliert.",
              "Biomass CHP heat only; solar thermal and ambient heat are not modelled.")

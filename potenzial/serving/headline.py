@@ -236,13 +236,14 @@ def headline_frame(merged: pd.DataFrame, params: HeadlineParams,
 
 def with_headline(merged: pd.DataFrame, meta: list[Figure], params: HeadlineParams,
                   use_table: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Figure]]:
-    """``merged`` and ``meta`` with the headline columns appended (table ``headline``)."""
+    """``merged`` and ``meta`` with the headline columns appended (table ``headline``); a figure the run
+    has nothing for (e.g. the electricity potential of a run without potentials) is left out."""
     frame = headline_frame(merged, params, use_table)
     units = dict(HEADLINE.units)
     out = merged.copy()
     figures = list(meta)
     for column, dtype in HEADLINE.columns:
-        if column == "ags":
+        if column == "ags" or (dtype == "float" and frame[column].isna().all()):
             continue
         out[column] = frame[column].to_numpy()
         figures.append(Figure(column, HEADLINE.name, column, units.get(column, ""), dtype))
