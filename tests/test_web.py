@@ -130,7 +130,7 @@ def test_base_figures_only_give_population_density(client):
     assert [f["id"] for f in config["figures"]] == ["population_density"]
     assert config["default_figure"] == "population_density"
     assert len(config["figures"][0]["values"]) == N_MUNICIPALITIES
-    assert config["panel"]["total"] is None
+    assert config["panel"]["headline"] == []
 
 
 def test_page_is_cached_per_run_and_follows_the_current_run(tmp_path):

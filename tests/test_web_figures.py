@@ -169,9 +169,9 @@ def test_ground_pv_pv_first_keeps_its_land_and_wind_loses_the_overlap():
 def test_a_run_with_base_figures_only_still_has_population_density():
     base = [f for f in META if f.table == "municipalities"]
     assert [d.id for d in derived_figures(base)] == ["population_density"]
-    # served, it also has the electricity use (its potential and the ratio are not known)
-    _frame, meta = with_headline(FRAME[[f.column for f in base]], base, HeadlineParams())
-    assert "electricity_potential" not in {d.id for d in derived_figures(meta)}
+    # served, it has no headline either (no potential to add up)
+    frame, meta = with_headline(FRAME[[f.column for f in base]], base, HeadlineParams())
+    assert meta == base and list(frame.columns) == [f.column for f in base]
 
 
 def test_figure_config_is_json_with_values_per_ags_and_classes():

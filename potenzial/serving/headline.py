@@ -237,8 +237,10 @@ def headline_frame(merged: pd.DataFrame, params: HeadlineParams,
 def with_headline(merged: pd.DataFrame, meta: list[Figure], params: HeadlineParams,
                   use_table: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Figure]]:
     """``merged`` and ``meta`` with the headline columns appended (table ``headline``); a figure the run
-    has nothing for (e.g. the electricity potential of a run without potentials) is left out."""
+    has nothing for is left out, and a run without any potential gets no headline columns."""
     frame = headline_frame(merged, params, use_table)
+    if not frame.attrs["parts"]["electricity"] and not frame.attrs["parts"]["heat"]:
+        return merged, list(meta)  # a run without potentials has no headline
     units = dict(HEADLINE.units)
     out = merged.copy()
     figures = list(meta)
