@@ -398,7 +398,11 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
     cells = side.locator("td[data-column]").evaluate_all(
         "tds => tds.map(td => [td.dataset.column, td.dataset.value, td.textContent])")
     shown_columns = {c for c, _, _ in cells}
-    assert set(detail["figures"]) - {"ags", "name"} <= shown_columns
+    # the run-wide words of the headline (stage, precedence rule) appear as titles, not as raw values
+    hidden = set(config["panel"]["hidden"])
+    assert hidden == {"stage", "precedence", "electricity_use_basis"}
+    assert set(detail["figures"]) - {"ags", "name"} - hidden <= shown_columns
+    assert not hidden & shown_columns
     for column, value, text in cells:
         expected = detail["figures"][column]
         if expected is None:

@@ -191,6 +191,7 @@ def test_figure_config_is_json_with_values_per_ags_and_classes():
     assert [q["column"] for q in config["panel"]["installed"]] == [
         "roof_installed_mw", "wind_installed_mw", "biomass_installed_mw"]
     assert config["panel"]["remaining"] == ["remaining_solar_roof", "remaining_wind"]
+    assert config["panel"]["hidden"] == ["stage", "precedence", "electricity_use_basis"]
     biomass = next(p for p in config["panel"]["potentials"] if p["key"] == "biomass")
     assert biomass["electricity"] == {"column": "electricity_biomass_gwh_per_a", "unit": "GWh_el/a"}
 

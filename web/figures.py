@@ -373,6 +373,8 @@ def figure_config(merged: pd.DataFrame, meta: Sequence[Figure]) -> FigureConfig:
                       for q in dict.fromkeys(p.installed for p in pots if p.installed)],
         "remaining": [f["id"] for f in figures if f["id"].startswith("remaining_")],
         "headline": [i for i in ("electricity_potential", "heat_potential", "electricity_to_use") if i in ids],
+        #: run-wide words of the headline (stage, rule, basis of the use): shown as titles, not in the figure list
+        "hidden": [f.column for f in meta if f.table == HEADLINE.name and not f.numeric],
         "stage": dict(zip(("de", "en"), context.stage_title, strict=True)),
         "precedence": dict(zip(("de", "en"), context.precedence_title, strict=True)),
     }

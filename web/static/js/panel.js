@@ -131,8 +131,9 @@ export function renderPanel(detail) {
     esc(t("download")) + '</a> <a class="factsheet" href="' + esc(detail.links.factsheet) +
     '" target="_blank" rel="noopener">' + esc(t("factsheet")) + "</a></p>");
   rows.push('<details class="all"><summary>' + esc(t("all_figures")) + '</summary><table class="all">');
+  const hidden = state.config.panel.hidden || [];
   Object.keys(detail.figures).forEach(function (column) {
-    if (column === "ags" || column === "name") return;
+    if (column === "ags" || column === "name" || hidden.indexOf(column) >= 0) return;
     rows.push("<tr><th><code>" + esc(column) + "</code></th>" + cell(column, detail) + "</tr>");
   });
   rows.push("</table></details>");
