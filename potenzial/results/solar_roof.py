@@ -57,6 +57,13 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
         ("roof_buildings", "count"), ("roof_suitable_buildings", "count"), ("roof_capacity_mwp", "MWp"),
         ("roof_yield_gwh_per_a", "GWh/a"), ("roof_installed_mw", "MW"), ("roof_remaining_mwp", "MWp"),
     ),
+    column_titles=(
+        ("roof_capacity_mwp", "Dach-PV: Leistung", "Rooftop PV: capacity"),
+        ("roof_yield_gwh_per_a", "Dach-PV: Ertrag", "Rooftop PV: yield"),
+        ("roof_installed_mw", "Dach-PV: installiert", "Rooftop PV: installed"),
+        ("roof_remaining_mwp", "Dach-PV: noch offen (Potenzial − installiert)",
+         "Rooftop PV: remaining (potential − installed)"),
+    ),
 )
 
 SOLAR_ROOF_REPORT = ResultSchema(
