@@ -108,7 +108,8 @@ def run(ctx: StepContext, prepared: tuple[RoofParams, IrradiationParams]) -> dic
                "counted with zero usable area" if not params.count_unsuitable else "counted")
 
     installed, basis = installed_pv(ctx.statistics, _ufz_ground_mw(ctx))
-    report.add("installed_pv_split", len(installed), BASIS_TEXT[basis][1])
+    in_region = installed.index.isin(ctx.municipalities["ags"].astype(str))
+    report.add("installed_pv_split", int(in_region.sum()), BASIS_TEXT[basis][1])
     sums = municipality_sums(roof, ctx.municipalities, installed["roof_installed_mw"])
     return {"solar_roof": roof, "solar_roof_municipalities": sums, "solar_roof_report": report.frame()}
 
