@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from potenzial.errors import NotFoundError, StoreUnavailableError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
+from potenzial.serving.headline import load_headline_params
 from potenzial.serving.registry import LayerRegistry, ServedLayer
 from potenzial.serving.services import RunServices
 from potenzial.settings import Settings
@@ -117,7 +118,8 @@ class Serving:
         self.tracker = RunTracker(store, serving.run_check_interval_s, serving.store_retry_s)
         self.tiles = TileCache(self.raster_cache, serving.tile_cache_memory_mb * 1024 * 1024)
         #: registries, figures, summaries, downloads, fact sheets and point queries of the runs
-        self.results = RunServices(store, region, self.raster_cache, schemas, on_registry=self._start_display_builds)
+        self.results = RunServices(store, region, self.raster_cache, schemas, on_registry=self._start_display_builds,
+                                   headline=load_headline_params(settings.params_dir, settings.figures_precedence))
         self._sources: dict[Path, TileSource] = {}
         self._builds: dict[Path, Future] = {}
         self._lock = threading.Lock()

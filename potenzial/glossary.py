@@ -16,9 +16,11 @@ END = "<!-- glossary:end -->"
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def table_markdown(sch: ResultSchema) -> str:
+def table_markdown(sch: ResultSchema, derived: bool = False) -> str:
     units = dict(sch.units)
     kind = f"layer, geometry {sch.geometry_type} in EPSG:25833" if sch.geometry_type else "table"
+    if derived:
+        kind = "computed when served, not stored"
     extra = "; one row per municipality, merged into the municipality summaries" if sch.per_municipality else ""
     lines = [f"#### `{sch.name}` ({kind}{extra})", "", sch.description, ""]
     if sch.definitions:
@@ -37,7 +39,9 @@ def glossary_markdown() -> str:
     schemas = collect()
     order = ["municipalities", "run_inputs"]
     names = order + sorted(n for n in schemas if n not in order)
-    return "\n\n".join(table_markdown(schemas[n]) for n in names if n in schemas)
+    stored = [table_markdown(schemas[n]) for n in names if n in schemas]
+    derived = [table_markdown(sch, derived=True) for _, sch in sorted(collect("DERIVED").items())]
+    return "\n\n".join(stored + derived)
 
 
 def readme_with_glossary(text: str) -> str:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
                             description="dated rule sets (TOML) that parameter sets name by file stem")
     params_dir: Path = Field(PROJECT_ROOT / "layers" / "params" / "default",
                              description="parameter set used when none is given: a folder of TOML files or one file")
+    figures_precedence: str = Field("", description="headline figures: land that suits wind and open-field PV counts "
+                                                    "for wind_first or pv_first (empty: [headline] precedence)")
 
     @property
     def store_url(self) -> str:

@@ -55,6 +55,12 @@ def test_missing_parameter_file(tmp_path):
                           "none.toml", "does not exist")
 
 
+def test_unknown_figures_precedence_is_one_line_before_the_server_starts(tmp_path):
+    result = cli("serve", "--port", "8719", data_dir=tmp_path, env_extra={"POTENZIAL_FIGURES_PRECEDENCE": "wind"},
+                 timeout=120)
+    assert_one_line_error(result, "POTENZIAL_FIGURES_PRECEDENCE", "'wind'", "wind_first, pv_first")
+
+
 def test_default_parameter_set_comes_from_the_settings(tmp_path):
     """Without --params the run takes settings.params_dir (POTENZIAL_PARAMS_DIR), not a path of its own."""
     result = cli("run", data_dir=tmp_path, env_extra={"POTENZIAL_PARAMS_DIR": str(tmp_path / "elsewhere")})

@@ -242,11 +242,11 @@ def test_municipality_sums_by_hand():
     assert sums["roof_suitable_buildings"].tolist() == [2, 0, 0]
     assert sums["roof_capacity_mwp"].tolist() == pytest.approx([0.024, 0.0, 0.0])
     assert sums["roof_yield_gwh_per_a"].tolist() == pytest.approx([0.019975, 0.0, 0.0])
-    assert sums["pv_installed_mw"].tolist() == pytest.approx([0.03, 0.001, 0.0])
+    assert sums["roof_installed_mw"].tolist() == pytest.approx([0.03, 0.001, 0.0])
     assert sums["roof_remaining_mwp"].tolist() == pytest.approx([0.0, 0.0, 0.0])
     assert sums["roof_buildings"].dtype == np.int64 and sums["roof_suitable_buildings"].dtype == np.int64
     assert list(sums.columns) == ["ags", "roof_buildings", "roof_suitable_buildings", "roof_capacity_mwp",
-                                  "roof_yield_gwh_per_a", "pv_installed_mw", "roof_remaining_mwp"]
+                                  "roof_yield_gwh_per_a", "roof_installed_mw", "roof_remaining_mwp"]
 
 
 def test_a_building_counts_as_suitable_from_any_capacity_above_zero():
@@ -258,7 +258,7 @@ def test_a_building_counts_as_suitable_from_any_capacity_above_zero():
     assert sums["roof_buildings"].tolist() == [2, 1, 0]
     assert sums["roof_suitable_buildings"].tolist() == [1, 1, 0]
     assert sums["roof_capacity_mwp"].tolist() == pytest.approx([0.0005, 0.002, 0.0])
-    assert sums["pv_installed_mw"].dtype == np.float64 and sums["pv_installed_mw"].tolist() == [0.0, 1.0, 0.0]
+    assert sums["roof_installed_mw"].dtype == np.float64 and sums["roof_installed_mw"].tolist() == [0.0, 1.0, 0.0]
 
 
 def test_remaining_potential_is_capacity_minus_installed():

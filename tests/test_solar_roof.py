@@ -194,7 +194,7 @@ def test_municipality_sums_by_hand(lookup):
     assert sums.loc["14729003"].tolist() == [0, 0, 0.0, 0.0, 0.0, 0.0]
     capacity_1 = sums.loc["14729001", "roof_capacity_mwp"]
     assert sums.loc["14729001", "roof_remaining_mwp"] == pytest.approx(capacity_1 - 0.001)
-    assert sums.loc["14729002", "pv_installed_mw"] == 0.5
+    assert sums.loc["14729002", "roof_installed_mw"] == 0.5
     assert sums.loc["14729002", "roof_remaining_mwp"] == max(sums.loc["14729002", "roof_capacity_mwp"] - 0.5, 0.0)
 
 

@@ -24,7 +24,7 @@ from web.assets import (
     MissingAssetsError,
     own_modules,
 )
-from web.figures import Classes
+from web.classes import Classes
 from web.page import MapSettings, asset_urls
 
 MODULES = OWN_STATIC / MODULES_FOLDER
@@ -130,7 +130,7 @@ def test_base_figures_only_give_population_density(client):
     assert [f["id"] for f in config["figures"]] == ["population_density"]
     assert config["default_figure"] == "population_density"
     assert len(config["figures"][0]["values"]) == N_MUNICIPALITIES
-    assert config["panel"]["total"] is None
+    assert config["panel"]["headline"] == []
 
 
 def test_page_is_cached_per_run_and_follows_the_current_run(tmp_path):
@@ -292,28 +292,31 @@ def test_page_figures_are_the_api_figures_added_up(run_client):
     assert len(features) == N_MUNICIPALITIES
     for feature in features:
         p, ags = feature["properties"], feature["id"]
-        total = (p["roof_yield_gwh_per_a"] + p["pv_ground_yield_gwh_per_a"] + p["wind_yield_gwh_per_a"]
-                 + p["biomass_primary_energy_mwh_per_a_p50"] / 1000)
-        assert values["total_energy"][ags] == pytest.approx(total)
+        # wind first: open-field PV without the land that also suits wind; biomass as CHP electricity
+        total = (p["roof_yield_gwh_per_a"] + p["pv_ground_yield_wind_first_gwh_per_a"] + p["wind_yield_gwh_per_a"]
+                 + p["biomass_electricity_mwh_per_a_p50"] / 1000)
+        assert values["electricity_potential"][ags] == pytest.approx(total)
+        assert values["heat_potential"][ags] == pytest.approx(p["biomass_heat_mwh_per_a_p50"] / 1000)
         assert values["solar_roof_capacity"][ags] == p["roof_capacity_mwp"]
-        assert values["pv_ground_capacity"][ags] == p["pv_ground_capacity_mwp"]
+        assert values["pv_ground_capacity"][ags] == p["pv_ground_capacity_wind_first_mwp"]
         assert values["wind_capacity"][ags] == p["wind_capacity_mw"]
         assert values["biomass_energy"][ags] == p["biomass_primary_energy_mwh_per_a_p50"]
         assert values["wind_area_share"][ags] == pytest.approx(p["wind_area_share_pct"])  # the wind step's own figure
         assert values["pv_ground_area_share"][ags] == pytest.approx(p["pv_ground_area_ha"] / p["area_km2"])
-        capacity = p["roof_capacity_mwp"] + p["pv_ground_capacity_mwp"] + p["wind_capacity_mw"]
-        installed = p["pv_installed_mw"] + p["wind_installed_mw"]
+        capacity = p["roof_capacity_mwp"] + p["pv_ground_capacity_wind_first_mwp"] + p["wind_capacity_mw"]
+        installed = p["roof_installed_mw"] + p["pv_ground_installed_2015_mwp"] + p["wind_installed_mw"]
         assert values["installed_share"][ags] == pytest.approx(100 * installed / capacity)
-        assert values["remaining_pv_installed_mw"][ags] == pytest.approx(
-            p["roof_capacity_mwp"] + p["pv_ground_capacity_mwp"] - p["pv_installed_mw"])
-        assert values["remaining_wind_installed_mw"][ags] == pytest.approx(
-            p["wind_capacity_mw"] - p["wind_installed_mw"])
+        assert values["remaining_solar_roof"][ags] == pytest.approx(
+            max(p["roof_capacity_mwp"] - p["roof_installed_mw"], 0))
+        assert values["remaining_pv_ground"][ags] == pytest.approx(
+            max(p["pv_ground_capacity_wind_first_mwp"] - p["pv_ground_installed_2015_mwp"], 0))
+        assert values["remaining_wind"][ags] == pytest.approx(p["wind_capacity_mw"] - p["wind_installed_mw"])
     for f in config["figures"]:
         if f["selectable"]:
             limits = f["classes"]["limits"]
             finite = [v for v in f["values"].values() if v is not None]
             assert limits == sorted(limits) and limits[0] <= min(finite) and limits[-1] >= max(finite), f["id"]
-    assert config["default_figure"] == "total_energy"
+    assert config["default_figure"] == "electricity_potential"
 
 
 @pytest.mark.slow

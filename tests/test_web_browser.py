@@ -169,7 +169,7 @@ def open_map(browser, server):
 
 
 def expected_colour(figure: dict, value: float | None) -> str:
-    """The class colour of ``value`` (the same rule as map.js and web.figures.Classes)."""
+    """The class colour of ``value`` (the same rule as map.js and web.classes.Classes)."""
     classes = figure["classes"]
     if value is None or not classes["colours"]:
         return classes["no_data"]
@@ -263,9 +263,12 @@ def test_default_view_renders_offline_with_choropleth_legend_and_sources(open_ma
     assert len(set(coloured.values())) >= 4  # a real choropleth, not one colour
 
     legend = page.locator(".potenzial-legend").inner_text()
-    assert "Energiepotenzial gesamt [GWh/a]" in legend
+    # the headline: electricity only (never heat or primary energy added), with its unit and its stage
+    assert "Strompotenzial [GWh_el/a]" in legend
+    assert page.locator(".potenzial-legend .legend-choropleth p.stage").inner_text() == "technisches Potenzial"
+    assert "Energiepotenzial gesamt" not in legend
     assert page.locator(".potenzial-legend .classes li").count() == len(figure["classes"]["colours"])
-    assert "GWh/a" in page.locator(".potenzial-legend .classes li").first.inner_text()
+    assert "GWh_el/a" in page.locator(".potenzial-legend .classes li").first.inner_text()
     # every data source with its attribution and licence; synthetic ones marked
     for entry in catalog["layers"]:
         item = page.locator(f'.potenzial-legend li[data-source="{entry["id"]}"]')
@@ -395,7 +398,11 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
     cells = side.locator("td[data-column]").evaluate_all(
         "tds => tds.map(td => [td.dataset.column, td.dataset.value, td.textContent])")
     shown_columns = {c for c, _, _ in cells}
-    assert set(detail["figures"]) - {"ags", "name"} <= shown_columns
+    # the run-wide words of the headline (stage, precedence rule) appear as titles, not as raw values
+    hidden = set(config["panel"]["hidden"])
+    assert hidden == {"stage", "precedence", "electricity_use_basis"}
+    assert set(detail["figures"]) - {"ags", "name"} - hidden <= shown_columns
+    assert not hidden & shown_columns
     for column, value, text in cells:
         expected = detail["figures"][column]
         if expected is None:
@@ -406,20 +413,33 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
         unit = detail["units"][column]
         if unit:
             assert text.endswith("\u00a0" + unit), (column, text)
-    # the four potentials, installed and remaining, added up from the API's figures by hand
+    # the headline, the four potentials, installed and remaining, added up from the API's figures by hand
+    # (default rule: wind first, so open-field PV without the land that also suits wind)
     f = detail["figures"]
-    for key, column in (("solar_roof", "roof_capacity_mwp"), ("pv_ground", "pv_ground_capacity_mwp"),
-                        ("wind", "wind_capacity_mw"), ("biomass", "biomass_primary_energy_mwh_per_a_p50")):
-        assert side.locator(f'tr[data-potential="{key}"] td[data-column="{column}"]').count() == 1, key
+    for key, columns in (("solar_roof", ("roof_capacity_mwp", "electricity_roof_gwh_per_a")),
+                         ("pv_ground", ("pv_ground_capacity_wind_first_mwp", "electricity_pv_ground_gwh_per_a")),
+                         ("wind", ("wind_capacity_mw", "electricity_wind_gwh_per_a")),
+                         ("biomass", ("electricity_biomass_gwh_per_a",))):
+        for column in columns:
+            assert side.locator(f'tr[data-potential="{key}"] td[data-column="{column}"]').count() == 1, key
     derived = dict(side.locator("td[data-figure]").evaluate_all(
         "tds => tds.map(td => [td.dataset.figure, Number(td.dataset.value)])"))
-    assert derived["total_energy"] == pytest.approx(
-        f["roof_yield_gwh_per_a"] + f["pv_ground_yield_gwh_per_a"] + f["wind_yield_gwh_per_a"]
-        + f["biomass_primary_energy_mwh_per_a_p50"] / 1000)
-    assert derived["remaining_pv_installed_mw"] == pytest.approx(
-        f["roof_capacity_mwp"] + f["pv_ground_capacity_mwp"] - f["pv_installed_mw"])
-    assert derived["remaining_wind_installed_mw"] == pytest.approx(f["wind_capacity_mw"] - f["wind_installed_mw"])
-    for column in ("pv_installed_mw", "wind_installed_mw", "biomass_installed_mw"):
+    assert derived["electricity_potential"] == pytest.approx(
+        f["roof_yield_gwh_per_a"] + f["pv_ground_yield_wind_first_gwh_per_a"] + f["wind_yield_gwh_per_a"]
+        + f["biomass_electricity_mwh_per_a_p50"] / 1000)
+    assert derived["heat_potential"] == pytest.approx(f["biomass_heat_mwh_per_a_p50"] / 1000)
+    headline = side.locator("table.headline").inner_text()
+    assert "Strompotenzial" in headline and "GWh_el/a" in headline
+    assert "Wärmepotenzial" in headline and "GWh_th/a" in headline
+    assert "technisches Potenzial" in side.locator("h3.headline").inner_text()
+    assert "Vorrang Wind" in side.locator("p.precedence").inner_text()
+    # like with like: roofs against roof PV, open land against the solar parks
+    assert derived["remaining_solar_roof"] == pytest.approx(f["roof_remaining_mwp"])
+    assert derived["remaining_solar_roof"] == pytest.approx(max(f["roof_capacity_mwp"] - f["roof_installed_mw"], 0))
+    assert derived["remaining_pv_ground"] == pytest.approx(
+        max(f["pv_ground_capacity_wind_first_mwp"] - f["pv_ground_installed_2015_mwp"], 0))
+    assert derived["remaining_wind"] == pytest.approx(f["wind_capacity_mw"] - f["wind_installed_mw"])
+    for column in ("roof_installed_mw", "pv_ground_installed_2015_mwp", "wind_installed_mw", "biomass_installed_mw"):
         assert side.locator(f'table.installed td[data-column="{column}"]').count() == 1
     assert "synthetische Demodaten" in side.inner_text()
 
@@ -503,7 +523,9 @@ def test_one_switch_changes_the_language(open_map, config):
     page.click(".potenzial-tool button.lang")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".potenzial-point").count() == 0  # the switch is no click on the map
-    assert "Total energy potential [GWh/a]" in page.locator(".potenzial-legend").inner_text()
+    assert "Electricity potential [GWh_el/a]" in page.locator(".potenzial-legend").inner_text()
+    assert page.locator(".potenzial-legend p.stage").inner_text() == "technical potential"
+    assert "Headline figures (technical potential)" in page.locator(".potenzial-side").inner_text()
     assert page.locator('.potenzial-layers span[data-base="none"]').inner_text() == "No base map (offline)"
     assert "synthetic demo data" in page.locator(".potenzial-layers").inner_text()
     # layer titles come from the result schemas in both languages (potenzial/results/solar_roof.py)

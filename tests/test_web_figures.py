@@ -12,15 +12,15 @@ import shapely
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.serving.figures import Figure
+from potenzial.serving.headline import HeadlineParams, with_headline
+from web.classes import NO_DATA_COLOUR, _nice, quantile_classes
 from web.display import display_minzoom, layer_density, sample_boxes, tile_area_km2
 from web.figures import (
-    NO_DATA_COLOUR,
     PALETTES,
-    _nice,
+    HeadlineContext,
     derived_figures,
     figure_config,
     potentials,
-    quantile_classes,
     values_by_ags,
 )
 
@@ -41,6 +41,8 @@ META = [
     fig("roof_buildings", "solar_roof_municipalities", "count", "int"),
     fig("roof_capacity_mwp", "solar_roof_municipalities", "MWp"),
     fig("roof_yield_gwh_per_a", "solar_roof_municipalities", "GWh/a"),
+    fig("roof_installed_mw", "solar_roof_municipalities", "MW"),
+    fig("roof_remaining_mwp", "solar_roof_municipalities", "MWp"),
     fig("wind_area_ha", "wind_municipalities", "ha"),
     fig("wind_area_gap_2027_ha", "wind_municipalities", "ha"),
     fig("wind_capacity_mw", "wind_municipalities", "MW"),
@@ -48,6 +50,8 @@ META = [
     fig("wind_installed_2024_mw", "wind_municipalities", "MW"),
     fig("biomass_primary_energy_mwh_per_a_p10", "biomass_totals", "MWh/a"),
     fig("biomass_primary_energy_mwh_per_a_p50", "biomass_totals", "MWh/a"),
+    fig("biomass_electricity_mwh_per_a_p50", "biomass_totals", "MWh/a"),
+    fig("biomass_heat_mwh_per_a_p50", "biomass_totals", "MWh/a"),
     fig("biomass_mastr2021_kw", "biomass_totals", "kW"),
 ]
 FRAME = pd.DataFrame({
@@ -55,15 +59,22 @@ FRAME = pd.DataFrame({
     "area_km2": [10.0, 0.0], "population": [1000, 50],
     "pv_installed_mw": [2.0, 1.0], "wind_installed_mw": [3.0, 0.0], "biomass_installed_mw": [1.0, 0.0],
     "roof_buildings": [100, 10], "roof_capacity_mwp": [8.0, 1.0], "roof_yield_gwh_per_a": [7.5, 0.9],
+    "roof_installed_mw": [2.0, 1.0], "roof_remaining_mwp": [6.0, 0.0],  # 8 − 2, max(1 − 1, 0)
     "wind_area_ha": [50.0, 0.0], "wind_area_gap_2027_ha": [-3.0, 1.0], "wind_capacity_mw": [12.0, 0.0],
     "wind_yield_gwh_per_a": [30.0, 0.0], "wind_installed_2024_mw": [3.0, 0.0],
     "biomass_primary_energy_mwh_per_a_p10": [1000.0, 100.0], "biomass_primary_energy_mwh_per_a_p50": [2000.0, np.nan],
+    "biomass_electricity_mwh_per_a_p50": [800.0, np.nan], "biomass_heat_mwh_per_a_p50": [1200.0, np.nan],
     "biomass_mastr2021_kw": [500.0, 0.0],
 })
 
 
-def by_id(meta=META):
-    return {d.id: d for d in derived_figures(meta)}
+def served(frame=FRAME, meta=META, precedence="wind_first"):
+    """The frame and figures as the server hands them to the page: with the headline figures."""
+    return with_headline(frame, list(meta), HeadlineParams(precedence=precedence))
+
+
+def by_id(meta=META, precedence="wind_first"):
+    return {d.id: d for d in derived_figures(meta, HeadlineContext(precedence=precedence))}
 
 
 # ------------------------------------------------------------------ which columns a potential uses
@@ -79,67 +90,110 @@ def test_potentials_pick_capacity_energy_and_area_like_the_fact_sheet():
     assert pots["biomass"].capacity is None  # kW of existing plants is no potential
     assert pots["biomass"].energy.column == "biomass_primary_energy_mwh_per_a_p50"  # the median, not P10
     assert pots["pv_ground"].capacity is None and pots["pv_ground"].energy is None
-    assert pots["solar_roof"].installed.column == "pv_installed_mw"
+    # roofs are compared with roof PV only, not with all PV of the municipality
+    assert pots["solar_roof"].installed.column == "roof_installed_mw"
 
 
 def test_derived_figures_by_hand():
-    figures = by_id()
-    values = {k: d.values(FRAME) for k, d in figures.items()}
-    # total energy [GWh/a] = roof 7.5 + wind 30 + biomass 2000 MWh/a = 2 GWh/a
-    assert values["total_energy"][0] == pytest.approx(39.5)
-    assert figures["total_energy"].unit == "GWh/a"
-    assert np.isnan(values["total_energy"][1])  # biomass unknown in B: no total
+    frame, meta = served()
+    figures = by_id(meta)
+    values = {k: d.values(frame) for k, d in figures.items()}
+    # electricity [GWh_el/a] = roof 7.5 + wind 30 + biomass CHP 800 MWh/a = 0.8: 38.3 (not the 2,000 MWh/a of
+    # primary energy); heat = 1,200 MWh/a of CHP heat = 1.2 GWh_th/a
+    assert values["electricity_potential"][0] == pytest.approx(38.3)
+    assert figures["electricity_potential"].unit == "GWh_el/a"
+    assert figures["electricity_potential"].label == ("Strompotenzial", "Electricity potential")
+    assert figures["electricity_potential"].stage == ("technisches Potenzial", "technical potential")
+    assert np.isnan(values["electricity_potential"][1])  # biomass unknown in B: no total
+    assert values["heat_potential"][0] == pytest.approx(1.2) and figures["heat_potential"].unit == "GWh_th/a"
+    assert "Solarthermie" in figures["heat_potential"].note[0]
+    # use: 1,600 GWh/a × 1,000 / 1,050 inhabitants = 1,523.81 GWh/a; 38.3 / 1,523.81 = 2.513 %, an estimate
+    assert values["electricity_to_use"][0] == pytest.approx(2.5134375, rel=1e-6)
+    assert "Schätzung" in figures["electricity_to_use"].note[0] and "estimate" in figures["electricity_to_use"].note[1]
+    assert "total_energy" not in figures
     assert values["solar_roof_capacity"].tolist() == [8.0, 1.0]
     assert values["wind_capacity"].tolist() == [12.0, 0.0]
     assert figures["biomass_energy"].unit == "MWh/a" and values["biomass_energy"][0] == 2000.0
     # share of the area: 50 ha of 10 km² = 1000 ha -> 5 %; no area -> no share
     assert values["wind_area_share"][0] == pytest.approx(5.0) and np.isnan(values["wind_area_share"][1])
     assert values["population_density"][0] == pytest.approx(100.0)
-    # installed vs potential: (2 + 3) MW of (8 + 12) MW -> 25 %; B: 1 MW of 1 MW -> 100 %
+    # installed vs potential: (2 roof + 3 wind) MW of (8 + 12) MW -> 25 %; B: 1 MW of 1 MW -> 100 %
     assert values["installed_share"].tolist() == pytest.approx([25.0, 100.0])
-    # remaining: PV 8 - 2 = 6 MWp, wind 12 - 3 = 9 MW
-    assert values["remaining_pv_installed_mw"].tolist() == pytest.approx([6.0, 0.0])
-    assert figures["remaining_pv_installed_mw"].unit == "MWp"
-    assert values["remaining_wind_installed_mw"].tolist() == pytest.approx([9.0, 0.0])
-    assert not figures["remaining_wind_installed_mw"].selectable
+    # remaining: roofs 8 - 2 = 6 MWp (the roof step's figure), wind 12 - 3 = 9 MW
+    assert values["remaining_solar_roof"].tolist() == pytest.approx([6.0, 0.0])
+    assert figures["remaining_solar_roof"].unit == "MWp"
+    assert values["remaining_wind"].tolist() == pytest.approx([9.0, 0.0])
+    assert not figures["remaining_wind"].selectable
     assert "pv_ground_capacity" not in figures  # not in this run
 
 
-def test_ground_pv_appears_when_the_run_has_it():
-    meta = [*META, fig("pv_ground_area_ha", "pv_ground_municipalities", "ha"),
-            fig("pv_ground_capacity_mwp", "pv_ground_municipalities", "MWp"),
-            fig("pv_ground_yield_gwh_per_a", "pv_ground_municipalities", "GWh/a"),
-            fig("pv_ground_installed_2015_mwp", "pv_ground_municipalities", "MWp")]
-    frame = FRAME.assign(pv_ground_area_ha=[100.0, 0.0], pv_ground_capacity_mwp=[100.0, 0.0],
-                         pv_ground_yield_gwh_per_a=[100.0, 0.0], pv_ground_installed_2015_mwp=[9.0, 0.0])
+GROUND_META = [*META, *(fig(c, "pv_ground_municipalities", u) for c, u in (
+    ("pv_ground_area_ha", "ha"), ("pv_ground_capacity_mwp", "MWp"), ("pv_ground_yield_gwh_per_a", "GWh/a"),
+    ("pv_ground_wind_overlap_ha", "ha"), ("pv_ground_area_wind_first_ha", "ha"),
+    ("pv_ground_capacity_wind_first_mwp", "MWp"), ("pv_ground_yield_wind_first_gwh_per_a", "GWh/a"),
+    ("pv_ground_installed_2015_mwp", "MWp")))]
+# A: 100 ha of open-field PV (100 MWp, 100 GWh/a), 10 ha of it also wind land (of wind's 50 ha), 9 MWp of parks
+GROUND_FRAME = FRAME.assign(pv_ground_area_ha=[100.0, 0.0], pv_ground_capacity_mwp=[100.0, 0.0],
+                            pv_ground_yield_gwh_per_a=[100.0, 0.0], pv_ground_wind_overlap_ha=[10.0, 0.0],
+                            pv_ground_area_wind_first_ha=[90.0, 0.0], pv_ground_capacity_wind_first_mwp=[90.0, 0.0],
+                            pv_ground_yield_wind_first_gwh_per_a=[90.0, 0.0], pv_ground_installed_2015_mwp=[9.0, 0.0])
+
+
+def test_ground_pv_appears_when_the_run_has_it_wind_first():
+    frame, meta = served(GROUND_FRAME, GROUND_META)
     figures = by_id(meta)
+    # wind first: open-field PV without the 10 ha wind takes: 90 MWp
+    assert figures["pv_ground_capacity"].terms == (("pv_ground_capacity_wind_first_mwp", 1.0),)
+    assert figures["pv_ground_area_share"].values(frame)[0] == pytest.approx(10.0)  # 100 ha of 1,000 ha
+    # electricity: 7.5 roofs + 90 ground + 30 wind + 0.8 biomass = 128.3 GWh_el/a
+    assert figures["electricity_potential"].values(frame)[0] == pytest.approx(128.3)
+    assert "Vorrang Wind" in figures["electricity_potential"].note[0]
+    # installed, like with like: (2 roof + 9 ground + 3 wind) of (8 + 90 + 12) MW = 14 / 110
+    assert figures["installed_share"].values(frame)[0] == pytest.approx(100 * 14 / 110)
+    # the solar parks leave the roofs' remaining 6 MWp alone; ground 90 − 9 = 81 MWp
+    assert figures["remaining_solar_roof"].values(frame)[0] == pytest.approx(6.0)
+    assert figures["remaining_pv_ground"].values(frame)[0] == pytest.approx(81.0)
+
+
+def test_ground_pv_pv_first_keeps_its_land_and_wind_loses_the_overlap():
+    frame, meta = served(GROUND_FRAME, GROUND_META, precedence="pv_first")
+    figures = by_id(meta, precedence="pv_first")
     assert figures["pv_ground_capacity"].terms == (("pv_ground_capacity_mwp", 1.0),)
-    assert figures["pv_ground_area_share"].values(frame)[0] == pytest.approx(10.0)
-    assert figures["total_energy"].values(frame)[0] == pytest.approx(139.5)
-    # installed (PV 2 + wind 3) against roofs 8 + ground 100 + wind 12: PV installed counts once
-    assert figures["installed_share"].values(frame)[0] == pytest.approx(100 * 5 / 120)
-    assert figures["remaining_pv_installed_mw"].values(frame)[0] == pytest.approx(108 - 2)
-    assert "wind" in figures["total_energy"].note[1]  # the overlap of wind and PV land is named
+    # 7.5 + 100 ground + wind 30 × (1 − 10/50) = 24 + 0.8 = 132.3 GWh_el/a
+    assert figures["electricity_potential"].values(frame)[0] == pytest.approx(132.3)
+    assert "Vorrang Freiflächen-PV" in figures["electricity_potential"].note[0]
+    assert figures["installed_share"].values(frame)[0] == pytest.approx(100 * 14 / 120)  # (2+9+3)/(8+100+12)
+    assert figures["remaining_pv_ground"].values(frame)[0] == pytest.approx(91.0)  # 100 − 9
 
 
 def test_a_run_with_base_figures_only_still_has_population_density():
     base = [f for f in META if f.table == "municipalities"]
     assert [d.id for d in derived_figures(base)] == ["population_density"]
+    # served, it has no headline either (no potential to add up)
+    frame, meta = with_headline(FRAME[[f.column for f in base]], base, HeadlineParams())
+    assert meta == base and list(frame.columns) == [f.column for f in base]
 
 
 def test_figure_config_is_json_with_values_per_ags_and_classes():
-    config = figure_config(FRAME, META).to_json()
-    values = values_by_ags(figure_config(FRAME, META))
-    assert values["total_energy"] == {"14729001": pytest.approx(39.5), "14729002": None}
-    total = next(f for f in config["figures"] if f["id"] == "total_energy")
-    assert total["label"] == {"de": "Energiepotenzial gesamt", "en": "Total energy potential"}
-    assert total["classes"]["limits"][0] <= 39.5 <= total["classes"]["limits"][-1]
-    remaining = next(f for f in config["figures"] if f["id"] == "remaining_pv_installed_mw")
+    frame, meta = served()
+    config = figure_config(frame, meta).to_json()
+    values = values_by_ags(figure_config(frame, meta))
+    assert values["electricity_potential"] == {"14729001": pytest.approx(38.3), "14729002": None}
+    total = next(f for f in config["figures"] if f["id"] == "electricity_potential")
+    assert total["label"] == {"de": "Strompotenzial", "en": "Electricity potential"}
+    assert total["stage"] == {"de": "technisches Potenzial", "en": "technical potential"}
+    assert total["classes"]["limits"][0] <= 38.3 <= total["classes"]["limits"][-1]
+    remaining = next(f for f in config["figures"] if f["id"] == "remaining_solar_roof")
     assert "classes" not in remaining
-    assert config["panel"]["total"] == "total_energy"
+    assert config["panel"]["headline"] == ["electricity_potential", "heat_potential", "electricity_to_use"]
+    assert config["panel"]["stage"]["de"] == "technisches Potenzial"
+    assert config["panel"]["precedence"]["en"].startswith("wind first")
     assert [q["column"] for q in config["panel"]["installed"]] == [
-        "pv_installed_mw", "wind_installed_mw", "biomass_installed_mw"]
-    assert config["panel"]["remaining"] == ["remaining_pv_installed_mw", "remaining_wind_installed_mw"]
+        "roof_installed_mw", "wind_installed_mw", "biomass_installed_mw"]
+    assert config["panel"]["remaining"] == ["remaining_solar_roof", "remaining_wind"]
+    assert config["panel"]["hidden"] == ["stage", "precedence", "electricity_use_basis"]
+    biomass = next(p for p in config["panel"]["potentials"] if p["key"] == "biomass")
+    assert biomass["electricity"] == {"column": "electricity_biomass_gwh_per_a", "unit": "GWh_el/a"}
 
 
 # ------------------------------------------------------------------ classes

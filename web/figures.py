@@ -8,25 +8,35 @@ MW/MWp that is not installed capacity, its energy its first figure in GWh/a or M
 ``_p50`` first), its area its first ``*area_ha`` figure. A figure whose columns the run lacks is
 left out (e.g. before the open-field PV step exists).
 
-Derived figures are sums of columns times factors, optionally divided by another such sum:
+The headline figures (electricity and heat apart, every hectare once) come from
+:mod:`potenzial.serving.headline`; their titles, units and stage from
+:data:`potenzial.results.headline.HEADLINE`. Derived figures are sums of columns times factors,
+optionally divided by another such sum:
 ``value = scale * Σ factor·column / Σ factor·column``. Their values are computed here, once per
 run, and handed to the page, which only looks them up.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from potenzial.results.headline import (
+    ELECTRICITY_PARTS,
+    HEADLINE,
+    HEAT_NOTE,
+    PRECEDENCE_TITLES,
+    STAGE_TITLES,
+    USE_BASIS_TITLES,
+)
 from potenzial.serving.factsheet import POTENTIALS
 from potenzial.serving.figures import Figure
-from potenzial.units import HA_PER_KM2, MWH_PER_GWH
+from potenzial.units import HA_PER_KM2
+from web.classes import NO_DATA_COLOUR, quantile_classes
 
-NO_DATA_COLOUR = "#bdbdbd"
 N_CLASSES = 5
 AREA_COLUMN = "area_km2"  #: the municipality's area [km²] in the base table
 POPULATION_COLUMN = "population"  #: inhabitants [persons] in the base table
@@ -39,6 +49,7 @@ NOT_POTENTIAL = ("installed", "existing", "overlap", "gap", "wind_first")
 #: 5-class sequential colour schemes, light -> dark (colorbrewer2.org)
 PALETTES: dict[str, tuple[str, ...]] = {
     "total": ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),  # YlOrRd
+    "heat": ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"),  # Reds
     "solar_roof": ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404"),  # YlOrBr
     "pv_ground": ("#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"),  # Oranges
     "wind": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),  # Blues
@@ -55,12 +66,50 @@ POTENTIAL_LABELS: dict[str, tuple[str, str]] = {
     "wind": ("Wind", "Wind"),
     "biomass": ("Biomasse", "Biomass"),
 }
-#: installed-capacity columns (fact sheet: PV is one figure for roofs and ground)
+#: installed-capacity columns, each compared with its own potential (roofs with roofs, ground with ground)
 INSTALLED_LABELS: dict[str, tuple[str, str]] = {
-    "pv_installed_mw": ("PV (Dach + Freifläche)", "PV (roofs + ground)"),
+    "roof_installed_mw": ("Dach-PV", "Rooftop PV"),
+    "pv_ground_installed_2015_mwp": ("Freiflächen-PV (Anlagen bis 2015)", "Ground-mounted PV (plants up to 2015)"),
     "wind_installed_mw": ("Wind", "Wind"),
     "biomass_installed_mw": ("Biomasse", "Biomass"),
 }
+#: each potential's own "still open" figure, where its table has one (else capacity − installed)
+REMAINING_COLUMNS = {"solar_roof": "roof_remaining_mwp", "pv_ground": "pv_ground_remaining_mwp"}
+#: open-field PV capacity without the land that wind takes first
+PV_GROUND_WIND_FIRST_MWP = "pv_ground_capacity_wind_first_mwp"
+ELECTRICITY = "electricity_potential_gwh_per_a"
+HEAT = "heat_potential_gwh_per_a"
+USE_RATIO = "electricity_potential_to_use_pct"
+
+
+@dataclass(frozen=True)
+class HeadlineContext:
+    """The stage and the precedence rule the headline figures of a run were served under."""
+
+    stage: str = "technical"
+    precedence: str = "wind_first"
+    use_estimated: bool = True  #: some municipality's electricity use is the population estimate
+
+    @classmethod
+    def of(cls, merged: pd.DataFrame) -> HeadlineContext:
+        def first(column: str, default: str) -> str:
+            if column not in merged.columns:
+                return default
+            values = merged[column].dropna()
+            return str(values.iloc[0]) if len(values) else default
+
+        estimated = ("electricity_use_basis" not in merged.columns
+                     or bool((merged["electricity_use_basis"] == "estimate").any()))
+        return cls(stage=first("stage", cls.stage), precedence=first("precedence", cls.precedence),
+                   use_estimated=estimated)
+
+    @property
+    def stage_title(self) -> tuple[str, str]:
+        return STAGE_TITLES.get(self.stage, (self.stage, self.stage))
+
+    @property
+    def precedence_title(self) -> tuple[str, str]:
+        return PRECEDENCE_TITLES.get(self.precedence, (self.precedence, self.precedence))
 
 
 # ------------------------------------------------------------------ the potentials of a run
@@ -82,6 +131,7 @@ class Potential:
     energy: Quantity | None
     area: Quantity | None
     installed: Quantity | None
+    electricity: Quantity | None = None  #: its part of the electricity headline [GWh_el/a]
 
 
 def _is_potential(f: Figure) -> bool:
@@ -113,28 +163,26 @@ def area_figure(figures: Sequence[Figure]) -> Figure | None:
     return None
 
 
-def gwh_factor(quantity: Quantity) -> float:
-    """Factor from the quantity's energy unit to GWh/a."""
-    if quantity.unit == ENERGY_MWH or (quantity.unit != ENERGY_GWH and quantity.column.endswith("_mwh_per_a")):
-        return 1.0 / MWH_PER_GWH
-    return 1.0
-
-
-def potentials(meta: Sequence[Figure]) -> list[Potential]:
-    """The four potentials, in the fact sheet's order, each with what the run holds of it."""
+def potentials(meta: Sequence[Figure], precedence: str = "wind_first") -> list[Potential]:
+    """The four potentials, in the fact sheet's order, each with what the run holds of it; under
+    ``wind_first`` the open-field PV capacity is the one without the land wind takes."""
     by_column = {f.column: f for f in meta}
     out = []
     for prefix, title, installed_column in POTENTIALS:
         figs = [f for f in meta if f.table.startswith(prefix) and f.table != "municipalities"
                 and f.source_column != "ags"]
         cap, energy, area = capacity_figure(figs), energy_figure(figs), area_figure(figs)
+        if prefix == "pv_ground" and precedence == "wind_first" and PV_GROUND_WIND_FIRST_MWP in by_column:
+            cap = by_column[PV_GROUND_WIND_FIRST_MWP]
         installed = by_column.get(installed_column)
+        part = by_column.get(ELECTRICITY_PARTS.get(prefix, ""))
         out.append(Potential(
             key=prefix, label=POTENTIAL_LABELS.get(prefix, (title, title)),
             capacity=Quantity(cap.column, cap.unit) if cap else None,
             energy=Quantity(energy.column, energy.unit) if energy else None,
             area=Quantity(area.column, area.unit) if area else None,
             installed=Quantity(installed.column, installed.unit) if installed and installed.numeric else None,
+            electricity=Quantity(part.column, part.unit) if part else None,
         ))
     return out
 
@@ -155,6 +203,7 @@ class Derived:
     palette: str = "total"
     selectable: bool = True  #: offered in the choropleth's figure selector
     note: tuple[str, str] | None = None
+    stage: tuple[str, str] | None = None  #: the stage of the cascade a headline figure belongs to (de, en)
 
     @property
     def columns(self) -> set[str]:
@@ -182,40 +231,51 @@ def derived_values(frame: pd.DataFrame, terms: Sequence[tuple[str, float]],
     return out
 
 
-def _cap_unit(caps: Sequence[Quantity]) -> str:
-    units = {q.unit for q in caps}
-    return units.pop() if len(units) == 1 else "MW"
+def _title(column: str) -> tuple[str, str]:
+    title = HEADLINE.column_title(column)
+    return title["de"], title["en"]
 
 
-def derived_figures(meta: Sequence[Figure]) -> list[Derived]:
+def headline_figures(meta: Sequence[Figure], pots: Sequence[Potential], context: HeadlineContext) -> list[Derived]:
+    """The electricity and heat headline and the electricity potential against the use (each its own
+    energy type, with its stage; the electricity note names its parts and the precedence rule)."""
+    units = {f.column: f.unit for f in meta}
+    stage = context.stage_title
+    out: list[Derived] = []
+    if ELECTRICITY in units:
+        parts = [p for p in pots if p.electricity]
+        names_de = " + ".join(p.label[0] for p in parts) or "–"
+        names_en = " + ".join(p.label[1] for p in parts) or "–"
+        rule_de, rule_en = context.precedence_title
+        out.append(Derived(
+            id="electricity_potential", label=_title(ELECTRICITY), unit=units[ELECTRICITY],
+            terms=((ELECTRICITY, 1.0),), palette="total", stage=stage,
+            note=(f"Summe {names_de} (Biomasse: Strom aus KWK, ohne Primärenergie). {rule_de}.",
+                  f"Sum of {names_en} (biomass: CHP electricity, not primary energy). {rule_en.capitalize()}.")))
+    if HEAT in units:
+        out.append(Derived(id="heat_potential", label=_title(HEAT), unit=units[HEAT], terms=((HEAT, 1.0),),
+                           palette="heat", stage=stage, note=HEAT_NOTE))
+    if USE_RATIO in units:
+        basis = USE_BASIS_TITLES["estimate" if context.use_estimated else "table"]
+        out.append(Derived(id="electricity_to_use", label=_title(USE_RATIO), unit=units[USE_RATIO],
+                           terms=((USE_RATIO, 1.0),), palette="share", stage=stage,
+                           note=(f"Stromverbrauch: {basis[0]}.", f"Electricity use: {basis[1]}.")))
+    return out
+
+
+def derived_figures(meta: Sequence[Figure], context: HeadlineContext | None = None) -> list[Derived]:
     """Every figure the page shows beyond the API's columns, for the figures this run holds.
 
-    Selectable (choropleth): the total energy of the four potentials, each potential's capacity
-    (its energy when it has no capacity), each potential's share of the municipal area,
-    population density, and installed vs potential capacity. Panel only: the remaining capacity
-    per installed-capacity column.
+    Selectable (choropleth): the electricity and the heat potential and the electricity potential
+    against the use (:mod:`potenzial.serving.headline`), each potential's capacity (its energy when it
+    has no capacity), each potential's share of the municipal area, population density, and installed
+    vs potential capacity (roofs with roofs, ground with ground). Panel only: each potential's
+    remaining capacity.
     """
+    context = context if context is not None else HeadlineContext()
     present = {f.column for f in meta}
-    pots = potentials(meta)
-    out: list[Derived] = []
-
-    with_energy = [(p, p.energy) for p in pots if p.energy]
-    if with_energy:
-        names_de = " + ".join(p.label[0] for p, _ in with_energy)
-        names_en = " + ".join(p.label[1] for p, _ in with_energy)
-        biomass_primary = any(p.key == "biomass" and "primary" in energy.column for p, energy in with_energy)
-        note_de = f"Summe {names_de}."
-        note_en = f"Sum of {names_en}."
-        if biomass_primary:
-            note_de += " Biomasse als Primärenergie (Median)."
-            note_en += " Biomass as primary energy (median)."
-        if {"pv_ground", "wind"} <= {p.key for p, _ in with_energy}:
-            note_de += " Flächen, die Wind und Freiflächen-PV beide nutzen könnten, zählen in beiden."
-            note_en += " Land open to both wind and ground-mounted PV counts in both."
-        out.append(Derived(
-            id="total_energy", label=("Energiepotenzial gesamt", "Total energy potential"), unit=ENERGY_GWH,
-            terms=tuple((energy.column, gwh_factor(energy)) for _, energy in with_energy),
-            palette="total", note=(note_de, note_en)))
+    pots = potentials(meta, context.precedence)
+    out: list[Derived] = headline_figures(meta, pots, context)
 
     for p in pots:
         if p.capacity:
@@ -239,72 +299,24 @@ def derived_figures(meta: Sequence[Figure]) -> list[Derived]:
                            unit="persons/km²", terms=((POPULATION_COLUMN, 1.0),), per=((AREA_COLUMN, 1.0),),
                            palette="density"))
 
-    # installed vs potential, per installed-capacity column (PV: roofs and ground together)
-    groups: dict[str, tuple[Quantity, list[Quantity]]] = {}  #: installed column -> (installed, capacities)
-    for p in pots:
-        if p.capacity and p.installed:
-            groups.setdefault(p.installed.column, (p.installed, []))[1].append(p.capacity)
-    if groups:
-        installed_terms = tuple((q.column, 1.0) for q, _ in groups.values())
-        capacity_terms = tuple((cap.column, 1.0) for _, caps in groups.values() for cap in caps)
-        names = [(INSTALLED_LABELS.get(c, (c, c))) for c in groups]
+    # installed vs potential, each potential with its own installed capacity
+    pairs = [(p, p.capacity, p.installed) for p in pots if p.capacity and p.installed]
+    if pairs:
+        names = [INSTALLED_LABELS.get(q.column, p.label) for p, _, q in pairs]
         out.append(Derived(
             id="installed_share", label=("Installiert im Verhältnis zum Potenzial", "Installed vs potential"),
-            unit="%", terms=installed_terms, per=capacity_terms, scale=100.0, palette="installed",
+            unit="%", terms=tuple((q.column, 1.0) for _, _, q in pairs),
+            per=tuple((cap.column, 1.0) for _, cap, _ in pairs), scale=100.0, palette="installed",
             note=("Installierte Leistung (" + ", ".join(n[0] for n in names) + ") geteilt durch die Leistung "
-                  "der Potenziale; Biomasse hat kein Leistungspotenzial.",
+                  "der Potenziale, Dach mit Dach, Freifläche mit Freifläche; Biomasse hat kein Leistungspotenzial.",
                   "Installed capacity (" + ", ".join(n[1] for n in names) + ") divided by the capacity of the "
-                  "potentials; biomass has no capacity potential.")))
-        for column, (installed, caps) in groups.items():
-            label = INSTALLED_LABELS.get(column, (column, column))
-            out.append(Derived(
-                id=f"remaining_{column}", label=label, unit=_cap_unit(caps),
-                terms=(*((cap.column, 1.0) for cap in caps), (installed.column, -1.0)),
-                selectable=False))
+                  "potentials, roofs with roofs, ground with ground; biomass has no capacity potential.")))
+        for p, cap, installed in pairs:
+            own = REMAINING_COLUMNS.get(p.key)
+            terms = ((own, 1.0),) if own in present else ((cap.column, 1.0), (installed.column, -1.0))
+            out.append(Derived(id=f"remaining_{p.key}", label=p.label, unit=cap.unit, terms=terms,
+                               selectable=False))
     return [d for d in out if d.columns <= present]
-
-
-# ------------------------------------------------------------------ classes
-
-
-def _nice(value: float, direction: str) -> float:
-    """``value`` rounded to two significant digits: down ('floor'), up ('ceil') or nearest."""
-    if value == 0 or not math.isfinite(value):
-        return float(value)
-    exponent = math.floor(math.log10(abs(value))) - 1
-    fn = {"floor": math.floor, "ceil": math.ceil}.get(direction, round)
-    return float(round(fn(value / 10.0**exponent) * 10.0**exponent, max(0, -exponent)))
-
-
-@dataclass(frozen=True)
-class Classes:
-    """Class limits (``len(colours) + 1`` of them, ascending) and their colours."""
-
-    limits: tuple[float, ...]
-    colours: tuple[str, ...]
-
-    def colour(self, value: float | None) -> str:
-        if value is None or not np.isfinite(value) or not self.colours:
-            return NO_DATA_COLOUR
-        inner = np.asarray(self.limits[1:-1])
-        return self.colours[int(np.searchsorted(inner, value, side="right"))]
-
-
-def quantile_classes(values: np.ndarray, colours: Sequence[str]) -> Classes:
-    """Quantile classes with limits rounded to two significant digits (the lowest down, the
-    highest up); fewer classes when limits coincide, none without finite values."""
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return Classes(limits=(), colours=())
-    low, high = _nice(float(values.min()), "floor"), _nice(float(values.max()), "ceil")
-    inner = [_nice(float(q), "round") for q in np.quantile(values, np.linspace(0, 1, len(colours) + 1))[1:-1]]
-    limits = tuple(dict.fromkeys([low, *sorted(v for v in inner if low < v < high), high]))
-    if len(limits) < 2:
-        limits = (low, low)
-    n = len(limits) - 1
-    picked = tuple(colours[round(i * (len(colours) - 1) / max(n - 1, 1))] for i in range(n))
-    return Classes(limits=limits, colours=picked)
 
 
 # ------------------------------------------------------------------ the page's figure config
@@ -328,13 +340,15 @@ def _json_number(value: float) -> float | None:
 def figure_config(merged: pd.DataFrame, meta: Sequence[Figure]) -> FigureConfig:
     """Derived figures with their values per AGS and classes, and the side panel's layout."""
     ags = merged["ags"].astype(str).tolist()
+    context = HeadlineContext.of(merged)
     figures = []
-    for d in derived_figures(meta):
+    for d in derived_figures(meta, context):
         values = d.values(merged)
         item: dict = {
             "id": d.id, "label": {"de": d.label[0], "en": d.label[1]}, "unit": d.unit,
             "selectable": d.selectable,
             "note": {"de": d.note[0], "en": d.note[1]} if d.note else None,
+            "stage": {"de": d.stage[0], "en": d.stage[1]} if d.stage else None,
             "values": {a: _json_number(v) for a, v in zip(ags, values, strict=True)},
         }
         if d.selectable:
@@ -342,20 +356,27 @@ def figure_config(merged: pd.DataFrame, meta: Sequence[Figure]) -> FigureConfig:
             item["classes"] = {"limits": list(classes.limits), "colours": list(classes.colours),
                                "no_data": NO_DATA_COLOUR}
         figures.append(item)
-    pots = potentials(meta)
+    pots = potentials(meta, context.precedence)
     ids = {f["id"] for f in figures}
+
+    def quantity(q: Quantity | None) -> dict | None:
+        return {"column": q.column, "unit": q.unit} if q else None
+
     panel = {
         "potentials": [{
             "key": p.key, "label": {"de": p.label[0], "en": p.label[1]},
-            "capacity": {"column": p.capacity.column, "unit": p.capacity.unit} if p.capacity else None,
-            "energy": {"column": p.energy.column, "unit": p.energy.unit} if p.energy else None,
+            "capacity": quantity(p.capacity), "energy": quantity(p.energy), "electricity": quantity(p.electricity),
         } for p in pots],
         "installed": [{"column": q.column, "unit": q.unit,
                        "label": dict(zip(("de", "en"), INSTALLED_LABELS.get(q.column, (q.column, q.column)),
                                          strict=True))}
                       for q in dict.fromkeys(p.installed for p in pots if p.installed)],
         "remaining": [f["id"] for f in figures if f["id"].startswith("remaining_")],
-        "total": "total_energy" if "total_energy" in ids else None,
+        "headline": [i for i in ("electricity_potential", "heat_potential", "electricity_to_use") if i in ids],
+        #: run-wide words of the headline (stage, rule, basis of the use): shown as titles, not in the figure list
+        "hidden": [f.column for f in meta if f.table == HEADLINE.name and not f.numeric],
+        "stage": dict(zip(("de", "en"), context.stage_title, strict=True)),
+        "precedence": dict(zip(("de", "en"), context.precedence_title, strict=True)),
     }
     return FigureConfig(figures=figures, panel=panel)
 

@@ -33,7 +33,7 @@ from web.figures import figure_config
 NO_BASEMAP = "none"
 DEFAULT_TILES = "OpenStreetMap.Mapnik"
 #: the figure the choropleth shows first (when the run has it)
-DEFAULT_FIGURE = "total_energy"
+DEFAULT_FIGURE = "electricity_potential"
 #: fractional zoom steps, so that the county fills the space between the panels
 ZOOM_SNAP = 0.25
 

@@ -12,7 +12,9 @@ def serve_app(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
     from api.app import create_app
+    from potenzial.serving.headline import load_headline_params
 
+    load_headline_params(settings.params_dir, settings.figures_precedence)  # a bad setting fails here, in one line
     app = create_app(settings)
     console.print(f"serving the map on http://{host}:{port}  (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -4,6 +4,10 @@ Each potential declares its results in its own module here (``SCHEMAS = (...)``)
 registry collects every module of this package, so adding a potential adds a module and
 touches no shared list. Geometry is always EPSG:25833. A PostGIS table for each schema is
 created by an Alembic migration in ``potenzial/store/migrations/versions``.
+
+A module may also declare ``DERIVED = (...)``: tables that are not stored but computed when
+served from the stored ones (e.g. the headline figures). They have no table in a store; the
+glossary lists them with the rest.
 """
 
 from __future__ import annotations
@@ -44,13 +48,21 @@ class ResultSchema:
     def column_names(self) -> list[str]:
         return [c for c, _ in self.columns]
 
+    def column_title(self, column: str) -> dict[str, str]:
+        """What a person sees as the column's name per language (the column name where none is declared)."""
+        for name, de, en in self.column_titles:
+            if name == column:
+                return {"de": de, "en": en}
+        return {"de": column, "en": column}
 
-def collect() -> dict[str, ResultSchema]:
-    """Every ResultSchema declared by a module of this package, by name."""
+
+def collect(attribute: str = "SCHEMAS") -> dict[str, ResultSchema]:
+    """Every ResultSchema declared by a module of this package, by name: the stored ones
+    (``SCHEMAS``), or with ``attribute="DERIVED"`` the ones computed when served."""
     found: dict[str, ResultSchema] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
-        for sch in getattr(module, "SCHEMAS", ()):
+        for sch in getattr(module, attribute, ()):
             if sch.name in found:
                 raise RuntimeError(f"result {sch.name!r} is declared twice (in {info.name}).")
             found[sch.name] = sch

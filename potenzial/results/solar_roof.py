@@ -41,19 +41,28 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
     key=("ags",),
     per_municipality=True,
     description=("Roof PV per municipality: assessed buildings, buildings with usable planes, capacity, yield, "
-                 "installed PV (MaStR 2024, roof and ground together) and the remaining roof potential."),
+                 "installed roof PV (MaStR 2024 PV without the open-field plants: by the MaStR location type where "
+                 "the statistics have it, else without the open-field plants of the 2015 UFZ list) and the "
+                 "remaining roof potential (roof potential − installed roof PV; solar parks do not lower it)."),
     columns=(
         ("ags", "text"),
         ("roof_buildings", "int"),
         ("roof_suitable_buildings", "int"),
         ("roof_capacity_mwp", "float"),
         ("roof_yield_gwh_per_a", "float"),
-        ("pv_installed_mw", "float"),
+        ("roof_installed_mw", "float"),
         ("roof_remaining_mwp", "float"),
     ),
     units=(
         ("roof_buildings", "count"), ("roof_suitable_buildings", "count"), ("roof_capacity_mwp", "MWp"),
-        ("roof_yield_gwh_per_a", "GWh/a"), ("pv_installed_mw", "MW"), ("roof_remaining_mwp", "MWp"),
+        ("roof_yield_gwh_per_a", "GWh/a"), ("roof_installed_mw", "MW"), ("roof_remaining_mwp", "MWp"),
+    ),
+    column_titles=(
+        ("roof_capacity_mwp", "Dach-PV: Leistung", "Rooftop PV: capacity"),
+        ("roof_yield_gwh_per_a", "Dach-PV: Ertrag", "Rooftop PV: yield"),
+        ("roof_installed_mw", "Dach-PV: installiert", "Rooftop PV: installed"),
+        ("roof_remaining_mwp", "Dach-PV: noch offen (Potenzial − installiert)",
+         "Rooftop PV: remaining (potential − installed)"),
     ),
 )
 

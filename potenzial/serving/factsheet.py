@@ -16,13 +16,20 @@ import shapely
 from markupsafe import Markup
 from shapely.geometry.base import BaseGeometry
 
+from potenzial.results.headline import (
+    ELECTRICITY_PARTS,
+    HEADLINE,
+    HEAT_NOTE,
+    PRECEDENCE_TITLES,
+    STAGE_TITLES,
+    USE_BASIS_TITLES,
+)
 from potenzial.serving.figures import Figure
-from potenzial.units import MWH_PER_GWH
 
 #: the four potentials: result-table prefix, title, the installed-capacity column it compares with
 POTENTIALS = (
-    ("solar_roof", "Solar on roofs", "pv_installed_mw"),
-    ("pv_ground", "Ground-mounted PV", "pv_installed_mw"),
+    ("solar_roof", "Solar on roofs", "roof_installed_mw"),
+    ("pv_ground", "Ground-mounted PV", "pv_ground_installed_2015_mwp"),
     ("wind", "Wind", "wind_installed_mw"),
     ("biomass", "Biomass", "biomass_installed_mw"),
 )
@@ -31,6 +38,11 @@ MAP_WIDTH_PX = 640
 MAP_MAX_FEATURES = 4000
 MAP_COLOURS = {"focus": "#fdd49e", "neighbour": "#eeeeee", "outline": "#444444"}
 CHART_COLOURS = {"installed": "#636363", "potential": "#1b9e77"}
+#: the headline figures the sheet lists first, in this order (titles and units: potenzial.results.headline)
+HEADLINE_ROWS = ("electricity_potential_gwh_per_a", "heat_potential_gwh_per_a", "electricity_use_gwh_per_a",
+                 "electricity_potential_to_use_pct", "electricity_land_ha")
+#: open-field PV capacity without the land wind takes (the capacity under the wind-first rule)
+PV_GROUND_WIND_FIRST_MWP = "pv_ground_capacity_wind_first_mwp"
 
 
 @dataclass
@@ -84,21 +96,6 @@ def capacity_of(sheet: FactSheet, figures: list[Figure]) -> float | None:
         if f.numeric and "installed" not in f.column and (
                 f.unit in CAPACITY_UNITS or f.column.endswith(("_mw", "_mwp"))):
             return _number(sheet.figures.get(f.column))
-    return None
-
-
-def energy_of(sheet: FactSheet, figures: list[Figure]) -> float | None:
-    """The potential's yearly energy [GWh/a] (a figure in GWh/a, or MWh/a converted); a median
-    (``_p50``) figure is preferred when the potential gives a range."""
-    figures = sorted(figures, key=lambda f: "_p50" not in f.column)
-    for f in figures:
-        value = _number(sheet.figures.get(f.column))
-        if not f.numeric or value is None:
-            continue
-        if f.unit == "GWh/a" or f.column.endswith("_gwh_per_a"):
-            return value
-        if f.unit == "MWh/a" or f.column.endswith("_mwh_per_a"):
-            return value / MWH_PER_GWH
     return None
 
 
@@ -230,22 +227,41 @@ def _run_text(run: Mapping[str, object]) -> dict[str, object]:
     return texts
 
 
+def headline_of(sheet: FactSheet) -> dict[str, object] | None:
+    """The headline rows (German and English title, value with unit), the stage, the precedence rule and
+    where the electricity use comes from; None when the run has no headline figures."""
+    units = dict(HEADLINE.units)
+    present = {f.column for f in sheet.figure_meta if f.table == HEADLINE.name}
+    rows = [{"column": c, **HEADLINE.column_title(c), "value": format_value(sheet.figures.get(c), units[c])}
+            for c in HEADLINE_ROWS if c in present]
+    if not rows:
+        return None
+    stage = STAGE_TITLES.get(str(sheet.figures.get("stage")), STAGE_TITLES["technical"])
+    rule = PRECEDENCE_TITLES.get(str(sheet.figures.get("precedence")), PRECEDENCE_TITLES["wind_first"])
+    basis = USE_BASIS_TITLES.get(str(sheet.figures.get("electricity_use_basis")), USE_BASIS_TITLES["estimate"])
+    return {"rows": rows, "stage": stage, "precedence": rule, "use_basis": basis, "heat_note": HEAT_NOTE}
+
+
 def factsheet_html(sheet: FactSheet) -> str:
-    """The fact sheet page (UTF-8 HTML, self-contained)."""
+    """The fact sheet page (UTF-8 HTML, self-contained): the headline figures (electricity and heat
+    apart), the potentials, installed vs potential like with like, the base figures and the sources."""
     potentials, capacity_rows, energy_rows = [], [], []
+    wind_first = str(sheet.figures.get("precedence", "wind_first")) == "wind_first"
     for prefix, title, installed_col in POTENTIALS:
         figs = potential_figures(sheet, prefix)
         installed = sheet.figures.get(installed_col)
         potentials.append({"title": title, "figures": figs})
-        capacity_rows.append((title, float(installed) if isinstance(installed, int | float) else None,
-                              capacity_of(sheet, figs) if figs else None))
-        energy_rows.append((title, None, energy_of(sheet, figs) if figs else None))
+        capacity = capacity_of(sheet, figs) if figs else None
+        if prefix == "pv_ground" and wind_first and PV_GROUND_WIND_FIRST_MWP in sheet.figures:
+            capacity = _number(sheet.figures.get(PV_GROUND_WIND_FIRST_MWP))
+        capacity_rows.append((title, float(installed) if isinstance(installed, int | float) else None, capacity))
+        energy_rows.append((title, None, _number(sheet.figures.get(ELECTRICITY_PARTS[prefix]))))
     charts = [bar_chart_svg("Capacity", "MW", capacity_rows),
-              bar_chart_svg("Yearly energy of the potential", "GWh/a", energy_rows, with_installed=False)]
+              bar_chart_svg("Electricity of the potential", "GWh_el/a", energy_rows, with_installed=False)]
     base = [f for f in sheet.figure_meta if f.table == "municipalities" and f.column not in ("ags", "name")]
-    others = [f for f in sheet.figure_meta if f.table != "municipalities"
+    others = [f for f in sheet.figure_meta if f.table not in ("municipalities", HEADLINE.name)
               and not any(f.table.startswith(p) for p, _, _ in POTENTIALS)]
     return templates().get_template("factsheet.html.j2").render(
-        sheet=sheet, run=_run_text(sheet.run), map_svg=Markup(map_svg(sheet)),
+        sheet=sheet, run=_run_text(sheet.run), map_svg=Markup(map_svg(sheet)), headline=headline_of(sheet),
         potentials=potentials, charts=[Markup(c) for c in charts], base_figures=base, other_figures=others,
     )

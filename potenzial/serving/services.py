@@ -15,16 +15,20 @@ from potenzial.runs import RunRecord
 from potenzial.serving import downloads, summaries
 from potenzial.serving.cache import RunCache
 from potenzial.serving.factsheet import factsheet_html
+from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
 from potenzial.serving.point import point_query
 from potenzial.serving.registry import LayerRegistry, build_registry
 from potenzial.serving.summaries import RunFigures
+from potenzial.sources.table import read_table
 from potenzial.store.base import Store
 from potenzial.store.schema import RESULTS, ResultSchema
 
 #: registries kept (one per run); figures, fact sheets … kept across runs
 REGISTRIES_KEPT = 4
 PRODUCTS_KEPT = 64
+#: the columns an electricity use table must have
+USE_TABLE_COLUMNS = ("ags", "electricity_use_mwh_per_a")
 
 
 class RunServices:
@@ -32,17 +36,24 @@ class RunServices:
 
     ``schemas`` are the result schemas served (default: the result registry); ``raster_cache`` is the
     folder of the runs' rasters, display COGs and downloads. ``on_registry`` is called once with every
-    registry built (the API starts the display COG builds there).
+    registry built (the API starts the display COG builds there). ``headline`` are the parameters of
+    the headline figures (stage, precedence rule, electricity use; default: their defaults); the
+    electricity use table they name is read from the region's catalog when it has that layer.
     """
 
     def __init__(self, store: Store, region: Region, raster_cache: Path,
                  schemas: Mapping[str, ResultSchema] = RESULTS,
-                 on_registry: Callable[[LayerRegistry], None] | None = None) -> None:
+                 on_registry: Callable[[LayerRegistry], None] | None = None,
+                 headline: HeadlineParams | None = None) -> None:
         self.store = store
         self.region = region
         self.raster_cache = Path(raster_cache)
         self.schemas = schemas
         self.on_registry = on_registry
+        self.headline = headline if headline is not None else HeadlineParams()
+        layer = self.headline.electricity_use_layer
+        self.use_table = (read_table(region.layer(layer), required=USE_TABLE_COLUMNS)
+                          if layer in region.layers else None)
         self._registries = RunCache(max_entries=REGISTRIES_KEPT)
         #: figures, fact sheets … per run
         self.products = RunCache(max_entries=PRODUCTS_KEPT)
@@ -64,7 +75,8 @@ class RunServices:
     def figures(self, record: RunRecord) -> RunFigures:
         """(merged figures, their metadata, the municipalities layer in EPSG:25833) of a run."""
         return self.products.get_or_build(("figures", record.run_id),
-                                          lambda: summaries.run_figures(self.store, record, self.schemas))
+                                          lambda: summaries.run_figures(self.store, record, self.schemas,
+                                                                               self.headline, self.use_table))
 
     def summary_csv(self, record: RunRecord) -> bytes:
         return summaries.summary_csv(self.figures(record))

@@ -16,7 +16,7 @@ PLANE_OUTPUT = ("building_id", "plane_no", "ags", "method", "tilt_deg", "azimuth
                 "usable_area_m2", "capacity_kwp", "yield_kwh_per_a", "specific_yield_kwh_per_kwp",
                 "relative_irradiation", "shading_factor", "suitability")
 MUNICIPALITY_OUTPUT = ("ags", "roof_buildings", "roof_suitable_buildings", "roof_capacity_mwp",
-                       "roof_yield_gwh_per_a", "pv_installed_mw", "roof_remaining_mwp")
+                       "roof_yield_gwh_per_a", "roof_installed_mw", "roof_remaining_mwp")
 
 
 def assign_municipality(buildings: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame,
@@ -97,17 +97,19 @@ def assess_planes(planes: gpd.GeoDataFrame, ags_of_building: pd.Series, lookup: 
 
 
 def municipality_sums(solar_roof: pd.DataFrame, municipalities: pd.DataFrame,
-                      installed_mw: pd.Series) -> pd.DataFrame:
+                      roof_installed_mw: pd.Series) -> pd.DataFrame:
     """Per municipality (every AGS of ``municipalities``, zeros where no roof): assessed buildings,
     buildings with at least one plane of non-zero capacity, capacity [MWp], yield [GWh/a], installed
-    PV [MW] (MaStR) and the remaining potential = max(capacity − installed, 0) [MWp]."""
+    roof PV [MW] (``roof_installed_mw`` by AGS: MaStR without the open-field plants, see
+    :mod:`potenzial.installed_pv`) and the remaining roof potential = max(capacity − installed roof
+    PV, 0) [MWp]. Solar parks never lower it."""
     ags = municipalities["ags"].astype(str)
     by = solar_roof.groupby("ags")
     buildings = by["building_id"].nunique()
     with_capacity = solar_roof[solar_roof["capacity_kwp"] > 0].groupby("ags")["building_id"].nunique()
     capacity_mwp = by["capacity_kwp"].sum() / KW_PER_MW
     yield_gwh = by["yield_kwh_per_a"].sum() / KWH_PER_GWH
-    installed = installed_mw.reindex(ags).fillna(0.0).to_numpy(dtype=float)
+    installed = roof_installed_mw.reindex(ags).fillna(0.0).to_numpy(dtype=float)
     cap = capacity_mwp.reindex(ags).fillna(0.0).to_numpy()
     return pd.DataFrame({
         "ags": ags.to_numpy(),
@@ -115,6 +117,6 @@ def municipality_sums(solar_roof: pd.DataFrame, municipalities: pd.DataFrame,
         "roof_suitable_buildings": with_capacity.reindex(ags).fillna(0).astype("int64").to_numpy(),
         "roof_capacity_mwp": cap,
         "roof_yield_gwh_per_a": yield_gwh.reindex(ags).fillna(0.0).to_numpy(),
-        "pv_installed_mw": installed,
+        "roof_installed_mw": installed,
         "roof_remaining_mwp": np.maximum(cap - installed, 0.0),
     })

@@ -1,8 +1,9 @@
 """Step `solar_roof`: roof planes of every building, their capacity and yield, sums per municipality.
 
 Inputs: the ``buildings`` layer (footprints with ``building_id`` and ``use``), the ``ghi``
-irradiation layer, the statistics (installed PV, MaStR 2024) and, when the catalog has them, LoD2
-roof surfaces and a surface model:
+irradiation layer, the statistics (installed PV, MaStR 2024), the open-field PV plants named by
+``[pv_ground] installed_layer`` (to take the solar parks out of the installed PV that the roofs are
+compared with) and, when the catalog has them, LoD2 roof surfaces and a surface model:
 
 - ``lod2 = "path/to/citygml"`` (a file or a folder of CityGML 1.0/2.0 files, relative to the region
   file; optional ``lod2_crs`` when the files name none) in the ``[layers.buildings]`` entry;
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from potenzial.crs import ANALYSIS_CRS
+from potenzial.installed_pv import BASIS_TEXT, installed_pv
 from potenzial.irradiation import (
     GHI_COLUMNS,
     IrradiationParams,
@@ -28,6 +30,7 @@ from potenzial.irradiation import (
     irradiation_params,
     typical_days,
 )
+from potenzial.solar_ground import installed_per_municipality
 from potenzial.solar_roof import (
     BuildingReport,
     RoofParams,
@@ -44,11 +47,11 @@ from potenzial.sources.dsm import read_dsm
 from potenzial.sources.footprints import alkis_use
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
-from potenzial.units import KW_PER_MW
 
 CELL_MARGIN_M = 25_000.0  #: irradiation cells kept around the buildings (> one 0.2° cell spacing)
 DSM_LAYER = "dsm"
-INSTALLED_PV_COLUMN = "mastr2024_kw_pv"
+GROUND_PLANTS_LAYER = "plants_pv_open_field_2015"  #: default of [pv_ground] installed_layer
+GROUND_PLANTS_POWER_COLUMN = "Power_kW"  #: default of [pv_ground] installed_power_column [kW]
 
 
 def check(ctx: StepContext) -> tuple[RoofParams, IrradiationParams]:
@@ -104,8 +107,10 @@ def run(ctx: StepContext, prepared: tuple[RoofParams, IrradiationParams]) -> dic
     report.add("planes_unsuitable", int((roof["suitability"] == "unsuitable").sum()),
                "counted with zero usable area" if not params.count_unsuitable else "counted")
 
-    installed = _installed_pv_mw(ctx.statistics)
-    sums = municipality_sums(roof, ctx.municipalities, installed)
+    installed, basis = installed_pv(ctx.statistics, _ufz_ground_mw(ctx))
+    in_region = installed.index.isin(ctx.municipalities["ags"].astype(str))
+    report.add("installed_pv_split", int(in_region.sum()), BASIS_TEXT[basis][1])
+    sums = municipality_sums(roof, ctx.municipalities, installed["roof_installed_mw"])
     return {"solar_roof": roof, "solar_roof_municipalities": sums, "solar_roof_report": report.frame()}
 
 
@@ -142,11 +147,16 @@ def _cells_near(cells: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFram
     return near if len(near) else cells
 
 
-def _installed_pv_mw(statistics: pd.DataFrame) -> pd.Series:
-    if INSTALLED_PV_COLUMN not in statistics.columns:
-        return pd.Series(dtype=float)
-    stats = statistics.assign(ags=statistics["ags"].astype(str)).set_index("ags")
-    return pd.to_numeric(stats[INSTALLED_PV_COLUMN], errors="coerce").fillna(0.0) / KW_PER_MW
+def _ufz_ground_mw(ctx: StepContext) -> pd.Series | None:
+    """Open-field PV of the plant list named by ``[pv_ground] installed_layer`` per AGS [MW] (None
+    when the catalog has no such layer)."""
+    section = ctx.params.values.get("pv_ground", {})
+    layer = str(section.get("installed_layer", GROUND_PLANTS_LAYER))
+    if layer not in ctx.region.layers:
+        return None
+    column = str(section.get("installed_power_column", GROUND_PLANTS_POWER_COLUMN))
+    found = installed_per_municipality(ctx.vector(layer), ctx.municipalities, column)
+    return pd.Series(found["mwp"].to_numpy(dtype=float), index=found["ags"].astype(str).to_numpy())
 
 
 STEP: Step[tuple[RoofParams, IrradiationParams]] = Step(

@@ -25,7 +25,8 @@ function rasterLegend(info) {
 
 function choroplethSection(fig, synthetic) {
   const parts = ['<section class="legend-choropleth"><h2>' + esc(pick(fig.label)) + " [" + esc(fig.unit) + "]" +
-    (synthetic ? " " + badge() : "") + '</h2><ul class="classes">'];
+    (synthetic ? " " + badge() : "") + "</h2>" +
+    (fig.stage ? '<p class="stage">' + esc(pick(fig.stage)) + "</p>" : "") + '<ul class="classes">'];
   const limits = fig.classes.limits, colours = fig.classes.colours;
   colours.forEach(function (colour, i) {
     parts.push('<li><span class="swatch" style="background:' + esc(colour) + '"></span>' +

@@ -1,5 +1,6 @@
-/* potenzial – the side panel of one municipality (/api/municipalities/{ags}): the four potentials,
- * installed and remaining capacity, every figure with its unit, downloads and the run. */
+/* potenzial – the side panel of one municipality (/api/municipalities/{ags}): the headline figures
+ * (electricity and heat apart, with their stage and precedence rule), the four potentials, installed
+ * and remaining capacity, every figure with its unit, downloads and the run. */
 import { esc, fmt, getJSON, isNumber, syntheticWarning } from "./format.js";
 import { figure, restyle } from "./figures.js";
 import { pick, t } from "./i18n.js";
@@ -57,24 +58,42 @@ function derivedCell(id, ags) {
     esc(fmt(value, fig ? fig.unit : "")) + "</td>";
 }
 
+/* Electricity and heat potential (never added), the ratio to the electricity use, their stage and rule. */
+function headlineTable(detail) {
+  const panel = state.config.panel;
+  if (!(panel.headline || []).length) return "";
+  const rows = ['<h3 class="headline">' + esc(t("headline")) + ' <span class="stage">(' + esc(pick(panel.stage)) +
+    ')</span></h3><table class="headline">'];
+  const notes = [];
+  panel.headline.forEach(function (id) {
+    const fig = figure(id);
+    rows.push('<tr data-headline="' + esc(id) + '"><th>' + esc(pick(fig.label)) + "</th>" +
+      derivedCell(id, detail.ags) + "</tr>");
+    if (fig.note && id !== "electricity_potential") notes.push(pick(fig.note));
+  });
+  rows.push("</table>");
+  rows.push('<p class="note precedence">' + esc(pick(panel.precedence)) + "</p>");
+  notes.forEach(function (note) { rows.push('<p class="note">' + esc(note) + "</p>"); });
+  return rows.join("");
+}
+
+/* Each potential's capacity and its part of the electricity headline (its own energy figure where the
+ * run has no headline part, e.g. biomass primary energy). */
 function potentialsTable(detail, has) {
   const panel = state.config.panel;
   const rows = ['<h3>' + esc(t("potentials")) + '</h3><table class="potentials"><tr><th></th><th class="num">' +
-    esc(t("capacity")) + '</th><th class="num">' + esc(t("energy")) + "</th></tr>"];
+    esc(t("capacity")) + '</th><th class="num">' + esc(t("electricity")) + "</th></tr>"];
   panel.potentials.forEach(function (p) {
+    const energy = has(p.electricity) ? p.electricity : p.energy;
     rows.push('<tr data-potential="' + esc(p.key) + '"><th>' + esc(pick(p.label)) + "</th>");
-    if (!has(p.capacity) && !has(p.energy)) {
+    if (!has(p.capacity) && !has(energy)) {
       rows.push('<td colspan="2" class="missing">' + esc(t("not_computed")) + "</td></tr>");
       return;
     }
     rows.push(has(p.capacity) ? cell(p.capacity.column, detail) : '<td class="num">–</td>');
-    rows.push(has(p.energy) ? cell(p.energy.column, detail) : '<td class="num">–</td>');
+    rows.push(has(energy) ? cell(energy.column, detail) : '<td class="num">–</td>');
     rows.push("</tr>");
   });
-  if (panel.total) {
-    rows.push('<tr class="total"><th>' + esc(t("total")) + "</th><td></td>" + derivedCell(panel.total, detail.ags) +
-      "</tr>");
-  }
   rows.push("</table>");
   return rows.join("");
 }
@@ -105,14 +124,16 @@ export function renderPanel(detail) {
   rows.push('<h2 class="name">' + esc(detail.name) + '</h2><p class="ags">AGS <span>' + esc(detail.ags) +
     "</span></p>");
   if ((detail.synthetic_inputs || []).length) rows.push(syntheticWarning(detail.synthetic_inputs));
+  rows.push(headlineTable(detail));
   rows.push(potentialsTable(detail, has));
   rows.push(installedTables(detail, has));
   rows.push('<p class="links"><a class="download" href="' + esc(detail.links.download) + '" download>' +
     esc(t("download")) + '</a> <a class="factsheet" href="' + esc(detail.links.factsheet) +
     '" target="_blank" rel="noopener">' + esc(t("factsheet")) + "</a></p>");
   rows.push('<details class="all"><summary>' + esc(t("all_figures")) + '</summary><table class="all">');
+  const hidden = state.config.panel.hidden || [];
   Object.keys(detail.figures).forEach(function (column) {
-    if (column === "ags" || column === "name") return;
+    if (column === "ags" || column === "name" || hidden.indexOf(column) >= 0) return;
     rows.push("<tr><th><code>" + esc(column) + "</code></th>" + cell(column, detail) + "</tr>");
   });
   rows.push("</table></details>");
