@@ -115,8 +115,11 @@ def check_rule(path: Path, rule_id: str, buffer_m: float) -> None:
     layer = frame([feature_for(rule)], [geom])
     got = excluded_m2(rule_set, rule_id, layer, buffer_m + 200.0)
     want, perimeter = expected_m2(family, buffer_m, side)
-    # cell centres on a 10 m lattice: the boundary cells err both ways, far less than perimeter × res / 4
-    assert got == pytest.approx(want, abs=perimeter * RES_M / 4), (rule_id, got, want)
+    if buffer_m == 0:  # the square lies on cell edges: exactly its 100 cells
+        assert got == want == 10_000.0, rule_id
+    # cell centres on a 10 m lattice: the boundary cells err both ways; measured at most 0.23 % of the area
+    # (900 m² on the 500 m disc), well within a band of an eighth of a cell along the perimeter
+    assert got == pytest.approx(want, abs=perimeter * RES_M / 8), (rule_id, got, want)
 
 
 @pytest.mark.parametrize("rule_id", sorted(WIND_BUFFERS_M))
