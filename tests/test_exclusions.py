@@ -318,7 +318,7 @@ def test_a_good_rule_file_loads(tmp_path):
 
 @pytest.mark.parametrize("change, message", [
     (("layer = \"roads\"", "layer = \"autobahnen\"", 1), "refers to layer 'autobahnen', which is not in the catalog"),
-    (("buffer_m = 100", "buffer_m = -5", 1), "buffer_m.*got -5.*0 to 10,000 m"),
+    (("buffer_m = 100", "buffer_m = -5", 1), "buffer_m.*got -5.*0 to 20,000 m"),
     (("buffer_m = 100", "buffer_m = 50000", 1), "buffer_m.*got 50000"),
     (("kind = \"hard\"", "kind = \"strict\"", 1), "kind"),
     (("source = \"FStrG § 9\"", "", 1), "rule 'motorways', field source.*Add it"),

@@ -51,6 +51,7 @@ from potenzial.solar_ground import (
     solar_ground_potential,
 )
 from potenzial.store.base import RunResult
+from tests.support.criteria import CRITERIA_LAYERS, empty_criteria_layers
 
 X0, Y0 = 320_000.0, 5_670_000.0
 A, B = "14729001", "14729002"
@@ -98,11 +99,12 @@ def toy() -> dict[str, gpd.GeoDataFrame]:
         "protected_areas": gdf([], ("kind", "name")),
         "less_favoured_areas": gdf([], ("name",)),
         "post_mining": gdf([{"kind": "dump", "name": f"Kippe {i}", "geometry": g} for i, g in enumerate(dumps)]),
+        **empty_criteria_layers(),
     }
 
 
 def specs() -> dict[str, LayerSpec]:
-    geometry = {"roads": "line", "railways": "line"}
+    geometry = {"roads": "line", "railways": "line", **{lid: g for lid, (_, g) in CRITERIA_LAYERS.items()}}
     return {lid: LayerSpec(tuple(c for c in f.columns if c != "geometry"), geometry.get(lid, "polygon"))
             for lid, f in toy().items()}
 

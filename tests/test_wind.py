@@ -53,6 +53,7 @@ from potenzial.wind import (
     spacing_metric,
     wind_potential,
 )
+from tests.support.criteria import CRITERIA_LAYERS, empty_criteria_layers, far_criteria_layers
 
 X0, Y0 = 310_000.0, 5_660_000.0
 A, B = "14729001", "14729002"
@@ -108,6 +109,7 @@ def toy() -> dict[str, gpd.GeoDataFrame]:
         "protected_areas": gdf([{"kind": "nsg", "name": "Ried", "geometry": at(10000, 2500, 500)},
                                 {"kind": "lsg", "name": "Weit", "geometry": at(0, 0, 2000)}]),
         "post_mining": gdf([{"kind": "active_mine", "name": "Grube", "geometry": at(5000, 3000, 500)}]),
+        **empty_criteria_layers(),
     }
     return layers
 
@@ -115,7 +117,8 @@ def toy() -> dict[str, gpd.GeoDataFrame]:
 def specs() -> dict[str, LayerSpec]:
     layers = toy()
     out = {lid: LayerSpec(tuple(c for c in f.columns if c != "geometry"),
-                          {"Polygon": "polygon", "LineString": "line"}[f.geom_type.iloc[0]])
+                          CRITERIA_LAYERS[lid][1] if lid in CRITERIA_LAYERS
+                          else {"Polygon": "polygon", "LineString": "line"}[f.geom_type.iloc[0]])
            for lid, f in layers.items()}
     out[RESIDENTIAL_LAYER] = LayerSpec(out["buildings"].columns + RESIDENTIAL_COLUMNS, "polygon")
     return out
@@ -258,7 +261,8 @@ def test_eligible_area_by_hand():
     munis = gdf([{"ags": A, "name": "A", "geometry": at(0, 0, 4000)}])
     layers = {"buildings": gdf([{"building_id": "h", "ags": A, "use": "residential", "geometry": house}]),
               "builtup_areas": gdf([{"ortsteil": "A", "ags": A, "geometry": house.buffer(20)}]),
-              "development_plans": gdf([{"plan_id": "p", "ags": A, "use": "commercial", "geometry": at(0, 0, 1)}])}
+              "development_plans": gdf([{"plan_id": "p", "ags": A, "use": "commercial", "geometry": at(0, 0, 1)}]),
+              **empty_criteria_layers()}
     rules = load_rule_set(RULES, specs())
     only = rules.model_copy(update={"rules": (rules.rule("residential_sachsbo84"),)})
     params = default_params(min_area_ha=0.0)
@@ -288,7 +292,8 @@ def test_per_municipality_figures_of_a_strip_by_hand():
     layers = {"buildings": gdf([{"building_id": "h", "ags": A, "use": "residential", "geometry": house}]),
               "builtup_areas": gdf([{"ortsteil": "A", "ags": A, "geometry": house.buffer(20)}]),
               "development_plans": gdf([{"plan_id": "p", "ags": A, "use": "commercial",
-                                         "geometry": at(0, 6000, 1)}])}
+                                         "geometry": at(0, 6000, 1)}]),
+              **empty_criteria_layers()}
     rules = load_rule_set(RULES, specs())
     only = rules.model_copy(update={"rules": (rules.rule("residential_sachsbo84"),)})
     params = default_params(main_wind_direction_deg=90.0)
@@ -548,10 +553,12 @@ def toy_region_ctx(tmp_path: Path, **wind_changes) -> StepContext:
     parameters (with ``wind_changes``) and the repository's rules folder, as the pipeline builds it."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     layers = {}
-    for lid, frame in toy().items():
+    # the criteria layers with one feature 80 km east (a file with no feature is refused)
+    for lid, frame in {**toy(), **far_criteria_layers(X0 + 80_000, Y0)}.items():
         path = tmp_path / f"{lid}.gpkg"
         frame.to_file(path, driver="GPKG")
-        family = {"Polygon": "polygon", "LineString": "line"}[frame.geom_type.iloc[0]]
+        family = (CRITERIA_LAYERS[lid][1] if lid in CRITERIA_LAYERS
+                  else {"Polygon": "polygon", "LineString": "line"}[frame.geom_type.iloc[0]])
         layers[lid] = LayerEntry(id=lid, title=lid, kind="vector", provenance="synthetic", licence="CC0",
                                  attribution="test", path=path, crs="EPSG:25833", geometry=family,
                                  columns=tuple(c for c in frame.columns if c != "geometry"))
@@ -590,7 +597,8 @@ def test_the_wind_step_reads_its_raster_once_and_describes_it_from_the_parameter
     sidecar = json.loads((tmp_path / "r" / "wind_setback_distance.json").read_text(encoding="utf-8"))
     assert sidecar["range"] == [0.0, 2500.0]  # setback_band_max_m, not a literal
     assert "the 1,000 m line" in sidecar["description"] and "residential_sachsbo84" in sidecar["description"]
-    assert sidecar["inputs"] == ["buildings", "builtup_areas", "development_plans"]
+    # the distance is to residential buildings and the buildable empty plots (SächsBO §84 (2))
+    assert sidecar["inputs"] == ["buildings", "builtup_areas", "development_plans", "residential_plots"]
     # with the rotor inside the area every setback grows by the rotor radius (141 m / 2): so does the exact line
     ctx = toy_region_ctx(tmp_path / "rotor_in", rotor_in=True)
     run_steps(ctx, [wind_step.STEP])

@@ -63,6 +63,7 @@ from potenzial.exclusions.rules import (
     LayerSpec,
     Rule,
     RuleSet,
+    Target,
     load_rule_set,
     resolve_rule_set_path,
 )
@@ -71,7 +72,7 @@ from potenzial.grid import DEFAULT_RESOLUTION_M, Grid
 
 __all__ = [
     "DEFAULT_RESOLUTION_M", "EDT_MIN_FEATURES", "MAX_BUFFER_M", "MAX_RULES", "QUAD_SEGS", "SMALL_FEATURE_CELLS",
-    "Category", "CategoryHead", "Exclusions", "FilterValue", "Grid", "LayerSpec", "Rule", "RuleSet",
+    "Category", "CategoryHead", "Exclusions", "FilterValue", "Grid", "LayerSpec", "Rule", "RuleSet", "Target",
     "area_by_distance", "catalog_value_sets", "category_mask", "check_layer_values", "check_rule_values",
     "distance_raster", "drop_small_pieces", "evaluate", "load_category", "load_exclusion_set", "load_rule_set",
     "merge_offsets", "polygons", "resolve_rule_set_path", "select_features", "within_mask", "zone_raster",

@@ -33,6 +33,9 @@ class Exclusions:
     features: dict[str, int]  #: rule id -> number of features it used
     buffers_m: dict[str, float]  #: rule id -> effective buffer [m] (incl. extra_buffer_m)
     distances: dict[str, np.ndarray] = field(default_factory=dict)
+    #: rule id -> cells where the rule does not apply (inside its ``not_within`` layer); the rule's
+    #: bit is never set there, its distance raster (if kept) still holds the true distance
+    exempt: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def bits(self) -> dict[str, int]:
@@ -134,10 +137,12 @@ def evaluate(rule_set: RuleSet, layers: Mapping[str, gpd.GeoDataFrame], grid: Gr
     features: dict[str, int] = {}
     buffers: dict[str, float] = {}
     distances: dict[str, np.ndarray] = {}
+    exempt: dict[str, np.ndarray] = {}
     for bit, rule in enumerate(rules):
-        if rule.layer not in layers:
-            raise ConfigError(f"rule {rule.id!r} needs layer {rule.layer!r}, which was not loaded; "
-                              f"loaded: {', '.join(sorted(layers))}.")
+        for needed in (rule.layer, rule.not_within):
+            if needed is not None and needed not in layers:
+                raise ConfigError(f"rule {rule.id!r} needs layer {needed!r}, which was not loaded; "
+                                  f"loaded: {', '.join(sorted(layers))}.")
         frame = layers[rule.layer]
         if frame.crs is not None and not frame.crs.equals(grid.crs):
             frame = frame.to_crs(grid.crs)
@@ -154,7 +159,18 @@ def evaluate(rule_set: RuleSet, layers: Mapping[str, gpd.GeoDataFrame], grid: Gr
             mask = dist <= np.float32(buffer_m)
         else:
             mask = within_mask(grid, geoms, buffer_m)
+        if rule.not_within is not None:
+            exempt[rule.id] = _inside(layers[rule.not_within], grid)
+            mask &= ~exempt[rule.id]
         bitmask[mask] |= dtype(1 << bit)
         del mask
     return Exclusions(grid=grid, rule_set=rule_set, rules=rules, bitmask=bitmask, features=features,
-                      buffers_m=buffers, distances=distances)
+                      buffers_m=buffers, distances=distances, exempt=exempt)
+
+
+def _inside(frame: gpd.GeoDataFrame, grid: Grid) -> np.ndarray:
+    """Cells whose centre lies inside a polygon of ``frame`` (the areas of a rule's exception)."""
+    if frame.crs is not None and not frame.crs.equals(grid.crs):
+        frame = frame.to_crs(grid.crs)
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    return within_mask(grid, geoms, 0.0)

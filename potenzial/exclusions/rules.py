@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from potenzial.errors import ConfigError
 
-MAX_BUFFER_M = 10_000.0  #: a larger buffer is taken for a unit mistake [m]
+MAX_BUFFER_M = 20_000.0  #: a larger buffer is taken for a unit mistake [m] (15 km: DVOR test zones)
 MAX_RULES = 32  #: enabled rules per evaluation (bits of the bitmask)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -33,11 +33,16 @@ class Rule(BaseModel):
     layer: str  #: catalog layer id (or a layer derived by the calling step)
     where: dict[str, FilterValue] = Field(default_factory=dict)  #: attribute filter, see select_features
     buffer_m: float = Field(ge=0.0, le=MAX_BUFFER_M)  #: [m] exact Euclidean distance from the features
+    #: [m] low, central, high of the buffer where the literature gives a range (central = buffer_m)
+    buffer_range_m: tuple[float, float, float] | None = None
     kind: Literal["hard", "soft"]
     effect: Literal["exclude", "include"] = "exclude"
     switchable: bool = False  #: may a parameter set switch it on or off?
     enabled: bool = True
     width_column: str | None = None  #: lines are widened to this width [m] before measuring (edge)
+    #: a polygon layer inside which the rule does not apply (e.g. designated wind energy areas, where
+    #: the state setback does not apply); cells whose centre lies inside it are never hit by this rule
+    not_within: str | None = None
     source: str = Field(min_length=3)  #: legal or technical source of the rule and its buffer
     note: str = ""
 
@@ -50,10 +55,37 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _hard_rules_stay_on(self) -> Rule:
+        if self.buffer_range_m is not None:
+            low, central, high = self.buffer_range_m
+            if not (0.0 <= low <= central <= high <= MAX_BUFFER_M) or central != self.buffer_m:
+                raise ValueError(f"buffer_range_m = {list(self.buffer_range_m)} must be [low, central, high] in "
+                                 f"metres with low <= central <= high and central = buffer_m ({self.buffer_m:g})")
         if not self.enabled and not self.switchable:
             raise ValueError("a rule that is not switchable must be enabled (set switchable = true "
                              "or enabled = true)")
         return self
+
+
+class Target(BaseModel):
+    """An area target of the law: a share of an area to be designated by a deadline, with its source."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str = ""
+    share_pct: float = Field(gt=0.0, le=100.0)  #: [%] of the area the target applies to
+    deadline: date  #: the date by which the share is due
+    scope: str = Field(min_length=2)  #: whose area the share refers to (state, planning region, …)
+    enacted: date  #: date of the law (or amendment) that sets the target
+    source: str = Field(min_length=3)  #: the law, section and publication that set the target
+    in_force: bool = True  #: False: a replaced target, reported for comparison only
+
+    @field_validator("id")
+    @classmethod
+    def _plain_id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("use lower-case letters, digits and underscores, starting with a letter")
+        return value
 
 
 class RuleSet(BaseModel):
@@ -67,6 +99,7 @@ class RuleSet(BaseModel):
     jurisdiction: str = ""
     description: str = ""
     rules: tuple[Rule, ...]
+    targets: tuple[Target, ...] = ()  #: area targets of the law (wind: WindBG, SächsLPlG)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> RuleSet:
@@ -74,6 +107,10 @@ class RuleSet(BaseModel):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"rule ids {dup} occur more than once; every rule needs its own id")
+        tids = [t.id for t in self.targets]
+        dup = sorted({i for i in tids if tids.count(i) > 1})
+        if dup:
+            raise ValueError(f"target ids {dup} occur more than once; every target needs its own id")
         if not self.rules:
             raise ValueError("the rule set holds no [[rules]]")
         enabled = len(self.enabled_rules)
@@ -139,7 +176,7 @@ def load_rule_set(path: Path, layers: Mapping[str, LayerSpec]) -> RuleSet:
     head = raw.get("rule_set")
     if not isinstance(head, dict):
         raise ConfigError(f"rule set {path}: missing [rule_set] table with id, title and valid_from.")
-    doc = {**head, "rules": raw.get("rules", [])}
+    doc = {**head, "rules": raw.get("rules", []), "targets": raw.get("targets", [])}
     try:
         rule_set = RuleSet.model_validate(doc)
     except ValidationError as exc:
@@ -153,11 +190,12 @@ def _describe_validation(exc: ValidationError, doc: dict) -> str:
     first = exc.errors()[0]
     loc = list(first.get("loc", ()))
     where = ""
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        rules = doc.get("rules", [])
-        rid = rules[loc[1]].get("id", f"#{loc[1] + 1}") if loc[1] < len(rules) else f"#{loc[1] + 1}"
+    if len(loc) >= 2 and loc[0] in ("rules", "targets") and isinstance(loc[1], int):
+        entries = doc.get(loc[0], [])
+        entry = entries[loc[1]] if loc[1] < len(entries) and isinstance(entries[loc[1]], dict) else {}
+        rid = entry.get("id", f"#{loc[1] + 1}")
         field_name = ".".join(str(x) for x in loc[2:])
-        where = f"rule {rid!r}" + (f", field {field_name}" if field_name else "")
+        where = f"{'rule' if loc[0] == 'rules' else 'target'} {rid!r}" + (f", field {field_name}" if field_name else "")
     else:
         where = f"field {'.'.join(str(x) for x in loc) or '?'}"
     value = first.get("input")
@@ -166,11 +204,17 @@ def _describe_validation(exc: ValidationError, doc: dict) -> str:
     if loc and loc[-1] == "buffer_m":
         fix = (f" Buffers are metres from the features, 0 to {MAX_BUFFER_M:,.0f} m "
                "(1 km = 1000); fix buffer_m.")
+    elif loc and loc[0] == "targets" and loc[-1] == "source":
+        fix = (" Every target needs its legal source: the law, section and publication (e.g. \"Anlage 1 "
+               "Spalte 2 WindBG vom 20. Juli 2022, BGBl. I S. 1353\").")
     elif first.get("type") == "missing":
         fix = " Add it."
+    elif first.get("type") == "extra_forbidden" and loc and loc[0] == "targets":
+        fix = (" Remove it or check the spelling (fields: id, title, share_pct, deadline, scope, enacted, source, "
+               "in_force).")
     elif first.get("type") == "extra_forbidden":
         fix = " Remove it or check the spelling (fields: id, title, layer, where, buffer_m, kind, effect, " \
-              "switchable, enabled, width_column, source, note)."
+              "switchable, enabled, width_column, buffer_range_m, not_within, source, note)."
     shown = "" if first.get("type") == "missing" else f" (got {value!r})"
     return f"{where}: {msg}{shown}.{fix}"
 
@@ -192,6 +236,13 @@ def _check_rule_against_layers(rule: Rule, layers: Mapping[str, LayerSpec], path
             bad = sorted(set(value) - {"min", "max"})
             if bad or not value:
                 raise ConfigError(f"{what}: where.{col} = {value!r}; a range is {{ min = …, max = … }}.")
+    if rule.not_within is not None:
+        if rule.not_within not in layers:
+            raise ConfigError(f"{what}: not_within = {rule.not_within!r} is not in the catalog. Known layers: "
+                              f"{', '.join(sorted(layers))}. Fix `not_within` or add the layer to the region catalog.")
+        if layers[rule.not_within].geometry not in ("polygon", ""):
+            raise ConfigError(f"{what}: not_within = {rule.not_within!r} has {layers[rule.not_within].geometry} "
+                              "geometry; the exception needs polygons (areas inside which the rule does not apply).")
     if spec.geometry in ("line", "point") and rule.buffer_m == 0 and not rule.width_column:
         raise ConfigError(f"{what}: layer {rule.layer!r} has {spec.geometry} geometry, and buffer_m = 0 with no "
                           "width_column excludes nothing. Give it a buffer_m > 0 or width_column = \"width_m\".")

@@ -70,8 +70,10 @@ WIND_MUNICIPALITIES = ResultSchema(
     name="wind_municipalities",
     key=("ags",),
     per_municipality=True,
-    description="Wind potential per municipality: eligible area and share, gap to the WindBG area targets "
-                "(positive: hectares missing; negative: surplus), turbines, capacity, yield, installed wind.",
+    description="Wind potential per municipality: eligible area and share, gap to the area targets due in 2027 "
+                "and 2032 (the largest share the rule set's targets ask for that year, WindBG Anlage 1 and "
+                "§ 4a SächsLPlG; positive: hectares missing; negative: surplus; each target: wind_targets), "
+                "turbines, capacity, yield, installed wind.",
     columns=(
         ("ags", "text"),
         ("wind_area_ha", "float"),
@@ -148,5 +150,34 @@ WIND_TECHNICAL = ResultSchema(
            ("wind_technical_capacity_mw", "MW"), ("wind_technical_yield_gwh_per_a", "GWh/a")),
 )
 
+WIND_TARGETS = ResultSchema(
+    name="wind_targets",
+    title_de="Wind: Flächenziele je Gemeinde",
+    title_en="Wind: area targets per municipality",
+    key=("ags", "target_id"),
+    description="Each area target of the wind rule set (share of the area to be designated for wind by a "
+                "deadline, with the law that sets it) beside the municipality's eligible share. The targets "
+                "apply to the state (WindBG) or the planning region (§ 4a SächsLPlG); per municipality they are "
+                "a yardstick, not an obligation. gap_ha positive: hectares missing; negative: surplus. in_force false: "
+                "a replaced target, kept for comparison.",
+    columns=(
+        ("ags", "text"),
+        ("target_id", "text"),
+        ("title", "text"),
+        ("scope", "text"),
+        ("target_share_pct", "float"),
+        ("deadline", "text"),
+        ("enacted", "text"),
+        ("wind_area_share_pct", "float"),
+        ("target_area_ha", "float"),
+        ("gap_ha", "float"),
+        ("met", "bool"),
+        ("in_force", "bool"),
+        ("source", "text"),
+    ),
+    units=(("target_share_pct", "%"), ("deadline", "date"), ("enacted", "date"), ("wind_area_share_pct", "%"),
+           ("target_area_ha", "ha"), ("gap_ha", "ha")),
+)
+
 SCHEMAS = (WIND_AREAS, WIND_TURBINES, WIND_EXCLUSIONS, WIND_MUNICIPALITIES, WIND_SETBACK_BANDS, WIND_RULES,
-           WIND_TECHNICAL)
+           WIND_TECHNICAL, WIND_TARGETS)

@@ -29,6 +29,7 @@ from potenzial.steps.context import StepContext
 from potenzial.tiles.display import RasterSidecar, write_sidecar
 from potenzial.units import KW_PER_MW
 from potenzial.wind import (
+    PLOTS_LAYER,
     RESIDENTIAL_COLUMNS,
     RESIDENTIAL_LAYER,
     ReferenceTurbine,
@@ -42,6 +43,8 @@ from potenzial.wind import (
 
 #: layers the wind step needs besides those its rules name
 BASE_LAYERS = ("buildings", "builtup_areas", "development_plans")
+#: layers the wind step uses when the catalog has them (buildable empty plots, SächsBO §84 (2))
+OPTIONAL_LAYERS = (PLOTS_LAYER,)
 _SPEED_UNITS = {"m/s", "m s-1", "m s^-1", "m·s-1", "m·s⁻¹", "m s⁻¹"}
 #: plausible range of a long-term mean wind speed at 50–200 m above ground [m/s]
 PLAUSIBLE_MEAN_SPEED_M_PER_S = (1.0, 20.0)
@@ -198,7 +201,9 @@ def check(ctx: StepContext) -> WindInputs:
 
 def run(ctx: StepContext, inputs: WindInputs) -> dict[str, pd.DataFrame]:
     params, rule_set = inputs.params, inputs.rule_set
-    needed = sorted({r.layer for r in rule_set.enabled_rules if r.layer != RESIDENTIAL_LAYER} | set(BASE_LAYERS))
+    needed = sorted({r.layer for r in rule_set.enabled_rules if r.layer != RESIDENTIAL_LAYER}
+                    | {r.not_within for r in rule_set.enabled_rules if r.not_within is not None} | set(BASE_LAYERS)
+                    | {lid for lid in OPTIONAL_LAYERS if lid in ctx.region.layers})
     layers = {lid: ctx.vector(lid) for lid in needed}
     result = wind_potential(municipalities=ctx.municipalities, layers=layers, rule_set=rule_set, params=params,
                             turbine=inputs.turbine, wind=inputs.wind, installed_mw=installed_wind_mw(ctx),
@@ -210,7 +215,8 @@ def run(ctx: StepContext, inputs: WindInputs) -> dict[str, pd.DataFrame]:
         setback = SetbackRaster(
             distance_m=result.setback_distance_m, rule=rule, buffer_m=result.exclusions.buffers_m[rule.id],
             display_max_m=params.setback_band_max_m,
-            inputs=BASE_LAYERS if rule.layer == RESIDENTIAL_LAYER else (rule.layer,))
+            inputs=tuple(lid for lid in BASE_LAYERS + OPTIONAL_LAYERS if lid in needed)
+            if rule.layer == RESIDENTIAL_LAYER else (rule.layer,))
     write_rasters(ctx.raster_dir, result.grid, result.exclusion_bitmask, setback, result.zones,
                   result.frames["wind_rules"], inputs=tuple(sorted(set(needed) | {params.wind_speed_layer})))
     return result.frames
@@ -219,4 +225,4 @@ def run(ctx: StepContext, inputs: WindInputs) -> dict[str, pd.DataFrame]:
 STEP: Step[WindInputs] = Step(name="wind", order=20, check=check, run=run,
                               title="wind: SächsBO §84 areas, turbines, yield",
                               produces=("wind_areas", "wind_turbines", "wind_exclusions", "wind_municipalities",
-                                        "wind_setback_bands", "wind_rules", "wind_technical"))
+                                        "wind_setback_bands", "wind_rules", "wind_technical", "wind_targets"))

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from potenzial.crs import ANALYSIS_CRS
-from potenzial.synth import landcover, less_favoured, post_mining, protected, settlements, terrain, wind
+from potenzial.synth import criteria, landcover, less_favoured, post_mining, protected, settlements, terrain, wind
 from potenzial.synth.context import Municipality, Region, build_region
 from potenzial.synth.infrastructure import Corridor, build_lines
 from potenzial.synth.io import write_raster, write_vector
@@ -117,9 +117,12 @@ def generate_all(municipalities: gpd.GeoDataFrame, statistics: pd.DataFrame, out
     for muni in region.municipalities:
         mining[muni.ags], towns[muni.ags] = settle(muni, corridors, seed)
     paths: dict[str, Path] = {}
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    geometry_types = {**GEOMETRY_TYPES, **criteria.GEOMETRY_TYPES}
 
     def vector(layer: str, frame: gpd.GeoDataFrame) -> None:
-        paths[layer] = write_vector(frame, out_dir / f"{layer}.gpkg", layer, GEOMETRY_TYPES[layer])
+        paths[layer] = write_vector(frame, out_dir / f"{layer}.gpkg", layer, geometry_types[layer])
+        frames[layer] = frame
         say(f"{layer}: {len(frame)} features")
 
     vector("buildings", buildings_frame(region, towns))
@@ -146,4 +149,7 @@ def generate_all(municipalities: gpd.GeoDataFrame, statistics: pd.DataFrame, out
     paths["wind_speed_150m"] = write_raster(v, v_tr, out_dir / "wind_speed_150m.tif", units="m/s",
                                             description="mean wind speed 150 m above ground [m/s] (synthetic)")
     say(f"wind_speed_150m: {v.shape[1]} x {v.shape[0]} cells of {wind.CELL_M:g} m")
+    dumps = [f.geom for f in all_mining if f.kind == "dump"]
+    for layer, frame in criteria.build_all(region, corridors, frames, dumps, seed).items():
+        vector(layer, frame)
     return {layer: paths[layer] for layer in GENERATORS}

@@ -55,10 +55,6 @@ class WindParams(BaseModel):
     wake_loss_share: float = Field(0.10, ge=0.0, le=0.5)
     availability_share: float = Field(0.97, ge=0.5, le=1.0)
 
-    # -- targets
-    area_target_2027_pct: float = Field(1.3, ge=0.0, le=100.0)
-    area_target_2032_pct: float = Field(2.0, ge=0.0, le=100.0)
-
     ranges: dict[str, tuple[float, float, float]] = Field(default_factory=dict)
 
     @field_validator("setback_rule")

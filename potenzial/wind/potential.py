@@ -28,7 +28,7 @@ from scipy import ndimage
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError
-from potenzial.exclusions import Exclusions, RuleSet, area_by_distance, evaluate, polygons, zone_raster
+from potenzial.exclusions import Exclusions, RuleSet, Target, area_by_distance, evaluate, polygons, zone_raster
 from potenzial.grid import Grid
 from potenzial.units import M2_PER_HA, MWH_PER_GWH
 from potenzial.wind.field import WindField
@@ -39,6 +39,7 @@ from potenzial.wind.turbine import ReferenceTurbine, hub_wind_speed, net_yield_m
 
 RESIDENTIAL_LAYER = "residential_buildings"  #: the layer this module derives for the rules
 RESIDENTIAL_COLUMNS = ("sachsbo84_class", "group_size")
+PLOTS_LAYER = "residential_plots"  #: optional: buildable but still empty residential plots (SächsBO §84 (2))
 _FOUR = ndimage.generate_binary_structure(2, 1)
 
 
@@ -81,7 +82,7 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
         layers["buildings"], layers["builtup_areas"], layers["development_plans"],
         residential_use=params.residential_use, plan_uses_with_housing=params.plan_uses_with_housing,
         group_distance_m=params.residential_group_distance_m,
-        group_min_buildings=params.residential_group_min_buildings)
+        group_min_buildings=params.residential_group_min_buildings, plots=layers.get(PLOTS_LAYER))
     all_layers = {**layers, RESIDENTIAL_LAYER: residential}
 
     grid = Grid.from_bounds(munis.total_bounds, params.resolution_m)
@@ -123,10 +124,11 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
     say("polygonising exclusions")
     exclusions = _exclusion_polygons(excl, zones, munis)
     rules = excl.describe()
-    per_muni = _per_municipality(munis, areas, turbines, params, installed_mw or {})
+    per_muni = _per_municipality(munis, areas, turbines, rule_set.targets, installed_mw or {})
     frames = {"wind_areas": areas, "wind_turbines": turbines, "wind_exclusions": exclusions,
               "wind_municipalities": per_muni, "wind_setback_bands": bands, "wind_rules": rules,
-              "wind_technical": technical}
+              "wind_technical": technical,
+              "wind_targets": target_table(per_muni, munis, rule_set.targets)}
     return WindResult(frames=frames, grid=grid, exclusion_bitmask=excl.bitmask,
                       setback_distance_m=excl.distances.get(setback_rule) if setback_rule else None,
                       eligible=eligible, exclusions=excl, zones=zones)
@@ -181,8 +183,15 @@ def _setback_bands(excl: Exclusions, setback_rule: str | None, zones: np.ndarray
     if setback_rule is None:
         return pd.DataFrame(columns)
     free = excl.eligible(ignore=[setback_rule]) & (zones > 0)
+    exempt = excl.exempt.get(setback_rule)
+    if exempt is not None:  # inside the exception areas the setback applies at no distance
+        free_exempt = free & exempt
+        free &= ~exempt
     area_m2 = area_by_distance(excl.distances[setback_rule], free, zones, len(munis),
                                [t + extra_m for t in thresholds], excl.grid.cell_area_m2)
+    if exempt is not None:
+        cells = np.bincount(zones[free_exempt].astype(np.int64), minlength=len(munis) + 1)[1:]
+        area_m2 = area_m2 + (cells * excl.grid.cell_area_m2)[:, None]
     muni_ha = munis.geometry.area.to_numpy() / M2_PER_HA
     for i, ags in enumerate(munis["ags"]):
         for j, t in enumerate(thresholds):
@@ -284,8 +293,34 @@ def _exclusion_polygons(excl: Exclusions, zones: np.ndarray, munis: gpd.GeoDataF
     }, geometry=frame.geometry.values, crs=ANALYSIS_CRS)
 
 
+def _due_share_pct(targets: tuple[Target, ...], year: int) -> float:
+    """The largest share [%] a target in force asks for by ``year`` (NaN when none falls due then)."""
+    shares = [t.share_pct for t in targets if t.in_force and t.deadline.year == year]
+    return max(shares) if shares else float("nan")
+
+
+def target_table(per_muni: pd.DataFrame, munis: gpd.GeoDataFrame, targets: tuple[Target, ...]) -> pd.DataFrame:
+    """One row per municipality and area target of the rule set: the eligible share beside the target."""
+    area_ha = munis.geometry.area.to_numpy() / M2_PER_HA
+    wind_ha = per_muni["wind_area_ha"].to_numpy(dtype=float)
+    parts = []
+    for t in targets:
+        target_ha = t.share_pct / 100.0 * area_ha
+        parts.append(pd.DataFrame({
+            "ags": per_muni["ags"].to_numpy(), "target_id": t.id, "title": t.title or t.id, "scope": t.scope,
+            "target_share_pct": t.share_pct, "deadline": t.deadline.isoformat(), "enacted": t.enacted.isoformat(),
+            "wind_area_share_pct": per_muni["wind_area_share_pct"].to_numpy(dtype=float),
+            "target_area_ha": target_ha, "gap_ha": target_ha - wind_ha, "met": wind_ha >= target_ha,
+            "in_force": t.in_force, "source": t.source}))
+    columns = ["ags", "target_id", "title", "scope", "target_share_pct", "deadline", "enacted",
+               "wind_area_share_pct", "target_area_ha", "gap_ha", "met", "in_force", "source"]
+    if not parts:
+        return pd.DataFrame({c: [] for c in columns})
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
 def _per_municipality(munis: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, turbines: gpd.GeoDataFrame,
-                      params: WindParams, installed_mw: Mapping[str, float]) -> pd.DataFrame:
+                      targets: tuple[Target, ...], installed_mw: Mapping[str, float]) -> pd.DataFrame:
     ags = munis["ags"]
     area_ha = pd.Series(munis.geometry.area.to_numpy() / M2_PER_HA, index=ags.to_numpy())
     wind_ha = areas.groupby("ags")["area_ha"].sum().reindex(area_ha.index, fill_value=0.0)
@@ -295,8 +330,8 @@ def _per_municipality(munis: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, turbines
         "ags": area_ha.index.astype(str),
         "wind_area_ha": wind_ha.to_numpy(dtype=float),
         "wind_area_share_pct": 100.0 * wind_ha.to_numpy(dtype=float) / area_ha.to_numpy(),
-        "wind_area_gap_2027_ha": params.area_target_2027_pct / 100.0 * area_ha.to_numpy() - wind_ha.to_numpy(),
-        "wind_area_gap_2032_ha": params.area_target_2032_pct / 100.0 * area_ha.to_numpy() - wind_ha.to_numpy(),
+        "wind_area_gap_2027_ha": _due_share_pct(targets, 2027) / 100.0 * area_ha.to_numpy() - wind_ha.to_numpy(),
+        "wind_area_gap_2032_ha": _due_share_pct(targets, 2032) / 100.0 * area_ha.to_numpy() - wind_ha.to_numpy(),
         "wind_turbines": t["n"].to_numpy(dtype=np.int64),
         "wind_capacity_mw": t["mw"].to_numpy(dtype=float),
         "wind_yield_gwh_per_a": t["mwh"].to_numpy(dtype=float) / MWH_PER_GWH,

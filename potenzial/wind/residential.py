@@ -14,6 +14,11 @@ switchable setback (noise), see the rule set. "Group" (class 3) is single-linkag
 residential buildings whose footprints are at most ``group_distance_m`` apart belong to one
 group; a group of ``group_min_buildings`` or more is class 3. Class is decided by the building's
 representative point (inside a plan / a built-up area).
+
+§ 84 Abs. 2 SächsBO also counts residential buildings that *may* be built ("zulässigerweise
+errichtet werden können"): buildable but still empty plots (``plots``) in plans with housing are
+class 1, in built-up areas class 2, each with its plot polygon as the footprint; a plot in neither
+cannot be built under §§ 30, 34 BauGB and is left out.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -37,10 +43,13 @@ CLASS_NAMES = {IN_PLAN: "bebauungsplan_s30", BUILT_UP: "innenbereich_s34", OUTER
 def classify_residential(buildings: gpd.GeoDataFrame, builtup_areas: gpd.GeoDataFrame,
                          development_plans: gpd.GeoDataFrame, *, residential_use: str = "residential",
                          plan_uses_with_housing: Sequence[str] = ("residential", "mixed"),
-                         group_distance_m: float = 100.0, group_min_buildings: int = 5) -> gpd.GeoDataFrame:
+                         group_distance_m: float = 100.0, group_min_buildings: int = 5,
+                         plots: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """The residential buildings with ``sachsbo84_class`` (1–4) and ``group_size``.
 
-    ``group_size`` is the size of the outer-area group (0 for classes 1 and 2).
+    ``group_size`` is the size of the outer-area group (0 for classes 1 and 2). With ``plots``
+    (empty buildable plots), the plots inside a plan with housing (class 1) or a built-up area
+    (class 2) follow the buildings, with ``use`` = ``residential_use`` and ``group_size`` 0.
     """
     for frame, name in ((buildings, "buildings"), (builtup_areas, "builtup_areas"),
                         (development_plans, "development_plans")):
@@ -74,7 +83,29 @@ def classify_residential(buildings: gpd.GeoDataFrame, builtup_areas: gpd.GeoData
                    np.where(group_size >= group_min_buildings, OUTER_GROUP, OUTER_SINGLE)))
     out = residential.drop(columns=[c for c in ("sachsbo84_class", "group_size") if c in residential.columns])
     out = out.assign(sachsbo84_class=cls.astype(np.int64), group_size=group_size)
+    if plots is not None and len(plots):
+        out = _with_plots(out, plots, plans, builtup_areas, residential_use)
     return out
+
+
+def _with_plots(residential: gpd.GeoDataFrame, plots: gpd.GeoDataFrame, plans: gpd.GeoDataFrame,
+                builtup_areas: gpd.GeoDataFrame, residential_use: str) -> gpd.GeoDataFrame:
+    """The residential buildings followed by the buildable plots of classes 1 and 2."""
+    require_metric(plots.crs, "residential_plots")
+    plots = plots.to_crs(residential.crs) if residential.crs is not None else plots
+    plots = plots[~(plots.geometry.isna() | plots.geometry.is_empty)]
+    points = shapely.point_on_surface(np.asarray(plots.geometry.values, dtype=object))
+    in_plan = _inside_any(points, plans)
+    in_builtup = _inside_any(points, builtup_areas) & ~in_plan
+    keep = in_plan | in_builtup
+    cls = np.where(in_plan, IN_PLAN, BUILT_UP)[keep].astype(np.int64)
+    extra = gpd.GeoDataFrame({"use": residential_use, "sachsbo84_class": cls,
+                              "group_size": np.zeros(len(cls), dtype=np.int64)},
+                             geometry=plots.geometry.values[keep], crs=residential.crs)
+    if extra.geometry.name != residential.geometry.name:
+        extra = extra.rename_geometry(residential.geometry.name)
+    return gpd.GeoDataFrame(pd.concat([residential, extra], ignore_index=True), geometry="geometry",
+                            crs=residential.crs)
 
 
 def _inside_any(points: np.ndarray, polygons: gpd.GeoDataFrame) -> np.ndarray:
