@@ -334,7 +334,8 @@ def test_the_technical_stage_keeps_the_turbines_and_adds_those_on_land_only_a_so
               "development_plans": gdf([{"plan_id": "p", "ags": A, "use": "commercial",
                                          "geometry": at(0, 6000, 1)}]),
               "protected_areas": gdf([{"kind": "lsg", "name": "Aue",
-                                       "geometry": box(X0 + 1500, Y0 - 100, X0 + 3100, Y0 + 100)}])}
+                                       "geometry": box(X0 + 1500, Y0 - 100, X0 + 3100, Y0 + 100)}]),
+              **empty_criteria_layers()}
     rules = load_rule_set(RULES, specs())
     two = rules.model_copy(update={"rules": (rules.rule("residential_sachsbo84"), rules.rule("lsg"))})
     two = two.with_switches({"lsg": True})  # off by default since § 26 (3) BNatSchG 2023
