@@ -371,7 +371,7 @@ def test_summary_csv_and_xlsx_have_units_in_headers(client):
     assert {"ags", "name", "area_km2 [km²]", "population [persons]", "pv_installed_mw [MW]"} <= set(table.columns)
     # the headline figures, electricity and heat in columns of their own, with their stage and rule
     assert {"electricity_potential_gwh_per_a [GWh_el/a]", "heat_potential_gwh_per_a [GWh_th/a]"} <= set(table.columns)
-    assert set(table["stage [technical|restricted|realisable]"]) == {"technical"}
+    assert set(table["stage [technical|restricted|realisable]"]) == {"restricted"}
     assert table.set_index("ags").loc[GRIMMA, "name"] == "Grimma"
     xlsx = client.get("/api/summary.xlsx")
     assert xlsx.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -381,7 +381,7 @@ def test_summary_csv_and_xlsx_have_units_in_headers(client):
     assert book["summary"].max_row == 31
     assert {"units", "sources", "notes"} <= set(book.sheetnames)
     notes = {row[0].value: (row[1].value, row[2].value) for row in book["notes"].iter_rows(min_row=2)}
-    assert notes["stage"] == ("technisches Potenzial", "technical potential")
+    assert notes["stage"] == ("planerisch eingeschränktes Potenzial", "restricted potential")
     assert notes["precedence"][1].startswith("wind first")
     titles = {row[0].value: row[3].value for row in book["units"].iter_rows(min_row=2)}
     assert titles["electricity_potential_gwh_per_a"] == "Strompotenzial"
@@ -455,7 +455,7 @@ def test_factsheet_is_self_contained_html_with_svg(client):
     assert "<h1>Grimma</h1>" in page and page.count("<svg") >= 3
     assert "<script" not in page and "src=" not in page and "<link" not in page
     for title in ("Solar on roofs", "Ground-mounted PV", "Wind", "Biomass", "Installed vs potential",
-                  "Strompotenzial", "Wärmepotenzial", "technisches Potenzial"):
+                  "Strompotenzial", "Wärmepotenzial", "planerisch eingeschränktes Potenzial"):
         assert title in page
     assert "Synthetic demo data" in page and "dl-de/by-2-0" in page
     assert "default-src 'none'" in response.headers["content-security-policy"]

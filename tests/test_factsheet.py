@@ -79,7 +79,7 @@ def test_the_sheet_shows_electricity_and_heat_apart_with_stage_and_rule():
     # the primary energy (20 GWh/a) is in neither: 124 + 20 = 144 and 124 + 6 = 130 appear nowhere
     assert "144.0" not in page and "130.0" not in page
     assert "Energiepotenzial gesamt" not in page and "Total energy" not in page
-    assert "technisches Potenzial · technical potential" in page
+    assert "planerisch eingeschränktes Potenzial · restricted potential" in page
     assert "Vorrang Wind" in page and "wind first" in page
     # use: 1,600 GWh/a × 1,000 / 4,000 = 400 GWh_el/a, an estimate; 124 / 400 = 31 %
     assert "400.0 GWh_el/a" in headline_cell(page, "electricity_use_gwh_per_a")

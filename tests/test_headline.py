@@ -51,7 +51,7 @@ def test_electricity_and_heat_by_hand_wind_first():
     assert out["electricity_land_ha"].tolist() == pytest.approx([160.0, 0.0])
     # open-field PV still open: 60 MWp − 5 MWp of parks
     assert out["pv_ground_remaining_mwp"].tolist() == pytest.approx([55.0, 0.0])
-    assert set(out["stage"]) == {"technical"} and set(out["precedence"]) == {"wind_first"}
+    assert set(out["stage"]) == {"restricted"} and set(out["precedence"]) == {"wind_first"}
 
 
 def test_pv_first_scales_wind_by_the_land_it_keeps():
@@ -136,7 +136,7 @@ def test_precedence_setting_unknown_value_is_a_one_line_error_naming_the_allowed
 
 def test_default_parameter_file_is_valid_and_sourced():
     params = load_headline_params(PROJECT_ROOT / "layers" / "params" / "default")
-    assert params.precedence == "wind_first" and params.stage == "technical"
+    assert params.precedence == "wind_first" and params.stage == "restricted"
     low, central, high = params.ranges["county_electricity_use_gwh_per_a"]
     assert low <= params.county_electricity_use_gwh_per_a == central <= high
     text = (PROJECT_ROOT / "layers" / "params" / "default" / "headline.toml").read_text(encoding="utf-8")

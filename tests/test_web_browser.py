@@ -265,7 +265,8 @@ def test_default_view_renders_offline_with_choropleth_legend_and_sources(open_ma
     legend = page.locator(".potenzial-legend").inner_text()
     # the headline: electricity only (never heat or primary energy added), with its unit and its stage
     assert "Strompotenzial [GWh_el/a]" in legend
-    assert page.locator(".potenzial-legend .legend-choropleth p.stage").inner_text() == "technisches Potenzial"
+    stage = page.locator(".potenzial-legend .legend-choropleth p.stage").inner_text()
+    assert stage == "planerisch eingeschränktes Potenzial"
     assert "Energiepotenzial gesamt" not in legend
     assert page.locator(".potenzial-legend .classes li").count() == len(figure["classes"]["colours"])
     assert "GWh_el/a" in page.locator(".potenzial-legend .classes li").first.inner_text()
@@ -431,7 +432,7 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
     headline = side.locator("table.headline").inner_text()
     assert "Strompotenzial" in headline and "GWh_el/a" in headline
     assert "Wärmepotenzial" in headline and "GWh_th/a" in headline
-    assert "technisches Potenzial" in side.locator("h3.headline").inner_text()
+    assert "planerisch eingeschränktes Potenzial" in side.locator("h3.headline").inner_text()
     assert "Vorrang Wind" in side.locator("p.precedence").inner_text()
     # like with like: roofs against roof PV, open land against the solar parks
     assert derived["remaining_solar_roof"] == pytest.approx(f["roof_remaining_mwp"])
@@ -524,8 +525,8 @@ def test_one_switch_changes_the_language(open_map, config):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".potenzial-point").count() == 0  # the switch is no click on the map
     assert "Electricity potential [GWh_el/a]" in page.locator(".potenzial-legend").inner_text()
-    assert page.locator(".potenzial-legend p.stage").inner_text() == "technical potential"
-    assert "Headline figures (technical potential)" in page.locator(".potenzial-side").inner_text()
+    assert page.locator(".potenzial-legend p.stage").inner_text() == "restricted potential"
+    assert "Headline figures (restricted potential)" in page.locator(".potenzial-side").inner_text()
     assert page.locator('.potenzial-layers span[data-base="none"]').inner_text() == "No base map (offline)"
     assert "synthetic demo data" in page.locator(".potenzial-layers").inner_text()
     # layer titles come from the result schemas in both languages (potenzial/results/solar_roof.py)

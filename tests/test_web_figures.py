@@ -103,7 +103,7 @@ def test_derived_figures_by_hand():
     assert values["electricity_potential"][0] == pytest.approx(38.3)
     assert figures["electricity_potential"].unit == "GWh_el/a"
     assert figures["electricity_potential"].label == ("Strompotenzial", "Electricity potential")
-    assert figures["electricity_potential"].stage == ("technisches Potenzial", "technical potential")
+    assert figures["electricity_potential"].stage == ("planerisch eingeschränktes Potenzial", "restricted potential")
     assert np.isnan(values["electricity_potential"][1])  # biomass unknown in B: no total
     assert values["heat_potential"][0] == pytest.approx(1.2) and figures["heat_potential"].unit == "GWh_th/a"
     assert "Solarthermie" in figures["heat_potential"].note[0]
@@ -181,12 +181,12 @@ def test_figure_config_is_json_with_values_per_ags_and_classes():
     assert values["electricity_potential"] == {"14729001": pytest.approx(38.3), "14729002": None}
     total = next(f for f in config["figures"] if f["id"] == "electricity_potential")
     assert total["label"] == {"de": "Strompotenzial", "en": "Electricity potential"}
-    assert total["stage"] == {"de": "technisches Potenzial", "en": "technical potential"}
+    assert total["stage"] == {"de": "planerisch eingeschränktes Potenzial", "en": "restricted potential"}
     assert total["classes"]["limits"][0] <= 38.3 <= total["classes"]["limits"][-1]
     remaining = next(f for f in config["figures"] if f["id"] == "remaining_solar_roof")
     assert "classes" not in remaining
     assert config["panel"]["headline"] == ["electricity_potential", "heat_potential", "electricity_to_use"]
-    assert config["panel"]["stage"]["de"] == "technisches Potenzial"
+    assert config["panel"]["stage"]["de"] == "planerisch eingeschränktes Potenzial"
     assert config["panel"]["precedence"]["en"].startswith("wind first")
     assert [q["column"] for q in config["panel"]["installed"]] == [
         "roof_installed_mw", "wind_installed_mw", "biomass_installed_mw"]

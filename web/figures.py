@@ -86,7 +86,7 @@ USE_RATIO = "electricity_potential_to_use_pct"
 class HeadlineContext:
     """The stage and the precedence rule the headline figures of a run were served under."""
 
-    stage: str = "technical"
+    stage: str = "restricted"
     precedence: str = "wind_first"
     use_estimated: bool = True  #: some municipality's electricity use is the population estimate
 

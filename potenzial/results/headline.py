@@ -11,7 +11,7 @@ from potenzial.results import ResultSchema
 #: the stages a headline figure can belong to, with their titles (docs/METHOD.md, "The potential cascade")
 STAGE_TITLES: dict[str, tuple[str, str]] = {
     "technical": ("technisches Potenzial", "technical potential"),
-    "restricted": ("eingeschränktes Potenzial", "restricted potential"),
+    "restricted": ("planerisch eingeschränktes Potenzial", "restricted potential"),
     "realisable": ("realisierbares Potenzial", "realisable potential"),
 }
 
@@ -54,7 +54,8 @@ HEADLINE = ResultSchema(
         "modelled); biomass primary energy is part of neither. Land that suits both wind and open-field PV is "
         "counted once under the precedence rule (`precedence`: wind_first = open-field PV without the wind land; "
         "pv_first = wind energy × (1 − overlap / wind area), an estimate). `stage` names the stage of the cascade "
-        "the figures belong to (technical). Electricity use from a table where the region has one, else the "
+        "the figures belong to (restricted: after every enabled planning criterion, what the potentials "
+        "report). Electricity use from a table where the region has one, else the "
         "county's use split by population (`electricity_use_basis` = estimate). Open-field PV still open = "
         "open-field capacity (under the precedence rule) − installed open-field PV (UFZ 2015 list), at least 0."
     ),

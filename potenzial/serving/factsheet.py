@@ -236,7 +236,7 @@ def headline_of(sheet: FactSheet) -> dict[str, object] | None:
             for c in HEADLINE_ROWS if c in present]
     if not rows:
         return None
-    stage = STAGE_TITLES.get(str(sheet.figures.get("stage")), STAGE_TITLES["technical"])
+    stage = STAGE_TITLES.get(str(sheet.figures.get("stage")), STAGE_TITLES["restricted"])
     rule = PRECEDENCE_TITLES.get(str(sheet.figures.get("precedence")), PRECEDENCE_TITLES["wind_first"])
     basis = USE_BASIS_TITLES.get(str(sheet.figures.get("electricity_use_basis")), USE_BASIS_TITLES["estimate"])
     return {"rows": rows, "stage": stage, "precedence": rule, "use_basis": basis, "heat_note": HEAT_NOTE}

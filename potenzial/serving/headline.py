@@ -11,8 +11,9 @@ columns, titles and units are declared in :data:`potenzial.results.headline.HEAD
   precedence rule: ``wind_first`` takes the open-field PV figures without that land (``*_wind_first_*``);
   ``pv_first`` keeps open-field PV whole and scales wind energy by (1 − overlap / wind area), an
   estimate (the turbines are not placed again).
-- A stage (``technical`` today) names the columns each part is read from (:data:`STAGES`), so that a
-  later ``restricted`` or ``realisable`` stage from a cascade table is one more entry.
+- A stage (``restricted`` today: what the potentials report, after every enabled rule) names the
+  columns each part is read from (:data:`STAGES`), so that the
+  ``technical`` or ``realisable`` stage of the cascade table is one more entry.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class StageColumns:
 
 #: the columns of each stage; a cascade table adds e.g. "restricted" here
 STAGES: dict[str, StageColumns] = {
-    "technical": StageColumns(
+    "restricted": StageColumns(
         roof_gwh="roof_yield_gwh_per_a", pv_ground_gwh="pv_ground_yield_gwh_per_a",
         pv_ground_wind_first_gwh="pv_ground_yield_wind_first_gwh_per_a", pv_ground_ha="pv_ground_area_ha",
         pv_ground_wind_first_ha="pv_ground_area_wind_first_ha", pv_ground_mwp="pv_ground_capacity_mwp",
@@ -75,7 +76,7 @@ class HeadlineParams(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    stage: Literal["technical"] = "technical"
+    stage: Literal["restricted"] = "restricted"
     precedence: Literal["wind_first", "pv_first"] = "wind_first"
     county_electricity_use_gwh_per_a: float = Field(1600.0, gt=0.0, le=1e6)
     electricity_use_layer: str = "electricity_use"

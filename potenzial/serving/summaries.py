@@ -71,7 +71,7 @@ def headline_notes(merged: pd.DataFrame) -> dict[str, tuple[str, str]]:
 
     basis = "estimate" if "estimate" in set(merged.get("electricity_use_basis", pd.Series(["estimate"]))) else "table"
     return {
-        "stage": STAGE_TITLES.get(first("stage", "technical"), STAGE_TITLES["technical"]),
+        "stage": STAGE_TITLES.get(first("stage", "restricted"), STAGE_TITLES["restricted"]),
         "precedence": PRECEDENCE_TITLES.get(first("precedence", "wind_first"), PRECEDENCE_TITLES["wind_first"]),
         "electricity_use_basis": USE_BASIS_TITLES[basis],
         "heat_potential_gwh_per_a": HEAT_NOTE,
