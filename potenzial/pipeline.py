@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunResult, Store
+from potenzial.store.runlock import RunLease
 
 PREPARE_STEPS = ("stand_ins", "inputs")
 
@@ -51,9 +52,13 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
                  on_layer_written: Callable[[str], None] | None = None,
                  only: list[str] | None = None,
                  raster_cache: Path | None = None,
-                 rules_dir: Path | None = None) -> RunRecord:
+                 rules_dir: Path | None = None,
+                 wait: bool = False,
+                 on_wait: Callable[[str], None] | None = None) -> RunRecord:
     """Run the steps for ``region`` and publish the results atomically into ``store``.
 
+    The run holds the store's run lock from start to publish: another run holding it makes this
+    one refuse (StoreBusyError) or, with ``wait``, queue behind it (``on_wait(holder)`` first).
     ``raster_cache`` and ``rules_dir`` default to the settings' (``POTENZIAL_RASTER_CACHE``,
     ``POTENZIAL_RULES_DIR``); the steps find the rules folder in their context."""
     reporter = reporter or Reporter()
@@ -62,10 +67,40 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
         raster_cache = raster_cache or defaults.raster_cache
         rules_dir = rules_dir or defaults.rules_dir
     steps = select_steps(only)
-    timings: dict[str, float] = {}
-    started = utc_now()
     run_id = new_run_id()
     store.ping()
+    with locked_run(store, raster_cache, run_id, wait=wait, on_wait=on_wait):
+        return _run_locked(region, store, params, reporter, on_layer_written, steps, bool(only), run_id,
+                           raster_cache, rules_dir)
+
+
+@contextmanager
+def locked_run(store: Store, raster_cache: Path, run_id: str, wait: bool = False,
+               on_wait: Callable[[str], None] | None = None) -> Iterator[RunLease]:
+    """Hold the store's run lock for ``run_id`` (see :meth:`Store.run_lock`); taken, it removes the
+    raster folders of the store's dead runs; released after a publish, those of the runs it pruned."""
+    with store.run_lock(run_id, wait=wait, on_wait=on_wait) as lease:
+        kept = {r.run_id for r in store.list_runs()}
+        reclaim_raster_folders(raster_cache, (r for r in lease.dead_runs if r not in kept))
+        yield lease
+        # the runs this publish pruned: their rasters, display files, tiles and downloads go too
+        reclaim_raster_folders(raster_cache, kept - {r.run_id for r in store.list_runs()})
+
+
+def reclaim_raster_folders(raster_cache: Path, run_ids: Iterable[str]) -> None:
+    """Remove ``raster_cache/<run_id>/`` of runs that are neither complete nor kept (dead or pruned).
+    Called only under the store's run lock, with run ids of that store."""
+    for run_id in run_ids:
+        folder = raster_cache / run_id
+        if run_id and folder.parent == raster_cache and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_locked(region: Region, store: Store, params: ParameterSet, reporter: Reporter,
+                on_layer_written: Callable[[str], None] | None, steps: list[Step[Any]], only: bool,
+                run_id: str, raster_cache: Path, rules_dir: Path) -> RunRecord:
+    timings: dict[str, float] = {}
+    started = utc_now()
     previous = store.current_run()
     if only and previous is None:
         raise NotFoundError("--only needs a previous complete run to take the other results from. "

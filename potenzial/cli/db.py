@@ -7,6 +7,13 @@ import typer
 from potenzial.cli.common import console, one_line_errors, settings_from
 from potenzial.store import open_store
 
+#: how ``db runs`` names a run that is not complete
+ATTEMPT_TEXT = {
+    "running": "RUNNING (started {started})",
+    "failed": "FAILED (started {started}): {message}",
+    "incomplete": "INCOMPLETE (started {started}; its process died, the next run removes what it left behind)",
+}
+
 db_app = typer.Typer(help="Store administration.", no_args_is_help=True)
 
 
@@ -26,13 +33,18 @@ def init(store: str | None = typer.Option(None, "--store", help="postgresql://â€
 @db_app.command("runs")
 @one_line_errors
 def runs(store: str | None = typer.Option(None, "--store", help="postgresql://â€¦ URL or a folder")) -> None:
-    """List the runs kept in the store, newest first (the first is served)."""
+    """List the runs kept in the store, newest first (* marks the one served), then the runs that are
+    running, failed (with their error) or incomplete (their process died)."""
     settings = settings_from(store)
     backend = open_store(settings.store_url)
     try:
         current = backend.current_run()
         for rec in backend.list_runs():
             mark = "*" if current and rec.run_id == current.run_id else " "
-            console.print(f"{mark} {rec.run_id}  {rec.region_id}  params {rec.params_hash[:12]}  {rec.code_version}")
+            console.print(f"{mark} {rec.run_id}  {rec.region_id}  params {rec.params_hash[:12]}  {rec.code_version}",
+                          highlight=False)
+        for attempt in backend.attempts():
+            state = ATTEMPT_TEXT[attempt.status].format(started=attempt.started_at, message=attempt.message)
+            console.print(f"  {attempt.run_id}  {state}", highlight=False, soft_wrap=True)
     finally:
         backend.close()

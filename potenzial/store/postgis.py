@@ -14,6 +14,7 @@ parameters; table and column names come only from the result registry in
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,15 +27,18 @@ import shapely
 from alembic import command
 from sqlalchemy import create_engine
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import NotFoundError, PotenzialError, StoreError, StoreUnavailableError
-from potenzial.runs import RunRecord
+from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store import postgis_sql as sql
 from potenzial.store.base import LayerWritten, RunResult, Store, conform
 from potenzial.store.migrate import alembic_config
+from potenzial.store.postgis_lock import PostgisRunLock
+from potenzial.store.postgis_serving import SERVING_STATEMENT_TIMEOUT_S, serving_engine
 from potenzial.store.postgis_sql import GEOMETRY_COLUMN
+from potenzial.store.runlock import LockHolder, OnWait
 from potenzial.store.schema import schema
 
 KEEP_RUNS = 3  #: complete runs kept besides the current one
@@ -49,13 +53,6 @@ DEFAULT_POOL_TIMEOUT_S = 5.0
 
 _FIX_START = "Is PostgreSQL running? Start it with `make db`, or check POTENZIAL_STORE."
 
-
-#: serving reads: statement timeout [s], pool size and acquire timeout [s]
-SERVING_STATEMENT_TIMEOUT_S = 5.0
-SERVING_POOL_SIZE = 4
-SERVING_POOL_OVERFLOW = 4
-SERVING_POOL_TIMEOUT_S = 2.0
-SERVING_CONNECT_TIMEOUT_S = 3
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -112,6 +109,9 @@ class PostgisStore(Store):
             pool_pre_ping=True,
             connect_args=connect_args,
         )
+        self._runlock = PostgisRunLock(self._engine, self._guard)
+        self._serving: Engine | None = None
+        self._serving_lock = threading.Lock()
 
     # -- errors
     @property
@@ -226,7 +226,7 @@ class PostgisStore(Store):
         names = list(result.frames)
         for name in names:
             schema(name)  # an unknown result name fails before anything is written
-        with self._guard(f"publishing run {record.run_id}"):
+        with self.run_lock(record.run_id, wait=True), self._guard(f"publishing run {record.run_id}"):
             with self._engine.begin() as conn:
                 conn.execute(sql.INSERT_RUN, {
                     "run_id": record.run_id,
@@ -264,6 +264,22 @@ class PostgisStore(Store):
         with self._guard("pruning old runs"), self._engine.begin() as conn:
             conn.execute(sql.PRUNE, {"keep": keep})
 
+    # -- the run lock and the journal (potenzial/store/postgis_lock.py)
+    def _hold_run_lock(self, holder: LockHolder, wait: bool, on_wait: OnWait | None):
+        return self._runlock.hold(holder, self.where, wait, on_wait)
+
+    def run_lock_holder(self) -> LockHolder | None:
+        return self._runlock.holder()
+
+    def _read_attempts(self) -> list[RunAttempt]:
+        return self._runlock.read()
+
+    def _write_attempt(self, attempt: RunAttempt) -> None:
+        self._runlock.write(attempt)
+
+    def _forget_attempt(self, run_id: str) -> None:
+        self._runlock.forget(run_id)
+
     def current_run(self) -> RunRecord | None:
         with self._guard("reading the current run"), self._engine.connect() as conn:
             raw = conn.execute(sql.CURRENT_RECORD).scalar()
@@ -300,32 +316,12 @@ class PostgisStore(Store):
 
     # -- serving reads: a separate read-only pool with a short statement timeout --------------
 
-    def _serving_engine(self):
-        """Lazily built pool for the API: read-only sessions, short statement timeout, bounded size."""
-        engine = getattr(self, "_serving", None)
-        if engine is not None:
-            return engine
-        import threading
-
-        lock = self.__dict__.setdefault("_serving_lock", threading.Lock())
-        with lock:
-            engine = getattr(self, "_serving", None)
-            if engine is None:
-                url = self._engine.url
-                connect_args: dict[str, object] = {"application_name": "potenzial-serve"}
-                if "connect_timeout" not in url.query:
-                    connect_args["connect_timeout"] = SERVING_CONNECT_TIMEOUT_S
-                if "options" not in url.query:
-                    # read-only sessions with a short statement timeout; no JIT (it compiled for
-                    # ~150 ms per tile query) and no parallel workers (tiles are many small queries)
-                    connect_args["options"] = (f"-c statement_timeout={int(SERVING_STATEMENT_TIMEOUT_S * 1000)} "
-                                               "-c default_transaction_read_only=on -c jit=off "
-                                               "-c max_parallel_workers_per_gather=0")
-                engine = create_engine(url, pool_size=SERVING_POOL_SIZE, max_overflow=SERVING_POOL_OVERFLOW,
-                                       pool_timeout=SERVING_POOL_TIMEOUT_S, pool_pre_ping=True,
-                                       connect_args=connect_args)
-                self._serving = engine
-        return engine
+    def _serving_engine(self) -> Engine:
+        """Lazily built pool for the API (:func:`potenzial.store.postgis_serving.serving_engine`)."""
+        with self._serving_lock:
+            if self._serving is None:
+                self._serving = serving_engine(self._engine.url)
+        return self._serving
 
     @contextmanager
     def _serving_guard(self, doing: str) -> Iterator[None]:
@@ -384,6 +380,5 @@ class PostgisStore(Store):
 
     def close(self) -> None:
         self._engine.dispose()
-        serving = getattr(self, "_serving", None)
-        if serving is not None:
-            serving.dispose()
+        if self._serving is not None:
+            self._serving.dispose()
