@@ -658,6 +658,45 @@ def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, tmp_path):
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
 
 
+def assert_edge_tiles_answered(c: TestClient, layer_ids: tuple[str, ...]) -> int:
+    """Every tile of zoom 0…2 and every edge tile of zoom 3…5 of each layer (within its zoom range), and
+    the four corner tiles of its deepest zoom: the tile holding Grimma is 200 up to zoom 2 (the county is
+    far from the grid's edges), every other one 204. Returns the number of tiles asked for."""
+    layers = {layer["id"]: layer for layer in c.get("/api/layers").json()["served"]}
+    asked = 0
+    for layer_id in layer_ids:
+        layer = layers[layer_id]
+        ext = "pbf" if layer["kind"] == "vector" else "png"
+        for z in range(layer["minzoom"], layer["maxzoom"] + 1):
+            n = 2**z
+            if z <= 2:
+                tiles = [(x, y) for x in range(n) for y in range(n)]
+            elif z <= 5:
+                tiles = [(x, y) for x in range(n) for y in range(n) if x in (0, n - 1) or y in (0, n - 1)]
+            elif z == layer["maxzoom"]:
+                tiles = [(0, 0), (0, n - 1), (n - 1, 0), (n - 1, n - 1)]
+            else:
+                continue
+            home = tile_of(*GRIMMA_LONLAT, z)[1:]
+            for x, y in tiles:
+                response = c.get(f"/tiles/{layer_id}/{z}/{x}/{y}.{ext}")
+                asked += 1
+                expected = 200 if (x, y) == home and z <= 2 else 204
+                assert response.status_code == expected, (layer_id, z, x, y, response.status_code, response.text)
+    return asked
+
+
+def test_zoom_0_and_1_and_every_edge_tile_are_answered(client):
+    assert assert_edge_tiles_answered(client, ("municipalities", "wind_speed_150m", "wind_speed_hub")) > 3 * 100
+
+
+@pytest.mark.postgis
+def test_postgis_zoom_0_and_1_and_every_edge_tile_are_answered(postgis_run, tmp_path):
+    postgis, _, municipalities = postgis_run
+    with TestClient(create_app(postgis_settings(tmp_path, postgis.url, municipalities))) as c:
+        assert assert_edge_tiles_answered(c, ("municipalities", "wind_speed_150m")) > 2 * 100
+
+
 @pytest.mark.postgis
 def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis_run, tmp_path, postgis_url):
     from psycopg.conninfo import conninfo_to_dict

@@ -239,12 +239,15 @@ class Store(ABC):
         """A Mapbox Vector Tile (one layer called ``name``) of a result layer; ``b""`` when empty.
 
         The tile address must already be checked (``potenzial.tiles.grid.check_tile``). The tile
-        envelope (plus ``buffer``) is transformed into EPSG:25833 for the bounding-box read.
+        envelope (plus ``buffer``), cut to where EPSG:25833 is defined, is transformed into
+        EPSG:25833 for the bounding-box read.
         """
         from potenzial.tiles.grid import tile_bounds_in
         from potenzial.tiles.mvt import encode_layer
 
         bbox = tile_bounds_in(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
+        if bbox is None:  # the tile lies where EPSG:25833 has no coordinates: no feature can be there
+            return b""
         frame = self.read_bbox(name, bbox, run_id=run_id, limit=max_features)
         return encode_layer(frame, name, z, x, y, extent=extent, buffer=buffer, max_features=max_features)
 

@@ -367,13 +367,16 @@ class PostgisStore(Store):
     def vector_tile(self, name: str, z: int, x: int, y: int, run_id: str | None = None, *,
                     extent: int = 4096, buffer: int = 64, max_features: int = 20_000) -> bytes:
         """The tile from ``ST_AsMVT`` (static SQL from the registry, bind parameters only)."""
-        from potenzial.tiles.grid import tile_size_m
+        from potenzial.tiles.grid import tile_bounds_3857_within, tile_size_m
 
         self._require_geometry_layer(name)
         run_id = self._require_run(run_id)
+        box = tile_bounds_3857_within(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
+        if box is None:  # the tile lies where EPSG:25833 has no coordinates: no feature can be there
+            return b""
         params = {"layer": name, "extent": int(extent), "buffer": int(buffer), "z": int(z), "x": int(x),
-                  "y": int(y), "margin": buffer / extent, "segment": tile_size_m(z) / 16.0, "run_id": run_id,
-                  "limit": int(max_features)}
+                  "y": int(y), "bx0": box[0], "by0": box[1], "bx1": box[2], "by1": box[3],
+                  "segment": tile_size_m(z) / 16.0, "run_id": run_id, "limit": int(max_features)}
         with self._serving_guard(f"building a vector tile of {name}"), self._serving_engine().connect() as conn:
             data = conn.execute(sql.MVT[name], params).scalar()
         return bytes(data) if data else b""

@@ -117,9 +117,11 @@ def _bbox_sql(sch: ResultSchema) -> TextClause:
 
 
 def _mvt_sql(sch: ResultSchema) -> TextClause:
-    """One layer's Mapbox Vector Tile: the tile envelope (plus buffer, densified) is transformed
-    into EPSG:25833 for the index filter; only the matching rows are transformed to EPSG:3857.
-    No ORDER BY: a sort before LIMIT makes the planner walk the primary key of the whole run."""
+    """One layer's Mapbox Vector Tile: the tile envelope plus buffer, cut to where EPSG:25833 is
+    defined (``:bx0 … :by1`` [m, EPSG:3857], :func:`potenzial.tiles.grid.tile_bounds_3857_within`),
+    densified, is transformed into EPSG:25833 for the index filter; only the matching rows are
+    transformed to EPSG:3857. No ORDER BY: a sort before LIMIT makes the planner walk the primary
+    key of the whole run."""
     cols = ", ".join(f"r.{_quote(c)}" for c in sch.column_names)
     geom = _quote(GEOMETRY_COLUMN)
     return text(
@@ -128,8 +130,9 @@ def _mvt_sql(sch: ResultSchema) -> TextClause:
         "CAST(:buffer AS integer), true) AS geom "
         f"FROM {_quote(sch.name)} AS r, ("
         "SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS tile, "
-        "ST_Transform(ST_Segmentize(ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), "
-        f"CAST(:y AS integer), margin => CAST(:margin AS float8)), CAST(:segment AS float8)), {ANALYSIS_EPSG}) AS box"
+        "ST_Transform(ST_Segmentize(ST_MakeEnvelope(CAST(:bx0 AS float8), CAST(:by0 AS float8), "
+        "CAST(:bx1 AS float8), CAST(:by1 AS float8), 3857), CAST(:segment AS float8)), "
+        f"{ANALYSIS_EPSG}) AS box"
         ") AS e "
         f"WHERE r.run_id = :run_id AND r.{geom} && e.box "
         "LIMIT :limit"

@@ -22,13 +22,15 @@ def hand_record(run_id: str) -> RunRecord:
                      steps=("base",), timings_s={"base": 0.5})
 
 
-def hand_result(run_id: str) -> RunResult:
-    """Two 1 km squares side by side; every figure 1 (integers) or 0.5 (floats)."""
+def hand_result(run_id: str, side_m: float = 1000.0) -> RunResult:
+    """Two squares of ``side_m`` side by side, from (X0, Y0) eastwards; every figure 1 (integers) or
+    0.5 (floats)."""
     figures = {c: [1, 1] for c, kind in MUNICIPALITIES.columns if kind == "int"}
     figures |= {c: [0.5, 0.5] for c, kind in MUNICIPALITIES.columns if kind == "float"}
     munis = gpd.GeoDataFrame(pd.DataFrame({"ags": ["14729001", "14729002"], "name": ["Erststadt", "Zweitdorf"],
                                            **figures}),
-                             geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)],
+                             geometry=[box(X0, Y0, X0 + side_m, Y0 + side_m),
+                                       box(X0 + side_m, Y0, X0 + 2 * side_m, Y0 + side_m)],
                              crs=ANALYSIS_CRS)
     inputs = pd.DataFrame({"layer_id": ["buildings"], "title": ["Gebäude"], "kind": ["vector"],
                            "provenance": ["synthetic"], "source": ["hand"], "sha256": ["ef" * 32],
