@@ -52,6 +52,8 @@ RUN_ID = "serve-run-1"
 GRIMMA = "14729160"
 #: a point in Grimma [degrees] and the tiles holding it
 GRIMMA_LONLAT = (12.7253, 51.2386)
+#: the same point in EPSG:25833 [m] (pyproj, EPSG:4326 -> EPSG:25833)
+GRIMMA_XY = (341_214.23, 5_678_817.02)
 WIND_MPS = 6.0  #: the constant of the hand-made wind raster [m/s]
 WIND_RANGE = (4.0, 8.0)  #: its display range: 6.0 is the middle colour (palette index 128)
 EXCLUSION_REASON = "Natura 2000 (hand-made test zone)"
@@ -389,9 +391,18 @@ def test_point_gives_raster_values_features_and_exclusion_reasons(client):
     assert by_id["wind_speed_150m"]["value"] == pytest.approx(WIND_MPS)
     assert by_id["municipalities"]["features"][0]["ags"] == GRIMMA
     assert {"layer": EXCLUSIONS.name, "field": "reason", "reason": EXCLUSION_REASON} in body["exclusion_reasons"]
-    far = client.get("/api/point", params={"lon": 10.0, "lat": 48.0}).json()
-    assert far["municipality"] is None and far["exclusion_reasons"] == []
-    assert all(layer["value"] is None and layer["features"] == [] for layer in far["layers"])
+    assert body["x_m"] == pytest.approx(GRIMMA_XY[0], abs=0.01) and body["y_m"] == pytest.approx(GRIMMA_XY[1], abs=0.01)
+    # outside the county's extent (about 12.2 … 13.0° E, 51.0 … 51.5° N): 404 naming the extent, also where
+    # EPSG:25833 has no coordinates at all (schemathesis found x_m: null there)
+    for lon, lat in ((10.0, 48.0), (-71.8, -6.1e-160), (180.0, 85.0)):
+        far = client.get("/api/point", params={"lon": lon, "lat": lat})
+        assert far.status_code == 404, (lon, lat)
+        detail = far.json()["detail"]
+        match = re.fullmatch(r"the point lon (\S+), lat (\S+) is outside the region's extent \(lon (\S+) to (\S+), "
+                             r"lat (\S+) to (\S+) degrees\); choose a point inside it\.", detail)
+        assert match is not None, detail
+        west, east, south, north = (float(v) for v in match.groups()[2:])
+        assert 12.0 < west < 12.5 and 12.8 < east < 13.2 and 50.9 < south < 51.2 and 51.3 < north < 51.6
 
 
 def test_the_app_serves_the_result_schemas_it_is_given(served):
@@ -476,6 +487,29 @@ def test_openapi_declares_every_route_with_content_types(client):
         for status, spec in item["get"]["responses"].items():
             if status not in ("200", "204", "304", "422"):
                 assert spec["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody"), (path, status)
+
+
+def test_head_is_answered_wherever_get_is_with_the_same_status_and_headers(client):
+    """Every GET operation of the OpenAPI document (and a static file, a 404 and a 304), asked with HEAD:
+    the same status and the same headers as GET, and no body."""
+    z, x, y = tile_of(*GRIMMA_LONLAT, 12)
+    values = {"ags": GRIMMA, "layer_id": "municipalities", "z": str(z), "x": str(x), "y": str(y)}
+    urls = []
+    for path in client.get("/openapi.json").json()["paths"]:
+        layer = "wind_speed_hub" if path.endswith(".png") else "municipalities"
+        urls.append(re.sub(r"\{(\w+)\}", lambda m, layer=layer: layer if m[1] == "layer" else values[m[1]], path))
+    urls += [f"/api/point?lon={GRIMMA_LONLAT[0]}&lat={GRIMMA_LONLAT[1]}", "/api/municipalities/14729999",
+             "/static/web/js/main.js"]
+    assert "/tiles/wind_speed_hub/12/" in " ".join(urls) and len(urls) >= 17
+    for url in urls:
+        get, head = client.get(url), client.head(url)
+        assert get.status_code in (200, 404, 422) and head.status_code == get.status_code, url
+        assert head.content == b"", url
+        for header in ("content-type", "content-length", "etag", "cache-control", "content-disposition"):
+            assert head.headers.get(header) == get.headers.get(header), (url, header)
+    etag = client.get(f"/tiles/municipalities/{z}/{x}/{y}.pbf").headers["etag"]
+    not_modified = client.head(f"/tiles/municipalities/{z}/{x}/{y}.pbf", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
 
 
 # ------------------------------------------------------------------ safety
