@@ -69,10 +69,10 @@ Z, X, Y = 12, 2190, 1370
 
 @pytest.mark.parametrize(("z", "x", "y", "error"), [
     (-1, 0, 0, TileRequestError),
-    (0, 1, 0, TileRequestError),
-    (3, 8, 0, TileRequestError),
+    (0, 1, 0, TileMatrixError),
+    (3, 8, 0, TileMatrixError),
     (3, 0, -1, TileRequestError),
-    (2, 2**64, 1, TileRequestError),
+    (2, 2**64, 1, TileMatrixError),
     (MAX_ZOOM + 1, 0, 0, TileMatrixError),
     (99, 0, 0, TileMatrixError),
 ])

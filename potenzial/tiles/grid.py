@@ -40,15 +40,16 @@ BBox = tuple[float, float, float, float]
 
 
 def check_tile(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
-    """Raise TileRequestError (400) or TileMatrixError (404) for an address outside the matrix."""
-    if z < 0:
-        raise TileRequestError(f"zoom {z} is negative; zoom levels start at 0.")
+    """Raise TileRequestError (400) for a negative zoom, column or row, TileMatrixError (404) for a
+    tile beyond the matrix (OGC API - Tiles: "400 or 404" for a tile out of range)."""
+    if z < 0 or x < 0 or y < 0:
+        raise TileRequestError(f"tile z={z}, x={x}, y={y} has a negative number; zoom, column and row start at 0.")
     if z > max_zoom:
         raise TileMatrixError(f"zoom {z} is beyond the deepest level served ({max_zoom}).")
     n = matrix_size(z)
-    if not (0 <= x < n and 0 <= y < n):
-        raise TileRequestError(f"tile x={x}, y={y} is outside the tile matrix of zoom {z} "
-                               f"(both must be in 0..{n - 1}).")
+    if not (x < n and y < n):
+        raise TileMatrixError(f"tile x={x}, y={y} is outside the tile matrix of zoom {z} "
+                              f"(both must be in 0..{n - 1}).")
 
 
 @lru_cache(maxsize=64)
