@@ -1,4 +1,4 @@
-"""Wiring of a run: stand-ins -> inputs -> steps -> publish. No maths here.
+"""Wiring of a run: run lock -> stand-ins -> inputs -> steps -> display files -> publish. No maths here.
 
 Every selected step is checked first (:func:`run_steps`: its ``check`` reads and validates its
 parameters, rule sets and rasters once and returns them), then run with what its check
@@ -30,6 +30,7 @@ from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunResult, Store
 from potenzial.store.runlock import RunLease
+from potenzial.tiles.display import CATALOG_DISPLAY_FOLDER, build_run_display_files
 
 PREPARE_STEPS = ("stand_ins", "inputs")
 
@@ -120,6 +121,9 @@ def _run_locked(region: Region, store: Store, params: ParameterSet, reporter: Re
         if carried and previous is not None:
             _copy_rasters(raster_dir.parent / previous.run_id, raster_dir)
         run_steps(ctx, steps, reporter, timings)
+        with _timed("display", reporter, timings):
+            build_run_display_files(raster_dir, [(e.id, e.path, str(e.extra.get("resampling", "average")))
+                                                 for e in region.layers.values() if e.kind == "raster"])
         frames: dict[str, pd.DataFrame] = dict(ctx.results)
         frames["run_inputs"] = pd.DataFrame(provenance)
 
@@ -130,7 +134,7 @@ def _run_locked(region: Region, store: Store, params: ParameterSet, reporter: Re
             finished_at=utc_now(),
             params_hash=params.sha256,
             code_version=code_version(),
-            steps=tuple(PREPARE_STEPS + tuple(s.name for s in steps) + ("publish",)),
+            steps=tuple(PREPARE_STEPS + tuple(s.name for s in steps) + ("display", "publish")),
             timings_s=dict(timings),
             synthetic_inputs=tuple(sorted(e.id for e in region.layers.values() if e.synthetic)),
         )
@@ -184,14 +188,18 @@ def _carry_over(store: Store, previous: RunRecord | None, selected: list[Step[An
 
 
 def _copy_rasters(source: Path, target: Path) -> None:
-    """Rasters of the previous run (top level only, not its tile cache) for carried-over steps;
-    copies, not links, so a re-run step never writes into the previous run's files."""
+    """Rasters of the previous run (top level, with their display files, and the catalog rasters'
+    display files; not its tile cache) for carried-over steps; copies, not links, so a re-run step
+    never writes into the previous run's files."""
     if not source.is_dir():
         return
-    target.mkdir(parents=True, exist_ok=True)
-    for path in source.iterdir():
-        if path.is_file() and path.suffix in (".tif", ".json"):
-            shutil.copy2(path, target / path.name)
+    for folder, into in ((source, target), (source / CATALOG_DISPLAY_FOLDER, target / CATALOG_DISPLAY_FOLDER)):
+        if not folder.is_dir():
+            continue
+        into.mkdir(parents=True, exist_ok=True)
+        for path in folder.iterdir():
+            if path.is_file() and path.suffix in (".tif", ".json"):
+                shutil.copy2(path, into / path.name)
 
 
 def load_inputs(ctx: StepContext, progress: Callable[[str], None] | None = None) -> list[dict[str, str]]:

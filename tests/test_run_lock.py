@@ -7,10 +7,12 @@ journal remembers failed and incomplete runs.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +201,51 @@ def test_gpkg_init_leaves_temporary_files_alone_and_the_lock_holder_removes_othe
         store.publish(hand_result("run-1"))  # a stale partial of its own id does not get in the way
     assert store.current_run().run_id == "run-1"
     assert sorted(p.name for p in tmp.iterdir()) == ["notes.txt"]
+
+
+# ------------------------------------------------------------------ two real runs at once
+
+
+def potenzial(*args: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "potenzial.cli.main", *args], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_runs_at_once_the_second_refuses_or_with_wait_queues_and_both_publish_complete_runs(
+        pipeline_run, tmp_path):
+    """The repro of the bug: `potenzial run --only biomass` twice on one embedded store. Before the lock
+    the first run deleted the second's partial file and became current without half its layers."""
+    settings, record = pipeline_run
+    store = GeoPackageStore(tmp_path / "store")
+    shutil.copytree(Path(settings.store_url.removeprefix("gpkg:")), store.folder)
+    shutil.copytree(settings.raster_cache / record.run_id, tmp_path / "raster_cache" / record.run_id)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env |= {"POTENZIAL_DATA_DIR": str(settings.data_dir), "POTENZIAL_RASTER_CACHE": str(tmp_path / "raster_cache"),
+            "COLUMNS": "200"}
+    args = ("run", "--store", str(store.folder), "--only", "biomass")
+
+    first = potenzial(*args, env=env)
+    deadline = time.monotonic() + 120
+    while (holder := store.run_lock_holder()) is None and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert holder is not None, first.communicate()[1]
+    refused = potenzial(*args, env=env)
+    _, err = refused.communicate(timeout=120)
+    assert refused.returncode == 2 and "Traceback" not in err
+    assert " ".join(err.split()).startswith(f"error: run {holder.run_id} (process {first.pid} on ")
+    assert "--wait" in err
+    second = potenzial(*args, "--wait", env=env)
+    _, first_err = first.communicate(timeout=600)
+    _, second_err = second.communicate(timeout=600)
+    assert first.returncode == 0, first_err
+    assert second.returncode == 0, second_err
+    assert f"waiting for run {holder.run_id}" in " ".join(second_err.split())
+
+    runs = [r.run_id for r in store.list_runs()]
+    assert len(runs) == 3 and runs[1] == holder.run_id and runs[2] == record.run_id
+    assert store.current_run().run_id == runs[0]
+    layers = set(store.run_layers(record.run_id))
+    for run_id in runs[:2]:  # both complete: every layer of the full run, 30 municipalities
+        assert set(store.run_layers(run_id)) == layers
+        assert len(store.read("municipalities", run_id)) == 30
+    assert store.attempts() == [] and list((store.folder / "tmp").iterdir()) == []
