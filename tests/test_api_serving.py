@@ -649,7 +649,9 @@ def postgis_settings(tmp: Path, url: str, municipalities: gpd.GeoDataFrame) -> S
 
 
 @pytest.fixture
-def postgis_run(postgis_store, tmp_path):
+def postgis_run(postgis_store, postgis_reader_url, tmp_path):
+    """(PostGIS store, GeoPackage store, municipalities): the same run in both; the server reads PostGIS as
+    the read-only role (``postgis_reader_url``)."""
     municipalities = municipalities_frame()
     frames = {MUNICIPALITIES.name: municipalities, RUN_INPUTS.name: run_inputs_frame()}
     postgis_store.publish(RunResult(record=record(RUN_ID), frames=frames))
@@ -679,9 +681,9 @@ def test_postgis_and_geopackage_give_the_same_vector_tile(postgis_run, zoom):
 
 
 @pytest.mark.postgis
-def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, tmp_path):
+def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, postgis_reader_url, tmp_path):
     postgis, _, municipalities = postgis_run
-    settings = postgis_settings(tmp_path, postgis.url, municipalities)
+    settings = postgis_settings(tmp_path, postgis_reader_url, municipalities)
     with TestClient(create_app(settings)) as c:
         for layer in ("municipalities%27%3B%20DROP%20TABLE%20runs%3B--", "runs", "pg_catalog.pg_user",
                       "municipalities%20UNION%20SELECT%201"):
@@ -725,21 +727,22 @@ def test_zoom_0_and_1_and_every_edge_tile_are_answered(client):
 
 
 @pytest.mark.postgis
-def test_postgis_zoom_0_and_1_and_every_edge_tile_are_answered(postgis_run, tmp_path):
-    postgis, _, municipalities = postgis_run
-    with TestClient(create_app(postgis_settings(tmp_path, postgis.url, municipalities))) as c:
+def test_postgis_zoom_0_and_1_and_every_edge_tile_are_answered(postgis_run, postgis_reader_url, tmp_path):
+    _, _, municipalities = postgis_run
+    with TestClient(create_app(postgis_settings(tmp_path, postgis_reader_url, municipalities))) as c:
         assert assert_edge_tiles_answered(c, ("municipalities", "wind_speed_150m")) > 2 * 100
 
 
 @pytest.mark.postgis
-def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis_run, tmp_path, postgis_url):
+def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis_run, tmp_path,
+                                                                         postgis_reader_url):
     from psycopg.conninfo import conninfo_to_dict
 
     _postgis, _, municipalities = postgis_run
-    params = conninfo_to_dict(postgis_url)
+    params = conninfo_to_dict(postgis_reader_url)
     proxy = TcpProxy((params.get("host", "127.0.0.1"), int(params.get("port", 5432))))
     proxy.start()
-    url = f"postgresql://{params.get('user', 'postgres')}@127.0.0.1:{proxy.port}/{params['dbname']}"
+    url = f"postgresql://{params['user']}@127.0.0.1:{proxy.port}/{params['dbname']}"
     settings = postgis_settings(tmp_path, url, municipalities)
     serving = ServingSettings(run_check_interval_s=0, store_retry_s=0)
     z, x, y = tile_of(*GRIMMA_LONLAT, 12)

@@ -123,6 +123,10 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - a store without connections has nothing to release
         """Release connections."""
 
+    def check_role(self) -> None:  # noqa: B027 - a store without roles has nothing to check
+        """Raise SuperuserRefusedError when the store was opened without ``allow_superuser`` and its
+        sessions are a superuser's (PostGIS); an unreachable store is checked on first connection."""
+
     # -- the run lock and the run journal ------------------------------------------------------
 
     @contextmanager

@@ -13,10 +13,9 @@ parameters; table and column names come only from the result registry in
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import geopandas as gpd
 import numpy as np
@@ -35,7 +34,9 @@ from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store import postgis_sql as sql
 from potenzial.store.base import LayerWritten, RunResult, Store, conform
 from potenzial.store.migrate import alembic_config
+from potenzial.store.postgis_errors import unavailable_message
 from potenzial.store.postgis_lock import PostgisRunLock
+from potenzial.store.postgis_roles import DEFAULT_READER_ROLE, grant_reader, refuse_superuser, role_facts
 from potenzial.store.postgis_serving import SERVING_STATEMENT_TIMEOUT_S, serving_engine
 from potenzial.store.postgis_sql import GEOMETRY_COLUMN
 from potenzial.store.runlock import LockHolder, OnWait
@@ -51,7 +52,6 @@ DEFAULT_POOL_SIZE = 4
 DEFAULT_POOL_OVERFLOW = 2
 DEFAULT_POOL_TIMEOUT_S = 5.0
 
-_FIX_START = "Is PostgreSQL running? Start it with `make db`, or check POTENZIAL_STORE."
 
 
 
@@ -86,7 +86,11 @@ class PostgisStore(Store):
         pool_size: int = DEFAULT_POOL_SIZE,
         pool_overflow: int = DEFAULT_POOL_OVERFLOW,
         pool_timeout_s: float = DEFAULT_POOL_TIMEOUT_S,
+        read_only: bool = False,
+        allow_superuser: bool = True,
     ) -> None:
+        """``read_only``: the server's store (every session read-only, named potenzial-serve);
+        ``allow_superuser=False``: a connection as a superuser raises SuperuserRefusedError."""
         engine_url = _engine_url(url)
         #: the URL for display: plain postgresql:// scheme, password masked
         self.url = engine_url.set(drivername="postgresql").render_as_string(hide_password=True)
@@ -96,11 +100,15 @@ class PostgisStore(Store):
         self._database = engine_url.database
         self._user = engine_url.username or "(default user)"
         self.statement_timeout_s = statement_timeout_s
-        connect_args: dict[str, object] = {"application_name": "potenzial"}
+        self.allow_superuser = allow_superuser
+        connect_args: dict[str, object] = {"application_name": "potenzial-serve" if read_only else "potenzial"}
         if "connect_timeout" not in engine_url.query:
             connect_args["connect_timeout"] = int(connect_timeout_s)
-        if statement_timeout_s and "options" not in engine_url.query:
-            connect_args["options"] = f"-c statement_timeout={int(statement_timeout_s * 1000)}"
+        if "options" not in engine_url.query:
+            options = [f"-c statement_timeout={int(statement_timeout_s * 1000)}"] if statement_timeout_s else []
+            options += ["-c default_transaction_read_only=on"] if read_only else []
+            if options:
+                connect_args["options"] = " ".join(options)
         self._engine = create_engine(
             engine_url,
             pool_size=pool_size,
@@ -109,6 +117,8 @@ class PostgisStore(Store):
             pool_pre_ping=True,
             connect_args=connect_args,
         )
+        if not allow_superuser:
+            refuse_superuser(self._engine, self.where)
         self._runlock = PostgisRunLock(self._engine, self._guard)
         self._serving: Engine | None = None
         self._serving_lock = threading.Lock()
@@ -173,19 +183,7 @@ class PostgisStore(Store):
         return StoreError(f"PostgreSQL at {self.where} failed while {doing}: {detail}"), False
 
     def _unavailable_message(self, detail: str) -> str:
-        reason = re.sub(r"^connection failed:\s*", "", detail)
-        reason = re.sub(r"\b(FATAL|ERROR):\s*", "", reason)
-        reason = reason.split(" Is the server running")[0].strip().rstrip(".")
-        lower = reason.lower()
-        if "database" in lower and "does not exist" in lower:
-            user = f" -U {self._user}" if self._user != "(default user)" else ""
-            fix = (f"Create it with `createdb -h {self._host} -p {self._port}{user} {self._database}` "
-                   "or `make db`, or check POTENZIAL_STORE.")
-        elif "authentication failed" in lower or "password" in lower or re.search(r"role .* does not exist", lower):
-            fix = "Check the user and password in POTENZIAL_STORE."
-        else:
-            fix = _FIX_START
-        return f"cannot reach PostgreSQL at {self.where}: {reason}. {fix}"
+        return unavailable_message(detail, self.where, self._host, self._port, self._database, self._user)
 
     # -- Store interface
     def init(self) -> None:
@@ -220,6 +218,17 @@ class PostgisStore(Store):
     def ping(self) -> None:
         with self._guard("connecting"), self._engine.connect() as conn:
             conn.execute(sql.PING)
+
+    # -- roles (potenzial/store/postgis_roles.py)
+    def check_role(self) -> None:
+        if not self.allow_superuser:  # the connection hook refuses a superuser
+            with suppress(StoreUnavailableError), self._guard("checking the role"), self._engine.connect() as conn:
+                role_facts(conn)
+
+    def grant_reader(self, role: str = DEFAULT_READER_ROLE, password: str | None = None) -> bool:
+        """Create the read-only serving role if missing (True when created) and grant it read access."""
+        with self._guard(f"granting read access to {role}"), self._engine.connect() as conn:
+            return grant_reader(conn.execution_options(isolation_level="AUTOCOMMIT"), role, password)
 
     def publish(self, result: RunResult, on_layer_written: LayerWritten | None = None) -> None:
         record = result.record
@@ -321,6 +330,8 @@ class PostgisStore(Store):
         with self._serving_lock:
             if self._serving is None:
                 self._serving = serving_engine(self._engine.url)
+                if not self.allow_superuser:
+                    refuse_superuser(self._serving, self.where)
         return self._serving
 
     @contextmanager
