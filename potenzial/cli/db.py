@@ -25,7 +25,8 @@ db_app = typer.Typer(help="Store administration.", no_args_is_help=True)
 def init(
     store: str | None = typer.Option(None, "--store", help="postgresql://… URL or a folder"),
     reader_role: str = typer.Option(DEFAULT_READER_ROLE, "--reader-role",
-                                    help="PostGIS: the read-only role the server connects as (created if missing)"),
+                                    help="PostGIS: the read-only role the server connects as (created if missing; '' "
+                                    "for none)"),
 ) -> None:
     """Create or migrate the schema (idempotent). On PostGIS also create the read-only role for serving
     and grant it read access; its password, if any, comes from POTENZIAL_READER_PASSWORD."""
@@ -35,7 +36,7 @@ def init(
     backend = open_store(settings.store_url)
     try:
         backend.init()
-        if isinstance(backend, PostgisStore):
+        if isinstance(backend, PostgisStore) and reader_role:
             created = backend.grant_reader(reader_role, os.environ.get("POTENZIAL_READER_PASSWORD") or None)
             console.print(f"read-only role {reader_role} {'created' if created else 'granted'}: serve with "
                           f"--store postgresql://{reader_role}@…/{backend.url.rsplit('/', 1)[-1]}", highlight=False)

@@ -95,16 +95,22 @@ def grant_reader(owner: Connection, role: str, password: str | None = None) -> b
     if database is None:
         raise StoreError("the database named no current schema; check the store URL's search_path.")
     db, schema = sql.Identifier(database[0]), sql.Identifier(database[1])
-    for statement in (
-        "GRANT CONNECT ON DATABASE {db} TO {role}",
-        "GRANT USAGE ON SCHEMA {schema} TO {role}",
-        "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
-        "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {role}",
-        "ALTER ROLE {role} SET default_transaction_read_only = on",
-    ):
-        conn.execute(sql.SQL(statement).format(db=db, schema=schema, role=name))
-    if password:
-        conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(password)))
+    try:
+        for statement in (
+            "GRANT CONNECT ON DATABASE {db} TO {role}",
+            "GRANT USAGE ON SCHEMA {schema} TO {role}",
+            "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+            "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {role}",
+            "ALTER ROLE {role} SET default_transaction_read_only = on",
+        ):
+            conn.execute(sql.SQL(statement).format(db=db, schema=schema, role=name))
+        if password:
+            conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(name, sql.Literal(password)))
+    except psycopg.errors.InsufficientPrivilege as exc:
+        detail = " ".join(str(exc).split())[:160]
+        raise StoreError(f"the store's user may not give {role} read access ({detail}). Run `potenzial db "
+                         "init` as the owner of the database and its tables, or skip the role with --reader-role ''."
+                         ) from None
     return created
 
 
