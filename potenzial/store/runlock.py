@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from potenzial.errors import PotenzialError, StoreBusyError, StoreUnavailableErr
 OnWait = Callable[[str], None]
 #: longest failure message kept in the run journal [characters]
 MESSAGE_MAX_CHARS = 300
+#: how long a run tries for a lock that seems taken before it refuses [s], and in how many tries
+PROBE_GRACE_S = 0.5
+PROBE_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -85,12 +89,10 @@ class FileRunLock:
              ) -> Iterator[None]:
         fd = self._open()
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+            if not self._try(fd):
                 current = self._read(fd)
                 if not wait:
-                    raise StoreBusyError(busy_message(current, store)) from None
+                    raise StoreBusyError(busy_message(current, store))
                 if on_wait is not None:
                     on_wait(current.describe())
                 fcntl.flock(fd, fcntl.LOCK_EX)
@@ -103,6 +105,19 @@ class FileRunLock:
                 os.ftruncate(fd, 0)
         finally:
             os.close(fd)  # closing the descriptor releases the lock
+
+    @staticmethod
+    def _try(fd: int) -> bool:
+        """Take the lock without waiting; a few tries over PROBE_GRACE_S, because :meth:`holder` takes
+        it for an instant to find out whether it is free."""
+        for attempt in range(PROBE_TRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if attempt + 1 < PROBE_TRIES:
+                    time.sleep(PROBE_GRACE_S / PROBE_TRIES)
+        return False
 
     def holder(self) -> LockHolder | None:
         """Who holds the lock now, or None when it is free (it is taken and released to find out)."""
