@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import add_exception_handlers
 from api.fastpath import CachedTileMiddleware
+from api.head import HeadAsGetMiddleware
 from api.routers import health, layers, municipalities, page, point, summary, tiles
 from api.serving import Serving, ServingSettings
 from potenzial import __version__
@@ -24,11 +25,25 @@ from potenzial.region import load_region
 from potenzial.serving.cache import RunCache
 from potenzial.settings import Settings
 from potenzial.store import open_store
+from potenzial.store.base import Store
 from potenzial.store.schema import RESULTS, ResultSchema
 from web.assets import OWN_MOUNT_PATH, OWN_STATIC, STATIC_URL, vendor_dirs
 from web.page import MapSettings
 
 TITLE = "potenzial"
+
+
+def open_server_store(settings: Settings, serving_settings: ServingSettings) -> Store:
+    """The store as the server opens it: read-only sessions; a PostgreSQL superuser refused
+    (SuperuserRefusedError, before anything is served) unless ``allow_superuser``. A store that
+    cannot be reached now is checked on its first connection instead."""
+    store = open_store(settings.store_url, read_only=True, allow_superuser=serving_settings.allow_superuser)
+    try:
+        store.check_role()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def create_app(settings: Settings | None = None, map_settings: MapSettings | None = None,
@@ -50,7 +65,7 @@ def create_app(settings: Settings | None = None, map_settings: MapSettings | Non
         app.state.basemap = basemap
         app.state.cache = RunCache()
         app.state.region = load_region(settings.region, settings.regions_dir, settings.data_dir)
-        app.state.store = open_store(settings.store_url)
+        app.state.store = open_server_store(settings, serving_settings)
         app.state.serving = Serving(settings, serving_settings, app.state.store, app.state.region, schemas)
         try:
             yield
@@ -66,6 +81,7 @@ def create_app(settings: Settings | None = None, map_settings: MapSettings | Non
     )
     add_exception_handlers(app)
     app.add_middleware(CachedTileMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: the fast path sees a HEAD as GET too
     for router in (health.router, municipalities.router, summary.router, point.router, layers.router,
                    tiles.router, page.router):
         app.include_router(router)

@@ -49,6 +49,7 @@ class ServingSettings(BaseSettings):
     run_check_interval_s: float = Field(1.0, ge=0, le=60, description="how often tiles re-read the current run [s]")
     store_retry_s: float = Field(2.0, ge=0, le=60, description="back-off after the store failed [s]")
     tile_max_age_s: int = Field(300, ge=0, le=86_400, description="Cache-Control max-age of tiles [s]")
+    allow_superuser: bool = Field(False, description="serve even when the store URL names a PostgreSQL superuser")
 
 
 class RunTracker:

@@ -33,5 +33,9 @@ class StoreUnavailableError(StoreError):
     """The database behind the store cannot be reached."""
 
 
+class StoreBusyError(StoreError):
+    """Another run holds the store's run lock (one run writes into a store at a time)."""
+
+
 class NotFoundError(PotenzialError):
     """A requested object (run, municipality, layer in a run) does not exist."""

@@ -1,4 +1,4 @@
-"""Wiring of a run: stand-ins -> inputs -> steps -> publish. No maths here.
+"""Wiring of a run: run lock -> stand-ins -> inputs -> steps -> display files -> publish. No maths here.
 
 Every selected step is checked first (:func:`run_steps`: its ``check`` reads and validates its
 parameters, rule sets and rasters once and returns them), then run with what its check
@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,8 @@ from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunResult, Store
+from potenzial.store.runlock import RunLease
+from potenzial.tiles.display import CATALOG_DISPLAY_FOLDER, build_run_display_files
 
 PREPARE_STEPS = ("stand_ins", "inputs")
 
@@ -51,9 +53,13 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
                  on_layer_written: Callable[[str], None] | None = None,
                  only: list[str] | None = None,
                  raster_cache: Path | None = None,
-                 rules_dir: Path | None = None) -> RunRecord:
+                 rules_dir: Path | None = None,
+                 wait: bool = False,
+                 on_wait: Callable[[str], None] | None = None) -> RunRecord:
     """Run the steps for ``region`` and publish the results atomically into ``store``.
 
+    The run holds the store's run lock from start to publish: another run holding it makes this
+    one refuse (StoreBusyError) or, with ``wait``, queue behind it (``on_wait(holder)`` first).
     ``raster_cache`` and ``rules_dir`` default to the settings' (``POTENZIAL_RASTER_CACHE``,
     ``POTENZIAL_RULES_DIR``); the steps find the rules folder in their context."""
     reporter = reporter or Reporter()
@@ -62,10 +68,40 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
         raster_cache = raster_cache or defaults.raster_cache
         rules_dir = rules_dir or defaults.rules_dir
     steps = select_steps(only)
-    timings: dict[str, float] = {}
-    started = utc_now()
     run_id = new_run_id()
     store.ping()
+    with locked_run(store, raster_cache, run_id, wait=wait, on_wait=on_wait):
+        return _run_locked(region, store, params, reporter, on_layer_written, steps, bool(only), run_id,
+                           raster_cache, rules_dir)
+
+
+@contextmanager
+def locked_run(store: Store, raster_cache: Path, run_id: str, wait: bool = False,
+               on_wait: Callable[[str], None] | None = None) -> Iterator[RunLease]:
+    """Hold the store's run lock for ``run_id`` (see :meth:`Store.run_lock`); taken, it removes the
+    raster folders of the store's dead runs; released after a publish, those of the runs it pruned."""
+    with store.run_lock(run_id, wait=wait, on_wait=on_wait) as lease:
+        kept = {r.run_id for r in store.list_runs()}
+        reclaim_raster_folders(raster_cache, (r for r in lease.dead_runs if r not in kept))
+        yield lease
+        # the runs this publish pruned: their rasters, display files, tiles and downloads go too
+        reclaim_raster_folders(raster_cache, kept - {r.run_id for r in store.list_runs()})
+
+
+def reclaim_raster_folders(raster_cache: Path, run_ids: Iterable[str]) -> None:
+    """Remove ``raster_cache/<run_id>/`` of runs that are neither complete nor kept (dead or pruned).
+    Called only under the store's run lock, with run ids of that store."""
+    for run_id in run_ids:
+        folder = raster_cache / run_id
+        if run_id and folder.parent == raster_cache and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_locked(region: Region, store: Store, params: ParameterSet, reporter: Reporter,
+                on_layer_written: Callable[[str], None] | None, steps: list[Step[Any]], only: bool,
+                run_id: str, raster_cache: Path, rules_dir: Path) -> RunRecord:
+    timings: dict[str, float] = {}
+    started = utc_now()
     previous = store.current_run()
     if only and previous is None:
         raise NotFoundError("--only needs a previous complete run to take the other results from. "
@@ -85,6 +121,9 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
         if carried and previous is not None:
             _copy_rasters(raster_dir.parent / previous.run_id, raster_dir)
         run_steps(ctx, steps, reporter, timings)
+        with _timed("display", reporter, timings):
+            build_run_display_files(raster_dir, [(e.id, e.path, str(e.extra.get("resampling", "average")))
+                                                 for e in region.layers.values() if e.kind == "raster"])
         frames: dict[str, pd.DataFrame] = dict(ctx.results)
         frames["run_inputs"] = pd.DataFrame(provenance)
 
@@ -95,7 +134,7 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
             finished_at=utc_now(),
             params_hash=params.sha256,
             code_version=code_version(),
-            steps=tuple(PREPARE_STEPS + tuple(s.name for s in steps) + ("publish",)),
+            steps=tuple(PREPARE_STEPS + tuple(s.name for s in steps) + ("display", "publish")),
             timings_s=dict(timings),
             synthetic_inputs=tuple(sorted(e.id for e in region.layers.values() if e.synthetic)),
         )
@@ -149,14 +188,18 @@ def _carry_over(store: Store, previous: RunRecord | None, selected: list[Step[An
 
 
 def _copy_rasters(source: Path, target: Path) -> None:
-    """Rasters of the previous run (top level only, not its tile cache) for carried-over steps;
-    copies, not links, so a re-run step never writes into the previous run's files."""
+    """Rasters of the previous run (top level, with their display files, and the catalog rasters'
+    display files; not its tile cache) for carried-over steps; copies, not links, so a re-run step
+    never writes into the previous run's files."""
     if not source.is_dir():
         return
-    target.mkdir(parents=True, exist_ok=True)
-    for path in source.iterdir():
-        if path.is_file() and path.suffix in (".tif", ".json"):
-            shutil.copy2(path, target / path.name)
+    for folder, into in ((source, target), (source / CATALOG_DISPLAY_FOLDER, target / CATALOG_DISPLAY_FOLDER)):
+        if not folder.is_dir():
+            continue
+        into.mkdir(parents=True, exist_ok=True)
+        for path in folder.iterdir():
+            if path.is_file() and path.suffix in (".tif", ".json"):
+                shutil.copy2(path, into / path.name)
 
 
 def load_inputs(ctx: StepContext, progress: Callable[[str], None] | None = None) -> list[dict[str, str]]:

@@ -33,4 +33,27 @@ class RunRecord:
         return cls(**raw)
 
 
-__all__ = ["RunRecord"]
+#: the states of a run that did not become a complete run
+ATTEMPT_STATES = ("running", "failed", "incomplete")
+
+
+@dataclass(frozen=True)
+class RunAttempt:
+    """A run that started but is not (yet) a complete run of the store: ``running`` (it holds the
+    run lock now), ``failed`` (it stopped with an error, ``message``) or ``incomplete`` (its process
+    died without a word: killed, out of memory, power cut)."""
+
+    run_id: str
+    started_at: str  #: ISO 8601, UTC
+    status: str  #: one of ATTEMPT_STATES
+    message: str = ""  #: the error a failed run stopped with (one line)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunAttempt:
+        return cls(**json.loads(text))
+
+
+__all__ = ["ATTEMPT_STATES", "RunAttempt", "RunRecord"]

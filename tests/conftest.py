@@ -15,7 +15,7 @@ from tests.support.postgis import create_database, reset_store_tables, store_tes
 # selects the unit tests without a marker to forget.
 # ==============================================================================================
 
-POSTGIS_FIXTURES = frozenset({"postgis_url", "postgis_store"})
+POSTGIS_FIXTURES = frozenset({"postgis_url", "postgis_store", "postgis_reader_url"})
 #: fixtures that compute on the whole default region: pipeline_run (here), gpkg_run
 #: (test_pipeline.py), step_run (test_solar_roof_region.py), county (test_synth.py)
 SLOW_FIXTURES = frozenset({"pipeline_run", "gpkg_run", "step_run", "county"})
@@ -61,6 +61,19 @@ def postgis_store(postgis_url):
     store.init()
     yield store
     store.close()
+
+
+@pytest.fixture
+def postgis_reader_url(postgis_store, postgis_url) -> str:
+    """The test database's URL as its read-only serving role (``potenzial db init`` creates one), named
+    after the database (roles belong to the whole cluster; each test database gets its own)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(postgis_url)
+    role = f"{params['dbname']}_reader"
+    postgis_store.grant_reader(role)
+    host, port = params.get("host", "127.0.0.1"), params.get("port", "5432")
+    return f"postgresql://{role}@{host}:{port}/{params['dbname']}"
 
 
 @pytest.fixture

@@ -52,6 +52,8 @@ RUN_ID = "serve-run-1"
 GRIMMA = "14729160"
 #: a point in Grimma [degrees] and the tiles holding it
 GRIMMA_LONLAT = (12.7253, 51.2386)
+#: the same point in EPSG:25833 [m] (pyproj, EPSG:4326 -> EPSG:25833)
+GRIMMA_XY = (341_214.23, 5_678_817.02)
 WIND_MPS = 6.0  #: the constant of the hand-made wind raster [m/s]
 WIND_RANGE = (4.0, 8.0)  #: its display range: 6.0 is the middle colour (palette index 128)
 EXCLUSION_REASON = "Natura 2000 (hand-made test zone)"
@@ -397,9 +399,18 @@ def test_point_gives_raster_values_features_and_exclusion_reasons(client):
     assert by_id["wind_speed_150m"]["value"] == pytest.approx(WIND_MPS)
     assert by_id["municipalities"]["features"][0]["ags"] == GRIMMA
     assert {"layer": EXCLUSIONS.name, "field": "reason", "reason": EXCLUSION_REASON} in body["exclusion_reasons"]
-    far = client.get("/api/point", params={"lon": 10.0, "lat": 48.0}).json()
-    assert far["municipality"] is None and far["exclusion_reasons"] == []
-    assert all(layer["value"] is None and layer["features"] == [] for layer in far["layers"])
+    assert body["x_m"] == pytest.approx(GRIMMA_XY[0], abs=0.01) and body["y_m"] == pytest.approx(GRIMMA_XY[1], abs=0.01)
+    # outside the county's extent (about 12.2 … 13.0° E, 51.0 … 51.5° N): 404 naming the extent, also where
+    # EPSG:25833 has no coordinates at all (schemathesis found x_m: null there)
+    for lon, lat in ((10.0, 48.0), (-71.8, -6.1e-160), (180.0, 85.0)):
+        far = client.get("/api/point", params={"lon": lon, "lat": lat})
+        assert far.status_code == 404, (lon, lat)
+        detail = far.json()["detail"]
+        match = re.fullmatch(r"the point lon (\S+), lat (\S+) is outside the region's extent \(lon (\S+) to (\S+), "
+                             r"lat (\S+) to (\S+) degrees\); choose a point inside it\.", detail)
+        assert match is not None, detail
+        west, east, south, north = (float(v) for v in match.groups()[2:])
+        assert 12.0 < west < 12.5 and 12.8 < east < 13.2 and 50.9 < south < 51.2 and 51.3 < north < 51.6
 
 
 def test_the_app_serves_the_result_schemas_it_is_given(served):
@@ -487,16 +498,39 @@ def test_openapi_declares_every_route_with_content_types(client):
                 assert spec["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody"), (path, status)
 
 
+def test_head_is_answered_wherever_get_is_with_the_same_status_and_headers(client):
+    """Every GET operation of the OpenAPI document (and a static file, a 404 and a 304), asked with HEAD:
+    the same status and the same headers as GET, and no body."""
+    z, x, y = tile_of(*GRIMMA_LONLAT, 12)
+    values = {"ags": GRIMMA, "layer_id": "municipalities", "z": str(z), "x": str(x), "y": str(y)}
+    urls = []
+    for path in client.get("/openapi.json").json()["paths"]:
+        layer = "wind_speed_hub" if path.endswith(".png") else "municipalities"
+        urls.append(re.sub(r"\{(\w+)\}", lambda m, layer=layer: layer if m[1] == "layer" else values[m[1]], path))
+    urls += [f"/api/point?lon={GRIMMA_LONLAT[0]}&lat={GRIMMA_LONLAT[1]}", "/api/municipalities/14729999",
+             "/static/web/js/main.js"]
+    assert "/tiles/wind_speed_hub/12/" in " ".join(urls) and len(urls) >= 17
+    for url in urls:
+        get, head = client.get(url), client.head(url)
+        assert get.status_code in (200, 404, 422) and head.status_code == get.status_code, url
+        assert head.content == b"", url
+        for header in ("content-type", "content-length", "etag", "cache-control", "content-disposition"):
+            assert head.headers.get(header) == get.headers.get(header), (url, header)
+    etag = client.get(f"/tiles/municipalities/{z}/{x}/{y}.pbf").headers["etag"]
+    not_modified = client.head(f"/tiles/municipalities/{z}/{x}/{y}.pbf", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+
+
 # ------------------------------------------------------------------ safety
 
 
 @pytest.mark.parametrize(("path", "statuses"), [
-    ("/tiles/municipalities/-1/0/0.pbf", {400}),
-    ("/tiles/municipalities/2/4/1.pbf", {400}),
-    ("/tiles/municipalities/2/1/-1.pbf", {400}),
+    ("/tiles/municipalities/-1/0/0.pbf", {422}),
+    ("/tiles/municipalities/2/4/1.pbf", {404}),  # beyond the matrix: no such tile
+    ("/tiles/municipalities/2/1/-1.pbf", {422}),
     ("/tiles/municipalities/99/1/1.pbf", {404}),
     ("/tiles/wind_speed_150m/23/0/0.png", {404}),
-    ("/tiles/wind_speed_150m/3/18446744073709551616/1.png", {400}),
+    ("/tiles/wind_speed_150m/3/18446744073709551616/1.png", {422}),
     ("/tiles/wind_speed_150m/3/abc/1.png", {422}),
     ("/tiles/wind_speed_150m/1e3/0/0.png", {422}),
     ("/tiles/wind_speed_150m/14/8757/5479.exe", {404}),
@@ -624,7 +658,9 @@ def postgis_settings(tmp: Path, url: str, municipalities: gpd.GeoDataFrame) -> S
 
 
 @pytest.fixture
-def postgis_run(postgis_store, tmp_path):
+def postgis_run(postgis_store, postgis_reader_url, tmp_path):
+    """(PostGIS store, GeoPackage store, municipalities): the same run in both; the server reads PostGIS as
+    the read-only role (``postgis_reader_url``)."""
     municipalities = municipalities_frame()
     frames = {MUNICIPALITIES.name: municipalities, RUN_INPUTS.name: run_inputs_frame()}
     postgis_store.publish(RunResult(record=record(RUN_ID), frames=frames))
@@ -654,9 +690,9 @@ def test_postgis_and_geopackage_give_the_same_vector_tile(postgis_run, zoom):
 
 
 @pytest.mark.postgis
-def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, tmp_path):
+def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, postgis_reader_url, tmp_path):
     postgis, _, municipalities = postgis_run
-    settings = postgis_settings(tmp_path, postgis.url, municipalities)
+    settings = postgis_settings(tmp_path, postgis_reader_url, municipalities)
     with TestClient(create_app(settings)) as c:
         for layer in ("municipalities%27%3B%20DROP%20TABLE%20runs%3B--", "runs", "pg_catalog.pg_user",
                       "municipalities%20UNION%20SELECT%201"):
@@ -667,15 +703,55 @@ def test_postgis_tile_sql_takes_no_names_from_the_client(postgis_run, tmp_path):
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
 
 
+def assert_edge_tiles_answered(c: TestClient, layer_ids: tuple[str, ...]) -> int:
+    """Every tile of zoom 0…2 and every edge tile of zoom 3…5 of each layer (within its zoom range), and
+    the four corner tiles of its deepest zoom: the tile holding Grimma is 200 up to zoom 2 (the county is
+    far from the grid's edges), every other one 204. Returns the number of tiles asked for."""
+    layers = {layer["id"]: layer for layer in c.get("/api/layers").json()["served"]}
+    asked = 0
+    for layer_id in layer_ids:
+        layer = layers[layer_id]
+        ext = "pbf" if layer["kind"] == "vector" else "png"
+        for z in range(layer["minzoom"], layer["maxzoom"] + 1):
+            n = 2**z
+            if z <= 2:
+                tiles = [(x, y) for x in range(n) for y in range(n)]
+            elif z <= 5:
+                tiles = [(x, y) for x in range(n) for y in range(n) if x in (0, n - 1) or y in (0, n - 1)]
+            elif z == layer["maxzoom"]:
+                tiles = [(0, 0), (0, n - 1), (n - 1, 0), (n - 1, n - 1)]
+            else:
+                continue
+            home = tile_of(*GRIMMA_LONLAT, z)[1:]
+            for x, y in tiles:
+                response = c.get(f"/tiles/{layer_id}/{z}/{x}/{y}.{ext}")
+                asked += 1
+                expected = 200 if (x, y) == home and z <= 2 else 204
+                assert response.status_code == expected, (layer_id, z, x, y, response.status_code, response.text)
+    return asked
+
+
+def test_zoom_0_and_1_and_every_edge_tile_are_answered(client):
+    assert assert_edge_tiles_answered(client, ("municipalities", "wind_speed_150m", "wind_speed_hub")) > 3 * 100
+
+
 @pytest.mark.postgis
-def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis_run, tmp_path, postgis_url):
+def test_postgis_zoom_0_and_1_and_every_edge_tile_are_answered(postgis_run, postgis_reader_url, tmp_path):
+    _, _, municipalities = postgis_run
+    with TestClient(create_app(postgis_settings(tmp_path, postgis_reader_url, municipalities))) as c:
+        assert assert_edge_tiles_answered(c, ("municipalities", "wind_speed_150m")) > 2 * 100
+
+
+@pytest.mark.postgis
+def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis_run, tmp_path,
+                                                                         postgis_reader_url):
     from psycopg.conninfo import conninfo_to_dict
 
     _postgis, _, municipalities = postgis_run
-    params = conninfo_to_dict(postgis_url)
+    params = conninfo_to_dict(postgis_reader_url)
     proxy = TcpProxy((params.get("host", "127.0.0.1"), int(params.get("port", 5432))))
     proxy.start()
-    url = f"postgresql://{params.get('user', 'postgres')}@127.0.0.1:{proxy.port}/{params['dbname']}"
+    url = f"postgresql://{params['user']}@127.0.0.1:{proxy.port}/{params['dbname']}"
     settings = postgis_settings(tmp_path, url, municipalities)
     serving = ServingSettings(run_check_interval_s=0, store_retry_s=0)
     z, x, y = tile_of(*GRIMMA_LONLAT, 12)
@@ -713,10 +789,15 @@ def test_stopped_database_503_while_cached_tiles_are_served_and_recovery(postgis
 # ------------------------------------------------------------------ schemathesis
 
 
+#: the stateful phase's link inference, explained there
+SCHEMATHESIS_CONFIG = Path(__file__).parent / "support" / "schemathesis.toml"
+
+
 @pytest.mark.slow  # about a minute of generated requests
-def test_schemathesis_finds_no_server_error(served, tmp_path):
-    """Every operation of the OpenAPI document, fuzzed with schemathesis against a live server: no 5xx,
-    and responses match the declared status codes, content types and schemas."""
+def test_schemathesis_finds_no_failure(served, tmp_path):
+    """Every operation of the OpenAPI document, fuzzed with schemathesis against a live server with all
+    its checks: no 5xx; status codes, content types, headers and response schemas as declared; valid
+    requests accepted, invalid ones refused; every phase (examples, coverage, fuzzing, stateful)."""
     from tests.support.live_server import LiveServer
 
     shutil.copytree(served.data_dir / "store", tmp_path / "store")
@@ -725,9 +806,8 @@ def test_schemathesis_finds_no_server_error(served, tmp_path):
     settings = Settings(store=str(tmp_path / "store"), data_dir=tmp_path, raster_cache=tmp_path / "raster_cache")
     with LiveServer(create_app(settings)) as base_url:
         result = subprocess.run(
-            [str(Path(sys.executable).with_name("schemathesis")), "run", f"{base_url}/openapi.json",
-             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
-             "response_schema_conformance", "--max-examples", "25", "--seed", "7",
+            [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(SCHEMATHESIS_CONFIG), "run",
+             f"{base_url}/openapi.json", "--checks", "all", "--max-examples", "25", "--seed", "7",
              "--request-timeout", "60", "--generation-deterministic"],
             capture_output=True, text=True, timeout=900,
         )

@@ -78,3 +78,41 @@ def test_usage_errors_do_not_trace(tmp_path, args):
     result = cli(*args, data_dir=tmp_path)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
+
+
+def test_run_refuses_in_one_line_while_another_run_writes_into_the_store(tmp_path):
+    from potenzial.store.gpkg import GeoPackageStore
+
+    store = GeoPackageStore(tmp_path / "store")
+    with store.run_lock("20260301T090000Z-abc123"):  # this test is the other run
+        result = cli("run", "--store", str(tmp_path / "store"), data_dir=tmp_path, timeout=120)
+    assert_one_line_error(result, f"run 20260301T090000Z-abc123 (process {os.getpid()} on ",
+                          "so this run did not start", "--wait")
+    assert store.list_runs() == [] and not (tmp_path / "regions").exists()  # refused before the stand-ins
+
+
+def test_db_runs_marks_the_served_run_and_failed_and_incomplete_runs(tmp_path):
+    from potenzial.errors import InputDataError
+    from potenzial.store.gpkg import GeoPackageStore
+    from tests.support.hand_run import RUN_DRIVER, hand_result
+
+    store = GeoPackageStore(tmp_path / "store")
+    with store.run_lock("run-good"):
+        store.publish(hand_result("run-good"))
+    with pytest.raises(InputDataError), store.run_lock("run-bad"):
+        raise InputDataError("layer buildings: the file buildings.gpkg is missing.")
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    killed = subprocess.run([sys.executable, "-c", RUN_DRIVER, store.url, str(tmp_path / "cache"), "run-dead", "die",
+                             str(tmp_path / "gate")], env=env, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr
+    started = {a.run_id: a.started_at for a in store.attempts()}
+
+    result = cli("db", "runs", "--store", str(tmp_path / "store"), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[1] if line.startswith("*") else line.split()[0]: line
+             for line in result.stdout.splitlines() if line.strip()}
+    assert lines["run-good"] == "* run-good  lk-test  params cdcdcdcdcdcd  9.9.9+hand"
+    assert lines["run-bad"] == (f"  run-bad  FAILED (started {started['run-bad']}): layer buildings: the file "
+                                "buildings.gpkg is missing.")
+    assert lines["run-dead"] == (f"  run-dead  INCOMPLETE (started {started['run-dead']}; its process died, the "
+                                 "next run removes what it left behind)")

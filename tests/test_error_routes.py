@@ -66,10 +66,10 @@ def test_an_unknown_municipality_is_404_with_the_ags_and_where_to_look(store_fol
                                          "(see the list at api/municipalities)."}
 
 
-def test_a_tile_outside_the_matrix_is_400_with_the_range(store_folder):
+def test_a_tile_outside_the_matrix_is_404_with_the_range(store_folder):
     with client(store_folder) as c:
         response = c.get("/tiles/municipalities/2/9/0.pbf")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json() == {"detail": "tile x=9, y=0 is outside the tile matrix of zoom 2 (both must be in 0..3)."}
 
 

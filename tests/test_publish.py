@@ -183,18 +183,6 @@ def test_gpkg_failed_publish_removes_its_partial_file(gpkg_store):
     assert (gpkg_store.folder / "CURRENT").read_text(encoding="utf-8") == "run-1\n"
 
 
-def test_gpkg_init_removes_partial_files_of_killed_writers_only(tmp_path):
-    store = GeoPackageStore(tmp_path / "store")
-    store.init()
-    (tmp_path / "store" / "tmp" / "run-x.partial.gpkg").write_bytes(b"half a run")
-    (tmp_path / "store" / "tmp" / "notes.txt").write_text("keep me", encoding="utf-8")
-    store.init()  # again: folders exist already
-    assert sorted(p.name for p in (tmp_path / "store" / "tmp").iterdir()) == ["notes.txt"]
-    (tmp_path / "store" / "tmp" / "run-1.partial.gpkg").write_bytes(b"not a geopackage")
-    store.publish(result("run-1"))  # a stale partial of the same run id does not get in the way
-    assert store.current_run() == record("run-1")
-
-
 def test_gpkg_store_in_an_unwritable_place_names_the_folder_and_the_fix(tmp_path):
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     folder = tmp_path / "a-file" / "store"

@@ -33,6 +33,8 @@ from potenzial.tiles.colormap import ColourScale, palette
 from potenzial.tiles.display import (
     RasterSidecar,
     build_display_cog,
+    build_run_display_files,
+    catalog_display_path,
     display_stats,
     parse_sidecar,
     run_rasters,
@@ -69,10 +71,10 @@ Z, X, Y = 12, 2190, 1370
 
 @pytest.mark.parametrize(("z", "x", "y", "error"), [
     (-1, 0, 0, TileRequestError),
-    (0, 1, 0, TileRequestError),
-    (3, 8, 0, TileRequestError),
+    (0, 1, 0, TileMatrixError),
+    (3, 8, 0, TileMatrixError),
     (3, 0, -1, TileRequestError),
-    (2, 2**64, 1, TileRequestError),
+    (2, 2**64, 1, TileMatrixError),
     (MAX_ZOOM + 1, 0, 0, TileMatrixError),
     (99, 0, 0, TileMatrixError),
 ])
@@ -280,6 +282,29 @@ def test_sidecar_convention(tmp_path):
     (tmp_path / "bad.json").write_text('{"title": "x", "units": "m", "colormap": "viridis", "range": [3, 1]}')
     with pytest.raises(ConfigError, match="low < high"):
         parse_sidecar(tmp_path / "bad.json")
+
+
+def test_a_run_builds_the_display_files_of_its_map_once(tmp_path):
+    """The run's raster with a sidecar and a catalog raster get their EPSG:3857 COG (beside the raster,
+    and under _catalog/); a raster without sidecar and a catalog entry without a file get none; a second
+    call builds nothing (the files keep their modification times)."""
+    run_dir = tmp_path / "raster_cache" / "run-1"
+    run_dir.mkdir(parents=True)
+    hub = write_raster(run_dir / "wind_speed_hub.tif", np.full((10, 10), 5.0))
+    write_sidecar(hub, RasterSidecar("Wind at hub height", "m/s", "viridis", (4.0, 8.0)))
+    write_raster(run_dir / "no_sidecar.tif", np.full((10, 10), 5.0))
+    terrain = write_raster(tmp_path / "terrain.tif", np.full((10, 10), 120.0))
+    catalog = [("terrain", terrain, "average"), ("missing", tmp_path / "missing.tif", "average")]
+    built = build_run_display_files(run_dir, catalog)
+    assert built == [run_dir / "wind_speed_hub.3857.tif", run_dir / "_catalog" / "terrain.3857.tif"]
+    assert built[1] == catalog_display_path(run_dir, "terrain")  # where the registry points the tiles
+    for path in built:
+        with rasterio.open(path) as src:
+            assert src.crs.to_epsg() == 3857
+    assert not (run_dir / "no_sidecar.3857.tif").exists()
+    mtimes = [path.stat().st_mtime_ns for path in built]
+    assert build_run_display_files(run_dir, catalog) == built
+    assert [path.stat().st_mtime_ns for path in built] == mtimes
 
 
 # ------------------------------------------------------------------ vector tiles in Python

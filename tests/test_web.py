@@ -186,7 +186,7 @@ def test_offline_page_has_no_tile_layer(tmp_path):
 
 
 @pytest.mark.postgis
-def test_page_from_a_postgis_store_equals_the_geopackage_page(postgis_store, tmp_path):
+def test_page_from_a_postgis_store_equals_the_geopackage_page(postgis_store, postgis_reader_url, tmp_path):
     from potenzial.settings import Settings
     from potenzial.store.base import RunResult
     from tests.support.demo_run import municipalities_frame, run_record
@@ -194,7 +194,7 @@ def test_page_from_a_postgis_store_equals_the_geopackage_page(postgis_store, tmp
     postgis_store.publish(RunResult(record=run_record("pg-run"), frames={"municipalities": municipalities_frame()}))
     publish_demo_run(tmp_path / "store", run_id="pg-run")
     configs = []
-    for store in (postgis_store.url, str(tmp_path / "store")):
+    for store in (postgis_reader_url, str(tmp_path / "store")):
         with TestClient(create_app(Settings(store=store, data_dir=tmp_path))) as c:
             response = c.get("/")
             assert response.status_code == 200

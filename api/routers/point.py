@@ -26,5 +26,6 @@ def point(
 ) -> dict:
     """Every served layer at the point: raster values (in the layer's units) and the attributes of
     vector features within ``tolerance_m`` (polygons: containing the point), plus every exclusion reason
-    (attributes named ``reason``, ``rule``, ``*_reason`` …) found there."""
+    (attributes named ``reason``, ``rule``, ``*_reason`` …) found there. A point outside the region's
+    extent is 404, naming the extent."""
     return serving.results.point(record, lon, lat, tolerance_m)

@@ -1,6 +1,7 @@
 """Raster (PNG) and vector (Mapbox Vector Tile) tiles on the WebMercatorQuad grid.
 
-Order of checks, cheapest first and before any I/O: tile address (400/404), layer id from the
+Order of checks, cheapest first and before any I/O: tile address (422 negative, 404 beyond the
+matrix), layer id from the
 registry (404), zoom range of the layer (404), tile outside the layer (204), ``If-None-Match``
 (304), disk cache, then render with a time limit (503 when exceeded).
 """
@@ -20,7 +21,7 @@ from potenzial.runs import RunRecord
 from potenzial.serving.registry import LayerRegistry
 from potenzial.tiles import TileMatrixError, TileTimeoutError
 from potenzial.tiles.etag import cache_control, etag_matches, tile_etag
-from potenzial.tiles.grid import check_tile, intersects, tile_bounds_3857
+from potenzial.tiles.grid import MAX_ZOOM, check_tile, intersects, tile_bounds_3857
 from potenzial.tiles.mvt import MVT_MEDIA_TYPE
 
 router = APIRouter(tags=["tiles"])
@@ -30,9 +31,11 @@ PNG = "image/png"
 LayerId = Annotated[str, Path(description="layer id from /api/layers", examples=["municipalities"], max_length=128)]
 RasterLayerId = Annotated[str, Path(description="raster layer id from /api/layers", examples=["wind_speed_150m"],
                                     max_length=128)]
-Zoom = Annotated[int, Path(description="zoom level (WebMercatorQuad)", examples=[12])]
-TileX = Annotated[int, Path(description="tile column, 0 ≤ x < 2^z", examples=[2192])]
-TileY = Annotated[int, Path(description="tile row from the north, 0 ≤ y < 2^z", examples=[1366])]
+Zoom = Annotated[int, Path(description="zoom level (WebMercatorQuad)", examples=[12], ge=0)]
+TileX = Annotated[int, Path(description="tile column, 0 ≤ x < 2^z (404 beyond)", examples=[2192], ge=0,
+                            le=2**MAX_ZOOM - 1)]
+TileY = Annotated[int, Path(description="tile row from the north, 0 ≤ y < 2^z (404 beyond)", examples=[1366], ge=0,
+                            le=2**MAX_ZOOM - 1)]
 _TILE_PATH = "/tiles/{layer}/{z}/{x}/{y}"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from potenzial.cli.common import RichReporter, console, one_line_errors, settings_from
+from potenzial.cli.common import RichReporter, console, err_console, one_line_errors, settings_from
 from potenzial.params import load_params
 from potenzial.pipeline import run_pipeline
 from potenzial.region import load_region
@@ -22,8 +22,10 @@ ParamsOpt = typer.Option(None, "--params", help="parameter set: a TOML file or a
                          "POTENZIAL_PARAMS_DIR or layers/params/default")
 
 
-def run_region(settings: Settings, params_path: Path | None = None, only: list[str] | None = None) -> RunRecord:
-    """Run the pipeline with the settings' folders; ``params_path`` (default ``settings.params_dir``)."""
+def run_region(settings: Settings, params_path: Path | None = None, only: list[str] | None = None,
+               wait: bool = False) -> RunRecord:
+    """Run the pipeline with the settings' folders; ``params_path`` (default ``settings.params_dir``);
+    ``wait``: queue behind a run that holds the store's run lock instead of refusing."""
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     params = load_params(params_path or settings.params_dir)
     store = open_store(settings.store_url)
@@ -31,11 +33,17 @@ def run_region(settings: Settings, params_path: Path | None = None, only: list[s
         store.init()
         with RichReporter() as reporter:
             record = run_pipeline(region, store, params, reporter, only=only,
-                                  raster_cache=settings.raster_cache, rules_dir=settings.rules_dir)
+                                  raster_cache=settings.raster_cache, rules_dir=settings.rules_dir,
+                                  wait=wait, on_wait=_say_waiting)
         summarise(settings, record)
         return record
     finally:
         store.close()
+
+
+def _say_waiting(holder: str) -> None:
+    err_console.print(f"waiting for {holder} to finish writing into the store …", highlight=False,
+                      soft_wrap=True)
 
 
 def summarise(settings: Settings, record: RunRecord) -> None:
@@ -67,9 +75,12 @@ def run(
     params: Path | None = ParamsOpt,
     only: list[str] | None = typer.Option(None, "--only", help="run only this step (repeatable); the other "
                                           "results are carried over from the current run"),
+    wait: bool = typer.Option(False, "--wait", help="when another run is writing into the store, wait for it "
+                              "to finish instead of refusing"),
 ) -> None:
-    """Run the pipeline for a region into a store (atomically: a failed run changes nothing)."""
-    run_region(settings_from(store, region), params, only)
+    """Run the pipeline for a region into a store (atomically: a failed run changes nothing).
+    One run writes into a store at a time: a second one refuses, or queues with --wait."""
+    run_region(settings_from(store, region), params, only, wait)
 
 
 @one_line_errors

@@ -8,14 +8,17 @@ from potenzial.cli.common import console, one_line_errors, settings_from
 from potenzial.settings import Settings
 
 
-def serve_app(settings: Settings, host: str, port: int) -> None:
+def serve_app(settings: Settings, host: str, port: int, allow_superuser: bool = False) -> None:
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, open_server_store
+    from api.serving import ServingSettings
     from potenzial.serving.headline import load_headline_params
 
     load_headline_params(settings.params_dir, settings.figures_precedence)  # a bad setting fails here, in one line
-    app = create_app(settings)
+    serving = ServingSettings(allow_superuser=allow_superuser)
+    open_server_store(settings, serving).close()  # a superuser is refused here, in one line
+    app = create_app(settings, serving_settings=serving)
     console.print(f"serving the map on http://{host}:{port}  (Ctrl+C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -26,6 +29,9 @@ def serve(
     region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port"),
+    allow_superuser: bool = typer.Option(False, "--allow-superuser", help="serve even when the store URL names "
+                                         "a PostgreSQL superuser (use the read-only role of `potenzial db init`)"),
 ) -> None:
-    """Serve the API and the map from a store."""
-    serve_app(settings_from(store, region), host, port)
+    """Serve the API and the map from a store. On PostGIS every session is read-only; a superuser
+    is refused unless --allow-superuser."""
+    serve_app(settings_from(store, region), host, port, allow_superuser)

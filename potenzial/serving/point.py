@@ -12,13 +12,14 @@ import shapely
 from pyproj import Transformer
 from rasterio.errors import RasterioError
 
-from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG, WGS84
+from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG, WEB_MERCATOR_EPSG, WGS84
+from potenzial.errors import NotFoundError
 from potenzial.runs import RunRecord
 from potenzial.serving.figures import json_value
 from potenzial.serving.registry import LayerRegistry, ServedLayer
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES
-from potenzial.tiles.grid import lonlat_to
+from potenzial.tiles.grid import bounds_to_lonlat, lonlat_to
 
 #: features listed per layer in a point answer
 POINT_MAX_FEATURES = 20
@@ -60,9 +61,26 @@ def features_near(store: Store, layer: ServedLayer, record: RunRecord, x: float,
     return frame[frame.geometry.distance(shapely.Point(x, y)) <= tolerance_m].head(POINT_MAX_FEATURES)
 
 
+def check_in_extent(registry: LayerRegistry, lon: float, lat: float, tolerance_m: float) -> None:
+    """NotFoundError naming the region's extent [degrees] when the point lies outside it by more than
+    ``tolerance_m`` [m]: no layer has anything there (and far away, EPSG:25833 has no coordinates)."""
+    minx, miny, maxx, maxy = registry.region_bounds_3857
+    if not (minx < maxx and miny < maxy):
+        return  # the run has no municipalities: no extent to check against
+    px, py = lonlat_to(lon, lat, WEB_MERCATOR_EPSG)
+    pad = tolerance_m / max(np.cos(np.radians(lat)), 1e-6)  # ground metres -> EPSG:3857 metres
+    if minx - pad <= px <= maxx + pad and miny - pad <= py <= maxy + pad:
+        return
+    west, south, east, north = bounds_to_lonlat(registry.region_bounds_3857, WEB_MERCATOR_EPSG)
+    raise NotFoundError(f"the point lon {lon:g}, lat {lat:g} is outside the region's extent (lon {west:.3f} to "
+                        f"{east:.3f}, lat {south:.3f} to {north:.3f} degrees); choose a point inside it.")
+
+
 def point_query(store: Store, registry: LayerRegistry, record: RunRecord, lon: float, lat: float,
                 tolerance_m: float) -> dict:
-    """Every layer's value at a point and every exclusion reason found there."""
+    """Every layer's value at a point and every exclusion reason found there; NotFoundError for a point
+    outside the region's extent (:func:`check_in_extent`)."""
+    check_in_extent(registry, lon, lat, tolerance_m)
     x, y = lonlat_to(lon, lat, ANALYSIS_EPSG)
     here = shapely.Point(x, y)
     layers, reasons, municipality = [], [], None

@@ -28,14 +28,19 @@ from potenzial.serving.sources import Provenance, SourceInfo, joined, provenance
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, ResultSchema
 from potenzial.tiles.colormap import DEFAULT_COLORMAP, ColourScale, vector_colour
-from potenzial.tiles.display import DISPLAY_SUFFIX, OVERZOOM_LEVELS, display_path_for, parse_sidecar, run_rasters
+from potenzial.tiles.display import (
+    OVERZOOM_LEVELS,
+    catalog_display_path,
+    display_path_for,
+    parse_sidecar,
+    run_rasters,
+)
 from potenzial.tiles.grid import MAX_ZOOM, bounds_to_3857, bounds_to_lonlat
 
 log = logging.getLogger("potenzial.serving")
 
 VECTOR_MIN_ZOOM = 0
 VECTOR_MAX_ZOOM = 18
-CATALOG_DISPLAY_FOLDER = "_catalog"
 _FIELD_TYPES = {"text": "String", "int": "Number", "float": "Number", "bool": "Boolean"}
 #: the colour of a layer without a style of its own
 FALLBACK_COLOUR = "#666666"
@@ -219,7 +224,7 @@ def _catalog_raster_layer(entry: LayerEntry, record: RunRecord, run_dir: Path,
         maxzoom=_maxzoom(facts), bounds=facts.bounds_lonlat, bounds_3857=facts.bounds_3857, scale=scale,
         resampling=str(entry.extra.get("resampling", "average")),
         analysis_path=entry.path,
-        display_path=run_dir / CATALOG_DISPLAY_FOLDER / f"{entry.id}{DISPLAY_SUFFIX}",
+        display_path=catalog_display_path(run_dir, entry.id),
         titles={"de": entry.title, "en": str(entry.extra.get("title_en") or entry.title)},
     )
 

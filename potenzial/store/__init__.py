@@ -17,12 +17,15 @@ POSTGIS_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 GPKG_PREFIX = "gpkg:"
 
 
-def open_store(url: str) -> Store:
-    """``postgresql://…`` -> PostGIS; ``gpkg:<folder>`` or a plain folder path -> GeoPackage store."""
+def open_store(url: str, *, read_only: bool = False, allow_superuser: bool = True) -> Store:
+    """``postgresql://…`` -> PostGIS; ``gpkg:<folder>`` or a plain folder path -> GeoPackage store.
+
+    ``read_only`` and ``allow_superuser=False`` are the server's: read-only sessions, and a refusal of
+    a PostgreSQL superuser (SuperuserRefusedError); the GeoPackage store has no roles."""
     if url.startswith(POSTGIS_SCHEMES):
         from potenzial.store.postgis import PostgisStore
 
-        return PostgisStore(url)
+        return PostgisStore(url, read_only=read_only, allow_superuser=allow_superuser)
     from potenzial.store.gpkg import GeoPackageStore
 
     folder = url[len(GPKG_PREFIX):] if url.startswith(GPKG_PREFIX) else url

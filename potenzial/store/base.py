@@ -8,8 +8,9 @@ record lives in :mod:`potenzial.runs` (re-exported here for the backends).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -17,10 +18,14 @@ import shapely
 
 from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import StoreError
-from potenzial.runs import RunRecord
+from potenzial.provenance import utc_now
+from potenzial.runs import RunAttempt, RunRecord
+from potenzial.store.runlock import LockHolder, OnWait, RunLease, failure_line
 from potenzial.store.schema import PANDAS_DTYPES, ResultSchema, schema
 
 LayerWritten = Callable[[str], None]
+#: failed and incomplete runs remembered in a store's journal (older ones are forgotten)
+ATTEMPTS_KEPT = 20
 
 
 @dataclass
@@ -85,6 +90,8 @@ class Store(ABC):
 
     kind: str = ""
     url: str = ""
+    #: the run lock while this store object holds it
+    _lease: RunLease | None = None
 
     @abstractmethod
     def init(self) -> None:
@@ -116,6 +123,105 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - a store without connections has nothing to release
         """Release connections."""
 
+    def check_role(self) -> None:  # noqa: B027 - a store without roles has nothing to check
+        """Raise SuperuserRefusedError when the store was opened without ``allow_superuser`` and its
+        sessions are a superuser's (PostGIS); an unreachable store is checked on first connection."""
+
+    # -- the run lock and the run journal ------------------------------------------------------
+
+    @contextmanager
+    def run_lock(self, run_id: str, *, wait: bool = False, on_wait: OnWait | None = None) -> Iterator[RunLease]:
+        """Hold the store's run lock while the run ``run_id`` reads, computes and publishes.
+
+        Another run holding it: StoreBusyError naming that run (``wait=False``), or wait for it
+        (``on_wait(holder)`` is called first). Taken, the lock marks the journal's runs that died
+        while running ``incomplete``, removes the temporary files other runs left behind, and
+        records this run as ``running``; a failure marks it ``failed`` with its one-line message,
+        success removes it from the journal (it is a complete run now). Re-entrant for this store
+        object, so that :meth:`publish` inside a held lock does not take it again.
+        """
+        if self._lease is not None:
+            yield self._lease
+            return
+        holder = LockHolder(run_id=run_id, since=utc_now())
+        with self._hold_run_lock(holder, wait, on_wait):
+            dead = self._reclaim(run_id)
+            self._write_attempt(RunAttempt(run_id=run_id, started_at=holder.since, status="running"))
+            self._lease = RunLease(run_id=run_id, dead_runs=dead)
+            try:
+                yield self._lease
+            except BaseException as exc:
+                self._lease = None
+                self._record_failure(run_id, holder.since, exc)
+                raise
+            self._lease = None
+            self._forget_attempt(run_id)
+
+    def attempts(self) -> list[RunAttempt]:
+        """Runs of the journal that are not complete, newest first: ``running`` when the run holds the
+        lock now, ``incomplete`` when it was running but its process is gone, ``failed``."""
+        holder = self.run_lock_holder()
+        complete = {r.run_id for r in self.list_runs()}
+        out = []
+        for attempt in self._read_attempts():
+            if attempt.run_id in complete:
+                continue
+            if attempt.status == "running" and (holder is None or holder.run_id != attempt.run_id):
+                attempt = replace(attempt, status="incomplete")
+            out.append(attempt)
+        return sorted(out, key=lambda a: (a.started_at, a.run_id), reverse=True)
+
+    def _reclaim(self, run_id: str) -> tuple[str, ...]:
+        """Under the lock: runs left ``running`` died (mark them incomplete), runs now complete leave
+        the journal, the oldest dead runs beyond ATTEMPTS_KEPT are forgotten, and the temporary files
+        of every other run are removed. Returns the dead runs' ids."""
+        complete = {r.run_id for r in self.list_runs()}
+        dead = []
+        for attempt in self._read_attempts():
+            if attempt.run_id in complete or attempt.run_id == run_id:
+                self._forget_attempt(attempt.run_id)
+                continue
+            if attempt.status == "running":
+                attempt = replace(attempt, status="incomplete")
+                self._write_attempt(attempt)
+            dead.append(attempt)
+        dead.sort(key=lambda a: (a.started_at, a.run_id), reverse=True)
+        for old in dead[ATTEMPTS_KEPT:]:
+            self._forget_attempt(old.run_id)
+        self._remove_temporary_files(keep=run_id)
+        return tuple(a.run_id for a in dead)
+
+    def _record_failure(self, run_id: str, started_at: str, exc: BaseException) -> None:
+        try:
+            self._write_attempt(RunAttempt(run_id=run_id, started_at=started_at, status="failed",
+                                           message=failure_line(exc)))
+        except Exception:  # the store may be what failed: the run stays "running", then "incomplete"
+            return
+
+    @abstractmethod
+    def _hold_run_lock(self, holder: LockHolder, wait: bool, on_wait: OnWait | None
+                       ) -> AbstractContextManager[None]:
+        """The backend's lock (file lock, advisory lock), held for the ``with`` block."""
+
+    @abstractmethod
+    def run_lock_holder(self) -> LockHolder | None:
+        """Who holds the run lock now (None: nobody)."""
+
+    @abstractmethod
+    def _read_attempts(self) -> list[RunAttempt]:
+        """Every entry of the run journal."""
+
+    @abstractmethod
+    def _write_attempt(self, attempt: RunAttempt) -> None:
+        """Create or replace a journal entry."""
+
+    @abstractmethod
+    def _forget_attempt(self, run_id: str) -> None:
+        """Remove a journal entry (no error when there is none)."""
+
+    def _remove_temporary_files(self, keep: str) -> None:  # noqa: B027 - PostGIS writes no temporary files
+        """Remove the temporary files of every run but ``keep`` (called only under the run lock)."""
+
     # -- serving reads (used by the API; stores may override them with faster versions) --------
 
     def read_bbox(self, name: str, bbox: tuple[float, float, float, float], run_id: str | None = None,
@@ -137,12 +243,15 @@ class Store(ABC):
         """A Mapbox Vector Tile (one layer called ``name``) of a result layer; ``b""`` when empty.
 
         The tile address must already be checked (``potenzial.tiles.grid.check_tile``). The tile
-        envelope (plus ``buffer``) is transformed into EPSG:25833 for the bounding-box read.
+        envelope (plus ``buffer``), cut to where EPSG:25833 is defined, is transformed into
+        EPSG:25833 for the bounding-box read.
         """
         from potenzial.tiles.grid import tile_bounds_in
         from potenzial.tiles.mvt import encode_layer
 
         bbox = tile_bounds_in(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
+        if bbox is None:  # the tile lies where EPSG:25833 has no coordinates: no feature can be there
+            return b""
         frame = self.read_bbox(name, bbox, run_id=run_id, limit=max_features)
         return encode_layer(frame, name, z, x, y, extent=extent, buffer=buffer, max_features=max_features)
 

@@ -1,8 +1,11 @@
 """Embedded store: one GeoPackage per run in a folder, and a ``CURRENT`` pointer file.
 
 A run is written to ``tmp/<run_id>.partial.gpkg``, renamed into ``runs/`` when complete, and
-only then does ``CURRENT`` switch (an atomic ``os.replace``). A run that fails or is killed
-leaves at most a stray partial file; the previous run stays complete and served.
+only then does ``CURRENT`` switch (an atomic ``os.replace`` of ``tmp/CURRENT.<run_id>.tmp``). A
+run that fails or is killed leaves at most its own partial file; the previous run stays complete
+and served. One run writes at a time: ``run.lock`` is the run lock (``fcntl.flock``), and only
+its holder removes what dead runs left in ``tmp/``. ``journal/<run_id>.json`` remembers the runs
+that are running, failed or died (:class:`potenzial.runs.RunAttempt`).
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ import pyogrio.errors
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.errors import NotFoundError, StoreUnavailableError
-from potenzial.runs import RunRecord
+from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store.base import LayerWritten, RunResult, Store, conform
+from potenzial.store.runlock import FileRunLock, LockHolder, OnWait
 from potenzial.store.schema import schema
 
 RUN_TABLE = "_run"
 _OGR_TYPES = {"MULTIPOLYGON": "MultiPolygon", "MULTILINESTRING": "MultiLineString", "MULTIPOINT": "MultiPoint",
               "POLYGON": "Polygon", "LINESTRING": "LineString", "POINT": "Point"}
 KEEP_RUNS = 3
+#: the temporary files a run writes into tmp/ (``*`` is its run id)
+TEMPORARY_PATTERNS = ("*.partial.gpkg", "CURRENT.*.tmp", "*.journal.tmp")
 
 
 class GeoPackageStore(Store):
@@ -47,18 +53,24 @@ class GeoPackageStore(Store):
     def _pointer(self) -> Path:
         return self.folder / "CURRENT"
 
+    @property
+    def _journal(self) -> Path:
+        return self.folder / "journal"
+
+    @property
+    def _lock_file(self) -> FileRunLock:
+        return FileRunLock(self.folder / "run.lock")
+
     def run_path(self, run_id: str) -> Path:
         return self._runs / f"{run_id}.gpkg"
 
     def init(self) -> None:
         try:
-            self._runs.mkdir(parents=True, exist_ok=True)
-            self._tmp.mkdir(parents=True, exist_ok=True)
+            for folder in (self._runs, self._tmp, self._journal):
+                folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreUnavailableError(f"cannot create the store folder {self.folder}: {exc.strerror}. "
                                         "Choose a writable folder with POTENZIAL_DATA_DIR or --store.") from None
-        for stray in self._tmp.glob("*.partial.gpkg"):
-            stray.unlink(missing_ok=True)
 
     def ping(self) -> None:
         if not self.folder.is_dir():
@@ -68,23 +80,24 @@ class GeoPackageStore(Store):
     def publish(self, result: RunResult, on_layer_written: LayerWritten | None = None) -> None:
         self.init()
         run_id = result.record.run_id
-        partial = self._tmp / f"{run_id}.partial.gpkg"
-        partial.unlink(missing_ok=True)
-        try:
-            for name, frame in result.frames.items():
-                self._write(partial, name, conform(name, frame))
-                if on_layer_written:
-                    on_layer_written(name)
-            record = pd.DataFrame({"run_id": [run_id], "record_json": [result.record.to_json()]})
-            pyogrio.write_dataframe(record, partial, layer=RUN_TABLE, driver="GPKG")
-            os.replace(partial, self.run_path(run_id))
-        except BaseException:
+        with self.run_lock(run_id, wait=True):
+            partial = self._tmp / f"{run_id}.partial.gpkg"
             partial.unlink(missing_ok=True)
-            raise
-        tmp_pointer = self._tmp / "CURRENT.tmp"
-        tmp_pointer.write_text(run_id + "\n", encoding="utf-8")
-        os.replace(tmp_pointer, self._pointer)
-        self._prune(keep=run_id)
+            try:
+                for name, frame in result.frames.items():
+                    self._write(partial, name, conform(name, frame))
+                    if on_layer_written:
+                        on_layer_written(name)
+                record = pd.DataFrame({"run_id": [run_id], "record_json": [result.record.to_json()]})
+                pyogrio.write_dataframe(record, partial, layer=RUN_TABLE, driver="GPKG")
+                os.replace(partial, self.run_path(run_id))
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+            tmp_pointer = self._tmp / f"CURRENT.{run_id}.tmp"
+            tmp_pointer.write_text(run_id + "\n", encoding="utf-8")
+            os.replace(tmp_pointer, self._pointer)
+            self._prune(keep=run_id)
 
     @staticmethod
     def _write(path: Path, name: str, frame: pd.DataFrame) -> None:
@@ -100,6 +113,46 @@ class GeoPackageStore(Store):
         for old in runs[KEEP_RUNS:]:
             if old.stem != keep:
                 old.unlink(missing_ok=True)
+
+    # -- the run lock and the journal
+    def _hold_run_lock(self, holder: LockHolder, wait: bool, on_wait: OnWait | None):
+        self.init()
+        return self._lock_file.hold(holder, self.url, wait, on_wait)
+
+    def run_lock_holder(self) -> LockHolder | None:
+        return self._lock_file.holder()
+
+    def _attempt_path(self, run_id: str) -> Path:
+        return self._journal / f"{run_id}.json"
+
+    def _read_attempts(self) -> list[RunAttempt]:
+        if not self._journal.is_dir():
+            return []
+        out = []
+        for path in sorted(self._journal.glob("*.json")):
+            try:
+                out.append(RunAttempt.from_json(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                continue  # a journal entry half-written by a killed run: nothing to remember
+        return out
+
+    def _write_attempt(self, attempt: RunAttempt) -> None:
+        self._journal.mkdir(parents=True, exist_ok=True)
+        tmp = self._tmp / f"{attempt.run_id}.journal.tmp"
+        tmp.write_text(attempt.to_json() + "\n", encoding="utf-8")
+        os.replace(tmp, self._attempt_path(attempt.run_id))
+
+    def _forget_attempt(self, run_id: str) -> None:
+        self._attempt_path(run_id).unlink(missing_ok=True)
+
+    def _remove_temporary_files(self, keep: str) -> None:
+        if not self._tmp.is_dir():
+            return
+        own = {f"{keep}.partial.gpkg", f"CURRENT.{keep}.tmp", f"{keep}.journal.tmp"}
+        for pattern in TEMPORARY_PATTERNS:
+            for stray in self._tmp.glob(pattern):
+                if stray.name not in own:
+                    stray.unlink(missing_ok=True)
 
     def current_run(self) -> RunRecord | None:
         if not self._pointer.is_file():

@@ -13,9 +13,9 @@ parameters; table and column names come only from the result registry in
 
 from __future__ import annotations
 
-import re
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import geopandas as gpd
 import numpy as np
@@ -26,15 +26,20 @@ import shapely
 from alembic import command
 from sqlalchemy import create_engine
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import NotFoundError, PotenzialError, StoreError, StoreUnavailableError
-from potenzial.runs import RunRecord
+from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store import postgis_sql as sql
 from potenzial.store.base import LayerWritten, RunResult, Store, conform
 from potenzial.store.migrate import alembic_config
+from potenzial.store.postgis_errors import unavailable_message
+from potenzial.store.postgis_lock import PostgisRunLock
+from potenzial.store.postgis_roles import DEFAULT_READER_ROLE, grant_reader, refuse_superuser, role_facts
+from potenzial.store.postgis_serving import SERVING_STATEMENT_TIMEOUT_S, serving_engine
 from potenzial.store.postgis_sql import GEOMETRY_COLUMN
+from potenzial.store.runlock import LockHolder, OnWait
 from potenzial.store.schema import schema
 
 KEEP_RUNS = 3  #: complete runs kept besides the current one
@@ -47,15 +52,7 @@ DEFAULT_POOL_SIZE = 4
 DEFAULT_POOL_OVERFLOW = 2
 DEFAULT_POOL_TIMEOUT_S = 5.0
 
-_FIX_START = "Is PostgreSQL running? Start it with `make db`, or check POTENZIAL_STORE."
 
-
-#: serving reads: statement timeout [s], pool size and acquire timeout [s]
-SERVING_STATEMENT_TIMEOUT_S = 5.0
-SERVING_POOL_SIZE = 4
-SERVING_POOL_OVERFLOW = 4
-SERVING_POOL_TIMEOUT_S = 2.0
-SERVING_CONNECT_TIMEOUT_S = 3
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -89,7 +86,11 @@ class PostgisStore(Store):
         pool_size: int = DEFAULT_POOL_SIZE,
         pool_overflow: int = DEFAULT_POOL_OVERFLOW,
         pool_timeout_s: float = DEFAULT_POOL_TIMEOUT_S,
+        read_only: bool = False,
+        allow_superuser: bool = True,
     ) -> None:
+        """``read_only``: the server's store (every session read-only, named potenzial-serve);
+        ``allow_superuser=False``: a connection as a superuser raises SuperuserRefusedError."""
         engine_url = _engine_url(url)
         #: the URL for display: plain postgresql:// scheme, password masked
         self.url = engine_url.set(drivername="postgresql").render_as_string(hide_password=True)
@@ -99,11 +100,15 @@ class PostgisStore(Store):
         self._database = engine_url.database
         self._user = engine_url.username or "(default user)"
         self.statement_timeout_s = statement_timeout_s
-        connect_args: dict[str, object] = {"application_name": "potenzial"}
+        self.allow_superuser = allow_superuser
+        connect_args: dict[str, object] = {"application_name": "potenzial-serve" if read_only else "potenzial"}
         if "connect_timeout" not in engine_url.query:
             connect_args["connect_timeout"] = int(connect_timeout_s)
-        if statement_timeout_s and "options" not in engine_url.query:
-            connect_args["options"] = f"-c statement_timeout={int(statement_timeout_s * 1000)}"
+        if "options" not in engine_url.query:
+            options = [f"-c statement_timeout={int(statement_timeout_s * 1000)}"] if statement_timeout_s else []
+            options += ["-c default_transaction_read_only=on"] if read_only else []
+            if options:
+                connect_args["options"] = " ".join(options)
         self._engine = create_engine(
             engine_url,
             pool_size=pool_size,
@@ -112,6 +117,11 @@ class PostgisStore(Store):
             pool_pre_ping=True,
             connect_args=connect_args,
         )
+        if not allow_superuser:
+            refuse_superuser(self._engine, self.where)
+        self._runlock = PostgisRunLock(self._engine, self._guard)
+        self._serving: Engine | None = None
+        self._serving_lock = threading.Lock()
 
     # -- errors
     @property
@@ -173,19 +183,7 @@ class PostgisStore(Store):
         return StoreError(f"PostgreSQL at {self.where} failed while {doing}: {detail}"), False
 
     def _unavailable_message(self, detail: str) -> str:
-        reason = re.sub(r"^connection failed:\s*", "", detail)
-        reason = re.sub(r"\b(FATAL|ERROR):\s*", "", reason)
-        reason = reason.split(" Is the server running")[0].strip().rstrip(".")
-        lower = reason.lower()
-        if "database" in lower and "does not exist" in lower:
-            user = f" -U {self._user}" if self._user != "(default user)" else ""
-            fix = (f"Create it with `createdb -h {self._host} -p {self._port}{user} {self._database}` "
-                   "or `make db`, or check POTENZIAL_STORE.")
-        elif "authentication failed" in lower or "password" in lower or re.search(r"role .* does not exist", lower):
-            fix = "Check the user and password in POTENZIAL_STORE."
-        else:
-            fix = _FIX_START
-        return f"cannot reach PostgreSQL at {self.where}: {reason}. {fix}"
+        return unavailable_message(detail, self.where, self._host, self._port, self._database, self._user)
 
     # -- Store interface
     def init(self) -> None:
@@ -221,12 +219,23 @@ class PostgisStore(Store):
         with self._guard("connecting"), self._engine.connect() as conn:
             conn.execute(sql.PING)
 
+    # -- roles (potenzial/store/postgis_roles.py)
+    def check_role(self) -> None:
+        if not self.allow_superuser:  # the connection hook refuses a superuser
+            with suppress(StoreUnavailableError), self._guard("checking the role"), self._engine.connect() as conn:
+                role_facts(conn)
+
+    def grant_reader(self, role: str = DEFAULT_READER_ROLE, password: str | None = None) -> bool:
+        """Create the read-only serving role if missing (True when created) and grant it read access."""
+        with self._guard(f"granting read access to {role}"), self._engine.connect() as conn:
+            return grant_reader(conn.execution_options(isolation_level="AUTOCOMMIT"), role, password)
+
     def publish(self, result: RunResult, on_layer_written: LayerWritten | None = None) -> None:
         record = result.record
         names = list(result.frames)
         for name in names:
             schema(name)  # an unknown result name fails before anything is written
-        with self._guard(f"publishing run {record.run_id}"):
+        with self.run_lock(record.run_id, wait=True), self._guard(f"publishing run {record.run_id}"):
             with self._engine.begin() as conn:
                 conn.execute(sql.INSERT_RUN, {
                     "run_id": record.run_id,
@@ -264,6 +273,22 @@ class PostgisStore(Store):
         with self._guard("pruning old runs"), self._engine.begin() as conn:
             conn.execute(sql.PRUNE, {"keep": keep})
 
+    # -- the run lock and the journal (potenzial/store/postgis_lock.py)
+    def _hold_run_lock(self, holder: LockHolder, wait: bool, on_wait: OnWait | None):
+        return self._runlock.hold(holder, self.where, wait, on_wait)
+
+    def run_lock_holder(self) -> LockHolder | None:
+        return self._runlock.holder()
+
+    def _read_attempts(self) -> list[RunAttempt]:
+        return self._runlock.read()
+
+    def _write_attempt(self, attempt: RunAttempt) -> None:
+        self._runlock.write(attempt)
+
+    def _forget_attempt(self, run_id: str) -> None:
+        self._runlock.forget(run_id)
+
     def current_run(self) -> RunRecord | None:
         with self._guard("reading the current run"), self._engine.connect() as conn:
             raw = conn.execute(sql.CURRENT_RECORD).scalar()
@@ -300,32 +325,14 @@ class PostgisStore(Store):
 
     # -- serving reads: a separate read-only pool with a short statement timeout --------------
 
-    def _serving_engine(self):
-        """Lazily built pool for the API: read-only sessions, short statement timeout, bounded size."""
-        engine = getattr(self, "_serving", None)
-        if engine is not None:
-            return engine
-        import threading
-
-        lock = self.__dict__.setdefault("_serving_lock", threading.Lock())
-        with lock:
-            engine = getattr(self, "_serving", None)
-            if engine is None:
-                url = self._engine.url
-                connect_args: dict[str, object] = {"application_name": "potenzial-serve"}
-                if "connect_timeout" not in url.query:
-                    connect_args["connect_timeout"] = SERVING_CONNECT_TIMEOUT_S
-                if "options" not in url.query:
-                    # read-only sessions with a short statement timeout; no JIT (it compiled for
-                    # ~150 ms per tile query) and no parallel workers (tiles are many small queries)
-                    connect_args["options"] = (f"-c statement_timeout={int(SERVING_STATEMENT_TIMEOUT_S * 1000)} "
-                                               "-c default_transaction_read_only=on -c jit=off "
-                                               "-c max_parallel_workers_per_gather=0")
-                engine = create_engine(url, pool_size=SERVING_POOL_SIZE, max_overflow=SERVING_POOL_OVERFLOW,
-                                       pool_timeout=SERVING_POOL_TIMEOUT_S, pool_pre_ping=True,
-                                       connect_args=connect_args)
-                self._serving = engine
-        return engine
+    def _serving_engine(self) -> Engine:
+        """Lazily built pool for the API (:func:`potenzial.store.postgis_serving.serving_engine`)."""
+        with self._serving_lock:
+            if self._serving is None:
+                self._serving = serving_engine(self._engine.url)
+                if not self.allow_superuser:
+                    refuse_superuser(self._serving, self.where)
+        return self._serving
 
     @contextmanager
     def _serving_guard(self, doing: str) -> Iterator[None]:
@@ -371,19 +378,21 @@ class PostgisStore(Store):
     def vector_tile(self, name: str, z: int, x: int, y: int, run_id: str | None = None, *,
                     extent: int = 4096, buffer: int = 64, max_features: int = 20_000) -> bytes:
         """The tile from ``ST_AsMVT`` (static SQL from the registry, bind parameters only)."""
-        from potenzial.tiles.grid import tile_size_m
+        from potenzial.tiles.grid import tile_bounds_3857_within, tile_size_m
 
         self._require_geometry_layer(name)
         run_id = self._require_run(run_id)
+        box = tile_bounds_3857_within(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
+        if box is None:  # the tile lies where EPSG:25833 has no coordinates: no feature can be there
+            return b""
         params = {"layer": name, "extent": int(extent), "buffer": int(buffer), "z": int(z), "x": int(x),
-                  "y": int(y), "margin": buffer / extent, "segment": tile_size_m(z) / 16.0, "run_id": run_id,
-                  "limit": int(max_features)}
+                  "y": int(y), "bx0": box[0], "by0": box[1], "bx1": box[2], "by1": box[3],
+                  "segment": tile_size_m(z) / 16.0, "run_id": run_id, "limit": int(max_features)}
         with self._serving_guard(f"building a vector tile of {name}"), self._serving_engine().connect() as conn:
             data = conn.execute(sql.MVT[name], params).scalar()
         return bytes(data) if data else b""
 
     def close(self) -> None:
         self._engine.dispose()
-        serving = getattr(self, "_serving", None)
-        if serving is not None:
-            serving.dispose()
+        if self._serving is not None:
+            self._serving.dispose()

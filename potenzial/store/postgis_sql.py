@@ -45,6 +45,33 @@ SERVER_MAJOR = text("SELECT CAST(current_setting('server_version_num') AS intege
 CREATE_POSTGIS = text("CREATE EXTENSION IF NOT EXISTS postgis")
 PING = text("SELECT 1")
 
+# the run lock: a session advisory lock; its holder names itself in application_name
+TRY_RUN_LOCK = text("SELECT pg_try_advisory_lock(:key)")
+RUN_LOCK = text("SELECT pg_advisory_lock(:key)")
+RUN_UNLOCK = text("SELECT pg_advisory_unlock(:key)")
+SET_APPLICATION_NAME = text("SELECT set_config('application_name', :name, false)")
+NO_STATEMENT_TIMEOUT = text("SELECT set_config('statement_timeout', '0', false)")
+#: a bigint advisory key is held as classid (high 32 bits), objid (low 32 bits), objsubid 1
+RUN_LOCK_HOLDER = text(
+    "SELECT a.application_name, l.pid, "
+    "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"') "
+    "FROM pg_locks AS l LEFT JOIN pg_stat_activity AS a ON a.pid = l.pid "
+    "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "AND l.classid = CAST(:hi AS oid) AND l.objid = CAST(:lo AS oid) LIMIT 1"
+)
+# the run journal
+JOURNAL_ALL = text(
+    "SELECT run_id, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"'), status, message "
+    "FROM run_journal ORDER BY started_at DESC, run_id DESC"
+)
+JOURNAL_WRITE = text(
+    "INSERT INTO run_journal (run_id, started_at, status, message) "
+    "VALUES (:run_id, CAST(:started_at AS timestamptz), :status, :message) "
+    "ON CONFLICT (run_id) DO UPDATE SET status = EXCLUDED.status, message = EXCLUDED.message"
+)
+JOURNAL_FORGET = text("DELETE FROM run_journal WHERE run_id = :run_id")
+
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -90,9 +117,11 @@ def _bbox_sql(sch: ResultSchema) -> TextClause:
 
 
 def _mvt_sql(sch: ResultSchema) -> TextClause:
-    """One layer's Mapbox Vector Tile: the tile envelope (plus buffer, densified) is transformed
-    into EPSG:25833 for the index filter; only the matching rows are transformed to EPSG:3857.
-    No ORDER BY: a sort before LIMIT makes the planner walk the primary key of the whole run."""
+    """One layer's Mapbox Vector Tile: the tile envelope plus buffer, cut to where EPSG:25833 is
+    defined (``:bx0 … :by1`` [m, EPSG:3857], :func:`potenzial.tiles.grid.tile_bounds_3857_within`),
+    densified, is transformed into EPSG:25833 for the index filter; only the matching rows are
+    transformed to EPSG:3857. No ORDER BY: a sort before LIMIT makes the planner walk the primary
+    key of the whole run."""
     cols = ", ".join(f"r.{_quote(c)}" for c in sch.column_names)
     geom = _quote(GEOMETRY_COLUMN)
     return text(
@@ -101,8 +130,9 @@ def _mvt_sql(sch: ResultSchema) -> TextClause:
         "CAST(:buffer AS integer), true) AS geom "
         f"FROM {_quote(sch.name)} AS r, ("
         "SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS tile, "
-        "ST_Transform(ST_Segmentize(ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), "
-        f"CAST(:y AS integer), margin => CAST(:margin AS float8)), CAST(:segment AS float8)), {ANALYSIS_EPSG}) AS box"
+        "ST_Transform(ST_Segmentize(ST_MakeEnvelope(CAST(:bx0 AS float8), CAST(:by0 AS float8), "
+        "CAST(:bx1 AS float8), CAST(:by1 AS float8), 3857), CAST(:segment AS float8)), "
+        f"{ANALYSIS_EPSG}) AS box"
         ") AS e "
         f"WHERE r.run_id = :run_id AND r.{geom} && e.box "
         "LIMIT :limit"

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,8 @@ SIDECAR_SUFFIX = ".json"
 DISPLAY_SUFFIX = ".3857.tif"
 STATS_SUFFIX = ".3857.json"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+#: the folder of a run's raster folder that holds the display COGs of the catalog's rasters
+CATALOG_DISPLAY_FOLDER = "_catalog"
 RESAMPLINGS = {"average": "AVERAGE", "nearest": "NEAREST", "bilinear": "BILINEAR", "mode": "MODE"}
 #: percentiles of the values used as display range when none is given
 AUTO_RANGE_PERCENTILES = (2.0, 98.0)
@@ -128,6 +131,24 @@ def run_rasters(raster_dir: Path) -> list[tuple[Path, Path]]:
 def display_path_for(analysis: Path, folder: Path | None = None, name: str | None = None) -> Path:
     """Where the EPSG:3857 display COG of ``analysis`` goes (beside it unless ``folder`` is given)."""
     return (folder or analysis.parent) / f"{name or analysis.stem}{DISPLAY_SUFFIX}"
+
+
+def catalog_display_path(run_dir: Path, layer_id: str) -> Path:
+    """Where the display COG of the catalog raster ``layer_id`` goes for the run of ``run_dir``."""
+    return run_dir / CATALOG_DISPLAY_FOLDER / f"{layer_id}{DISPLAY_SUFFIX}"
+
+
+def build_run_display_files(run_dir: Path, catalog: Iterable[tuple[str, Path, str]]) -> list[Path]:
+    """Every display COG a map of the run reads: of each raster the run wrote with a sidecar, and of
+    each catalog raster ``(layer id, analysis file, resampling)`` whose file exists. Built when the
+    run is made, so that a server's first tile of a layer is read, not waited for."""
+    built = []
+    for tif, sidecar in run_rasters(run_dir):
+        built.append(ensure_display_cog(tif, display_path_for(tif), parse_sidecar(sidecar).resampling))
+    for layer_id, analysis, resampling in catalog:
+        if analysis.is_file():
+            built.append(ensure_display_cog(analysis, catalog_display_path(run_dir, layer_id), resampling))
+    return built
 
 
 # ------------------------------------------------------------------ building display COGs
@@ -253,6 +274,6 @@ def default_scale(colormap: str | None, value_range: tuple[float, float] | None,
     return ColourScale(name, float(lo), float(hi))
 
 
-__all__ = ["DISPLAY_SUFFIX", "ORIGIN_M", "DisplayStats", "RasterSidecar", "RasterStyle", "build_display_cog",
-           "default_scale", "display_path_for", "display_stats", "ensure_display_cog", "parse_sidecar",
-           "run_rasters", "write_sidecar"]
+__all__ = ["CATALOG_DISPLAY_FOLDER", "DISPLAY_SUFFIX", "ORIGIN_M", "DisplayStats", "RasterSidecar", "RasterStyle",
+           "build_display_cog", "build_run_display_files", "catalog_display_path", "default_scale", "display_path_for",
+           "display_stats", "ensure_display_cog", "parse_sidecar", "run_rasters", "write_sidecar"]

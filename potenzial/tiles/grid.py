@@ -12,7 +12,7 @@ import math
 from functools import lru_cache
 
 import morecantile
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 
 from potenzial.crs import ANALYSIS_EPSG, WEB_MERCATOR_EPSG, WGS84_EPSG
 from potenzial.tiles import TileMatrixError, TileRequestError
@@ -31,19 +31,25 @@ WORLD_M = float(TMS.xy_bbox.right - TMS.xy_bbox.left)
 #: the densification of tile edges when a tile is transformed into another CRS [points per edge]
 DENSIFY_PTS = 21
 
+#: how far from its central meridian a transverse Mercator CRS (EPSG:25833) is transformed into
+#: [degrees of longitude]: it has no value 90° away on the equator and folds back beyond, so a
+#: tile is cut to this band before it is transformed (Germany lies within 10° of 15° E)
+TMERC_HALF_WIDTH_DEG = 80.0
+
 BBox = tuple[float, float, float, float]
 
 
 def check_tile(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
-    """Raise TileRequestError (400) or TileMatrixError (404) for an address outside the matrix."""
-    if z < 0:
-        raise TileRequestError(f"zoom {z} is negative; zoom levels start at 0.")
+    """Raise TileRequestError (400) for a negative zoom, column or row, TileMatrixError (404) for a
+    tile beyond the matrix (OGC API - Tiles: "400 or 404" for a tile out of range)."""
+    if z < 0 or x < 0 or y < 0:
+        raise TileRequestError(f"tile z={z}, x={x}, y={y} has a negative number; zoom, column and row start at 0.")
     if z > max_zoom:
         raise TileMatrixError(f"zoom {z} is beyond the deepest level served ({max_zoom}).")
     n = matrix_size(z)
-    if not (0 <= x < n and 0 <= y < n):
-        raise TileRequestError(f"tile x={x}, y={y} is outside the tile matrix of zoom {z} "
-                               f"(both must be in 0..{n - 1}).")
+    if not (x < n and y < n):
+        raise TileMatrixError(f"tile x={x}, y={y} is outside the tile matrix of zoom {z} "
+                              f"(both must be in 0..{n - 1}).")
 
 
 @lru_cache(maxsize=64)
@@ -87,12 +93,40 @@ def _transformer(src: int, dst: int) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
-def tile_bounds_in(z: int, x: int, y: int, epsg: int = ANALYSIS_EPSG, margin: float = 0.0) -> BBox:
-    """The bounding box in ``epsg`` of a tile (edges densified, so the box covers the whole tile)."""
-    bounds = tile_bounds_3857(z, x, y, margin)
-    if epsg == WEB_MERCATOR_EPSG:
+def tile_bounds_in(z: int, x: int, y: int, epsg: int = ANALYSIS_EPSG, margin: float = 0.0) -> BBox | None:
+    """The bounding box in ``epsg`` of a tile (edges densified, so the box covers the whole tile), of
+    the part of the tile where the transform into ``epsg`` is defined; None when there is no such part
+    (:func:`tile_bounds_3857_within`)."""
+    bounds = tile_bounds_3857_within(z, x, y, epsg, margin)
+    if bounds is None or epsg == WEB_MERCATOR_EPSG:
         return bounds
     return _transformer(WEB_MERCATOR_EPSG, epsg).transform_bounds(*bounds, densify_pts=DENSIFY_PTS)
+
+
+def tile_bounds_3857_within(z: int, x: int, y: int, epsg: int = ANALYSIS_EPSG, margin: float = 0.0) -> BBox | None:
+    """The tile (plus ``margin`` tile widths) in EPSG:3857 [m], cut to the world square and, for a
+    transverse Mercator ``epsg``, to within TMERC_HALF_WIDTH_DEG of its central meridian; None when
+    nothing is left. A tile of zoom 0 or 1, or one on the grid's edge, reaches where EPSG:25833 has
+    no coordinates (PostGIS: "Point outside of projection domain")."""
+    minx, miny, maxx, maxy = tile_bounds_3857(z, x, y, margin)
+    west, east = _domain_3857(epsg)
+    minx, maxx = max(minx, west), min(maxx, east)
+    miny, maxy = max(miny, -ORIGIN_M), min(maxy, ORIGIN_M)
+    if minx >= maxx or miny >= maxy:
+        return None
+    return minx, miny, maxx, maxy
+
+
+@lru_cache(maxsize=8)
+def _domain_3857(epsg: int) -> tuple[float, float]:
+    """(west, east) [m, EPSG:3857] of where a tile may be transformed into ``epsg``."""
+    operation = CRS.from_epsg(epsg).coordinate_operation
+    if operation is None or operation.method_name != "Transverse Mercator":
+        return -ORIGIN_M, ORIGIN_M
+    meridian = float(next(p.value for p in operation.params if p.name == "Longitude of natural origin"))
+    west = max(-180.0, meridian - TMERC_HALF_WIDTH_DEG)
+    east = min(180.0, meridian + TMERC_HALF_WIDTH_DEG)
+    return ORIGIN_M * west / 180.0, ORIGIN_M * east / 180.0
 
 
 def bounds_to_3857(bounds: BBox, epsg: int) -> BBox:

@@ -30,7 +30,9 @@ export function getJSON(url) {
   return fetch(url, {headers: {Accept: "application/json"}}).then(function (response) {
     if (!response.ok) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        throw new Error((body && (body.detail || body.message)) || ("HTTP " + response.status));
+        const error = new Error((body && (body.detail || body.message)) || ("HTTP " + response.status));
+        error.status = response.status;
+        throw error;
       });
     }
     return response.json();

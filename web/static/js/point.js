@@ -23,6 +23,10 @@ export function onMapClick(e) {
   getJSON(url).then(function (result) {
     popup.setContent(pointHtml(result));
   }).catch(function (err) {
+    if (err.status === 404) {  // outside the region's extent
+      popup.setContent('<p class="outside">' + esc(t("outside_region")) + "</p>");
+      return;
+    }
     popup.setContent('<p class="error">' + esc(t("failed")) + ": " + esc(err.message) + "</p>");
   });
 }
