@@ -8,8 +8,9 @@ SOLAR_ROOF = ResultSchema(
     title_en="Rooftop PV: roof planes",
     geometry_type="MULTIPOLYGON",
     key=("building_id", "plane_no"),
-    description=("One row per roof plane: orientation, areas, capacity, yield and suitability; geometry is "
-                 "the plane's footprint (its projection on the ground)."),
+    description=("One row per roof plane: orientation, areas, capacity, yield, suitability, shading by the "
+                 "surroundings and whether the building is listed; geometry is the plane's footprint (its "
+                 "projection on the ground)."),
     columns=(
         ("building_id", "text"),
         ("plane_no", "int"),
@@ -25,6 +26,7 @@ SOLAR_ROOF = ResultSchema(
         ("relative_irradiation", "float"),
         ("shading_factor", "float"),
         ("suitability", "text"),
+        ("listed", "bool"),
     ),
     units=(
         ("plane_no", "count"), ("tilt_deg", "° from horizontal"),
@@ -33,6 +35,7 @@ SOLAR_ROOF = ResultSchema(
         ("specific_yield_kwh_per_kwp", "kWh/kWp·a"), ("relative_irradiation", "share of the best orientation"),
         ("shading_factor", "share of irradiation left"),
         ("suitability", "very_good|good|suitable|unsuitable"),
+        ("listed", "true = listed building (Kulturdenkmal)"),
     ),
 )
 
@@ -41,7 +44,8 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
     key=("ags",),
     per_municipality=True,
     description=("Roof PV per municipality: assessed buildings, buildings with usable planes, capacity, yield, "
-                 "installed PV (MaStR 2024, roof and ground together) and the remaining roof potential."),
+                 "installed PV (MaStR 2024, roof and ground together), the remaining roof potential and the "
+                 "listed buildings (Kulturdenkmale) among the assessed ones."),
     columns=(
         ("ags", "text"),
         ("roof_buildings", "int"),
@@ -50,10 +54,12 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
         ("roof_yield_gwh_per_a", "float"),
         ("pv_installed_mw", "float"),
         ("roof_remaining_mwp", "float"),
+        ("roof_listed_buildings", "int"),
     ),
     units=(
         ("roof_buildings", "count"), ("roof_suitable_buildings", "count"), ("roof_capacity_mwp", "MWp"),
         ("roof_yield_gwh_per_a", "GWh/a"), ("pv_installed_mw", "MW"), ("roof_remaining_mwp", "MWp"),
+        ("roof_listed_buildings", "count"),
     ),
 )
 

@@ -6,7 +6,11 @@ roof surfaces and a surface model:
 
 - ``lod2 = "path/to/citygml"`` (a file or a folder of CityGML 1.0/2.0 files, relative to the region
   file; optional ``lod2_crs`` when the files name none) in the ``[layers.buildings]`` entry;
-- a raster layer with id ``dsm`` (a DSM in EPSG:25833) in the catalog.
+- a raster layer with id ``dsm`` (a DSM in EPSG:25833) in the catalog;
+- a raster layer ``terrain`` (a DEM): ground heights for the shading by neighbouring buildings and
+  the terrain horizon (planes not covered by a DSM);
+- a vector layer ``listed_buildings`` (Kulturdenkmale): their roofs are flagged and, with
+  ``exclude_listed_buildings``, not counted.
 
 A LoD2 plane belongs to the footprint that contains its representative point.
 """
@@ -40,6 +44,7 @@ from potenzial.solar_roof import (
     roof_params,
 )
 from potenzial.solar_roof.dsm import dsm_planes, shade_planes
+from potenzial.solar_roof.listed import listed_ids, mark_listed
 from potenzial.solar_roof.shading import shade_by_neighbours
 from potenzial.sources.citygml import read_citygml_roofs
 from potenzial.sources.dsm import SurfaceModel, read_dsm
@@ -50,6 +55,7 @@ from potenzial.units import KW_PER_MW
 
 CELL_MARGIN_M = 25_000.0  #: irradiation cells kept around the buildings (> one 0.2° cell spacing)
 DSM_LAYER = "dsm"
+LISTED_LAYER = "listed_buildings"  #: Kulturdenkmale (points or outlines), optional
 TERRAIN_LAYER = "terrain"  #: a DEM (ground heights) for the terrain horizon and the buildings' ground
 INSTALLED_PV_COLUMN = "mastr2024_kw_pv"
 
@@ -109,6 +115,14 @@ def run(ctx: StepContext, prepared: tuple[RoofParams, IrradiationParams]) -> dic
     report.add("planes_shaded_by_surface_model", int(by_dsm.sum()), "horizon from the surface model (DSM)")
     report.add("planes_shaded_by_neighbours", int((~by_dsm).sum()) if params.shading_from_neighbours else 0,
                "horizon from neighbouring buildings (heights) and the terrain")
+
+    listed = set()
+    if LISTED_LAYER in ctx.region.layers:
+        listed = listed_ids(buildings, ctx.vector(LISTED_LAYER))
+    planes["listed"] = mark_listed(planes, listed)
+    report.add("buildings_listed", len(listed),
+               "roofs not counted (exclude_listed_buildings)" if params.exclude_listed_buildings
+               else "roofs counted, flagged in column listed")
 
     ags_of_building = buildings.set_index("building_id")["ags"]
     roof = assess_planes(planes, ags_of_building, lookup, params)

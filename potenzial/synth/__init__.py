@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from potenzial.synth.generate import generate_all
 
-GENERATOR_VERSION: str = "1"   #: bump whenever the output of any generator changes
+GENERATOR_VERSION: str = "2"   #: bump whenever the output of any generator changes
 GENERATORS: tuple[str, ...] = ("terrain", "buildings", "landcover", "builtup_areas", "development_plans",
                                "roads", "railways", "power_lines", "protected_areas", "less_favoured_areas",
-                               "post_mining", "wind_speed_150m")
+                               "post_mining", "wind_speed_150m", "listed_buildings")
 RASTER_GENERATORS = {"terrain", "wind_speed_150m"}
 
 __all__ = ["GENERATORS", "GENERATOR_VERSION", "RASTER_GENERATORS", "generate_all"]
