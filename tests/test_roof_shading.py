@@ -18,6 +18,7 @@ from potenzial.solar_roof.shading import (
     beam_loss_factors,
     building_heights_m,
     building_horizon,
+    eye_heights_m,
     outline_pieces,
     shade_by_neighbours,
     sun_floor,
@@ -165,3 +166,12 @@ def test_switched_off_nothing_changes(days):
     b = buildings([("a", HOUSE, 10.0), ("s", BLOCK, 30.0)])
     off = shade_by_neighbours(flat_plane("a", HOUSE), b, days, RoofParams(shading_from_neighbours=False), IRR.albedo)
     assert off["shading_factor"].iloc[0] == 1.0
+
+
+def test_the_eye_sits_at_the_roofs_mean_height():
+    # a 12 x 10 m house, 9 m to the ridge, 35° gable: each half is 12 x 5 m, its rise 5 x tan(35°) =
+    # 3.50 m, so the plane's mean point is 9 - 3.50 / 2 = 7.25 m up; a flat roof's is its top
+    planes = gpd.GeoDataFrame({"tilt_deg": [35.0, 0.0]}, geometry=[shapely.box(0, 0, 12, 5), HOUSE],
+                              crs=ANALYSIS_CRS)
+    assert eye_heights_m(planes, np.array([9.0, 10.0])) == pytest.approx(
+        [9.0 - 5 * math.tan(math.radians(35)) / 2, 10.0])

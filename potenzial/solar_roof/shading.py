@@ -236,17 +236,18 @@ def eye_heights_m(planes: gpd.GeoDataFrame, top_m: np.ndarray) -> np.ndarray:
     """Height of each plane's mean point above ground [m]: the top for a flat roof, for a pitched
     plane the top less half its rise (the plane's width across the slope × tan(tilt))."""
     tilt = planes["tilt_deg"].to_numpy(dtype=float)
-    rect = shapely.oriented_envelope(np.asarray(planes.geometry.values, dtype=object))
+    width = np.zeros(len(tilt))
+    pitched = np.flatnonzero(tilt > 0)
+    rect = shapely.oriented_envelope(np.asarray(planes.geometry.values, dtype=object)[pitched])
     ring = shapely.get_coordinates(shapely.get_exterior_ring(rect))
     counts = shapely.get_num_coordinates(shapely.get_exterior_ring(rect))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     ok = counts == 5
-    width = np.zeros(len(tilt))
     if ok.any():
         s = starts[ok]
         e1 = np.hypot(*(ring[s + 1] - ring[s]).T)
         e2 = np.hypot(*(ring[s + 2] - ring[s + 1]).T)
-        width[ok] = np.minimum(e1, e2)
+        width[pitched[ok]] = np.minimum(e1, e2)
     rise = width * np.tan(np.radians(np.clip(tilt, 0.0, 89.0)))
     return np.maximum(top_m - rise / 2.0, 0.0)
 
@@ -264,7 +265,7 @@ def shade_by_neighbours(planes: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame, d
     height = building_heights_m(buildings, params)
     ground = np.zeros(len(geoms))
     if terrain is not None and len(geoms):
-        where = shapely.point_on_surface(geoms)
+        where = shapely.centroid(geoms)  # the DEM's cells are far larger than a building
         ground = np.nan_to_num(terrain.sample(shapely.get_x(where), shapely.get_y(where)), nan=0.0)
     outline = outline_pieces(geoms, ground + height, params.neighbour_outline_step_m)
 
