@@ -77,7 +77,7 @@ TECHNOLOGIES = (
     Technology("biomass", "biomass", main=("statistics",),
                other=("landcover", "livestock_state", "plants_bioenergy_2015"),
                stage_de="technisches Potenzial", stage_en="technical potential",
-               method_de="Flächen- und Tierstatistik mal geschätzter Erträge (P10–P90)",
+               method_de="Flächen- und Tierstatistik mal geschätzte Erträge (P10–P90)",
                method_en="area and livestock statistics times estimated yields (P10–P90)", exact=False),
 )
 EXACT_ROOFS_DE = "Dachflächen aus LoD2 bzw. Oberflächenmodell"
