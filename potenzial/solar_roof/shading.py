@@ -45,8 +45,8 @@ ORIENTATION_STEP_DEG = 1.0  #: plane orientations are grouped to this step for t
 
 @dataclass(frozen=True)
 class Outline:
-    """Pieces of every building's outline: start and end points [m], nearest-point helper, the
-    owner's row and the roof top [m above sea level or above the datum of the terrain]."""
+    """Pieces of every building's outline: start and end points [m], the owner's row and the roof
+    top [m above sea level, or above ground without a terrain]."""
 
     x0: np.ndarray
     y0: np.ndarray
