@@ -32,6 +32,10 @@ def table_markdown(sch: ResultSchema, derived: bool = False) -> str:
     lines += ["| field | type | unit |", "|---|---|---|"]
     for column, type_name in sch.columns:
         lines.append(f"| `{column}` | {type_name} | {units.get(column, '–')} |")
+    for column, values in sch.classes:
+        lines += ["", f"Values of `{column}` (a person sees the title):", ""]
+        lines += [f"- `{v.code}`: {v.title_de} / {v.title_en}" + (f". {v.description}" if v.description else "")
+                  for v in values]
     return "\n".join(lines)
 
 

@@ -176,6 +176,8 @@ def _carry_over(store: Store, previous: RunRecord | None, selected: list[Step[An
     if previous is None:
         return carried, selected
     for step in all_steps():
+        if step.always:
+            to_run.add(step.name)
         if step.name in to_run:
             continue
         try:

@@ -149,7 +149,7 @@ def test_planes_are_numbered_per_building_and_get_their_buildings_ags():
     assert list(out.columns) == ["building_id", "plane_no", "ags", "method", "tilt_deg", "azimuth_deg",
                                  "plane_area_m2", "usable_area_m2", "capacity_kwp", "yield_kwh_per_a",
                                  "specific_yield_kwh_per_kwp", "relative_irradiation", "shading_factor",
-                                 "suitability", "geometry"]
+                                 "suitability", "listed", "geometry"]
     assert out.crs == ANALYSIS_CRS
     assert out.geometry.tolist() == planes([("a", 0, 0, 0)] * 3).geometry.tolist()
 
@@ -246,7 +246,8 @@ def test_municipality_sums_by_hand():
     assert sums["roof_remaining_mwp"].tolist() == pytest.approx([0.0, 0.0, 0.0])
     assert sums["roof_buildings"].dtype == np.int64 and sums["roof_suitable_buildings"].dtype == np.int64
     assert list(sums.columns) == ["ags", "roof_buildings", "roof_suitable_buildings", "roof_capacity_mwp",
-                                  "roof_yield_gwh_per_a", "roof_installed_mw", "roof_remaining_mwp"]
+                                  "roof_yield_gwh_per_a", "roof_installed_mw", "roof_remaining_mwp",
+                                  "roof_listed_buildings"]
 
 
 def test_a_building_counts_as_suitable_from_any_capacity_above_zero():

@@ -191,7 +191,7 @@ def test_municipality_sums_by_hand(lookup):
     assert sums.loc["14729001", "roof_buildings"] == 2 and sums.loc["14729002", "roof_buildings"] == 2
     # d (20 m² flat -> 10 m² modules) is under the minimum: a building without usable plane
     assert sums.loc["14729002", "roof_suitable_buildings"] == 1
-    assert sums.loc["14729003"].tolist() == [0, 0, 0.0, 0.0, 0.0, 0.0]
+    assert sums.loc["14729003"].tolist() == [0, 0, 0.0, 0.0, 0.0, 0.0, 0]
     capacity_1 = sums.loc["14729001", "roof_capacity_mwp"]
     assert sums.loc["14729001", "roof_remaining_mwp"] == pytest.approx(capacity_1 - 0.001)
     assert sums.loc["14729002", "roof_installed_mw"] == 0.5

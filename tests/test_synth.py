@@ -94,7 +94,7 @@ def stats_by_ags(statistics) -> pd.DataFrame:
 
 def test_public_contract(county):
     assert GENERATOR_VERSION
-    assert set(GENERATORS) >= RASTER_GENERATORS and len(set(GENERATORS)) == len(GENERATORS) == 23
+    assert set(GENERATORS) >= RASTER_GENERATORS and len(set(GENERATORS)) == len(GENERATORS) == 24
     assert list(county["paths"]) == list(GENERATORS)
     for layer, path in county["paths"].items():
         assert path.exists() and path.name == f"{layer}.{'tif' if layer in RASTER_GENERATORS else 'gpkg'}"

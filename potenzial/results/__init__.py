@@ -21,6 +21,17 @@ PANDAS_DTYPES = {"text": "object", "int": "int64", "float": "float64", "bool": "
 
 
 @dataclass(frozen=True)
+class ValueClass:
+    """One allowed value of a class column (e.g. a quality grade): the value as stored and what a
+    person reads instead, in German and English."""
+
+    code: str
+    title_de: str
+    title_en: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class ResultSchema:
     """A result layer (with geometry) or table (without)."""
 
@@ -37,12 +48,18 @@ class ResultSchema:
     column_titles: tuple[tuple[str, str, str], ...] = ()
     #: (column, definition) of columns whose meaning the glossary spells out
     definitions: tuple[tuple[str, str], ...] = ()
+    #: (column, its declared values with titles) for class columns: a person sees the title
+    classes: tuple[tuple[str, tuple[ValueClass, ...]], ...] = ()
 
     @property
     def titles(self) -> dict[str, str]:
         """The layer's name per language; the identifier only where none is declared."""
         plain = self.name.replace("_", " ").capitalize()
         return {"de": self.title_de or self.title_en or plain, "en": self.title_en or plain}
+
+    def classes_of(self, column: str) -> tuple[ValueClass, ...]:
+        """The declared values of a class column (empty for other columns)."""
+        return dict(self.classes).get(column, ())
 
     @property
     def column_names(self) -> list[str]:

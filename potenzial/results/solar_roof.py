@@ -8,8 +8,9 @@ SOLAR_ROOF = ResultSchema(
     title_en="Rooftop PV: roof planes",
     geometry_type="MULTIPOLYGON",
     key=("building_id", "plane_no"),
-    description=("One row per roof plane: orientation, areas, capacity, yield and suitability; geometry is "
-                 "the plane's footprint (its projection on the ground)."),
+    description=("One row per roof plane: orientation, areas, capacity, yield, suitability, shading by the "
+                 "surroundings and whether the building is listed; geometry is the plane's footprint (its "
+                 "projection on the ground)."),
     columns=(
         ("building_id", "text"),
         ("plane_no", "int"),
@@ -25,6 +26,7 @@ SOLAR_ROOF = ResultSchema(
         ("relative_irradiation", "float"),
         ("shading_factor", "float"),
         ("suitability", "text"),
+        ("listed", "bool"),
     ),
     units=(
         ("plane_no", "count"), ("tilt_deg", "° from horizontal"),
@@ -33,6 +35,7 @@ SOLAR_ROOF = ResultSchema(
         ("specific_yield_kwh_per_kwp", "kWh/kWp·a"), ("relative_irradiation", "share of the best orientation"),
         ("shading_factor", "share of irradiation left"),
         ("suitability", "very_good|good|suitable|unsuitable"),
+        ("listed", "true = listed building (Kulturdenkmal)"),
     ),
 )
 
@@ -43,7 +46,8 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
     description=("Roof PV per municipality: assessed buildings, buildings with usable planes, capacity, yield, "
                  "installed roof PV (MaStR 2024 PV without the open-field plants: by the MaStR location type where "
                  "the statistics have it, else without the open-field plants of the 2015 UFZ list) and the "
-                 "remaining roof potential (roof potential − installed roof PV; solar parks do not lower it)."),
+                 "remaining roof potential (roof potential − installed roof PV; solar parks do not lower it) and "
+                 "the listed buildings (Kulturdenkmale) among the assessed ones."),
     columns=(
         ("ags", "text"),
         ("roof_buildings", "int"),
@@ -52,10 +56,12 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
         ("roof_yield_gwh_per_a", "float"),
         ("roof_installed_mw", "float"),
         ("roof_remaining_mwp", "float"),
+        ("roof_listed_buildings", "int"),
     ),
     units=(
         ("roof_buildings", "count"), ("roof_suitable_buildings", "count"), ("roof_capacity_mwp", "MWp"),
         ("roof_yield_gwh_per_a", "GWh/a"), ("roof_installed_mw", "MW"), ("roof_remaining_mwp", "MWp"),
+        ("roof_listed_buildings", "count"),
     ),
     column_titles=(
         ("roof_capacity_mwp", "Dach-PV: Leistung", "Rooftop PV: capacity"),
@@ -63,6 +69,7 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
         ("roof_installed_mw", "Dach-PV: installiert", "Rooftop PV: installed"),
         ("roof_remaining_mwp", "Dach-PV: noch offen (Potenzial − installiert)",
          "Rooftop PV: remaining (potential − installed)"),
+        ("roof_listed_buildings", "Dach-PV: Baudenkmale unter den Gebäuden", "Rooftop PV: listed buildings among them"),
     ),
 )
 

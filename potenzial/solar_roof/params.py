@@ -34,6 +34,16 @@ class RoofParams(BaseModel):
     dsm_min_plane_pixels: int = Field(4, ge=1)
     horizon_directions: int = Field(36, ge=4, le=360)
     horizon_max_distance_m: float = Field(300.0, gt=0.0)
+    shading_from_neighbours: bool = True
+    neighbour_radius_m: float = Field(60.0, gt=0.0, le=500.0)
+    neighbour_outline_step_m: float = Field(4.0, gt=0.0, le=10.0)
+    storey_height_m: float = Field(3.0, ge=2.0, le=6.0)
+    roof_allowance_m: float = Field(2.0, ge=0.0, le=10.0)
+    default_building_height_m: float = Field(7.0, gt=0.0, le=100.0)
+    terrain_horizon_cell_m: float = Field(250.0, gt=0.0, le=5000.0)
+    terrain_horizon_distance_m: float = Field(3000.0, gt=0.0, le=20000.0)
+    terrain_eye_height_m: float = Field(5.0, ge=0.0, le=100.0)
+    exclude_listed_buildings: bool = True
 
     @model_validator(mode="after")
     def _ordered(self) -> RoofParams:

@@ -14,9 +14,10 @@ from potenzial.units import KW_PER_MW, KWH_PER_GWH
 
 PLANE_OUTPUT = ("building_id", "plane_no", "ags", "method", "tilt_deg", "azimuth_deg", "plane_area_m2",
                 "usable_area_m2", "capacity_kwp", "yield_kwh_per_a", "specific_yield_kwh_per_kwp",
-                "relative_irradiation", "shading_factor", "suitability")
+                "relative_irradiation", "shading_factor", "suitability", "listed")
 MUNICIPALITY_OUTPUT = ("ags", "roof_buildings", "roof_suitable_buildings", "roof_capacity_mwp",
-                       "roof_yield_gwh_per_a", "roof_installed_mw", "roof_remaining_mwp")
+                       "roof_yield_gwh_per_a", "roof_installed_mw", "roof_remaining_mwp",
+                       "roof_listed_buildings")
 
 
 def assign_municipality(buildings: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame,
@@ -50,8 +51,9 @@ def assess_planes(planes: gpd.GeoDataFrame, ags_of_building: pd.Series, lookup: 
 
     Flat planes (tilt ≤ ``flat_max_tilt_deg``) carry modules at ``flat_module_tilt_deg`` facing
     ``flat_module_azimuth_deg`` on the flat-roof share of their area; pitched planes carry modules
-    flush on the pitched share. A plane whose module area is under the minimum, or (unless
-    ``count_unsuitable``) whose class is unsuitable, gets a usable area of zero.
+    flush on the pitched share. A plane whose module area is under the minimum, (unless
+    ``count_unsuitable``) whose class is unsuitable, or (with ``exclude_listed_buildings``) whose
+    building is listed (column ``listed``, False when absent) gets a usable area of zero.
     ``capacity_kwp = usable_area_m2 × module_power_density_kwp_per_m2`` and
     ``yield_kwh_per_a = capacity_kwp × specific_yield_kwh_per_kwp`` exactly.
     """
@@ -74,6 +76,9 @@ def assess_planes(planes: gpd.GeoDataFrame, ags_of_building: pd.Series, lookup: 
     usable = np.where(usable < minimum, 0.0, usable)
     if not params.count_unsuitable:
         usable = np.where(suitability == "unsuitable", 0.0, usable)
+    listed = planes["listed"].to_numpy(dtype=bool) if "listed" in planes else np.zeros(n, dtype=bool)
+    if params.exclude_listed_buildings:
+        usable = np.where(listed, 0.0, usable)
     capacity = usable * params.module_power_density_kwp_per_m2
 
     ids = planes["building_id"].astype(str).to_numpy()
@@ -92,6 +97,7 @@ def assess_planes(planes: gpd.GeoDataFrame, ags_of_building: pd.Series, lookup: 
         "relative_irradiation": relative,
         "shading_factor": shading,
         "suitability": suitability,
+        "listed": listed,
     })
     return gpd.GeoDataFrame(out, geometry=planes.geometry.to_numpy(), crs=ANALYSIS_CRS)
 
@@ -102,11 +108,13 @@ def municipality_sums(solar_roof: pd.DataFrame, municipalities: pd.DataFrame,
     buildings with at least one plane of non-zero capacity, capacity [MWp], yield [GWh/a], installed
     roof PV [MW] (``roof_installed_mw`` by AGS: MaStR without the open-field plants, see
     :mod:`potenzial.installed_pv`) and the remaining roof potential = max(capacity − installed roof
-    PV, 0) [MWp]. Solar parks never lower it."""
+    PV, 0) [MWp] (solar parks never lower it) and the listed buildings among the assessed ones."""
     ags = municipalities["ags"].astype(str)
     by = solar_roof.groupby("ags")
     buildings = by["building_id"].nunique()
     with_capacity = solar_roof[solar_roof["capacity_kwp"] > 0].groupby("ags")["building_id"].nunique()
+    listed = (solar_roof[solar_roof["listed"]].groupby("ags")["building_id"].nunique()
+              if "listed" in solar_roof else pd.Series(dtype="int64"))
     capacity_mwp = by["capacity_kwp"].sum() / KW_PER_MW
     yield_gwh = by["yield_kwh_per_a"].sum() / KWH_PER_GWH
     installed = roof_installed_mw.reindex(ags).fillna(0.0).to_numpy(dtype=float)
@@ -119,4 +127,5 @@ def municipality_sums(solar_roof: pd.DataFrame, municipalities: pd.DataFrame,
         "roof_yield_gwh_per_a": yield_gwh.reindex(ags).fillna(0.0).to_numpy(),
         "roof_installed_mw": installed,
         "roof_remaining_mwp": np.maximum(cap - installed, 0.0),
+        "roof_listed_buildings": listed.reindex(ags).fillna(0).astype("int64").to_numpy(),
     })

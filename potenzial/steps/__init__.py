@@ -40,6 +40,8 @@ class Step(Generic[P]):
     #: the step itself, given what ``check`` prepared
     run: Callable[[StepContext, P], dict[str, pd.DataFrame]]
     title: str = ""
+    #: runs in every run, also one with ``--only`` (its results describe the whole run, e.g. grades)
+    always: bool = False
 
     def execute(self, ctx: StepContext) -> dict[str, pd.DataFrame]:
         """``check`` then ``run``: the step on its own (benchmarks, tests); the pipeline checks all steps first."""

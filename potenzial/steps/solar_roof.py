@@ -7,7 +7,11 @@ compared with) and, when the catalog has them, LoD2 roof surfaces and a surface 
 
 - ``lod2 = "path/to/citygml"`` (a file or a folder of CityGML 1.0/2.0 files, relative to the region
   file; optional ``lod2_crs`` when the files name none) in the ``[layers.buildings]`` entry;
-- a raster layer with id ``dsm`` (a DSM in EPSG:25833) in the catalog.
+- a raster layer with id ``dsm`` (a DSM in EPSG:25833) in the catalog;
+- a raster layer ``terrain`` (a DEM): ground heights for the shading by neighbouring buildings and
+  the terrain horizon (planes not covered by a DSM);
+- a vector layer ``listed_buildings`` (Kulturdenkmale): their roofs are flagged and, with
+  ``exclude_listed_buildings``, not counted.
 
 A LoD2 plane belongs to the footprint that contains its representative point.
 """
@@ -20,7 +24,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from potenzial.crs import ANALYSIS_CRS
+from potenzial.crs import ANALYSIS_CRS, crs_name, require_crs
+from potenzial.errors import CRSError
+from potenzial.ground_pv_installed import installed_per_municipality
 from potenzial.installed_pv import BASIS_TEXT, installed_pv
 from potenzial.irradiation import (
     GHI_COLUMNS,
@@ -30,7 +36,6 @@ from potenzial.irradiation import (
     irradiation_params,
     typical_days,
 )
-from potenzial.solar_ground import installed_per_municipality
 from potenzial.solar_roof import (
     BuildingReport,
     RoofParams,
@@ -42,8 +47,10 @@ from potenzial.solar_roof import (
     roof_params,
 )
 from potenzial.solar_roof.dsm import dsm_planes, shade_planes
+from potenzial.solar_roof.listed import listed_ids, mark_listed
+from potenzial.solar_roof.shading import shade_by_neighbours
 from potenzial.sources.citygml import read_citygml_roofs
-from potenzial.sources.dsm import read_dsm
+from potenzial.sources.dsm import SurfaceModel, read_dsm
 from potenzial.sources.footprints import alkis_use
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
@@ -52,6 +59,8 @@ CELL_MARGIN_M = 25_000.0  #: irradiation cells kept around the buildings (> one 
 DSM_LAYER = "dsm"
 GROUND_PLANTS_LAYER = "plants_pv_open_field_2015"  #: default of [pv_ground] installed_layer
 GROUND_PLANTS_POWER_COLUMN = "Power_kW"  #: default of [pv_ground] installed_power_column [kW]
+LISTED_LAYER = "listed_buildings"  #: Kulturdenkmale (points or outlines), optional
+TERRAIN_LAYER = "terrain"  #: a DEM (ground heights) for the terrain horizon and the buildings' ground
 
 
 def check(ctx: StepContext) -> tuple[RoofParams, IrradiationParams]:
@@ -91,11 +100,32 @@ def run(ctx: StepContext, prepared: tuple[RoofParams, IrradiationParams]) -> dic
     cells = _cells_near(cells_from_points(ctx.vector("ghi")), buildings)
     ctx.progress(f"yield lookup for {len(cells)} irradiation cells")
     lookup = build_lookup(cells, irr)
+    centre = cells.iloc[int(np.argmin(np.hypot(cells["x"] - np.mean(buildings.total_bounds[[0, 2]]),
+                                               cells["y"] - np.mean(buildings.total_bounds[[1, 3]]))))]
+    days = typical_days(centre["lat"], centre["lon"], centre[list(GHI_COLUMNS)].to_numpy(dtype=float), irr)
+    by_dsm = np.zeros(len(planes), dtype=bool)
     if surface is not None:
-        centre = cells.iloc[int(np.argmin(np.hypot(cells["x"] - np.mean(buildings.total_bounds[[0, 2]]),
-                                                   cells["y"] - np.mean(buildings.total_bounds[[1, 3]]))))]
-        days = typical_days(centre["lat"], centre["lon"], centre[list(GHI_COLUMNS)].to_numpy(dtype=float), irr)
         planes = shade_planes(planes, surface, days, params, irr.albedo)
+        where = planes.geometry.representative_point()
+        by_dsm = np.isfinite(surface.sample(where.x.to_numpy(), where.y.to_numpy()))
+    if params.shading_from_neighbours and (~by_dsm).any():
+        terrain = _terrain(ctx)
+        rest = planes.loc[~by_dsm]
+        shaded = shade_by_neighbours(rest, buildings, days, params, irr.albedo, terrain=terrain)
+        planes.loc[~by_dsm, "shading_factor"] = shaded["shading_factor"].to_numpy()
+        ctx.progress(f"{len(rest)} planes shaded by neighbouring buildings"
+                     + (" and the terrain" if terrain is not None else ""))
+    report.add("planes_shaded_by_surface_model", int(by_dsm.sum()), "horizon from the surface model (DSM)")
+    report.add("planes_shaded_by_neighbours", int((~by_dsm).sum()) if params.shading_from_neighbours else 0,
+               "horizon from neighbouring buildings (heights) and the terrain")
+
+    listed = set()
+    if LISTED_LAYER in ctx.region.layers:
+        listed = listed_ids(buildings, ctx.vector(LISTED_LAYER))
+    planes["listed"] = mark_listed(planes, listed)
+    report.add("buildings_listed", len(listed),
+               "roofs not counted (exclude_listed_buildings)" if params.exclude_listed_buildings
+               else "roofs counted, flagged in column listed")
 
     ags_of_building = buildings.set_index("building_id")["ags"]
     roof = assess_planes(planes, ags_of_building, lookup, params)
@@ -138,6 +168,21 @@ def _lod2_planes(ctx: StepContext, entry, buildings: gpd.GeoDataFrame, report: B
     report.add("lod2_planes_without_footprint", len(planes) - len(matched),
                "LoD2 roof surfaces whose representative point lies in no footprint")
     return matched
+
+
+def _terrain(ctx: StepContext) -> SurfaceModel | None:
+    """The DEM of the catalog (layer ``terrain``) as ground heights [m], or None without one."""
+    if TERRAIN_LAYER not in ctx.region.layers:
+        return None
+    band = ctx.raster_band(TERRAIN_LAYER)
+    require_crs(band.crs, ANALYSIS_CRS, f"layer {TERRAIN_LAYER!r}", "roof shading")
+    heights = band.values.astype(float)
+    if band.nodata is not None:
+        heights[heights == band.nodata] = np.nan
+    if band.transform.b != 0 or band.transform.d != 0 or band.transform.e > 0:
+        raise CRSError(f"layer {TERRAIN_LAYER!r} ({crs_name(band.crs)}): the grid is rotated or south-up. "
+                       "Warp it to a north-up grid with gdalwarp.")
+    return SurfaceModel(heights, band.transform, band.crs)
 
 
 def _cells_near(cells: pd.DataFrame, buildings: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from potenzial.synth.generate import generate_all
 
-GENERATOR_VERSION: str = "2"   #: bump whenever the output of any generator changes
+GENERATOR_VERSION: str = "3"   #: bump whenever the output of any generator changes
 GENERATORS: tuple[str, ...] = ("terrain", "buildings", "landcover", "builtup_areas", "development_plans",
                                "roads", "railways", "power_lines", "protected_areas", "less_favoured_areas",
                                "post_mining", "wind_speed_150m",
                                # the planning criteria (potenzial/synth/criteria.py)
                                "aviation_areas", "navigation_aids", "water_protection_zones", "flood_areas",
                                "heritage_sites", "bird_breeding_sites", "protected_biotopes", "soil_quality",
-                               "regional_plan_areas", "wind_energy_areas", "residential_plots")
+                               "regional_plan_areas", "wind_energy_areas", "residential_plots",
+                               # roofs (potenzial/synth/monuments.py)
+                               "listed_buildings")
 RASTER_GENERATORS = {"terrain", "wind_speed_150m"}
 
 __all__ = ["GENERATORS", "GENERATOR_VERSION", "RASTER_GENERATORS", "generate_all"]

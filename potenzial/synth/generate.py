@@ -17,7 +17,17 @@ import pandas as pd
 import shapely
 
 from potenzial.crs import ANALYSIS_CRS
-from potenzial.synth import criteria, landcover, less_favoured, post_mining, protected, settlements, terrain, wind
+from potenzial.synth import (
+    criteria,
+    landcover,
+    less_favoured,
+    monuments,
+    post_mining,
+    protected,
+    settlements,
+    terrain,
+    wind,
+)
 from potenzial.synth.context import Municipality, Region, build_region
 from potenzial.synth.infrastructure import Corridor, build_lines
 from potenzial.synth.io import write_raster, write_vector
@@ -29,7 +39,8 @@ BUILDING_COLUMNS = ["building_id", "ags", "use", "function", "floors", "height_m
 GEOMETRY_TYPES = {"buildings": "Polygon", "roads": "LineString", "railways": "LineString",
                   "power_lines": "LineString", "landcover": "MultiPolygon", "builtup_areas": "MultiPolygon",
                   "development_plans": "MultiPolygon", "protected_areas": "MultiPolygon",
-                  "less_favoured_areas": "MultiPolygon", "post_mining": "MultiPolygon"}
+                  "less_favoured_areas": "MultiPolygon", "post_mining": "MultiPolygon",
+                  "listed_buildings": "Point"}
 
 
 def settle(muni: Municipality, corridors: list[Corridor], seed: int) -> tuple[list, Town]:
@@ -125,7 +136,8 @@ def generate_all(municipalities: gpd.GeoDataFrame, statistics: pd.DataFrame, out
         frames[layer] = frame
         say(f"{layer}: {len(frame)} features")
 
-    vector("buildings", buildings_frame(region, towns))
+    buildings = buildings_frame(region, towns)
+    vector("buildings", buildings)
     vector("builtup_areas", _rows_frame([{"ortsteil": name, "ags": m.ags, "geometry": g}
                                          for m in region.municipalities for name, g in towns[m.ags].builtup],
                                         ["ortsteil", "ags"]))
@@ -152,4 +164,5 @@ def generate_all(municipalities: gpd.GeoDataFrame, statistics: pd.DataFrame, out
     dumps = [f.geom for f in all_mining if f.kind == "dump"]
     for layer, frame in criteria.build_all(region, corridors, frames, dumps, seed).items():
         vector(layer, frame)
+    vector("listed_buildings", monuments.build(region, buildings, seed))
     return {layer: paths[layer] for layer in GENERATORS}

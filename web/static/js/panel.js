@@ -46,8 +46,9 @@ export function openPanel(ags) {
 /* A figure of the API with the unit the API gives for it. */
 function cell(column, detail) {
   const value = detail.figures[column];
+  const shown = typeof value === "string" ? value : fmt(value, detail.units[column] || "");
   return '<td class="num" data-column="' + esc(column) + '" data-value="' + esc(isNumber(value) ? value : "") +
-    '">' + esc(fmt(value, detail.units[column] || "")) + "</td>";
+    '">' + esc(shown) + "</td>";
 }
 
 /* A figure of the page configuration (computed on the server from the API's figures). */
