@@ -105,3 +105,27 @@ def test_pv_first_shows_its_own_figures():
     # 10 + 80 + 50 × (1 − 20/100) + 4 = 134 GWh_el/a; open-field PV against its whole 80 MWp
     assert "134.0 GWh_el/a" in headline_cell(page, "electricity_potential_gwh_per_a")
     assert "Vorrang Freiflächen-PV" in page and "potential: 80.0 MW" in page
+
+
+def test_the_sheet_shows_each_technology_s_quality_grade_by_title_with_its_reason():
+    """Roofs graded D (a synthetic main input), biomass C; wind and open-field PV not graded in this
+    run: the sheet names the grades by their declared titles, never the raw columns."""
+    merged, meta = with_headline(FRAME, META, HeadlineParams())
+    row = merged.iloc[0].to_dict()
+    row.update({"solar_roof_grade": "D", "solar_roof_grade_reason_de": "Gebäude synthetisch",
+                "solar_roof_grade_reason_en": "buildings synthetic", "biomass_grade": "C",
+                "biomass_grade_reason_de": "Landbedeckung synthetisch",
+                "biomass_grade_reason_en": "land cover synthetic",
+                "wind_grade": "", "pv_ground_grade": None})
+    meta = [*meta, *(fig(c, "quality", "", "text") for c in row if "_grade" in str(c))]
+    page = factsheet_html(FactSheet(
+        ags="14729001", name="Adorf", figures=row, figure_meta=meta, area=shapely.box(0, 0, 1000, 1000),
+        neighbours=[], layers=[], sources=[],
+        run={"run_id": "r1", "finished_at": "2026-12-02", "params_hash": "a" * 64, "code_version": "test"}))
+    grades = re.findall(r'<tr data-grade="([A-D])">(.*?)</tr>', page, re.S)
+    assert [code for code, _ in grades] == ["D", "C"]
+    roof, biomass = (cells for _, cells in grades)
+    assert "Dach-PV" in roof and "D – synthetischer Platzhalter" in roof and "D – synthetic stand-in" in roof
+    assert "Gebäude synthetisch" in roof and "buildings synthetic" in roof
+    assert "Biomasse" in biomass and "C – teilweise synthetisch" in biomass and "land cover synthetic" in biomass
+    assert "solar_roof_grade" not in page and "grade_reason" not in page

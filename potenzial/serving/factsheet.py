@@ -24,6 +24,8 @@ from potenzial.results.headline import (
     STAGE_TITLES,
     USE_BASIS_TITLES,
 )
+from potenzial.results.quality import QUALITY
+from potenzial.results.quality import TECHNOLOGIES as GRADED
 from potenzial.serving.figures import Figure
 
 #: the four potentials: result-table prefix, title, the installed-capacity column it compares with
@@ -242,6 +244,31 @@ def headline_of(sheet: FactSheet) -> dict[str, object] | None:
     return {"rows": rows, "stage": stage, "precedence": rule, "use_basis": basis, "heat_note": HEAT_NOTE}
 
 
+#: the graded technologies' names on the sheet (German, English), by result-table prefix
+GRADED_TITLES = {"solar_roof": ("Dach-PV", "Rooftop PV"), "pv_ground": ("Freiflächen-PV", "Ground-mounted PV"),
+                 "wind": ("Wind", "Wind"), "biomass": ("Biomasse", "Biomass")}
+
+
+def quality_of(sheet: FactSheet) -> list[dict[str, str]]:
+    """Per graded technology of this municipality: its name, the grade's title and the reason, German
+    and English (the grades' titles are declared once in :data:`potenzial.results.quality.QUALITY`)."""
+    classes = dict(QUALITY.classes)
+    rows = []
+    for tech in GRADED:
+        code = sheet.figures.get(f"{tech}_grade")
+        if not isinstance(code, str) or not code:
+            continue
+        grade = next((c for c in classes[f"{tech}_grade"] if c.code == code), None)
+        if grade is None:
+            continue
+        de, en = GRADED_TITLES[tech]
+        rows.append({"tech_de": de, "tech_en": en, "code": code, "title_de": grade.title_de,
+                     "title_en": grade.title_en,
+                     "reason_de": str(sheet.figures.get(f"{tech}_grade_reason_de") or ""),
+                     "reason_en": str(sheet.figures.get(f"{tech}_grade_reason_en") or "")})
+    return rows
+
+
 def factsheet_html(sheet: FactSheet) -> str:
     """The fact sheet page (UTF-8 HTML, self-contained): the headline figures (electricity and heat
     apart), the potentials, installed vs potential like with like, the base figures and the sources."""
@@ -259,9 +286,10 @@ def factsheet_html(sheet: FactSheet) -> str:
     charts = [bar_chart_svg("Capacity", "MW", capacity_rows),
               bar_chart_svg("Electricity of the potential", "GWh_el/a", energy_rows, with_installed=False)]
     base = [f for f in sheet.figure_meta if f.table == "municipalities" and f.column not in ("ags", "name")]
-    others = [f for f in sheet.figure_meta if f.table not in ("municipalities", HEADLINE.name)
+    others = [f for f in sheet.figure_meta if f.table not in ("municipalities", HEADLINE.name, QUALITY.name)
               and not any(f.table.startswith(p) for p, _, _ in POTENTIALS)]
     return templates().get_template("factsheet.html.j2").render(
         sheet=sheet, run=_run_text(sheet.run), map_svg=Markup(map_svg(sheet)), headline=headline_of(sheet),
+        quality=quality_of(sheet),
         potentials=potentials, charts=[Markup(c) for c in charts], base_figures=base, other_figures=others,
     )
