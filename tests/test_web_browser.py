@@ -437,6 +437,14 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
     assert "Wärmepotenzial" in headline and "GWh_th/a" in headline
     assert "planerisch eingeschränktes Potenzial" in side.locator("h3.headline").inner_text()
     assert "Vorrang Wind" in side.locator("p.precedence").inner_text()
+    # the quality grade of every technology by its title (the default region rests on stand-ins), no raw columns
+    for key in ("solar_roof", "pv_ground", "wind", "biomass"):
+        code = f[f"{key}_grade"]
+        row = side.locator(f'table.quality tr[data-technology="{key}"]')
+        assert row.get_attribute("data-grade") == code
+        assert f"{code} – " in row.inner_text() and f[f"{key}_grade_reason_de"] in row.inner_text()
+    assert f["solar_roof_grade"] == "D" and "synthetischer Platzhalter" in side.locator("table.quality").inner_text()
+    assert "solar_roof_grade" not in side.locator("table.all").inner_text()
     # like with like: roofs against roof PV, open land against the solar parks
     assert derived["remaining_solar_roof"] == pytest.approx(f["roof_remaining_mwp"])
     assert derived["remaining_solar_roof"] == pytest.approx(max(f["roof_capacity_mwp"] - f["roof_installed_mw"], 0))

@@ -272,3 +272,20 @@ def test_layer_density_counts_features_and_clipped_vertices():
     assert features == pytest.approx(2.5)
     assert layer_density(read_bbox, []) == (0.0, 0.0)
     assert math.isfinite(layer_density(read_bbox, [box_b])[1])
+
+
+def test_the_panel_names_each_graded_technology_s_grades_by_title_and_hides_the_raw_columns():
+    meta = [Figure("ags", "municipalities", "ags", "", "text"),
+            *(Figure(c, "quality", c, "", "text") for c in (
+                "ags", "wind_grade", "wind_grade_reason_de", "wind_grade_reason_en"))]
+    frame = pd.DataFrame({"ags": ["14729001"], "wind_grade": ["B"], "wind_grade_reason_de": ["x"],
+                          "wind_grade_reason_en": ["y"]})
+    panel = figure_config(frame, meta).panel
+    assert [q["key"] for q in panel["quality"]] == ["wind"]  # only what the run graded
+    wind = panel["quality"][0]
+    assert wind["label"] == {"de": "Wind", "en": "Wind"} and wind["column"] == "wind_grade"
+    assert wind["reason"] == {"de": "wind_grade_reason_de", "en": "wind_grade_reason_en"}
+    assert wind["grades"]["B"] == {"de": "B – reale Daten, geschätzte Parameter",
+                                   "en": "B – real data, estimated parameters"}
+    assert set(wind["grades"]) == {"A", "B", "C", "D"}
+    assert {"wind_grade", "wind_grade_reason_de", "wind_grade_reason_en"} <= set(panel["hidden"])

@@ -36,6 +36,7 @@ from potenzial.serving.factsheet import POTENTIALS
 from potenzial.serving.figures import Figure
 from potenzial.units import HA_PER_KM2
 from web.classes import NO_DATA_COLOUR, quantile_classes
+from web.quality import quality_columns, quality_panel
 
 N_CLASSES = 5
 AREA_COLUMN = "area_km2"  #: the municipality's area [km²] in the base table
@@ -374,7 +375,8 @@ def figure_config(merged: pd.DataFrame, meta: Sequence[Figure]) -> FigureConfig:
         "remaining": [f["id"] for f in figures if f["id"].startswith("remaining_")],
         "headline": [i for i in ("electricity_potential", "heat_potential", "electricity_to_use") if i in ids],
         #: run-wide words of the headline (stage, rule, basis of the use): shown as titles, not in the figure list
-        "hidden": [f.column for f in meta if f.table == HEADLINE.name and not f.numeric],
+        "hidden": [f.column for f in meta if f.table == HEADLINE.name and not f.numeric] + quality_columns(meta),
+        "quality": quality_panel(meta),
         "stage": dict(zip(("de", "en"), context.stage_title, strict=True)),
         "precedence": dict(zip(("de", "en"), context.precedence_title, strict=True)),
     }

@@ -117,6 +117,23 @@ function installedTables(detail, has) {
   return rows.join("");
 }
 
+/* Each graded technology's quality grade by its title, with the reason (docs/METHOD.md, quality grades). */
+function qualityTable(detail) {
+  const graded = (state.config.panel.quality || []).filter(function (q) { return detail.figures[q.column]; });
+  if (!graded.length) return "";
+  const rows = ["<h3>" + esc(t("quality")) + '</h3><table class="quality">'];
+  graded.forEach(function (q) {
+    const code = detail.figures[q.column];
+    const grade = q.grades[code];
+    const reason = {de: detail.figures[q.reason.de] || "", en: detail.figures[q.reason.en] || ""};
+    rows.push('<tr data-grade="' + esc(code) + '" data-technology="' + esc(q.key) + '"><th>' + esc(pick(q.label)) +
+      '</th><td><b>' + esc(grade ? pick(grade) : code) + '</b><br><span class="note">' + esc(pick(reason)) +
+      "</span></td></tr>");
+  });
+  rows.push("</table>");
+  return rows.join("");
+}
+
 export function renderPanel(detail) {
   const has = function (q) { return q && Object.prototype.hasOwnProperty.call(detail.figures, q.column); };
   const rows = [];
@@ -128,6 +145,7 @@ export function renderPanel(detail) {
   rows.push(headlineTable(detail));
   rows.push(potentialsTable(detail, has));
   rows.push(installedTables(detail, has));
+  rows.push(qualityTable(detail));
   rows.push('<p class="links"><a class="download" href="' + esc(detail.links.download) + '" download>' +
     esc(t("download")) + '</a> <a class="factsheet" href="' + esc(detail.links.factsheet) +
     '" target="_blank" rel="noopener">' + esc(t("factsheet")) + "</a></p>");
