@@ -399,9 +399,12 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
     cells = side.locator("td[data-column]").evaluate_all(
         "tds => tds.map(td => [td.dataset.column, td.dataset.value, td.textContent])")
     shown_columns = {c for c, _, _ in cells}
-    # the run-wide words of the headline (stage, precedence rule) appear as titles, not as raw values
+    # the run-wide words of the headline (stage, precedence rule) appear as titles, not as raw values, and the
+    # quality grades in their own block (checked below)
     hidden = set(config["panel"]["hidden"])
-    assert hidden == {"stage", "precedence", "electricity_use_basis"}
+    grades = {f"{k}_grade{s}" for k in ("solar_roof", "pv_ground", "wind", "biomass") for s in ("", "_reason_de",
+                                                                                          "_reason_en")}
+    assert hidden == {"stage", "precedence", "electricity_use_basis"} | grades
     assert set(detail["figures"]) - {"ags", "name"} - hidden <= shown_columns
     assert not hidden & shown_columns
     for column, value, text in cells:
