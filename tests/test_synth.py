@@ -227,6 +227,24 @@ def test_builtup_areas_and_plans_hold_the_village_buildings(county, buildings):
 
 # ---------------------------------------------------------------- land cover
 
+def test_one_village_per_ortsteil_of_the_gemeindeverzeichnis(county, buildings, stats_by_ags):
+    # Belgershain lists "Belgershain, Köhra, Rohrbach, Threna": four villages of those names;
+    # Otterwisch "Großbuch, Otterwisch": two; Elstertrebnitz lists none: the seat alone. In all,
+    # the 30 municipalities list 349 Ortsteile (Elstertrebnitz counted as one).
+    builtup = gpd.read_file(county["paths"]["builtup_areas"])
+    villages = builtup.groupby("ags")["ortsteil"].agg(set)
+    assert villages["14729020"] == {"Belgershain", "Köhra", "Rohrbach", "Threna"}
+    assert villages["14729330"] == {"Großbuch", "Otterwisch"}
+    assert villages["14729100"] == {"Elstertrebnitz"}
+    assert villages.map(len).sum() == 349
+    for ags, listed in stats_by_ags["ortsteile"].dropna().items():
+        assert villages[ags] == {name.strip() for name in listed.split(",")}, ags
+    # every village holds houses, and the houses of a village carry its name
+    houses = buildings[(buildings["use"] == "residential") & (buildings["ortsteil"] != "")]
+    assert set(zip(houses["ags"], houses["ortsteil"], strict=True)) == {
+        (ags, name) for ags, names in villages.items() for name in names}
+
+
 def test_landcover_areas_match_the_statistics(landcover, stats_by_ags):
     got = landcover.assign(ha=landcover.area / 10_000).pivot_table(index="ags", columns="class", values="ha",
                                                                     aggfunc="sum").fillna(0.0)
