@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from potenzial.synth.generate import generate_all
 
-GENERATOR_VERSION: str = "3"   #: bump whenever the output of any generator changes
+GENERATOR_VERSION: str = "6"   #: bump whenever the output of any generator changes
 GENERATORS: tuple[str, ...] = ("terrain", "buildings", "landcover", "builtup_areas", "development_plans",
                                "roads", "railways", "power_lines", "protected_areas", "less_favoured_areas",
                                "post_mining", "wind_speed_150m",

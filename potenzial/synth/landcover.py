@@ -9,11 +9,13 @@ class          target (ha)
 =============  ===========================================================================
 settlement     ``area_ha_land_settlement`` (includes the active open-cast mine: Abbauland)
 traffic        ``area_ha_land_traffic``
-forest         ``area_ha_veg_forrest + area_ha_veg_wood`` (Wald + Gehölz)
+forest         ``area_ha_veg_forrest`` (Wald only: Gehölz is not forest; in Groitzsch and
+               Pegau it is as large as the forest, so counting it doubled their forest)
 water          ``area_ha_water_total``
 arable         ``ARABLE_SHARE`` (≈ 0.8, less along the big rivers) × ``area_ha_veg_agri``
 grassland      the rest of ``area_ha_veg_agri`` plus everything not listed above
-               (``area_ha_veg_heath``, ``_moor``, ``_marsh``, ``_plant_uncover_com``, unassigned),
+               (``area_ha_veg_wood``, ``_heath``, ``_moor``, ``_marsh``, ``_plant_uncover_com``,
+               unassigned),
                so arable + grassland = land_total − settlement − traffic − forest − water
 =============  ===========================================================================
 
@@ -56,7 +58,7 @@ def targets_ha(muni) -> dict[int, float]:
     total = st("area_ha_land_total")
     agri = st("area_ha_veg_agri")
     out = {SETTLE: st("area_ha_land_settlement"), TRAFFIC: st("area_ha_land_traffic"),
-           FOREST: st("area_ha_veg_forrest") + st("area_ha_veg_wood"), WATER: st("area_ha_water_total")}
+           FOREST: st("area_ha_veg_forrest"), WATER: st("area_ha_water_total")}
     out[ARABLE] = ARABLE_SHARE * agri
     out[GRASS] = max(total - sum(out.values()), 0.0)
     return out

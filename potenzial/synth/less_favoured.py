@@ -1,10 +1,23 @@
 """Synthetic less-favoured areas ("benachteiligte Gebiete"; polygons, EPSG:25833).
 
-Whole municipalities in the hilly south-east (Kohrener Land, Frohburg, Geithain) and parts
-of their neighbours and of the sandy north-east (Hohburger Berge). A partial area is the
-part of the municipality beyond a wavy line across a given direction, placed (bisection)
-so that the given share of the municipality's area lies beyond it. The polygons cover all
-land of that part; analyses intersect them with arable land and grassland.
+Most of the hilly south-east (Kohrener Land, Frohburg, Geithain) and parts of its
+neighbours and of the sandy north-east (Hohburger Berge). A partial area is the part of the
+municipality beyond a wavy line across a given direction, placed (bisection) so that the
+given share of the municipality's area lies beyond it. The polygons cover all land of that
+part; analyses intersect them with arable land and grassland.
+
+Calibration: no per-municipality or county figure of the Saxon area (Gebietskulisse 2018,
+the basis of the PVFVO) was found, so the shares are calibrated to the state share: about
+303,000 ha of farmland received the less-favoured-area allowance (Ausgleichszulage) in
+2022 (SMEKUL, reported by dpa in December 2022: "Sachsen fördert standortbenachteiligte
+Landwirte auch 2022", Die Welt) of 894,100 ha farmland (Landwirtschaftszählung 2020,
+preliminary, Statistisches Landesamt Sachsen): 303,000 / 894,100 = 33.9 %, a lower bound
+(not every farm in the area claims the allowance). The shares below
+(the geographic pattern hand-set, then scaled by 0.92) put 33.8 % of the county's farmland
+(Flächenerhebung ``area_ha_veg_agri``) inside the areas. *Check*: the county, mostly fertile
+loess, probably lies below the state share, since the large contiguous areas SMEKUL names
+(Erzgebirge and its foreland, north-west and north-east Saxony, Oberlausitz) lie mostly
+outside it; a real Gebietskulisse file replaces this stand-in.
 """
 
 from __future__ import annotations
@@ -18,9 +31,9 @@ from potenzial.synth.io import rng_for
 
 #: ags -> (share of the municipality's area, direction the area lies in [degrees, 0 = east])
 SHARES = {
-    "14729140": (1.0, -60.0), "14729150": (1.0, -30.0), "14729080": (0.8, -30.0), "14729010": (0.6, -45.0),
-    "14729220": (0.4, -30.0), "14729160": (0.35, -20.0), "14729245": (0.7, 40.0), "14729400": (0.4, 0.0),
-    "14729380": (0.5, 60.0), "14729330": (0.3, -45.0), "14729360": (0.4, -90.0), "14729050": (0.25, -45.0),
+    "14729140": (0.92, -60.0), "14729150": (0.92, -30.0), "14729080": (0.74, -30.0), "14729010": (0.55, -45.0),
+    "14729220": (0.37, -30.0), "14729160": (0.32, -20.0), "14729245": (0.64, 40.0), "14729400": (0.37, 0.0),
+    "14729380": (0.46, 60.0), "14729330": (0.28, -45.0), "14729360": (0.37, -90.0), "14729050": (0.23, -45.0),
 }
 REACH_M = 60_000.0
 
