@@ -78,6 +78,10 @@ def create_app(settings: Settings | None = None, map_settings: MapSettings | Non
         summary="Renewable-energy potentials per municipality: results, layer catalog, tiles, downloads and map.",
         version=__version__,
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from a CDN; nothing here may
+        # (the API description stays at /openapi.json)
+        docs_url=None,
+        redoc_url=None,
     )
     add_exception_handlers(app)
     app.add_middleware(CachedTileMiddleware)

@@ -116,6 +116,16 @@ def test_openapi_declares_response_models(client):
     assert paths["/api/municipalities"]["get"]["responses"]["404"]
 
 
+def test_no_page_of_the_api_loads_code_from_a_cdn(client):
+    """FastAPI's documentation pages fetch Swagger UI and ReDoc from a CDN: they are switched off, the
+    description itself stays."""
+    assert client.get("/openapi.json").status_code == 200
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert client.get(path).status_code == 404, path
+    page = client.get("/").text
+    assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
+
+
 # ------------------------------------------------------------------ errors
 
 
