@@ -8,15 +8,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from potenzial.errors import ConfigError
 
 MAX_BUFFER_M = 20_000.0  #: a larger buffer is taken for a unit mistake [m] (15 km: DVOR test zones)
 MAX_RULES = 32  #: enabled rules per evaluation (bits of the bitmask)
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _plain_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("use lower-case letters, digits and underscores, starting with a letter")
+    return value
+
+
+#: the id of a rule or target: lower case, used in switches, layers and tables
+PlainId = Annotated[str, AfterValidator(_plain_id)]
 
 FilterValue = str | int | float | bool | list[str | int | float | bool] | dict[str, float]
 
@@ -28,7 +38,7 @@ class Rule(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
+    id: PlainId
     title: str = ""
     layer: str  #: catalog layer id (or a layer derived by the calling step)
     where: dict[str, FilterValue] = Field(default_factory=dict)  #: attribute filter, see select_features
@@ -45,13 +55,6 @@ class Rule(BaseModel):
     not_within: str | None = None
     source: str = Field(min_length=3)  #: legal or technical source of the rule and its buffer
     note: str = ""
-
-    @field_validator("id")
-    @classmethod
-    def _plain_id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError("use lower-case letters, digits and underscores, starting with a letter")
-        return value
 
     @model_validator(mode="after")
     def _hard_rules_stay_on(self) -> Rule:
@@ -71,7 +74,7 @@ class Target(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str
+    id: PlainId
     title: str = ""
     share_pct: float = Field(gt=0.0, le=100.0)  #: [%] of the area the target applies to
     deadline: date  #: the date by which the share is due
@@ -79,13 +82,6 @@ class Target(BaseModel):
     enacted: date  #: date of the law (or amendment) that sets the target
     source: str = Field(min_length=3)  #: the law, section and publication that set the target
     in_force: bool = True  #: False: a replaced target, reported for comparison only
-
-    @field_validator("id")
-    @classmethod
-    def _plain_id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError("use lower-case letters, digits and underscores, starting with a letter")
-        return value
 
 
 class RuleSet(BaseModel):
