@@ -32,7 +32,7 @@ from potenzial.results.headline import (
     STAGE_TITLES,
     USE_BASIS_TITLES,
 )
-from potenzial.serving.factsheet import POTENTIALS
+from potenzial.serving.factsheet import POTENTIAL_LABELS, POTENTIALS
 from potenzial.serving.figures import Figure
 from potenzial.units import HA_PER_KM2
 from web.classes import NO_DATA_COLOUR, quantile_classes
@@ -60,13 +60,6 @@ PALETTES: dict[str, tuple[str, ...]] = {
     "density": ("#f7f7f7", "#cccccc", "#969696", "#636363", "#252525"),  # Greys
 }
 
-#: the four potentials' names on the page (German, English), by result-table prefix
-POTENTIAL_LABELS: dict[str, tuple[str, str]] = {
-    "solar_roof": ("Dach-PV", "Rooftop PV"),
-    "pv_ground": ("Freiflächen-PV", "Ground-mounted PV"),
-    "wind": ("Wind", "Wind"),
-    "biomass": ("Biomasse", "Biomass"),
-}
 #: installed-capacity columns, each compared with its own potential (roofs with roofs, ground with ground)
 INSTALLED_LABELS: dict[str, tuple[str, str]] = {
     "roof_installed_mw": ("Dach-PV", "Rooftop PV"),

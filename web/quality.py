@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from potenzial.results.quality import QUALITY
 from potenzial.results.quality import TECHNOLOGIES as GRADED
-from potenzial.serving.factsheet import GRADED_TITLES
+from potenzial.serving.factsheet import POTENTIAL_LABELS
 from potenzial.serving.figures import Figure
 
 
@@ -24,7 +24,7 @@ def quality_panel(meta: Sequence[Figure]) -> list[dict]:
         column = f"{tech}_grade"
         if column not in present:
             continue
-        de, en = GRADED_TITLES[tech]
+        de, en = POTENTIAL_LABELS[tech]
         out.append({
             "key": tech, "label": {"de": de, "en": en}, "column": column,
             "reason": {"de": f"{column}_reason_de", "en": f"{column}_reason_en"},

@@ -244,9 +244,13 @@ def headline_of(sheet: FactSheet) -> dict[str, object] | None:
     return {"rows": rows, "stage": stage, "precedence": rule, "use_basis": basis, "heat_note": HEAT_NOTE}
 
 
-#: the graded technologies' names on the sheet (German, English), by result-table prefix
-GRADED_TITLES = {"solar_roof": ("Dach-PV", "Rooftop PV"), "pv_ground": ("Freiflächen-PV", "Ground-mounted PV"),
-                 "wind": ("Wind", "Wind"), "biomass": ("Biomasse", "Biomass")}
+#: the four potentials' names (German, English), by result-table prefix: the sheet, the map and the panel
+POTENTIAL_LABELS: dict[str, tuple[str, str]] = {
+    "solar_roof": ("Dach-PV", "Rooftop PV"),
+    "pv_ground": ("Freiflächen-PV", "Ground-mounted PV"),
+    "wind": ("Wind", "Wind"),
+    "biomass": ("Biomasse", "Biomass"),
+}
 
 
 def quality_of(sheet: FactSheet) -> list[dict[str, str]]:
@@ -261,7 +265,7 @@ def quality_of(sheet: FactSheet) -> list[dict[str, str]]:
         grade = next((c for c in classes[f"{tech}_grade"] if c.code == code), None)
         if grade is None:
             continue
-        de, en = GRADED_TITLES[tech]
+        de, en = POTENTIAL_LABELS[tech]
         rows.append({"tech_de": de, "tech_en": en, "code": code, "title_de": grade.title_de,
                      "title_en": grade.title_en,
                      "reason_de": str(sheet.figures.get(f"{tech}_grade_reason_de") or ""),
