@@ -108,7 +108,8 @@ def pv_tables():
     areas = pd.DataFrame({
         "ags": ["A", "B", "B"], "site_id": [1, 1, 2],
         "area_ha": [10.0, 2.0, 0.8], "capacity_mwp": [10.0, 2.0, 0.8], "yield_mwh_per_a": [10_000.0, 2_000.0, 800.0],
-        "wind_overlap_ha": [4.0, 0.0, 0.0]})
+        "wind_overlap_ha": [4.0, 0.0, 0.0],
+        "categories": ["pvfvo_less_favoured"] * 3})
     return technical, restricted, areas
 
 
@@ -131,6 +132,27 @@ def test_pv_ground_realisable_wind_first_plant_size_farmland_and_pace():
     # a larger county: 180 x 1/100 x 10 = 18 MWp >= 6 MWp, the pace does not bind: A 4, B 2
     out = pv_ground_stages(AGS, technical, restricted, areas, np.array([200.0, 1000.0]), p.state_area_ha / 100, p)
     assert out["pv_ground_realisable_capacity_mwp"].tolist() == pytest.approx([4.0, 2.0])
+
+
+def test_pv_ground_pvfvo_cap_binds_only_land_of_the_pvfvo_category_alone():
+    technical, restricted, areas = pv_tables()
+    # B's sites lie in the EEG corridor too: the PVFVO cap does not bind them
+    areas["categories"] = ["pvfvo_less_favoured", "eeg_2023_corridor,pvfvo_less_favoured", "eeg_2023_corridor"]
+    p = params(pv_ground_min_plant_mwp=1.0, pv_ground_max_farmland_share=0.02, pv_ground_state_cap_mwp_per_a=180.0,
+               horizon_year=2035, base_year=2025)
+    region_ha = p.state_area_ha / 600.0
+    # after wind first, plant size and farmland (as above): A 4 MWp (PVFVO only), B 2 MWp (corridor)
+    # PVFVO pace 180 x 1/600 x 10 = 3 MWp -> A 3; tender pace 9,900 x (region / Germany) x 10
+    # = 9,900 x 1,844,989 / 600 / 35,759,600 x 10 = 8.51 MWp, 5.51 left -> B keeps its 2
+    out = pv_ground_stages(AGS, technical, restricted, areas, np.array([200.0, 1000.0]), region_ha, p)
+    assert out["pv_ground_realisable_capacity_mwp"].tolist() == pytest.approx([3.0, 2.0])
+    assert out["pv_ground_realisable_area_ha"].tolist() == pytest.approx([3.0, 2.0])
+    # the tender binds all land: Germany = 2 x Saxony, 480 MWp/a -> 480 / 1,200 x 10 = 4 MWp;
+    # PVFVO land first takes 3, the corridor gets the 1 left (half of B)
+    p = p.model_copy(update={"germany_area_ha": 2 * p.state_area_ha, "pv_ground_tender_mwp_per_a": 480.0})
+    out = pv_ground_stages(AGS, technical, restricted, areas, np.array([200.0, 1000.0]), region_ha, p)
+    assert out["pv_ground_realisable_capacity_mwp"].tolist() == pytest.approx([3.0, 1.0])
+    assert out["pv_ground_realisable_electricity_gwh_per_a"].tolist() == pytest.approx([3.0, 1.0])
 
 
 def wind_tables():
@@ -241,8 +263,10 @@ def test_open_field_pv_realisable_never_exceeds_restricted(rows, farmland, regio
     areas = pd.DataFrame({"ags": [r[0] for r in rows], "site_id": [r[1] for r in rows],
                           "area_ha": [r[2] for r in rows], "capacity_mwp": [r[2] for r in rows],
                           "yield_mwh_per_a": [r[2] * r[4] for r in rows],
-                          "wind_overlap_ha": [r[2] * r[3] for r in rows]},
-                         columns=["ags", "site_id", "area_ha", "capacity_mwp", "yield_mwh_per_a", "wind_overlap_ha"])
+                          "wind_overlap_ha": [r[2] * r[3] for r in rows],
+                          "categories": [("pvfvo_less_favoured", "eeg_2023_corridor")[r[1] % 2] for r in rows]},
+                         columns=["ags", "site_id", "area_ha", "capacity_mwp", "yield_mwh_per_a", "wind_overlap_ha",
+                                  "categories"])
     sums = areas.groupby("ags")[["area_ha", "capacity_mwp", "yield_mwh_per_a"]].sum().reindex(AGS).fillna(0.0)
     restricted = pd.DataFrame({"ags": AGS, "pv_ground_area_ha": sums["area_ha"].to_numpy(),
                                "pv_ground_capacity_mwp": sums["capacity_mwp"].to_numpy(),

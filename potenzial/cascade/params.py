@@ -50,6 +50,10 @@ ASSUMPTIONS: dict[str, Assumption] = {
         "pv_ground", "Zubaugrenze Freiflächen-PV Sachsen (PVFVO)", "Saxony's yearly cap on open-field PV (PVFVO)",
         "MWp/a"),
     "state_area_ha": Assumption("pv_ground", "Fläche Sachsens", "Area of Saxony", "ha"),
+    "pv_ground_tender_mwp_per_a": Assumption(
+        "pv_ground", "EEG-Ausschreibungsmenge Freiflächen-PV (erstes Segment) je Jahr",
+        "EEG tender volume for open-field PV (first segment) per year", "MWp/a"),
+    "germany_area_ha": Assumption("pv_ground", "Fläche Deutschlands", "Area of Germany", "ha"),
     "pv_ground_min_plant_mwp": Assumption(
         "pv_ground", "Kleinste Anlage", "Smallest plant", "MWp"),
     "pv_ground_max_farmland_share": Assumption(
@@ -80,6 +84,8 @@ class CascadeParams(BaseModel):
     roof_uptake_share_2045: float = Field(0.49, ge=0.0, le=1.0)
     pv_ground_state_cap_mwp_per_a: float = Field(180.0, ge=0.0, le=10_000.0)
     state_area_ha: float = Field(1_844_989.0, gt=0.0)
+    pv_ground_tender_mwp_per_a: float = Field(9_900.0, ge=0.0, le=100_000.0)
+    germany_area_ha: float = Field(35_759_600.0, gt=0.0)
     pv_ground_min_plant_mwp: float = Field(1.0, ge=0.0, le=100.0)
     pv_ground_max_farmland_share: float = Field(0.02, ge=0.0, le=1.0)
     wind_min_turbines_per_park: int = Field(3, ge=1, le=50)

@@ -18,6 +18,8 @@ from potenzial.cascade.params import CascadeParams
 from potenzial.units import MWH_PER_GWH
 
 STAGES = ("technical", "restricted", "realisable")
+#: the open-field PV category Saxony's PVFVO opens and caps ([category] of layers/rules/pv_sn_pvfvo_2021.toml)
+PVFVO_CATEGORY = "pvfvo_less_favoured"
 
 
 def _by_ags(frame: pd.DataFrame, ags: Sequence[str], columns: Sequence[str]) -> pd.DataFrame:
@@ -54,8 +56,12 @@ def pv_ground_stages(ags: Sequence[str], technical: pd.DataFrame, restricted: pd
     land after every enabled rule (``pv_ground_municipalities``, PV alone); realisable, in this
     order: (1) the land also eligible for wind goes to wind (wind first: no hectare counted twice
     when wind and PV are shown together), (2) sites below ``pv_ground_min_plant_mwp`` are dropped,
-    (3) at most ``pv_ground_max_farmland_share`` of the municipality's farmland, (4) the county's
-    part of Saxony's yearly cap (by area) times the years to the horizon, shared in proportion.
+    (3) at most ``pv_ground_max_farmland_share`` of the municipality's farmland, (4) the pace to
+    the horizon, shared in proportion: land that is only in the PVFVO category (farmland in
+    less-favoured areas) is built at most at the county's part (by area) of Saxony's yearly PVFVO
+    cap; all open-field PV together at most at the county's part (by area) of the federal EEG
+    tender volume for open-field plants, the rest of which goes to the other categories
+    (corridors, conversion land), which the PVFVO cap does not bind.
     """
     t = _by_ags(technical, ags, ["pv_ground_technical_area_ha", "pv_ground_technical_capacity_mwp",
                                  "pv_ground_technical_yield_gwh_per_a"])
@@ -65,14 +71,23 @@ def pv_ground_stages(ags: Sequence[str], technical: pd.DataFrame, restricted: pd
     a = a.assign(area_wf=a["area_ha"] * free, cap_wf=a["capacity_mwp"] * free,
                  gwh_wf=a["yield_mwh_per_a"] * free / MWH_PER_GWH)
     site_mwp = a.groupby("site_id")["cap_wf"].transform("sum")
-    big = a[site_mwp >= params.pv_ground_min_plant_mwp].groupby("ags")[["area_wf", "cap_wf", "gwh_wf"]].sum()
-    big = big.reindex(list(ags)).fillna(0.0)
-    area_s, cap_s, gwh_s = (big[c].to_numpy(float) for c in ("area_wf", "cap_wf", "gwh_wf"))
+    a = a[site_mwp >= params.pv_ground_min_plant_mwp]
+    capped = a["categories"].astype(str).map(lambda c: set(filter(None, c.split(","))) == {PVFVO_CATEGORY}).astype(bool)
+    sums = {part: a[mask].groupby("ags")[["area_wf", "cap_wf", "gwh_wf"]].sum().reindex(list(ags)).fillna(0.0)
+            for part, mask in (("capped", capped), ("free", ~capped))}
+    area_s = sums["capped"]["area_wf"].to_numpy(float) + sums["free"]["area_wf"].to_numpy(float)
     farm = np.minimum(area_s, params.pv_ground_max_farmland_share * np.asarray(farmland_ha, dtype=float))
     scale = _share(farm, area_s)
-    pace_mwp = params.pv_ground_state_cap_mwp_per_a * region_area_ha / params.state_area_ha * params.years
-    total = float((cap_s * scale).sum())
-    pace = min(1.0, pace_mwp / total) if total > 0 else 0.0
+    capped_mwp = float((sums["capped"]["cap_wf"].to_numpy(float) * scale).sum())
+    free_mwp = float((sums["free"]["cap_wf"].to_numpy(float) * scale).sum())
+    pvfvo_mwp = params.pv_ground_state_cap_mwp_per_a * region_area_ha / params.state_area_ha * params.years
+    tender_mwp = params.pv_ground_tender_mwp_per_a * region_area_ha / params.germany_area_ha * params.years
+    capped_take = min(capped_mwp, pvfvo_mwp, tender_mwp)
+    free_take = min(free_mwp, tender_mwp - capped_take)
+    pace = {"capped": capped_take / capped_mwp if capped_mwp > 0 else 0.0,
+            "free": free_take / free_mwp if free_mwp > 0 else 0.0}
+    real = {c: sum(sums[part][c].to_numpy(float) * scale * pace[part] for part in sums)
+            for c in ("area_wf", "cap_wf", "gwh_wf")}
     return pd.DataFrame({
         "pv_ground_technical_area_ha": t["pv_ground_technical_area_ha"].to_numpy(),
         "pv_ground_technical_capacity_mwp": t["pv_ground_technical_capacity_mwp"].to_numpy(),
@@ -80,9 +95,9 @@ def pv_ground_stages(ags: Sequence[str], technical: pd.DataFrame, restricted: pd
         "pv_ground_restricted_area_ha": r["pv_ground_area_ha"].to_numpy(),
         "pv_ground_restricted_capacity_mwp": r["pv_ground_capacity_mwp"].to_numpy(),
         "pv_ground_restricted_electricity_gwh_per_a": r["pv_ground_yield_gwh_per_a"].to_numpy(),
-        "pv_ground_realisable_area_ha": area_s * scale * pace,
-        "pv_ground_realisable_capacity_mwp": cap_s * scale * pace,
-        "pv_ground_realisable_electricity_gwh_per_a": gwh_s * scale * pace,
+        "pv_ground_realisable_area_ha": real["area_wf"],
+        "pv_ground_realisable_capacity_mwp": real["cap_wf"],
+        "pv_ground_realisable_electricity_gwh_per_a": real["gwh_wf"],
     })
 
 

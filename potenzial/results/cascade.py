@@ -36,7 +36,8 @@ STAGE_DEFINITIONS = {
     ("pv_ground", "restricted"): "land after every enabled rule (= pv_ground_municipalities, PV alone)",
     ("pv_ground", "realisable"): "restricted land minus the part also eligible for wind (wind first), in sites of at "
                                  "least pv_ground_min_plant_mwp, at most pv_ground_max_farmland_share of the "
-                                 "farmland, and the county's area share of Saxony's PVFVO cap × years to the horizon",
+                                 "farmland, paced to the horizon by the county's area share of Saxony's PVFVO cap "
+                                 "(land only in the PVFVO category) and of the federal EEG tender volume (all land)",
     ("wind", "technical"): "cells no hard exclusion rule hits, without pieces below min_area_ha; the run's turbines "
                            "plus those that fit on the land only soft rules exclude",
     ("wind", "restricted"): "the run's eligible areas and turbines after every enabled rule (= wind_municipalities)",
