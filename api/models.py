@@ -201,3 +201,31 @@ class PointResult(BaseModel):
     municipality: PointMunicipality | None
     layers: list[PointLayer]
     exclusion_reasons: list[ExclusionReason]
+
+
+class Translated(BaseModel):
+    """A text in German (the default) and English."""
+
+    de: str
+    en: str
+
+
+class ColumnInfo(BaseModel):
+    """What a person reads instead of a column name."""
+
+    type: str = Field(description="text, int, float or bool")
+    title: Translated
+    unit: Translated = Field(description="'–' for a column without a unit (text, classes)")
+    description: Translated
+    decimals: int | None = Field(description="decimals tables round the column to; null: not rounded")
+    classes: dict[str, Translated] = Field(description="class columns: each stored value's title")
+
+
+class SchemaInfo(BaseModel):
+    """A result layer or table: its title and every column's title, unit, description and classes."""
+
+    title: Translated
+    description: str
+    geometry_type: str | None
+    per_municipality: bool
+    columns: dict[str, ColumnInfo]

@@ -389,6 +389,25 @@ def test_summary_csv_and_xlsx_have_units_in_headers(client):
     assert titles["electricity_potential_gwh_per_a"] == "Strompotenzial"
 
 
+def test_schemas_give_every_column_its_titles_units_and_classes(client):
+    response = client.get("/api/schemas")
+    assert response.status_code == 200
+    doc = response.json()
+    # every stored schema and the headline (computed when served) are described
+    assert set(RESULTS) | {"headline"} <= set(doc)
+    population = doc["municipalities"]["columns"]["population"]
+    assert population["title"] == {"de": "Einwohner", "en": "Population"}
+    assert population["unit"] == {"de": "Personen", "en": "persons"}
+    assert population["description"]["de"] and population["description"]["en"]
+    assert doc["municipalities"]["title"] == {"de": "Gemeindegrenzen", "en": "Municipal boundaries"}
+    assert doc["solar_roof"]["columns"]["capacity_kwp"]["unit"] == {"de": "kWp", "en": "kWp"}
+    assert doc["headline"]["columns"]["electricity_potential_gwh_per_a"]["title"]["de"] == "Strompotenzial"
+    grade = doc["quality"]["columns"]["wind_grade"]
+    assert grade["classes"]["D"] == {"de": "D – synthetischer Platzhalter", "en": "D – synthetic stand-in"}
+    assert grade["unit"] == {"de": "–", "en": "–"}
+    assert doc["wind_turbines"]["columns"]["turbine_id"]["classes"] == {}
+
+
 def test_point_gives_raster_values_features_and_exclusion_reasons(client):
     lon, lat = GRIMMA_LONLAT
     response = client.get("/api/point", params={"lon": lon, "lat": lat})

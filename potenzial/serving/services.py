@@ -19,6 +19,7 @@ from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
 from potenzial.serving.point import point_query
 from potenzial.serving.registry import LayerRegistry, build_registry
+from potenzial.serving.schemas import schemas_document
 from potenzial.serving.summaries import RunFigures
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
@@ -57,6 +58,11 @@ class RunServices:
         self._registries = RunCache(max_entries=REGISTRIES_KEPT)
         #: figures, fact sheets … per run
         self.products = RunCache(max_entries=PRODUCTS_KEPT)
+
+    # -- labels
+    def schemas_document(self) -> dict[str, dict[str, object]]:
+        """Titles, units, descriptions and classes of every served result schema (``/api/schemas``)."""
+        return self.products.get_or_build(("schemas",), lambda: schemas_document(self.schemas))
 
     # -- registry
     def registry_if_built(self, run_id: str) -> LayerRegistry | None:
