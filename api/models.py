@@ -219,6 +219,8 @@ class ColumnInfo(BaseModel):
     description: Translated
     decimals: int | None = Field(description="decimals tables round the column to; null: not rounded")
     classes: dict[str, Translated] = Field(description="class columns: each stored value's title")
+    inputs: list[str] | None = Field(description="ids of the catalog inputs the column derives from; null: "
+                                                 "not declared (every input of the run)")
 
 
 class SchemaInfo(BaseModel):

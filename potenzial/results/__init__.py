@@ -58,6 +58,8 @@ class ResultSchema:
     #: ids of the catalog input layers the result derives from (its provenance and attribution);
     #: None: not declared, every input of the run counts
     inputs: tuple[str, ...] | None = None
+    #: (column, its inputs) for columns that derive from other inputs than the layer's own (``inputs``)
+    column_inputs: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def titles(self) -> dict[str, str]:
@@ -127,6 +129,10 @@ class ResultSchema:
                 return value.title_de if lang == "de" else value.title_en
         return None
 
+    def inputs_of(self, column: str) -> tuple[str, ...] | None:
+        """The catalog inputs a column derives from: its own where declared, else the schema's."""
+        return dict(self.column_inputs).get(column, self.inputs)
+
     def describe(self) -> dict[str, object]:
         """Title and every column's title, unit, description and classes per language (``/api/schemas``)."""
         return {
@@ -137,7 +143,8 @@ class ResultSchema:
             "columns": {
                 column: {"type": type_name, "title": self.column_title(column), "unit": self.column_unit(column),
                          "description": self.column_description(column), "decimals": self.column_decimals(column),
-                         "classes": {v.code: {"de": v.title_de, "en": v.title_en} for v in self.classes_of(column)}}
+                         "classes": {v.code: {"de": v.title_de, "en": v.title_en} for v in self.classes_of(column)},
+                         "inputs": None if self.inputs_of(column) is None else list(self.inputs_of(column) or ())}
                 for column, type_name in self.columns
             },
         }

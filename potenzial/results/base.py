@@ -56,7 +56,12 @@ MUNICIPALITIES = ResultSchema(
         L("hydro_installed_mw", "Wasserkraft installiert", "Hydropower installed",
           "installierte Wasserkraftleistung", "installed hydropower capacity"),
     ),
-    inputs=("municipalities",),
+    # the boundaries and the statistics' figures; the building counts and land-cover areas are counted
+    # from the buildings and land-cover layers
+    inputs=("municipalities", "statistics"),
+    column_inputs=(("buildings", ("buildings",)), ("residential_buildings", ("buildings",)),
+                   *((c, ("landcover",)) for c in ("arable_ha", "grassland_ha", "forest_ha", "water_ha",
+                                                    "settlement_ha", "traffic_ha"))),
 )
 
 RUN_INPUTS = ResultSchema(
@@ -75,6 +80,7 @@ RUN_INPUTS = ResultSchema(
         ("licence", "text"),
         ("attribution", "text"),
     ),
+    inputs=(),
     labels=(
         L("layer_id", "Ebene (Kennung)", "Layer (id)", "Kennung der Eingangsebene im Katalog",
           "id of the input layer in the catalog"),

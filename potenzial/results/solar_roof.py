@@ -18,8 +18,8 @@ METHODS = (
     ValueClass("footprint_flat", "Grundriss: angenommenes Flachdach", "footprint: assumed flat roof"),
 )
 #: the catalog inputs of the roof results
-_ROOF_INPUTS = ("municipalities", "buildings", "roof_planes", "dsm", "irradiation", "heritage", "statistics",
-                "mastr_2024", "plants_pv_open_field_2015")
+ROOF_INPUTS = ("municipalities", "buildings", "dsm", "terrain", "ghi", "listed_buildings", "statistics",
+               "plants_pv_open_field_2015")
 
 SOLAR_ROOF = ResultSchema(
     name="solar_roof",
@@ -67,13 +67,13 @@ SOLAR_ROOF = ResultSchema(
         L("azimuth_deg", "Ausrichtung", "Azimuth", "Himmelsrichtung, in die die Fläche zeigt",
           "direction the plane faces"),
         L("plane_area_m2", "Dachfläche", "Plane area", "Fläche der geneigten Dachfläche", "area of the tilted plane"),
-        L("usable_area_m2", "nutzbare Fläche", "Usable area", "für Module nutzbarer Teil der Dachfläche",
+        L("usable_area_m2", "Nutzbare Fläche", "Usable area", "für Module nutzbarer Teil der Dachfläche",
           "part of the plane usable for modules"),
         L("capacity_kwp", "Leistung", "Capacity", "mögliche PV-Leistung", "possible PV capacity"),
         L("yield_kwh_per_a", "Ertrag", "Yield", "Stromertrag im Jahr", "electricity per year"),
-        L("specific_yield_kwh_per_kwp", "spezifischer Ertrag", "Specific yield", "Jahresertrag je kWp",
+        L("specific_yield_kwh_per_kwp", "Spezifischer Ertrag", "Specific yield", "Jahresertrag je kWp",
           "annual yield per kWp"),
-        L("relative_irradiation", "relative Einstrahlung", "Relative irradiation",
+        L("relative_irradiation", "Relative Einstrahlung", "Relative irradiation",
           "Einstrahlung im Verhältnis zur besten Ausrichtung", "irradiation relative to the best orientation"),
         L("shading_factor", "Verschattungsfaktor", "Shading factor",
           "Anteil der Einstrahlung, der nach Verschattung bleibt", "share of irradiation left after shading"),
@@ -81,7 +81,7 @@ SOLAR_ROOF = ResultSchema(
         L("listed", "Baudenkmal", "Listed building", "das Gebäude ist ein Kulturdenkmal",
           "the building is a listed monument"),
     ),
-    inputs=_ROOF_INPUTS,
+    inputs=ROOF_INPUTS,
 )
 
 SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
@@ -129,7 +129,7 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
         L("roof_listed_buildings", "Dach-PV: Baudenkmale unter den Gebäuden", "Rooftop PV: listed buildings among them",
           "Kulturdenkmale unter den bewerteten Gebäuden", "listed monuments among the assessed buildings"),
     ),
-    inputs=_ROOF_INPUTS,
+    inputs=ROOF_INPUTS,
 )
 
 SOLAR_ROOF_REPORT = ResultSchema(
@@ -150,7 +150,7 @@ SOLAR_ROOF_REPORT = ResultSchema(
         L("count", "Anzahl", "Count", "wie oft", "how many"),
         L("detail", "Erläuterung", "Detail", "Einzelheiten", "details"),
     ),
-    inputs=_ROOF_INPUTS,
+    inputs=ROOF_INPUTS,
 )
 
 SCHEMAS = (SOLAR_ROOF, SOLAR_ROOF_MUNICIPALITIES, SOLAR_ROOF_REPORT)
