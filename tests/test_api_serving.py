@@ -396,30 +396,81 @@ def test_unknown_ags_is_404(client, ags):
     assert client.get(f"/api/municipalities/{ags}/factsheet.html").status_code == 404
 
 
-def test_summary_csv_and_xlsx_have_units_in_headers(client):
+def read_summary_csv(content: bytes) -> tuple[dict[str, str], list[str], list[dict[str, str]]]:
+    """(header block {item: value}, table headers, table rows) of a summary CSV, read with the csv module."""
+    import csv as csv_module
+
+    rows = list(csv_module.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    blank = rows.index([])
+    block = {r[0]: r[1] for r in rows[:blank]}
+    headers = rows[blank + 1]
+    return block, headers, [dict(zip(headers, r, strict=True)) for r in rows[blank + 2:]]
+
+
+def test_summary_csv_has_bom_header_block_titles_and_rounded_values(client):
+    response = client.get("/api/summary.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark: Excel reads the umlauts
+    block, headers, rows = read_summary_csv(response.content)
+    assert all(key.startswith("# ") for key in block)
+    assert block["# Lauf"] == RUN_ID and block["# Berechnet am"] == "2026-01-01T10:01:00+00:00"
+    # the figures derive from the synthetic wind speed and buildings: both are named
+    assert block["# Synthetische Eingangsdaten"].startswith("ja")
+    assert "Wind speed 150 m (synthetic)" in block["# Synthetische Eingangsdaten"]
+    assert "Gebäude (synthetisch)" in block["# Synthetische Eingangsdaten"]
+    assert "© GeoBasis-DE / BKG 2021" in block["# Quellen (Namensnennung)"]
+    assert "UFZ 2019 (hydro)" not in block["# Quellen (Namensnennung)"]  # no figure derives from it
+    assert len(rows) == 30
+    assert {"Gemeindeschlüssel (AGS)", "Gemeinde", "Fläche (km²)", "Einwohner (Personen)",
+            "Strompotenzial (GWh_el/a)", "Wärmepotenzial (GWh_th/a)", "Stufe"} <= set(headers)
+    assert not [h for h in headers if re.fullmatch(r"[a-z0-9_]+( \[.*\])?", h)]  # no raw field name
+    assert len(set(headers)) == len(headers)
+    grimma = next(r for r in rows if r["Gemeindeschlüssel (AGS)"] == GRIMMA)
+    assert grimma["Gemeinde"] == "Grimma"
+    # area rounded to 2 decimals (km²), computed here from the boundary itself
+    area_km2 = municipalities_frame().set_index("ags").geometry[GRIMMA].area / 1e6
+    assert grimma["Fläche (km²)"] == f"{area_km2:.2f}"
+    assert re.fullmatch(r"\d+", grimma["Einwohner (Personen)"])  # persons: whole numbers
+    # class values by their title, not their code
+    assert {r["Stufe"] for r in rows} == {"planerisch eingeschränktes Potenzial"}
+    english_block, english, english_rows = read_summary_csv(client.get("/api/summary.csv",
+                                                                       params={"lang": "en"}).content)
+    assert english_block["# Run"] == RUN_ID and english_block["# Synthetic inputs"].startswith("yes")
+    assert {"Area (km²)", "Population (persons)", "Stage"} <= set(english)
+    assert {r["Stage"] for r in english_rows} == {"restricted potential"}
+    assert client.get("/api/summary.csv", params={"lang": "fr"}).status_code == 422
+
+
+def test_summary_xlsx_has_a_read_me_sheet_titles_and_rounded_values(client):
     from openpyxl import load_workbook
 
-    csv = client.get("/api/summary.csv")
-    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
-    table = pd.read_csv(io.StringIO(csv.text), dtype={"ags": str})
-    assert len(table) == 30
-    assert {"ags", "name", "area_km2 [km²]", "population [persons]", "pv_installed_mw [MW]"} <= set(table.columns)
-    # the headline figures, electricity and heat in columns of their own, with their stage and rule
-    assert {"electricity_potential_gwh_per_a [GWh_el/a]", "heat_potential_gwh_per_a [GWh_th/a]"} <= set(table.columns)
-    assert set(table["stage [technical|restricted|realisable]"]) == {"restricted"}
-    assert table.set_index("ags").loc[GRIMMA, "name"] == "Grimma"
     xlsx = client.get("/api/summary.xlsx")
     assert xlsx.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames[0] == "Lies mich – Read me"
+    about = {row[0].value: (row[1].value, row[2].value) for row in book["Lies mich – Read me"].iter_rows(min_row=2)}
+    assert about["Lauf / Run"] == (RUN_ID, RUN_ID)
+    assert about["Synthetische Eingangsdaten / Synthetic inputs"][0].startswith("ja")
+    assert about["Synthetische Eingangsdaten / Synthetic inputs"][1].startswith("yes")
+    assert "© GeoBasis-DE / BKG 2021" in about["Quellen (Namensnennung) / Sources (attribution)"][0]
+    _, csv_headers, _ = read_summary_csv(client.get("/api/summary.csv").content)
     headers = [c.value for c in book["summary"][1]]
-    assert headers == list(table.columns)
+    assert headers == csv_headers
     assert book["summary"].max_row == 31
+    area = headers.index("Fläche (km²)")
+    areas = [row[area].value for row in book["summary"].iter_rows(min_row=2)]
+    assert all(round(a, 2) == a for a in areas)
     assert {"units", "sources", "notes"} <= set(book.sheetnames)
     notes = {row[0].value: (row[1].value, row[2].value) for row in book["notes"].iter_rows(min_row=2)}
     assert notes["stage"] == ("planerisch eingeschränktes Potenzial", "restricted potential")
     assert notes["precedence"][1].startswith("wind first")
-    titles = {row[0].value: row[3].value for row in book["units"].iter_rows(min_row=2)}
-    assert titles["electricity_potential_gwh_per_a"] == "Strompotenzial"
+    units = {row[0].value: [c.value for c in row] for row in book["units"].iter_rows(min_row=2)}
+    assert units["electricity_potential_gwh_per_a"][3] == "Strompotenzial"
+    assert units["population"][1:6] == ["persons", "municipalities", "Einwohner", "Population", "Personen"]
+    layers = {row[0].value for row in book["sources"].iter_rows(min_row=3)}
+    assert "plants_hydro_2015" not in layers and "municipalities" in layers
+    english = load_workbook(io.BytesIO(client.get("/api/summary.xlsx", params={"lang": "en"}).content))
+    assert "Area (km²)" in [c.value for c in english["summary"][1]]
 
 
 def test_schemas_give_every_column_its_titles_units_and_classes(client):

@@ -19,7 +19,7 @@ from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
 from potenzial.serving.point import point_query
 from potenzial.serving.registry import LayerRegistry, build_registry
-from potenzial.serving.schemas import schemas_document
+from potenzial.serving.schemas import check_lang, schemas_document
 from potenzial.serving.summaries import RunFigures
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
@@ -84,11 +84,14 @@ class RunServices:
                                           lambda: summaries.run_figures(self.store, record, self.schemas,
                                                                                self.headline, self.use_table))
 
-    def summary_csv(self, record: RunRecord) -> bytes:
-        return summaries.summary_csv(self.figures(record))
+    def summary_csv(self, record: RunRecord, lang: str = "de") -> bytes:
+        """The summary as CSV in ``lang`` (de, en; ConfigError otherwise), with its header block."""
+        return summaries.summary_csv(self.figures(record), record, self.registry(record).figure_sources,
+                                     check_lang(lang))
 
-    def summary_xlsx(self, record: RunRecord) -> bytes:
-        return summaries.summary_xlsx(self.figures(record), record, self.registry(record).sources)
+    def summary_xlsx(self, record: RunRecord, lang: str = "de") -> bytes:
+        return summaries.summary_xlsx(self.figures(record), record, self.registry(record).figure_sources,
+                                      check_lang(lang))
 
     # -- one municipality
     def municipality(self, record: RunRecord, ags: str) -> Municipality:
