@@ -35,7 +35,7 @@ from api.app import create_app
 from api.serving import ServingSettings
 from potenzial.crs import ANALYSIS_CRS, WGS84
 from potenzial.results import ResultSchema
-from potenzial.results.wind import WIND_EXCLUSIONS
+from potenzial.results.wind import WIND_EXCLUSIONS, WIND_RULES
 from potenzial.runs import RunRecord
 from potenzial.settings import Settings
 from potenzial.store.base import RunResult
@@ -56,7 +56,8 @@ GRIMMA_LONLAT = (12.7253, 51.2386)
 GRIMMA_XY = (341_214.23, 5_678_817.02)
 WIND_MPS = 6.0  #: the constant of the hand-made wind raster [m/s]
 WIND_RANGE = (4.0, 8.0)  #: its display range: 6.0 is the middle colour (palette index 128)
-EXCLUSION_REASON = "Natura 2000 (hand-made test zone)"
+#: the rules the hand-made exclusion zone names (ids of layers/rules/wind_sn_2022.toml) and their bits
+ZONE_RULES = ("residential_sachsbo84", "residential_outer_single")
 
 #: the result layer that holds the hand-made exclusion zone (polygons with a ``reason``)
 EXCLUSIONS = WIND_EXCLUSIONS
@@ -101,9 +102,22 @@ def exclusion_frame(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A 500 m circle around GRIMMA_LONLAT with its exclusion reason (a row of ``EXCLUSIONS``)."""
     centre = gpd.GeoSeries([shapely.Point(*GRIMMA_LONLAT)], crs=WGS84).to_crs(ANALYSIS_CRS).iloc[0]
     zone = centre.buffer(500)
-    row = {"ags": GRIMMA, "rule_mask": 1, "reason": EXCLUSION_REASON, "hard": True, "area_ha": zone.area / 1e4}
+    row = {"ags": GRIMMA, "rule_mask": 3, "reason": ",".join(ZONE_RULES), "hard": True, "area_ha": zone.area / 1e4}
     frame = pd.DataFrame([{c: row[c] for c in EXCLUSIONS.column_names}])
     return gpd.GeoDataFrame(frame, geometry=[zone], crs=ANALYSIS_CRS)
+
+
+def wind_rules_frame() -> pd.DataFrame:
+    """The two rules of the exclusion zone as the wind step records them (titles as in the rule set)."""
+    rules = [("residential_sachsbo84", 0, "Wohngebäude im B-Plan (§30), im Innenbereich (§34) und Außenbereichsgruppen "
+              "ab 5 Wohngebäuden", "hard", "§ 84 Abs. 2 SächsBO"),
+             ("residential_outer_single", 1, "Einzelne Wohngebäude im Außenbereich (Lärmschutz)", "soft",
+              "TA Lärm No. 6.1")]
+    rows = [{"rule_id": r, "bit": bit, "title": title, "layer": "residential_buildings", "attribute_filter": "",
+             "buffer_m": 1000.0, "effective_buffer_m": 1000.0, "kind": kind, "effect": "exclude", "switchable": False,
+             "enabled": True, "features": 1, "source": source, "rule_set": "wind_sn_2022", "valid_from": "2022-06-01"}
+            for r, bit, title, kind, source in rules]
+    return pd.DataFrame(rows, columns=WIND_RULES.column_names)
 
 
 def run_inputs_frame() -> pd.DataFrame:
@@ -151,6 +165,7 @@ def all_frames(municipalities: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
         if name in frames:
             continue
         frames[name] = (exclusion_frame(municipalities) if name == EXCLUSIONS.name
+                        else wind_rules_frame() if name == WIND_RULES.name
                         else synthetic_frame(sch, municipalities))
     return frames
 
@@ -501,7 +516,33 @@ def test_point_gives_raster_values_features_and_exclusion_reasons(client):
     assert body["municipality"] == {"ags": GRIMMA, "name": "Grimma"}
     assert by_id["wind_speed_150m"]["value"] == pytest.approx(WIND_MPS)
     assert by_id["municipalities"]["features"][0]["ags"] == GRIMMA
-    assert {"layer": EXCLUSIONS.name, "field": "reason", "reason": EXCLUSION_REASON} in body["exclusion_reasons"]
+    # rule ids read as the rules' titles, with hard/soft and the legal source; the bitmask is not shown
+    reasons = [r for r in body["exclusion_reasons"] if r["layer"] == EXCLUSIONS.name]
+    assert [(r["rule_id"], r["hard"], r["kind"], r["source"]) for r in reasons] == [
+        ("residential_sachsbo84", True, "harter Ausschluss", "§ 84 Abs. 2 SächsBO"),
+        ("residential_outer_single", False, "weiches Kriterium", "TA Lärm No. 6.1")]
+    assert reasons[1]["title"] == "Einzelne Wohngebäude im Außenbereich (Lärmschutz)"
+    assert reasons[0]["layer_title"] == "Wind: Ausschlussflächen"
+    items = by_id[EXCLUSIONS.name]["items"][0]
+    assert "rule_mask" not in {i["field"] for i in items}
+    reason_item = next(i for i in items if i["field"] == "reason")
+    assert reason_item["title"] == "Ausschlussgründe"
+    assert reason_item["text"].startswith("Wohngebäude im B-Plan") and "residential_" not in reason_item["text"]
+    area = next(i for i in items if i["field"] == "area_ha")
+    # the 500 m circle's area in ha: π × 500² / 10⁴ ≈ 78.5 (a 32-gon buffer has slightly less: 78.4)
+    assert (area["title"], area["unit"]) == ("Fläche", "ha") and area["text"] in ("78,4", "78,5")
+    assert next(i for i in items if i["field"] == "hard")["text"] == "harter Ausschluss"
+    english = client.get("/api/point", params={"lon": lon, "lat": lat, "lang": "en"}).json()
+    english_reasons = [r for r in english["exclusion_reasons"] if r["layer"] == EXCLUSIONS.name]
+    assert [r["title"] for r in english_reasons] == [
+        "Residential buildings in development plans (§ 30), built-up areas (§ 34) and outer-area groups of 5 or more",
+        "Single residential buildings in the outer area (noise)"]
+    assert english_reasons[0]["kind"] == "hard exclusion" and english["lang"] == "en"
+    english_area = next(i for i in next(la for la in english["layers"] if la["id"] == EXCLUSIONS.name)["items"][0]
+                        if i["field"] == "area_ha")
+    assert english_area["title"] == "Area" and english_area["text"] in ("78.4", "78.5")
+    assert by_id["wind_speed_150m"]["text"] == "6,00 m/s"
+    assert client.get("/api/point", params={"lon": lon, "lat": lat, "lang": "xx"}).status_code == 422
     assert body["x_m"] == pytest.approx(GRIMMA_XY[0], abs=0.01) and body["y_m"] == pytest.approx(GRIMMA_XY[1], abs=0.01)
     # outside the county's extent (about 12.2 … 13.0° E, 51.0 … 51.5° N): 404 naming the extent, also where
     # EPSG:25833 has no coordinates at all (schemathesis found x_m: null there)

@@ -120,3 +120,41 @@ def test_value_classes_have_both_titles():
     empty = [f"{s.name}.{c}={v.code}" for s in EVERY.values() for c, values in s.classes for v in values
              if not (isinstance(v, ValueClass) and v.title_de and v.title_en)]
     assert empty == []
+
+
+def test_every_rule_of_every_rule_set_has_a_german_and_an_english_title():
+    """Rule ids never reach a person: each rule has ``title`` and ``title_en`` in its rule set file."""
+    import tomllib
+    from pathlib import Path
+
+    from potenzial.serving.point_text import english_rule_titles
+
+    rules_dir = Path(__file__).resolve().parent.parent / "layers" / "rules"
+    missing, count = [], 0
+    for path in sorted(rules_dir.glob("*.toml")):
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        for rule in doc.get("rules", ()):
+            count += 1
+            if not (rule.get("title") and rule.get("title_en")):
+                missing.append(f"{path.stem}.{rule['id']}")
+    assert missing == [] and count >= 60
+    english = english_rule_titles(rules_dir)
+    assert english[("wind_sn_2022", "residential_outer_single")] == (
+        "Single residential buildings in the outer area (noise)")
+    assert english[("pv_exclusions_2023", "motorway_building_ban")] == "Motorway no-build zone (40 m)"
+
+
+def test_numbers_are_formatted_per_language_and_classes_by_title():
+    from potenzial.serving.point_text import format_cell, format_number
+
+    assert format_number(1234.5, 1, "de") == "1.234,5"
+    assert format_number(1234.5, 1, "en") == "1,234.5"
+    assert format_number(0.125, 2, "de") == "0,12"  # banker's rounding of the binary 0.125 as Python does
+    roof = EVERY["solar_roof"]
+    assert format_cell(roof, "suitability", "good", "de") == "gut geeignet"
+    assert format_cell(roof, "capacity_kwp", 12.345, "en") == "12.3"  # kWp: 1 decimal
+    assert format_cell(roof, "listed", True, "de") == "ja"
+    assert format_cell(roof, "capacity_kwp", None, "de") == "–"
+    areas = EVERY["pv_ground_areas"]
+    assert format_cell(areas, "categories", "eeg_2023_corridor,post_mining", "en") == (
+        "EEG 2023: 500 m along motorways and railways, Conversion land: post-mining dumps")

@@ -18,9 +18,11 @@ from potenzial.serving.factsheet import factsheet_html
 from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
 from potenzial.serving.point import point_query
+from potenzial.serving.point_text import RULE_TABLES, RuleText, english_rule_titles, rule_texts
 from potenzial.serving.registry import LayerRegistry, build_registry
 from potenzial.serving.schemas import check_lang, schemas_document
 from potenzial.serving.summaries import RunFigures
+from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
 from potenzial.store.schema import RESULTS, ResultSchema
@@ -30,6 +32,7 @@ REGISTRIES_KEPT = 4
 PRODUCTS_KEPT = 64
 #: the columns an electricity use table must have
 USE_TABLE_COLUMNS = ("ags", "electricity_use_mwh_per_a")
+DEFAULT_RULES_DIR = PROJECT_ROOT / "layers" / "rules"
 
 
 class RunServices:
@@ -45,13 +48,15 @@ class RunServices:
     def __init__(self, store: Store, region: Region, raster_cache: Path,
                  schemas: Mapping[str, ResultSchema] = RESULTS,
                  on_registry: Callable[[LayerRegistry], None] | None = None,
-                 headline: HeadlineParams | None = None) -> None:
+                 headline: HeadlineParams | None = None, rules_dir: Path | None = None) -> None:
         self.store = store
         self.region = region
         self.raster_cache = Path(raster_cache)
         self.schemas = schemas
         self.on_registry = on_registry
         self.headline = headline if headline is not None else HeadlineParams()
+        #: the rule set files (for the rules' English titles)
+        self.rules_dir = Path(rules_dir) if rules_dir is not None else DEFAULT_RULES_DIR
         layer = self.headline.electricity_use_layer
         self.use_table = (read_table(region.layer(layer), required=USE_TABLE_COLUMNS)
                           if layer in region.layers else None)
@@ -128,9 +133,21 @@ class RunServices:
         return self.store.read_bbox(layer.id, bbox, run_id=record.run_id)
 
     # -- a point
-    def point(self, record: RunRecord, lon: float, lat: float, tolerance_m: float) -> dict:
-        """Every layer's value at a point [degrees] and every exclusion reason within ``tolerance_m`` [m]."""
-        return point_query(self.store, self.registry(record), record, lon, lat, tolerance_m)
+    def rules(self, record: RunRecord) -> dict[str, RuleText]:
+        """The run's rules by id with their German and English titles, hard/soft and legal source."""
+        def build() -> dict[str, RuleText]:
+            run_layers = self.store.run_layers(record.run_id)
+            rows = [row for table in RULE_TABLES if table in run_layers
+                    for row in self.store.read(table, record.run_id).to_dict(orient="records")]
+            return rule_texts(rows, english_rule_titles(self.rules_dir))
+
+        return self.products.get_or_build(("rules", record.run_id), build)
+
+    def point(self, record: RunRecord, lon: float, lat: float, tolerance_m: float, lang: str = "de") -> dict:
+        """Every layer's value at a point [degrees] and every exclusion reason within ``tolerance_m`` [m],
+        labelled in ``lang`` (de, en)."""
+        return point_query(self.store, self.registry(record), record, lon, lat, tolerance_m, check_lang(lang),
+                           self.rules(record))
 
 
 __all__ = ["RunServices"]
