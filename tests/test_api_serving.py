@@ -601,6 +601,22 @@ def test_download_is_a_geopackage_with_all_layers_clipped_and_styled(client, tmp
     readme = pyogrio.read_dataframe(path, layer="readme")
     assert {"run", "units", "sources", "warning", "method"} <= set(readme["section"])
     assert readme["text"].str.contains("dl-de/by-2-0").any()
+    # QGIS shows each field by its title and unit (aliases in the default style), never the column name
+    import xml.etree.ElementTree as ET
+
+    qml = styles.set_index("f_table_name")["styleQML"]
+    aliases = {a.get("field"): a.get("name")
+               for a in ET.fromstring(qml["solar_roof"].split(">", 1)[1]).iter("alias")}
+    assert aliases["capacity_kwp"] == "Leistung (kWp)" and aliases["suitability"] == "Eignung"
+    assert set(aliases) == set(RESULTS["solar_roof"].column_names)
+    assert summary.set_index("figure").loc["population", ["title_de", "title_en", "unit_de"]].tolist() == [
+        "Einwohner", "Population", "Personen"]
+    # provenance per layer: the boundaries are not flagged synthetic, the roofs are (synthetic buildings);
+    # the hydro plants of 2015 feed nothing in the download and are not credited
+    warnings = readme[readme["section"] == "warning"].set_index("item")["text"]
+    assert "solar_roof" in warnings.index and "municipalities" not in warnings.index
+    assert "buildings" in warnings["solar_roof"]
+    assert "plants_hydro_2015" not in set(readme.loc[readme["section"] == "sources", "item"])
 
 
 def test_factsheet_is_self_contained_html_with_svg(client):
