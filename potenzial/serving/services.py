@@ -22,7 +22,6 @@ from potenzial.serving.point_text import RULE_TABLES, RuleText, english_rule_tit
 from potenzial.serving.registry import LayerRegistry, build_registry
 from potenzial.serving.schemas import check_lang, schemas_document
 from potenzial.serving.summaries import RunFigures
-from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
 from potenzial.store.schema import RESULTS, ResultSchema
@@ -32,7 +31,6 @@ REGISTRIES_KEPT = 4
 PRODUCTS_KEPT = 64
 #: the columns an electricity use table must have
 USE_TABLE_COLUMNS = ("ags", "electricity_use_mwh_per_a")
-DEFAULT_RULES_DIR = PROJECT_ROOT / "layers" / "rules"
 
 
 class RunServices:
@@ -55,8 +53,8 @@ class RunServices:
         self.schemas = schemas
         self.on_registry = on_registry
         self.headline = headline if headline is not None else HeadlineParams()
-        #: the rule set files (for the rules' English titles)
-        self.rules_dir = Path(rules_dir) if rules_dir is not None else DEFAULT_RULES_DIR
+        #: the rule set files (for the rules' English titles; None: the German titles of the run only)
+        self.rules_dir = Path(rules_dir) if rules_dir is not None else None
         layer = self.headline.electricity_use_layer
         self.use_table = (read_table(region.layer(layer), required=USE_TABLE_COLUMNS)
                           if layer in region.layers else None)
@@ -139,7 +137,8 @@ class RunServices:
             run_layers = self.store.run_layers(record.run_id)
             rows = [row for table in RULE_TABLES if table in run_layers
                     for row in self.store.read(table, record.run_id).to_dict(orient="records")]
-            return rule_texts(rows, english_rule_titles(self.rules_dir))
+            english = english_rule_titles(self.rules_dir) if self.rules_dir is not None else {}
+            return rule_texts(rows, english)
 
         return self.products.get_or_build(("rules", record.run_id), build)
 
