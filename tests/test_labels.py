@@ -158,3 +158,20 @@ def test_numbers_are_formatted_per_language_and_classes_by_title():
     areas = EVERY["pv_ground_areas"]
     assert format_cell(areas, "categories", "eeg_2023_corridor,post_mining", "en") == (
         "EEG 2023: 500 m along motorways and railways, Conversion land: post-mining dumps")
+
+
+def test_every_declared_input_is_a_layer_of_the_default_region(tmp_path):
+    """The inputs a schema says it derives from are catalog layer ids (a typo would silently drop a
+    source from a layer's attribution)."""
+    from pathlib import Path
+
+    from potenzial.region import load_region
+
+    region = load_region("lk-leipzig", Path(__file__).resolve().parent.parent / "layers" / "regions", tmp_path)
+    declared = {i for s in EVERY.values() for inputs in (s.inputs or (), *(c for _, c in s.column_inputs))
+                for i in inputs}
+    # dsm: an optional layer the roof step reads when a region's catalog has one (the default has none)
+    assert declared - set(region.layers) == {"dsm"}
+    # the boundaries layer derives from the boundaries (and the statistics) only, the roofs not from livestock
+    assert EVERY["municipalities"].inputs == ("municipalities", "statistics")
+    assert "livestock_state" not in (EVERY["solar_roof"].inputs or ())
