@@ -162,6 +162,8 @@ class MunicipalityDetail(BaseModel):
     figures: dict[str, Any] = Field(description="every per-municipality figure of the run")
     units: dict[str, str] = Field(description="unit of each figure ('' when it has none)")
     tables: dict[str, str] = Field(description="result table each figure comes from")
+    columns: dict[str, str] = Field(description="each figure's column in its table: its labels are "
+                                                "/api/schemas[table].columns[column]")
     geometry: Geometry
     bounds: list[float] = Field(description="west, south, east, north [degrees]")
     sources: list[Source]

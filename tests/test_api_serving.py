@@ -396,6 +396,10 @@ def test_one_municipality_with_units_and_provenance(client):
     body = response.json()
     assert body["name"] == "Grimma" and body["run_id"] == RUN_ID and body["params_hash"] == "a" * 64
     assert body["units"]["area_km2"] == "km²" and body["figures"]["population"] > 20_000
+    # every figure finds its title in /api/schemas through its table and column
+    schemas = client.get("/api/schemas").json()
+    titles = {f: schemas[body["tables"][f]]["columns"][body["columns"][f]]["title"]["de"] for f in body["figures"]}
+    assert titles["population"] == "Einwohner" and titles["electricity_potential_gwh_per_a"] == "Strompotenzial"
     # the inputs the figures derive from; the hydro plants of 2015 feed no figure (hydro is from the statistics)
     assert {s["layer_id"] for s in body["sources"]} == {"municipalities", "wind_speed_150m", "buildings",
                                                        "livestock_state"}
