@@ -40,9 +40,10 @@ def read_vector(entry: LayerEntry, target_crs: CRS = ANALYSIS_CRS) -> gpd.GeoDat
         except Exception as exc:  # GDAL raises a variety of DataSourceError / DataLayerError
             raise InputDataError(f"{what}: cannot be read as a vector file ({_short(exc)}). "
                                  "Check that it is a GeoPackage/shapefile/GeoJSON and not truncated.") from None
-    if len(frame) == 0:
+    if len(frame) == 0 and not entry.synthetic:
         raise InputDataError(f"{what}: the layer is empty (0 features). Point `source` at a file with data.")
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+    # a stand-in may be empty: a region without, say, mining land or named heritage sites
+    if not isinstance(frame, gpd.GeoDataFrame) or (len(frame) and frame.geometry.isna().all()):
         raise InputDataError(f"{what}: has no geometry. The catalog says it is a vector layer; "
                              "point `source` at a spatial file or set kind = \"table\".")
     if special is None:
