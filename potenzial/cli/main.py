@@ -2,6 +2,7 @@
 
 import typer
 
+from potenzial.cli.data import data_app
 from potenzial.cli.db import db_app
 from potenzial.cli.layers import layers
 from potenzial.cli.region import region_app
@@ -18,6 +19,7 @@ app.command("layers")(layers)
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(region_app, name="region")
+app.add_typer(data_app, name="data")
 
 if __name__ == "__main__":
     app()
