@@ -14,11 +14,9 @@ from potenzial.data.fetch import fetch_region, select_sources
 from potenzial.data.sources import load_sources
 from potenzial.data.status import layer_status
 from potenzial.region import load_region
-from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.vector import read_vector
 
 data_app = typer.Typer(help="Fetch official open data for a region and show what it uses.", no_args_is_help=True)
-SOURCES_DIR = PROJECT_ROOT / "layers" / "sources"
 
 
 @data_app.command("fetch")
@@ -32,7 +30,7 @@ def fetch(
     """Download, verify and convert the sources the region needs; write its region.local.toml."""
     settings = settings_from(region=region)
     reg = load_region(settings.region, settings.regions_dir, settings.data_dir)
-    sources = select_sources(reg, load_sources(catalog or [SOURCES_DIR]), only)
+    sources = select_sources(reg, load_sources(catalog or [settings.sources_dir]), only)
     if not sources:
         console.print(f"nothing to fetch for {reg.id}: no fetchable source fills one of its layers.")
         return

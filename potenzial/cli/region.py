@@ -12,7 +12,6 @@ from potenzial.errors import ConfigError
 
 region_app = typer.Typer(help="Make and inspect regions.", no_args_is_help=True)
 
-TEMPLATE_REGION = "lk-leipzig"
 #: the shipped VG5000 (municipalities of Saxony) in the template region
 SHIPPED_BOUNDARIES = ("data/admin_vg5000_2021_sachsen.gpkg", "sachsen_gemeinden")
 
@@ -37,9 +36,7 @@ def create(
 ) -> None:
     """Write a new region folder (region.toml, data/) with stand-ins for every layer not yet real."""
     settings = settings_from()
-    template = settings.regions_dir / TEMPLATE_REGION / "region.toml"
-    if not template.is_file():
-        template = Path(__file__).resolve().parents[2] / "layers" / "regions" / TEMPLATE_REGION / "region.toml"
+    template = settings.template_region
     if boundaries is None and county is None:
         raise ConfigError("give --county KEY (shipped VG5000 of Saxony) or --boundaries FILE (any county).")
     if boundaries is None:
@@ -59,4 +56,4 @@ def create(
                       "area-driven defaults (shares of Landkreis Leipzig, labelled synthetic); replace them with "
                       "a real table (Regionalstatistik) via `potenzial data fetch` or region.local.toml")
     if created.dropped_layers:
-        console.print(f"not taken from {TEMPLATE_REGION} (its county only): {', '.join(created.dropped_layers)}")
+        console.print(f"not taken from {template.parent.name} (its county only): {', '.join(created.dropped_layers)}")
