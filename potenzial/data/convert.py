@@ -147,6 +147,7 @@ def convert_raster_tiles(files: list[Path], footprints: list[Bounds | None], sou
     if crs is None:
         raise FetchError(f"{source.id}: no tile to mosaic.")
     vrt_text = _vrt(sources, crs)
+    out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.stem}.{uuid.uuid4().hex[:8]}.vrt"
     work.write_text(vrt_text, encoding="utf-8")
     try:

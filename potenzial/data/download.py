@@ -52,11 +52,16 @@ def sha256_of(path: Path) -> str:
 
 
 def download(url: str, cache_dir: Path, name: str, sha256: str = "", expect: str = "",
-             progress: Progress | None = None) -> Downloaded:
-    """``url`` -> ``cache_dir/name`` (verified). ``expect``: ``zip``, ``gzip``, ``tiff``, ``text`` or ``""``."""
+             progress: Progress | None = None, refresh: bool = False) -> Downloaded:
+    """``url`` -> ``cache_dir/name`` (verified). ``expect``: ``zip``, ``gzip``, ``tiff`` or ``""``.
+    ``refresh``: fetch again even when the cache has the file (a tile index, which changes in place);
+    the cached copy is replaced only by a verified new one."""
+    if not url.startswith(("https://", "http://")):
+        raise FetchError(f"{url!r}: not an http(s) URL. Fix the url (or the tile index's location) in the source "
+                         "catalog.")
     cache_dir.mkdir(parents=True, exist_ok=True)
     final = cache_dir / name
-    if final.is_file() and (not sha256 or sha256_of(final) == sha256.lower()):
+    if not refresh and final.is_file() and (not sha256 or sha256_of(final) == sha256.lower()):
         return Downloaded(final, sha256_of(final), final.stat().st_size, resumed=False, cached=True)
     part = cache_dir / f"{name}.part"
     resumed, complete = False, False

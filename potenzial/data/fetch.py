@@ -115,13 +115,13 @@ def _fetch_one(region: Region, source: SourceEntry, cache: Path, bounds: Bounds,
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _get(url: str, cache: Path, source: SourceEntry, on_bytes: Bytes | None) -> Downloaded:
+def _get(url: str, cache: Path, source: SourceEntry, on_bytes: Bytes | None, refresh: bool = False) -> Downloaded:
     name = _file_name(url)
     expect = "zip" if name.endswith(".zip") else "gzip" if name.endswith(".gz") else \
         "tiff" if name.endswith((".tif", ".tiff")) else ""
     progress: Progress | None = (lambda got, total: on_bytes(source.id, name, got, total)) if on_bytes else None
     sha = source.sha256 if source.layout == "file" else ""
-    return download(url, cache, name, sha256=sha, expect=expect, progress=progress)
+    return download(url, cache, name, sha256=sha, expect=expect, progress=progress, refresh=refresh)
 
 
 def _file_name(url: str) -> str:
@@ -133,7 +133,7 @@ def _file_name(url: str) -> str:
 def _tiles_in_region(source: SourceEntry, cache: Path, work: Path, bounds: Bounds, tell: Say,
                      on_bytes: Bytes | None) -> list[tuple[str, Bounds]]:
     """(url, footprint [EPSG:25833]) of every tile of the index that meets the region's box."""
-    index = _get(source.tile_index, cache, source, on_bytes)
+    index = _get(source.tile_index, cache, source, on_bytes, refresh=True)   # the index changes in place
     path = convert.unpack(index.path, "", work / "index")[0]
     try:
         frame = pyogrio.read_dataframe(path)
@@ -161,7 +161,7 @@ def _tiles_in_region(source: SourceEntry, cache: Path, work: Path, bounds: Bound
 
 def _tile_url(value: str) -> str:
     """``/vsizip/vsicurl/https://…/x.zip/x.tif`` (GDAL, as in the mundialis indices) -> the zip's URL."""
-    for prefix in ("/vsizip/", "/vsicurl/"):
+    for prefix in ("/vsizip/", "/vsicurl/", "vsicurl/"):
         if value.startswith(prefix):
             value = value[len(prefix):]
     if ".zip/" in value:
