@@ -185,6 +185,23 @@ def _vrt(tiles: list, crs: CRS) -> str:
     return "\n".join(parts)
 
 
+def check_citygml(files: list[Path], source: SourceEntry, region_bounds: Bounds) -> int:
+    """Every CityGML tile names its CRS (srsName) or the source entry does, and lies in the region.
+    Returns the number of roof surfaces read."""
+    from potenzial.sources.citygml import read_citygml_roofs
+
+    roofs = 0
+    for path in files:
+        planes, _, report = read_citygml_roofs(path, crs=source.crs)
+        if len(planes):
+            check_within_region(tuple(planes.total_bounds), region_bounds, f"{source.id}: tile {path.name}")
+        roofs += report.roof_surfaces
+    if roofs == 0:
+        raise FetchError(f"{source.id}: the CityGML tiles hold no bldg:RoofSurface. LoD2 data is needed (LoD1 has "
+                         "no roof planes): check the source.")
+    return roofs
+
+
 def copy_folder(files: list[Path], out: Path) -> int:
     """CityGML tiles: the files into the folder ``out`` (replaced whole)."""
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")

@@ -52,7 +52,7 @@ Bytes = Callable[[str, str, int, int | None], None]
 
 def select_sources(region: Region, sources: dict[str, SourceEntry], only: list[str] | None) -> list[SourceEntry]:
     """The fetchable sources for the region's layers; ``only`` names layers or source ids."""
-    chosen = [s for s in sources.values() if s.fetch and s.fills in region.layers]
+    chosen = [s for s in sources.values() if s.fetch and (s.fills in region.layers or s.extra.get("new_layer"))]
     if only:
         unknown = [o for o in only if o not in sources and not any(s.fills == o for s in chosen)]
         if unknown:
@@ -100,6 +100,7 @@ def _fetch_one(region: Region, source: SourceEntry, cache: Path, bounds: Bounds,
             count = convert.convert_raster_tiles(files, footprints, source, bounds, output)
         elif source.kind == "citygml":
             output = real / f"{source.fills}_lod2"
+            convert.check_citygml(files, source, bounds)
             count = convert.copy_folder(files, output)
         elif source.kind == "table":
             output = real / f"{source.fills}.csv"
@@ -197,6 +198,9 @@ def write_local_entry(region: Region, source: SourceEntry, output: Path, digest:
         entry["layer"] = output.stem
     elif source.kind == "table":
         entry.pop("crs")
+    if source.fills not in region.layers:   # a layer the region has no stand-in for (e.g. the DSM)
+        entry.update({"kind": "vector" if source.kind == "citygml" else source.kind, "units": source.units,
+                      "geometry": source.geometry, "columns": list(source.columns)})
     layers[source.fills] = entry
     tmp = local.with_name(f".{LOCAL_FILE}.{uuid.uuid4().hex[:8]}")
     tmp.write_text(dumps(doc, "Local catalog: real files for this machine, written by `potenzial data fetch`.\n"
