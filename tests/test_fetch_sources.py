@@ -147,3 +147,12 @@ def test_lod2_without_srsname_and_without_stated_crs_is_refused(borsdorf, tmp_pa
             fetch_region(region, sources, tmp_path / "cache", tuple(munis.total_bounds))
     assert not (region.root / "region.local.toml").exists()
     assert not (region.root / "data" / "real").exists()
+
+
+def test_a_source_without_a_complete_url_is_refused_before_any_download(borsdorf, tmp_path):
+    """The statewide ALKIS package has a placeholder share in the shipped catalog: fetching it says so."""
+    region, munis = borsdorf
+    alkis = load_sources([SOURCES])["geosn_alkis_hausumringe"]
+    with pytest.raises(ConfigError, match="geosn_alkis_hausumringe.*no complete url"):
+        fetch_region(region, [alkis], tmp_path / "cache", tuple(munis.total_bounds))
+    assert not (tmp_path / "cache").exists()

@@ -139,7 +139,7 @@ def convert_raster_tiles(files: list[Path], footprints: list[Bounds | None], sou
                                f"{crs_name(crs)}. One mosaic needs one CRS: reproject the tile (gdalwarp).")
             crs = tile_crs
             metric = to_analysis_bounds(bounds, tile_crs)  # type: ignore[arg-type]
-            if footprint is not None and not _overlap(metric, footprint):
+            if footprint is not None and not overlap(metric, footprint):
                 raise FetchError(f"{source.id}: tile {path.name} lies at {_box(metric)} but the tile index says "
                                  f"{_box(footprint)}. The index or the tile is wrong: check the source.")
             check_within_region(metric, region_bounds, f"{source.id}: tile {path.name}")
@@ -234,7 +234,7 @@ def _replace_with(out: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _overlap(a: Bounds, b: Bounds) -> bool:
+def overlap(a: Bounds, b: Bounds) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 

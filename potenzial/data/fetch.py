@@ -70,9 +70,9 @@ def fetch_region(region: Region, sources: list[SourceEntry], cache_dir: Path, re
     """Fetch ``sources`` for ``region``; each one ends with an updated local catalog or an error."""
     done = []
     for source in sources:
-        if not (source.url or source.tile_index):
-            raise ConfigError(f"source {source.id!r}: no url in the source catalog ({source.catalog}). Set it from "
-                              f"{source.attribution_url or 'the provider'} or leave this source out (--only).")
+        if not (source.url or source.tile_index) or "<" in source.url:
+            raise ConfigError(f"source {source.id!r}: no complete url in the source catalog ({source.catalog}). "
+                              f"Set it from {source.attribution_url or 'the provider'} or leave this source out (--only).")
         done.append(_fetch_one(region, source, cache_dir / source.id, region_bounds, say, on_bytes))
     return done
 
@@ -150,7 +150,7 @@ def _tiles_in_region(source: SourceEntry, cache: Path, work: Path, bounds: Bound
     picked = []
     for row in frame.itertuples():
         footprint = to_analysis_bounds(tuple(float(v) for v in row.geometry.bounds), crs)  # type: ignore[arg-type]
-        if footprint[0] < bounds[2] and bounds[0] < footprint[2] and footprint[1] < bounds[3] and bounds[1] < footprint[3]:
+        if convert.overlap(footprint, bounds):
             picked.append((_tile_url(str(getattr(row, url_column))), footprint))
     if not picked:
         raise FetchError(f"{source.id}: the tile index lists {len(frame)} tiles, none inside the region's box "
