@@ -32,7 +32,6 @@ from potenzial.region import Region
 from potenzial.sources.extent import Bounds, to_analysis_bounds
 
 LOCAL_FILE = "region.local.toml"
-TILE_MARGIN_M = 0.0   #: tiles are selected by the municipalities' box itself
 
 
 @dataclass(frozen=True)
