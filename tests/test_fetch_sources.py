@@ -156,3 +156,42 @@ def test_a_source_without_a_complete_url_is_refused_before_any_download(borsdorf
     with pytest.raises(ConfigError, match="geosn_alkis_hausumringe.*no complete url"):
         fetch_region(region, [alkis], tmp_path / "cache", tuple(munis.total_bounds))
     assert not (tmp_path / "cache").exists()
+
+
+def test_geojson_in_degrees_from_a_wfs_is_reprojected_mapped_and_clipped(borsdorf, tmp_path):
+    """A BfN-style GeoJSON (EPSG:4326, RFC 7946) with a NAME column: one FFH area over Borsdorf and one
+    100 km away; the region keeps the first, in EPSG:25833, with kind = natura2000_ffh."""
+    region, munis = borsdorf
+    centre = munis.geometry.iloc[0].representative_point()
+    near = shapely.Point(centre.x, centre.y).buffer(500.0)       # a 500 m disc: 78.5 ha
+    far = shapely.Point(centre.x + 100_000, centre.y).buffer(500.0)
+    served = tmp_path / "served"
+    served.mkdir()
+    gpd.GeoDataFrame({"NAME": ["Partheaue", "Fern"]}, geometry=[near, far], crs=25833).to_crs(4326).to_file(
+        served / "ffh.geojson", driver="GeoJSON")
+    (tmp_path / "c.toml").write_text("""[catalog]
+id = "t"
+version = "1"
+[sources.ffh]
+title = "FFH (Test)"
+fills = "protected_areas"
+kind = "vector"
+layout = "file"
+url = "URL/ffh.geojson"
+geometry = "polygon"
+columns = ["kind", "name"]
+fields = { name = "NAME" }
+kind_value = "natura2000_ffh"
+licence = "dl-de/by-2-0"
+attribution = "BfN"
+""", encoding="utf-8")
+    with SourceServer(served) as server:
+        text = (tmp_path / "c.toml").read_text(encoding="utf-8").replace("URL", server.url)
+        (tmp_path / "c.toml").write_text(text, encoding="utf-8")
+        fetch_region(region, list(load_sources([tmp_path / "c.toml"]).values()), tmp_path / "cache",
+                     tuple(munis.total_bounds))
+    fresh = load_region(region.root / "region.toml", region.root.parent, tmp_path / "data")
+    areas = read_vector(fresh.layer("protected_areas"))
+    assert list(areas["name"]) == ["Partheaue"] and list(areas["kind"]) == ["natura2000_ffh"]
+    assert areas.crs.to_epsg() == 25833
+    assert areas.geometry.area.iloc[0] / 1e4 == pytest.approx(78.5, rel=0.01)   # π · 500² m² = 78.5 ha
