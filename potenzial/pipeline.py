@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pyproj import CRS
 
 from potenzial.errors import NotFoundError
 from potenzial.municipalities import check_municipalities
@@ -25,6 +26,7 @@ from potenzial.provenance import code_version, new_run_id, sha256_path, utc_now
 from potenzial.region import Region
 from potenzial.runs import RunRecord
 from potenzial.settings import Settings
+from potenzial.sources.extent import check_region_span, check_within_region, to_analysis_bounds
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
@@ -208,13 +210,17 @@ def load_inputs(ctx: StepContext, progress: Callable[[str], None] | None = None)
     """Read and check every catalog layer before any step runs (a bad file fails the run early,
     before anything is written) and hash every file: the run's input provenance."""
     rows = []
+    region_bounds = region_extent(ctx)
     for entry in ctx.region.layers.values():
         if entry.kind == "vector":
-            ctx.vector(entry.id)
+            layer_bounds = tuple(ctx.vector(entry.id).total_bounds)
         elif entry.kind == "table":
             ctx.table(entry.id)
         else:
-            ctx.raster(entry.id)
+            info = ctx.raster(entry.id)[1]
+            layer_bounds = to_analysis_bounds(info.bounds, CRS.from_user_input(info.crs))
+        if entry.kind != "table" and not entry.synthetic:
+            check_within_region(layer_bounds, region_bounds, f"layer {entry.id!r} ({entry.path})")
         rows.append({
             "layer_id": entry.id,
             "title": entry.title,
@@ -229,6 +235,14 @@ def load_inputs(ctx: StepContext, progress: Callable[[str], None] | None = None)
             progress(entry.id)
     check_municipalities(ctx.municipalities, ctx.region.ags_prefix)
     return rows
+
+
+def region_extent(ctx: StepContext) -> tuple[float, float, float, float]:
+    """The municipalities' box [EPSG:25833, m], refused when it is degrees read as metres."""
+    entry = ctx.region.layer(ctx.region.municipalities_layer)
+    bounds = tuple(float(v) for v in ctx.municipalities.total_bounds)
+    check_region_span(bounds, f"layer {entry.id!r} ({entry.path})")  # type: ignore[arg-type]
+    return bounds  # type: ignore[return-value]
 
 
 @contextmanager

@@ -145,7 +145,7 @@ def load_region(region: str | Path, regions_dir: Path, data_dir: Path) -> Region
 
     raw_layers = dict(doc.get("layers", {}))
     for layer_id, patch in overrides.items():
-        raw_layers[layer_id] = {**raw_layers.get(layer_id, {}), **patch}
+        raw_layers[layer_id] = merge_override(raw_layers.get(layer_id, {}), patch)
     layers = {lid: _entry(lid, raw, path, synthetic_dir) for lid, raw in raw_layers.items()}
 
     region_obj = Region(
@@ -164,6 +164,26 @@ def load_region(region: str | Path, regions_dir: Path, data_dir: Path) -> Region
     if region_obj.statistics_layer:
         region_obj.layer(region_obj.statistics_layer)
     return region_obj
+
+
+#: keys that describe a file, not a layer: a local entry that points at another file does not
+#: inherit them from the entry it overrides (the stand-in's CRS is not the new file's CRS)
+FILE_KEYS = ("crs", "layer", "lod2_crs")
+
+
+def merge_override(base: dict, patch: dict) -> dict:
+    """``base`` with the keys of a ``region.local.toml`` entry ``patch`` put over it.
+
+    A patch that sets ``source`` brings a new file: its CRS (and GeoPackage layer name) come
+    from the patch or from the file itself, never from the entry it replaces. So a shapefile
+    without ``.prj`` or a GeoTIFF without CRS is refused when read, instead of being taken for
+    the stand-in's EPSG:25833."""
+    merged = dict(base)
+    if "source" in patch:
+        for key in FILE_KEYS:
+            merged.pop(key, None)
+    merged.update(patch)
+    return merged
 
 
 def _entry(layer_id: str, raw: dict, region_file: Path, synthetic_dir: Path) -> LayerEntry:

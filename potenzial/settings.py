@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     raster_cache: Path = Field(PROJECT_ROOT / "raster_cache", description="COGs and rendered tiles")
     region: str = Field(DEFAULT_REGION, description="region id or path to a region TOML")
     regions_dir: Path = Field(PROJECT_ROOT / "layers" / "regions", description="region definitions (TOML)")
+    sources_dir: Path = Field(PROJECT_ROOT / "layers" / "sources",
+                              description="source catalog (TOML) that `potenzial data fetch` reads")
+    template_region: Path = Field(PROJECT_ROOT / "layers" / "regions" / "lk-leipzig" / "region.toml",
+                                  description="region whose stand-ins and reference tables `region create` copies")
     rules_dir: Path = Field(PROJECT_ROOT / "layers" / "rules",
                             description="dated rule sets (TOML) that parameter sets name by file stem")
     params_dir: Path = Field(PROJECT_ROOT / "layers" / "params" / "default",

@@ -159,7 +159,8 @@ def test_bad_input_fails_clearly_and_keeps_results(gpkg_run, data_dir, tmp_path,
     elif case == "buildings_in_degrees":
         bad = tmp_path / "buildings.gpkg"
         gpd.read_file(region.layer("buildings").path, rows=50).to_crs(4326).to_file(bad)
-        local = f'[layers.buildings]\nsource = "{bad}"\nprovenance = "real"\n'
+        # stated as metres: the file says degrees (without `crs` the file's own CRS would be taken)
+        local = f'[layers.buildings]\nsource = "{bad}"\nprovenance = "real"\ncrs = "EPSG:25833"\n'
     else:
         bad = tmp_path / "landcover.gpkg"
         gpd.read_file(region.layer("landcover").path, rows=5).iloc[:0].to_file(bad)

@@ -2,8 +2,10 @@
 
 import typer
 
+from potenzial.cli.data import data_app
 from potenzial.cli.db import db_app
 from potenzial.cli.layers import layers
+from potenzial.cli.region import region_app
 from potenzial.cli.report import report_app
 from potenzial.cli.run import demo, run
 from potenzial.cli.serve import serve
@@ -16,6 +18,8 @@ app.command("serve")(serve)
 app.command("layers")(layers)
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
+app.add_typer(region_app, name="region")
+app.add_typer(data_app, name="data")
 
 if __name__ == "__main__":
     app()

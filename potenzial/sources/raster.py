@@ -11,6 +11,7 @@ from rasterio.errors import RasterioIOError
 from potenzial.crs import parse_crs
 from potenzial.errors import CRSError, InputDataError
 from potenzial.region import LayerEntry
+from potenzial.sources.extent import check_coordinates_fit_crs
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def inspect_raster(entry: LayerEntry) -> RasterInfo:
         if entry.crs and not parse_crs(entry.crs, what).equals(crs):
             raise CRSError(f"{what}: the raster is in {crs_text} but the catalog says {entry.crs}. "
                            "Fix `crs` in the entry or reproject the file (gdalwarp -t_srs).")
+    check_coordinates_fit_crs(tuple(float(v) for v in info[3]), parse_crs(crs_text, what), what)  # type: ignore[arg-type]
     if data.count() == 0:
         raise InputDataError(f"{what}: the raster holds only nodata. Point `source` at a raster with values.")
     width, height, res, bounds, nodata = info

@@ -9,6 +9,7 @@ from pyproj import CRS
 from potenzial.crs import ANALYSIS_CRS, parse_crs
 from potenzial.errors import CRSError, InputDataError
 from potenzial.region import LayerEntry
+from potenzial.sources.extent import check_coordinates_fit_crs
 
 _GEOM_FAMILIES = {
     "point": {"Point", "MultiPoint"},
@@ -39,9 +40,10 @@ def read_vector(entry: LayerEntry, target_crs: CRS = ANALYSIS_CRS) -> gpd.GeoDat
         except Exception as exc:  # GDAL raises a variety of DataSourceError / DataLayerError
             raise InputDataError(f"{what}: cannot be read as a vector file ({_short(exc)}). "
                                  "Check that it is a GeoPackage/shapefile/GeoJSON and not truncated.") from None
-    if len(frame) == 0:
+    if len(frame) == 0 and not entry.synthetic:
         raise InputDataError(f"{what}: the layer is empty (0 features). Point `source` at a file with data.")
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+    # a stand-in may be empty: a region without, say, mining land or named heritage sites
+    if not isinstance(frame, gpd.GeoDataFrame) or (len(frame) and frame.geometry.isna().all()):
         raise InputDataError(f"{what}: has no geometry. The catalog says it is a vector layer; "
                              "point `source` at a spatial file or set kind = \"table\".")
     if special is None:
@@ -111,9 +113,13 @@ def _with_crs(frame: gpd.GeoDataFrame, entry: LayerEntry, what: str) -> gpd.GeoD
     declared = parse_crs(entry.crs, what) if entry.crs else None
     if frame.crs is None:
         if declared is None:
-            raise CRSError(f"{what}: the file has no CRS and the catalog entry gives none. "
-                           "Add crs = \"EPSG:25833\" (or the file's real CRS) to the entry.")
-        return frame.set_crs(declared)
+            raise CRSError(f"{what}: the file has no CRS and the catalog entry gives none. State the "
+                           "file's CRS in the entry (crs = \"EPSG:25833\" for Saxony's official data, "
+                           "\"EPSG:4326\" for degrees) or give the file one (a .prj, ogr2ogr -a_srs).")
+        frame = frame.set_crs(declared)
+        check_coordinates_fit_crs(tuple(frame.total_bounds), declared, what)
+        return frame
+    check_coordinates_fit_crs(tuple(frame.total_bounds), CRS(frame.crs), what)
     if declared is not None and not CRS(frame.crs).equals(declared, ignore_axis_order=True):
         raise CRSError(f"{what}: the file is in {CRS(frame.crs).to_string()} but the catalog says "
                        f"{declared.to_string()}. Fix `crs` in the entry (the file is reprojected "

@@ -47,7 +47,7 @@ def run(ctx: StepContext, params: BiomassParams) -> dict[str, pd.DataFrame]:
         ctx.vector(LANDCOVER_LAYER),
         ctx.table(LIVESTOCK_STATE_LAYER),
         params,
-        plants=ctx.vector(PLANTS_LAYER),
+        plants=ctx.vector(PLANTS_LAYER) if PLANTS_LAYER in ctx.region.layers else None,
         livestock_local=local,
     )
     return result.frames()

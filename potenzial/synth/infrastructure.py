@@ -179,6 +179,8 @@ def build_lines(seed: int, union) -> Lines:
                            step_m=100.0, smooth=3)
         for part in _clip(line, clip_area):
             corridors.append(Corridor("river", name, part, width))
+    if not roads and not rails:
+        generic_lines(seed, union, clip_area, roads, rails, power, corridors)
     frames = {
         "roads": _frame(roads, ["kind", "ref", "width_m"]),
         "railways": _frame(rails, ["name", "tracks", "width_m"]),
@@ -187,3 +189,29 @@ def build_lines(seed: int, union) -> Lines:
     frames["railways"]["tracks"] = frames["railways"]["tracks"].astype("int32")
     frames["power_lines"]["voltage_kv"] = frames["power_lines"]["voltage_kv"].astype("int32")
     return Lines(frames, corridors)
+
+
+def generic_lines(seed: int, union, clip_area, roads: list, rails: list, power: list, corridors: list) -> None:
+    """Lines for a region the named lines above do not reach (a county other than Leipzig's): one
+    motorway (south-west to north-east), one federal road (west to east), one two-track railway
+    (north-west to south-east) and one 110 kV line (south to north) through a point inside the region,
+    gently curved. Stand-ins only, so that corridors and setbacks have something to measure from."""
+    xmin, ymin, xmax, ymax = union.bounds
+    centre = shapely.point_on_surface(union)   # inside the region even when it is not convex
+    cx, cy = centre.x, centre.y
+    w, h = (xmax - xmin) / 2 + CLIP_MARGIN_M, (ymax - ymin) / 2 + CLIP_MARGIN_M
+    lines = (("roads", "motorway", "A (synthetisch)", 29.5, [(cx - w, cy - h), (cx, cy), (cx + w, cy + h)]),
+             ("roads", "federal_road", "B (synthetisch)", 11.0, [(cx - w, cy + h / 4), (cx + w, cy - h / 4)]),
+             ("railways", "railway", "Bahnstrecke (synthetisch)", 12.0, [(cx - w, cy + h), (cx + w, cy - h)]),
+             ("power_lines", "power_line", "110-kV-Leitung (synthetisch)", 30.0, [(cx + w / 3, cy - h),
+                                                                                 (cx - w / 3, cy + h)]))
+    for layer, kind, name, width, points in lines:
+        line = curved_line(points, rng_for(seed, "generic", name), wiggle=0.03)
+        for part in _clip(line, clip_area):
+            if layer == "roads":
+                roads.append({"kind": kind, "ref": name, "width_m": width, "geometry": part})
+            elif layer == "railways":
+                rails.append({"name": name, "tracks": 2, "width_m": width, "geometry": part})
+            else:
+                power.append({"voltage_kv": 110, "name": name, "geometry": part})
+            corridors.append(Corridor(kind, name, part, width))
