@@ -105,9 +105,8 @@ def cell(page: str, column: str) -> str:
 def bar_values(svg: str) -> dict[str, str]:
     """Each bar's label -> the value written at its end (the labels are right-aligned, the values follow)."""
     root = ET.fromstring(svg)
-    texts = [t for t in root.iter(f"{SVG}text")]
     out, label = {}, None
-    for t in texts:
+    for t in root.iter(f"{SVG}text"):
         if t.get("text-anchor") == "end":
             label = t.text
         elif label is not None:

@@ -23,6 +23,7 @@ WIDTH = 1000  #: map width [SVG user units]; the sheet scales it to the text wid
 MAX_HEIGHT = 620  #: the map's greatest height [user units]
 PAD_SHARE = 0.03  #: margin around the area [share of its larger side]
 MAX_POLYGONS = 3000  #: above this many polygons a layer is drawn as grid cells
+SIMPLIFY_PX = 1.0  #: what outlines may move when simplified [user units: 0.18 mm on the page]
 CELL_PX = 5  #: the cell size of such a grid [user units]
 MAX_POINTS = 2000
 COLOURS = {"neighbour": "#ececec", "neighbour_line": "#a8a8a8", "area": "#ffffff", "outline": "#303030",
@@ -73,8 +74,8 @@ class _Frame:
         return np.column_stack(((xy[:, 0] - self.minx) * self.scale, (self.maxy - xy[:, 1]) * self.scale))
 
     def path(self, geom: BaseGeometry) -> str:
-        """An SVG path of a polygon or line geometry, simplified to half a unit."""
-        simple = geom.simplify(0.5 / self.scale)
+        """An SVG path of a polygon or line geometry, simplified to :data:`SIMPLIFY_PX`."""
+        simple = geom.simplify(SIMPLIFY_PX / self.scale)
         parts = []
         for part in shapely.get_parts(simple):
             if part.geom_type == "Polygon":
@@ -98,7 +99,13 @@ def _polygons(frame: _Frame, layer: MapLayer) -> tuple[str, bool]:
     if not polys:
         return "", False
     if len(polys) <= MAX_POLYGONS:
-        d = "".join(frame.path(g) for g in polys)
+        # one outline of the whole layer (overlapping features, e.g. two feedstocks on one field, drawn once)
+        simple = shapely.simplify(np.asarray(polys, dtype=object), SIMPLIFY_PX / frame.scale)
+        distinct = list({bytes(shapely.to_wkb(g)): g for g in simple if not g.is_empty}.values())
+        try:
+            d = frame.path(shapely.union_all(distinct))
+        except shapely.errors.GEOSException:  # a simplified outline that GEOS cannot union: draw each one
+            d = "".join(frame.path(g) for g in distinct)
         return (f'<path d="{d}" fill="{layer.colour}" stroke="{layer.colour}" stroke-width="0.6" '
                 'fill-rule="evenodd"/>'), False
     centres = frame.px(shapely.get_coordinates(shapely.point_on_surface(np.asarray(polys, dtype=object))))
