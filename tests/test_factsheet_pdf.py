@@ -127,6 +127,15 @@ def test_the_english_sheet_is_english_and_the_german_german(pdfs):
         assert has(german, word) and not has(english, word), word
 
 
+@pytest.mark.parametrize("key", [("grimma", "de"), ("grimma", "en")])
+def test_no_raw_column_name_is_printed(pdfs, services, key):
+    svc, record = services
+    columns = {f.column for f in svc.figures(record).meta if "_" in f.column}
+    with pdfplumber.open(io.BytesIO(pdfs[key])) as pdf:
+        words = {w for p in pdf.pages for w in re.findall(r"[A-Za-z0-9_]+", p.extract_text())}
+    assert not (columns & words), sorted(columns & words)[:10]
+
+
 def test_the_county_sheet_names_every_municipality_on_its_maps(pdfs, services):
     svc, record = services
     names = set(svc.figures(record).municipalities["name"])

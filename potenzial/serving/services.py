@@ -14,7 +14,7 @@ from potenzial.region import Region
 from potenzial.runs import RunRecord
 from potenzial.serving import downloads, summaries
 from potenzial.serving.cache import RunCache
-from potenzial.serving.factsheet import render_factsheet
+from potenzial.serving.factsheet import html_to_pdf, render_factsheet
 from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, find_municipality, municipality_detail
 from potenzial.serving.point import point_query
@@ -119,8 +119,13 @@ class RunServices:
                         lang: str = "de") -> bytes:
         """The fact sheet of a group of municipalities called ``title`` (one AGS: that municipality's sheet)."""
         check_lang(lang)
-        return self.products.get_or_build(("factsheet", record.run_id, ags, title, fmt, lang),
-                                          lambda: render_factsheet(self.sheet(record, ags, title), fmt, lang))
+
+        def build() -> bytes:
+            if fmt == "pdf":  # the PDF is the HTML page printed: built from the page when that is cached
+                return html_to_pdf(self.group_factsheet(record, ags, title, "html", lang).decode("utf-8"))
+            return render_factsheet(self.sheet(record, ags, title), fmt, lang)
+
+        return self.products.get_or_build(("factsheet", record.run_id, ags, title, fmt, lang), build)
 
     def county_factsheet(self, record: RunRecord, fmt: str = "html", lang: str = "de") -> bytes:
         """The fact sheet of the whole region (the group of all its municipalities), titled with its name."""

@@ -41,6 +41,16 @@ class MapLayer:
     colour: str
     geoms: list[BaseGeometry] = field(default_factory=list)
     attribution: str = ""
+    #: the layer as drawn, per map frame: (SVG, drawn as grid cells) – the same in every language and format
+    drawn: dict[tuple[float, ...], tuple[str, bool]] = field(default_factory=dict, repr=False, compare=False)
+
+    def draw(self, frame: _Frame) -> tuple[str, bool]:
+        """(the layer's SVG in ``frame``, whether its polygons were drawn as grid cells), drawn once per frame."""
+        key = (frame.minx, frame.maxy, frame.scale)
+        if key not in self.drawn:
+            polygons, as_cells = _polygons(frame, self)
+            self.drawn[key] = (polygons + _points(frame, self), as_cells)
+        return self.drawn[key]
 
 
 @dataclass(frozen=True)
@@ -73,9 +83,10 @@ class _Frame:
     def px(self, xy: np.ndarray) -> np.ndarray:
         return np.column_stack(((xy[:, 0] - self.minx) * self.scale, (self.maxy - xy[:, 1]) * self.scale))
 
-    def path(self, geom: BaseGeometry) -> str:
-        """An SVG path of a polygon or line geometry, simplified to :data:`SIMPLIFY_PX`."""
-        simple = geom.simplify(SIMPLIFY_PX / self.scale)
+    def path(self, geom: BaseGeometry, simplify: bool = True) -> str:
+        """An SVG path of a polygon or line geometry, simplified to :data:`SIMPLIFY_PX` (unless ``simplify``
+        is false: the caller did)."""
+        simple = shapely.simplify(geom, SIMPLIFY_PX / self.scale, preserve_topology=False) if simplify else geom
         parts = []
         for part in shapely.get_parts(simple):
             if part.geom_type == "Polygon":
@@ -99,13 +110,11 @@ def _polygons(frame: _Frame, layer: MapLayer) -> tuple[str, bool]:
     if not polys:
         return "", False
     if len(polys) <= MAX_POLYGONS:
-        # one outline of the whole layer (overlapping features, e.g. two feedstocks on one field, drawn once)
-        simple = shapely.simplify(np.asarray(polys, dtype=object), SIMPLIFY_PX / frame.scale)
-        distinct = list({bytes(shapely.to_wkb(g)): g for g in simple if not g.is_empty}.values())
-        try:
-            d = frame.path(shapely.union_all(distinct))
-        except shapely.errors.GEOSException:  # a simplified outline that GEOS cannot union: draw each one
-            d = "".join(frame.path(g) for g in distinct)
+        # opaque, so overlapping features (two feedstocks on one field) look the same drawn once: identical
+        # outlines are drawn once
+        simple = shapely.simplify(np.asarray(polys, dtype=object), SIMPLIFY_PX / frame.scale, preserve_topology=False)
+        distinct = {bytes(shapely.to_wkb(g)): g for g in simple if not g.is_empty}.values()
+        d = "".join(frame.path(g, simplify=False) for g in distinct)
         return (f'<path d="{d}" fill="{layer.colour}" stroke="{layer.colour}" stroke-width="0.6" '
                 'fill-rule="evenodd"/>'), False
     centres = frame.px(shapely.get_coordinates(shapely.point_on_surface(np.asarray(polys, dtype=object))))
@@ -210,9 +219,8 @@ def sheet_map_svg(area: BaseGeometry, members: Sequence[Place], neighbours: Sequ
     out.append(f'<path d="{frame.path(area)}" fill="{COLOURS["area"]}" stroke="none" fill-rule="evenodd"/>')
     entries: list[tuple[str, str]] = []
     for layer in layers:
-        drawn, as_cells = _polygons(frame, layer)
+        drawn, as_cells = layer.draw(frame)
         out.append(drawn)
-        out.append(_points(frame, layer))
         label = layer.titles.get(lang) or layer.titles.get("en", "")
         if not layer.geoms:
             label = f"{label} ({text('no_features', lang)})"
