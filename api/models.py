@@ -146,7 +146,8 @@ class TileJSON(BaseModel):
 
 class MunicipalityLinks(BaseModel):
     download: str = Field(description="GeoPackage of the municipality's layers")
-    factsheet: str = Field(description="printable fact sheet (HTML)")
+    factsheet: str = Field(description="printable fact sheet (HTML, German; ?lang=en for English)")
+    factsheet_pdf: str = Field(description="the fact sheet as an A4 PDF (German; ?lang=en for English)")
 
 
 class MunicipalityDetail(BaseModel):

@@ -13,6 +13,9 @@ want_chromium=1
 pkgs=()
 command -v pg_ctlcluster >/dev/null 2>&1 || pkgs+=("postgresql-${PG_MAJOR}")
 ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || pkgs+=("postgresql-${PG_MAJOR}-postgis-3")
+# WeasyPrint (the fact sheet's PDF) draws text with pango; the sheet's font is DejaVu Sans
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || pkgs+=("libpango-1.0-0" "libpangoft2-1.0-0")
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || pkgs+=("fonts-dejavu-core")
 if [ "$want_chromium" = 1 ]; then
   command -v chromium >/dev/null 2>&1 || pkgs+=("chromium")
 fi

@@ -629,11 +629,24 @@ def test_factsheet_is_self_contained_html_with_svg(client):
     page = response.text
     assert "<h1>Grimma</h1>" in page and page.count("<svg") >= 3
     assert "<script" not in page and "src=" not in page and "<link" not in page
-    for title in ("Solar on roofs", "Ground-mounted PV", "Wind", "Biomass", "Installed vs potential",
+    for title in ("Dach-PV", "Freiflächen-PV", "Wind", "Biomasse", "Leistung: installiert und Potenzial",
                   "Strompotenzial", "Wärmepotenzial", "planerisch eingeschränktes Potenzial"):
         assert title in page
-    assert "Synthetic demo data" in page and "dl-de/by-2-0" in page
+    english = client.get(f"/api/municipalities/{GRIMMA}/factsheet.html?lang=en").text
+    for title in ("Rooftop PV", "Ground-mounted PV", "Capacity: installed and potential", "At a glance"):
+        assert title in english and title not in page
+    assert "Synthetische Demodaten" in page and "dl-de/by-2-0" in page
     assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert client.get(f"/api/municipalities/{GRIMMA}/factsheet.html?lang=fr").status_code == 422
+
+
+def test_factsheet_pdf_of_a_municipality_and_of_the_county(client):
+    response = client.get(f"/api/municipalities/{GRIMMA}/factsheet.pdf?lang=en")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    county = client.get("/api/county/factsheet.html")
+    assert county.status_code == 200 and "<h1>Landkreis Leipzig</h1>" in county.text and "30 Gemeinden" in county.text
+    assert client.get("/api/county/factsheet.pdf").content.startswith(b"%PDF-")
 
 
 # ------------------------------------------------------------------ OpenAPI
@@ -649,6 +662,8 @@ def test_openapi_declares_every_route_with_content_types(client):
         "/api/summary.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "/api/municipalities/{ags}/download.gpkg": "application/geopackage+sqlite3",
         "/api/municipalities/{ags}/factsheet.html": "text/html",
+        "/api/municipalities/{ags}/factsheet.pdf": "application/pdf",
+        "/api/county/factsheet.pdf": "application/pdf",
     }
     for path, media in expected.items():
         assert media in paths[path]["get"]["responses"]["200"]["content"], path

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import BaseUrlDep, CacheDep, CurrentRunDep, ServingDep
 from api.errors import error_responses
 from api.models import MunicipalityCollection, MunicipalityDetail
 from api.serving import run_with_limit
 from potenzial.serving.downloads import GPKG_MEDIA_TYPE
+from potenzial.serving.factsheet import PDF_MEDIA_TYPE
 from potenzial.serving.municipality import municipality_collection
 
 router = APIRouter(prefix="/api", tags=["results"])
@@ -35,7 +36,8 @@ def municipality(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, base_
     (run id, parameter hash, code version, data sources) and links to its download and fact sheet."""
     detail = serving.results.municipality_detail(record, ags)
     detail["links"] = {"download": f"{base_url}/api/municipalities/{ags}/download.gpkg",
-                       "factsheet": f"{base_url}/api/municipalities/{ags}/factsheet.html"}
+                       "factsheet": f"{base_url}/api/municipalities/{ags}/factsheet.html",
+                       "factsheet_pdf": f"{base_url}/api/municipalities/{ags}/factsheet.pdf"}
     return detail
 
 
@@ -50,12 +52,48 @@ async def download(ags: AgsPath, serving: ServingDep, record: CurrentRunDep) -> 
                         filename=f"potenzial_{ags}_{record.run_id}.gpkg")
 
 
+#: what the HTML fact sheet may load: nothing but its own inline styles and data: images
+FACTSHEET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+LangQuery = Annotated[Literal["de", "en"], Query(description="language of the sheet: de (default) or en")]
+PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {PDF_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}, "description": "A4 PDF"}}
+
+
+def _html(page: bytes) -> HTMLResponse:
+    return HTMLResponse(page, headers={"Content-Security-Policy": FACTSHEET_CSP})
+
+
+def _pdf(document: bytes, filename: str) -> Response:
+    return Response(document, media_type=PDF_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
 @router.get("/municipalities/{ags}/factsheet.html", response_class=HTMLResponse,
             responses=error_responses(404, 503, non_json_route=True))
-async def factsheet(ags: AgsPath, serving: ServingDep, record: CurrentRunDep) -> HTMLResponse:
-    """A printable fact sheet for council meetings: map, the four potentials, installed vs potential
-    (inline SVG charts), municipality figures, data sources. Self-contained: no script, no CDN."""
-    page = await run_with_limit(serving, serving.results.factsheet, record, ags)
-    return HTMLResponse(page, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                                                  "img-src data:"})
+async def factsheet(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, lang: LangQuery = "de") -> HTMLResponse:
+    """A fact sheet for council meetings (German; ``?lang=en`` English): the headline figures with charts, then
+    per technology its own map and cascade, the sources. Self-contained: no script, no CDN."""
+    return _html(await run_with_limit(serving, serving.results.factsheet, record, ags, "html", lang))
 
+
+@router.get("/municipalities/{ags}/factsheet.pdf", response_class=Response,
+            responses={**PDF_RESPONSE, **error_responses(404, 503, non_json_route=True)})
+async def factsheet_pdf(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, lang: LangQuery = "de") -> Response:
+    """The fact sheet as a PDF: A4, at most 6 pages, the synthetic-data warning on every page."""
+    document = await run_with_limit(serving, serving.results.factsheet, record, ags, "pdf", lang)
+    return _pdf(document, f"steckbrief_{ags}_{lang}.pdf" if lang == "de" else f"factsheet_{ags}_{lang}.pdf")
+
+
+@router.get("/county/factsheet.html", response_class=HTMLResponse,
+            responses=error_responses(404, 503, non_json_route=True))
+async def county_factsheet(serving: ServingDep, record: CurrentRunDep, lang: LangQuery = "de") -> HTMLResponse:
+    """The fact sheet of the whole county (all its municipalities as one group)."""
+    return _html(await run_with_limit(serving, serving.results.county_factsheet, record, "html", lang))
+
+
+@router.get("/county/factsheet.pdf", response_class=Response,
+            responses={**PDF_RESPONSE, **error_responses(404, 503, non_json_route=True)})
+async def county_factsheet_pdf(serving: ServingDep, record: CurrentRunDep, lang: LangQuery = "de") -> Response:
+    """The county's fact sheet as an A4 PDF."""
+    document = await run_with_limit(serving, serving.results.county_factsheet, record, "pdf", lang)
+    return _pdf(document, f"steckbrief_landkreis_{lang}.pdf" if lang == "de" else f"factsheet_county_{lang}.pdf")

@@ -1,21 +1,23 @@
-"""A printable fact sheet of one municipality: one self-contained HTML page (no scripts, no CDN),
-rendered from the Jinja2 template ``templates/factsheet.html.j2``; its map and charts are inline
-SVG drawn here."""
+"""The fact sheet of a municipality or a group of municipalities (the county: all of them), in German
+(default) or English, as one self-contained HTML page (no script, no CDN) or as an A4 PDF.
+
+Page 1: the headline (electricity and heat potential against use, installed against potential, what
+is still open, the wind area targets' gap) with charts; then one page per technology with its own map
+and its cascade (technical ≥ restricted ≥ realisable); the sources, compact, on the last page. The
+synthetic-data warning runs in every page's header. Presentation is the Jinja2 template
+``templates/factsheet.html.j2``; maps and charts are inline SVG (:mod:`~potenzial.serving.sheet_map`,
+:mod:`~potenzial.serving.charts`); the PDF is WeasyPrint's rendering of the same page.
+"""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import SupportsFloat
+from typing import Any, Literal
 
 import jinja2
-import numpy as np
-import shapely
 from markupsafe import Markup
-from shapely.geometry.base import BaseGeometry
 
+from potenzial.errors import NotFoundError
 from potenzial.results.headline import (
     ELECTRICITY_PARTS,
     HEADLINE,
@@ -26,7 +28,11 @@ from potenzial.results.headline import (
 )
 from potenzial.results.quality import QUALITY
 from potenzial.results.quality import TECHNOLOGIES as GRADED
+from potenzial.serving.charts import COLOURS, Bar, Segment, bar_chart_svg
 from potenzial.serving.figures import Figure
+from potenzial.serving.sheet_data import TECHNOLOGIES, SheetData
+from potenzial.serving.sheet_map import attribution_of, sheet_map_svg
+from potenzial.serving.sheet_texts import Lang, check_lang, column_label, column_unit, format_value, text
 
 #: the four potentials: result-table prefix, title, the installed-capacity column it compares with
 POTENTIALS = (
@@ -35,215 +41,6 @@ POTENTIALS = (
     ("wind", "Wind", "wind_installed_mw"),
     ("biomass", "Biomass", "biomass_installed_mw"),
 )
-CAPACITY_UNITS = ("MW", "MWp")
-MAP_WIDTH_PX = 640
-MAP_MAX_FEATURES = 4000
-MAP_COLOURS = {"focus": "#fdd49e", "neighbour": "#eeeeee", "outline": "#444444"}
-CHART_COLOURS = {"installed": "#636363", "potential": "#1b9e77"}
-#: the headline figures the sheet lists first, in this order (titles and units: potenzial.results.headline)
-HEADLINE_ROWS = ("electricity_potential_gwh_per_a", "heat_potential_gwh_per_a", "electricity_use_gwh_per_a",
-                 "electricity_potential_to_use_pct", "electricity_land_ha")
-#: open-field PV capacity without the land wind takes (the capacity under the wind-first rule)
-PV_GROUND_WIND_FIRST_MWP = "pv_ground_capacity_wind_first_mwp"
-
-
-@dataclass
-class MapLayer:
-    title: str
-    colour: str
-    geoms: list = field(default_factory=list)  #: EPSG:25833 geometries inside the municipality
-
-
-@dataclass
-class FactSheet:
-    """Everything the page shows (all read and clipped by the caller)."""
-
-    ags: str
-    name: str
-    figures: dict[str, object]  #: merged figures of this municipality
-    figure_meta: list[Figure]
-    area: BaseGeometry  #: the municipality, EPSG:25833
-    neighbours: list[BaseGeometry]
-    layers: list[MapLayer]
-    run: dict[str, object]  #: run_id, finished_at, params_hash, code_version, synthetic_inputs
-    sources: list[dict[str, str]]  #: title, provenance, licence, attribution
-
-
-def format_value(value: object, unit: str = "") -> str:
-    """``value`` with its unit, as the sheet shows it (plain text: escaping is the caller's)."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "–"
-    if isinstance(value, float):
-        text = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
-    elif isinstance(value, int):
-        text = f"{value:,}"
-    else:
-        text = str(value)
-    return f"{text} {unit}".strip()
-
-
-def _number(value: object) -> float | None:
-    """``value`` as a float, None when it is no number."""
-    return float(value) if isinstance(value, SupportsFloat) and not isinstance(value, str) else None
-
-
-def potential_figures(sheet: FactSheet, prefix: str) -> list[Figure]:
-    return [f for f in sheet.figure_meta if f.table.startswith(prefix) and f.table != "municipalities"
-            and f.source_column != "ags"]
-
-
-def capacity_of(sheet: FactSheet, figures: list[Figure]) -> float | None:
-    """The potential's capacity [MW]: the first figure in MW/MWp that is not installed capacity."""
-    for f in figures:
-        if f.numeric and "installed" not in f.column and (
-                f.unit in CAPACITY_UNITS or f.column.endswith(("_mw", "_mwp"))):
-            return _number(sheet.figures.get(f.column))
-    return None
-
-
-# ------------------------------------------------------------------ SVG
-
-
-def _path(geom: BaseGeometry, to_px: Callable[[np.ndarray], np.ndarray]) -> str:
-    parts = []
-    for poly in shapely.get_parts(geom):
-        if poly.geom_type == "Polygon":
-            for ring in (poly.exterior, *poly.interiors):
-                xy = to_px(np.asarray(ring.coords))
-                parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
-        elif poly.geom_type == "LineString":
-            xy = to_px(np.asarray(poly.coords))
-            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy))
-    return "".join(parts)
-
-
-def map_svg(sheet: FactSheet) -> str:
-    """The municipality, its neighbours and its potential layers, north up, EPSG:25833 scaled."""
-    minx, miny, maxx, maxy = sheet.area.bounds
-    pad = 0.05 * max(maxx - minx, maxy - miny, 1.0)
-    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
-    scale = MAP_WIDTH_PX / (maxx - minx)
-    height = max(1, int(round((maxy - miny) * scale)))
-    tolerance = 1.0 / scale  # one pixel [m]
-
-    def to_px(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(((xy[:, 0] - minx) * scale, (maxy - xy[:, 1]) * scale))
-
-    frame = shapely.box(minx, miny, maxx, maxy)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH_PX} {height}" '
-           f'width="{MAP_WIDTH_PX}" height="{height}" role="img" aria-label="Map of {html.escape(sheet.name)}">',
-           f'<rect width="{MAP_WIDTH_PX}" height="{height}" fill="#ffffff"/>']
-    for geom in sheet.neighbours:
-        clipped = shapely.intersection(geom, frame).simplify(tolerance)
-        if not clipped.is_empty:
-            out.append(f'<path d="{_path(clipped, to_px)}" fill="{MAP_COLOURS["neighbour"]}" stroke="#bbbbbb" '
-                       'stroke-width="0.6" fill-rule="evenodd"/>')
-    out.append(f'<path d="{_path(sheet.area.simplify(tolerance), to_px)}" fill="{MAP_COLOURS["focus"]}" '
-               f'stroke="{MAP_COLOURS["outline"]}" stroke-width="1.5" fill-rule="evenodd"/>')
-    drawn = 0
-    # large-area layers first, so that small features stay visible on top of them
-    def covered(layer: MapLayer) -> float:
-        return float(sum(g.area for g in layer.geoms))
-
-    for layer in sorted(sheet.layers, key=covered, reverse=True):
-        for geom in layer.geoms:
-            if drawn >= MAP_MAX_FEATURES:
-                break
-            drawn += 1
-            kind = geom.geom_type.removeprefix("Multi")
-            if kind == "Point":
-                for p in shapely.get_parts(geom):
-                    x, y = to_px(np.asarray([[p.x, p.y]]))[0]
-                    out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{layer.colour}" stroke="#333" '
-                               'stroke-width="0.4"/>')
-            elif kind == "LineString":
-                out.append(f'<path d="{_path(geom.simplify(tolerance), to_px)}" fill="none" stroke="{layer.colour}" '
-                           'stroke-width="1.2"/>')
-            else:
-                simple = geom.simplify(tolerance)
-                if not simple.is_empty:
-                    out.append(f'<path d="{_path(simple, to_px)}" fill="{layer.colour}" fill-opacity="0.55" '
-                               'stroke="none" fill-rule="evenodd"/>')
-    # scale bar: a round length near a fifth of the width
-    target = (maxx - minx) / 5
-    bar = 10 ** np.floor(np.log10(target))
-    bar = next(b for b in (5 * bar, 2 * bar, bar) if b <= target)
-    bar_px = bar * scale
-    label = f"{bar / 1000:g} km" if bar >= 1000 else f"{bar:g} m"
-    out.append(f'<g transform="translate(12,{height - 16})"><rect width="{bar_px:.1f}" height="5" fill="#333"/>'
-               f'<text x="0" y="-4" font-size="11" font-family="sans-serif">{label}</text></g>')
-    out.append(f'<text x="{MAP_WIDTH_PX - 10}" y="18" font-size="13" font-family="sans-serif" '
-               'text-anchor="end">N ↑</text>')
-    out.append("</svg>")
-    return "".join(out)
-
-
-def bar_chart_svg(title: str, unit: str, rows: Sequence[tuple[str, float | None, float | None]],
-                  with_installed: bool = True) -> str:
-    """Grouped horizontal bars: per row (label, installed, potential) in ``unit``."""
-    series = ("installed", "potential") if with_installed else ("potential",)
-    row_h, label_w, chart_w = 10 + 18 * len(series), 150, 380
-    values = [v for _, a, b in rows for v in (a, b) if v is not None and np.isfinite(v)]
-    top = max(values) if values and max(values) > 0 else 1.0
-    height = 40 + row_h * len(rows) + 20
-    width = label_w + chart_w + 170
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" aria-label="{html.escape(title)}">',
-           f'<text x="0" y="16" font-size="14" font-weight="bold" font-family="sans-serif">{html.escape(title)} '
-           f'[{html.escape(unit)}]</text>']
-    for i, (label, installed, potential) in enumerate(rows):
-        y = 34 + i * row_h
-        out.append(f'<text x="0" y="{y + 20}" font-size="12" font-family="sans-serif">{html.escape(label)}</text>')
-        pairs = (("installed", installed), ("potential", potential))
-        for j, (kind, value) in enumerate(p for p in pairs if p[0] in series):
-            if value is None or not np.isfinite(value):
-                text, bar_px = "not computed", 0.0
-            else:
-                text, bar_px = html.escape(format_value(float(value), unit)), max(0.0, float(value)) / top * chart_w
-            by = y + j * 18
-            out.append(f'<rect x="{label_w}" y="{by}" width="{bar_px:.1f}" height="15" '
-                       f'fill="{CHART_COLOURS[kind]}"><title>{kind}</title></rect>')
-            out.append(f'<text x="{label_w + bar_px + 4:.1f}" y="{by + 12}" font-size="11" '
-                       f'font-family="sans-serif">{kind}: {text}</text>')
-    out.append("</svg>")
-    return "".join(out)
-
-
-# ------------------------------------------------------------------ page
-
-
-@lru_cache(maxsize=1)
-def templates() -> jinja2.Environment:
-    """The fact sheet's templates (``potenzial/serving/templates``), HTML-escaped."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("potenzial.serving", "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters["value"] = format_value
-    return env
-
-
-def _run_text(run: Mapping[str, object]) -> dict[str, object]:
-    synthetic = run.get("synthetic_inputs") or ()
-    texts: dict[str, object] = {key: str(run.get(key, "")) for key in
-                                ("run_id", "finished_at", "params_hash", "code_version")}
-    texts["synthetic_inputs"] = [str(s) for s in synthetic] if isinstance(synthetic, list | tuple) else []
-    return texts
-
-
-def headline_of(sheet: FactSheet) -> dict[str, object] | None:
-    """The headline rows (German and English title, value with unit), the stage, the precedence rule and
-    where the electricity use comes from; None when the run has no headline figures."""
-    units = dict(HEADLINE.units)
-    present = {f.column for f in sheet.figure_meta if f.table == HEADLINE.name}
-    rows = [{"column": c, **HEADLINE.column_title(c), "value": format_value(sheet.figures.get(c), units[c])}
-            for c in HEADLINE_ROWS if c in present]
-    if not rows:
-        return None
-    stage = STAGE_TITLES.get(str(sheet.figures.get("stage")), STAGE_TITLES["restricted"])
-    rule = PRECEDENCE_TITLES.get(str(sheet.figures.get("precedence")), PRECEDENCE_TITLES["wind_first"])
-    basis = USE_BASIS_TITLES.get(str(sheet.figures.get("electricity_use_basis")), USE_BASIS_TITLES["estimate"])
-    return {"rows": rows, "stage": stage, "precedence": rule, "use_basis": basis, "heat_note": HEAT_NOTE}
-
-
 #: the four potentials' names (German, English), by result-table prefix: the sheet, the map and the panel
 POTENTIAL_LABELS: dict[str, tuple[str, str]] = {
     "solar_roof": ("Dach-PV", "Rooftop PV"),
@@ -251,49 +48,260 @@ POTENTIAL_LABELS: dict[str, tuple[str, str]] = {
     "wind": ("Wind", "Wind"),
     "biomass": ("Biomasse", "Biomass"),
 }
+#: open-field PV capacity without the land wind takes (the capacity under the wind-first rule)
+PV_GROUND_WIND_FIRST_MWP = "pv_ground_capacity_wind_first_mwp"
+#: each technology's potential capacity (restricted stage; open-field PV under wind-first: PV_GROUND_WIND_FIRST_MWP)
+CAPACITY = {"solar_roof": "roof_capacity_mwp", "pv_ground": "pv_ground_capacity_mwp", "wind": "wind_capacity_mw"}
+#: the headline figures page 1 lists, in this order
+HEADLINE_ROWS = ("electricity_potential_gwh_per_a", "electricity_use_gwh_per_a", "electricity_potential_to_use_pct",
+                 "heat_potential_gwh_per_a", "electricity_land_ha", "roof_remaining_mwp", "pv_ground_remaining_mwp")
+#: the figures each technology's page lists besides its cascade (those whose schema declares a title)
+KEY_FIGURES: dict[str, tuple[str, ...]] = {
+    "solar_roof": ("roof_buildings", "roof_suitable_buildings", "roof_capacity_mwp", "roof_yield_gwh_per_a",
+                   "roof_installed_mw", "roof_remaining_mwp", "roof_listed_buildings"),
+    "pv_ground": ("pv_ground_area_ha", "pv_ground_capacity_mwp", "pv_ground_yield_gwh_per_a",
+                  "pv_ground_wind_overlap_ha", "pv_ground_area_wind_first_ha", "pv_ground_installed_2015_mwp",
+                  "pv_ground_remaining_mwp"),
+    "wind": ("wind_area_ha", "wind_area_share_pct", "wind_turbines", "wind_capacity_mw", "wind_yield_gwh_per_a",
+             "wind_full_load_hours", "wind_installed_mw", "electricity_wind_gwh_per_a"),
+    "biomass": ("biomass_primary_energy_mwh_per_a_p50", "biomass_electricity_mwh_per_a_p50",
+                "biomass_heat_mwh_per_a_p50", "biomass_installed_mw", "electricity_biomass_gwh_per_a"),
+}
+STAGES = ("technical", "restricted", "realisable")
+#: the quantity of each technology's cascade chart (a suffix of the cascade columns)
+CASCADE_ENERGY = {"solar_roof": "electricity_gwh_per_a", "pv_ground": "electricity_gwh_per_a",
+                  "wind": "electricity_gwh_per_a", "biomass": "primary_energy_gwh_per_a"}
+CASCADE_TABLE = "cascade_municipalities"
+REASON_CHARS = 320  #: the longest grade reason a technology's page shows [characters]
+Format = Literal["html", "pdf"]
+PDF_MEDIA_TYPE = "application/pdf"
+HTML_MEDIA_TYPE = "text/html; charset=utf-8"
 
 
-def quality_of(sheet: FactSheet) -> list[dict[str, str]]:
-    """Per graded technology of this municipality: its name, the grade's title and the reason, German
-    and English (the grades' titles are declared once in :data:`potenzial.results.quality.QUALITY`)."""
+def _pair(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0] if lang == "de" else pair[1]
+
+
+def tech_name(tech: str, lang: Lang) -> str:
+    return _pair(POTENTIAL_LABELS[tech], lang)
+
+
+class _Figures:
+    """Lookups into a sheet's figures: value, title and unit of a column, in the sheet's language."""
+
+    def __init__(self, sheet: SheetData, lang: Lang) -> None:
+        self.sheet, self.lang = sheet, lang
+        self.meta: dict[str, Figure] = {f.column: f for f in sheet.figure_meta}
+
+    def number(self, column: str) -> float | None:
+        value = self.sheet.figures.get(column)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    def unit(self, column: str) -> str:
+        f = self.meta.get(column)
+        return column_unit(f.table, f.source_column, self.lang) if f else ""
+
+    def row(self, column: str) -> dict[str, str] | None:
+        """{label, value, column} of a figure with a declared title and a value; None otherwise."""
+        f = self.meta.get(column)
+        if f is None or self.sheet.figures.get(column) is None:
+            return None
+        label = column_label(f.table, f.source_column, self.lang)
+        if label is None:
+            return None
+        return {"column": column, "label": label,
+                "value": format_value(self.sheet.figures.get(column), self.unit(column), self.lang)}
+
+
+def _capacity_column(sheet: SheetData, tech: str) -> str | None:
+    if tech == "pv_ground" and str(sheet.figures.get("precedence", "wind_first")) == "wind_first" \
+            and PV_GROUND_WIND_FIRST_MWP in sheet.figures and "electricity_wind_gwh_per_a" in sheet.figures:
+        return PV_GROUND_WIND_FIRST_MWP
+    return CAPACITY.get(tech)
+
+
+def charts(sheet: SheetData, lang: Lang) -> list[Markup]:
+    """Page 1's charts: electricity potential by technology against use; heat potential; installed against
+    potential capacity per technology (like with like)."""
+    figs = _Figures(sheet, lang)
+    out = []
+    parts = tuple(Segment(tech_name(t, lang), figs.number(ELECTRICITY_PARTS[t]), COLOURS[t]) for t in TECHNOLOGIES
+                  if ELECTRICITY_PARTS[t] in figs.meta)
+    if parts:
+        use = figs.number("electricity_use_gwh_per_a")
+        out.append(bar_chart_svg(text("electricity_chart", lang), "GWh_el/a", [
+            Bar(text("potential", lang).capitalize(), parts),
+            Bar(text("use", lang).capitalize(), (Segment(text("use", lang), use, COLOURS["use"]),))], lang,
+            legend=True))
+    heat = figs.number("heat_potential_gwh_per_a")
+    if heat is not None:
+        out.append(bar_chart_svg(text("heat_chart", lang), "GWh_th/a", [
+            Bar(tech_name("biomass", lang), (Segment(tech_name("biomass", lang), heat, COLOURS["biomass"]),))], lang))
+    bars = []
+    for tech, _, installed_col in POTENTIALS:
+        cap = _capacity_column(sheet, tech)
+        name = tech_name(tech, lang)
+        bars.append(Bar(f"{name}: {text('installed', lang)}",
+                        (Segment(text("installed", lang), figs.number(installed_col), COLOURS["installed"]),)))
+        bars.append(Bar(f"{name}: {text('potential', lang)}",
+                        (Segment(text("potential", lang), figs.number(cap) if cap else None, COLOURS["potential"]),)))
+    out.append(bar_chart_svg(text("capacity_chart", lang), "MW", bars, lang))
+    return [Markup(svg) for svg in out]
+
+
+def headline(sheet: SheetData, lang: Lang) -> dict[str, object]:
+    """Page 1's figures (with titles from the result schemas), the target gaps and the notes."""
+    figs = _Figures(sheet, lang)
+    rows = [r for r in (figs.row(c) for c in HEADLINE_ROWS) if r is not None]
+    for target in sheet.wind_targets:
+        rows.append({"column": "wind_target_gap", "label": f"{text('target_gap', lang)} {target['law']} "
+                     f"{str(target['deadline'])[:4]}: {text('gap_short', lang)}",
+                     "value": format_value(target["gap_ha"], "ha", lang)})
+    value = sheet.figures.get
+    stage = _pair(STAGE_TITLES.get(str(value("stage")), STAGE_TITLES["restricted"]), lang)
+    notes = [text("never_added", lang), f"{text('stage', lang)}: {stage}.",
+             _pair(PRECEDENCE_TITLES.get(str(value("precedence")), PRECEDENCE_TITLES["wind_first"]), lang) + ".",
+             _pair(HEAT_NOTE, lang),
+             f"{HEADLINE.column_title('electricity_use_basis')[lang]}: "
+             f"{_pair(USE_BASIS_TITLES.get(str(value('electricity_use_basis')), USE_BASIS_TITLES['estimate']), lang)}."]
+    return {"rows": rows, "notes": notes}
+
+
+def quality(sheet: SheetData, lang: Lang) -> list[dict[str, str]]:
+    """Per graded technology: its name, the grade's declared title and the reason (a municipality's only)."""
     classes = dict(QUALITY.classes)
     rows = []
     for tech in GRADED:
         code = sheet.figures.get(f"{tech}_grade")
-        if not isinstance(code, str) or not code:
-            continue
-        grade = next((c for c in classes[f"{tech}_grade"] if c.code == code), None)
+        grade = next((c for c in classes[f"{tech}_grade"] if c.code == code), None) if isinstance(code, str) else None
         if grade is None:
             continue
-        de, en = POTENTIAL_LABELS[tech]
-        rows.append({"tech_de": de, "tech_en": en, "code": code, "title_de": grade.title_de,
-                     "title_en": grade.title_en,
-                     "reason_de": str(sheet.figures.get(f"{tech}_grade_reason_de") or ""),
-                     "reason_en": str(sheet.figures.get(f"{tech}_grade_reason_en") or "")})
+        rows.append({"code": grade.code, "key": tech, "tech": tech_name(tech, lang),
+                     "title": grade.title_de if lang == "de" else grade.title_en,
+                     "reason": short_reason(str(sheet.figures.get(f"{tech}_grade_reason_{lang}") or ""), lang)})
     return rows
 
 
-def factsheet_html(sheet: FactSheet) -> str:
-    """The fact sheet page (UTF-8 HTML, self-contained): the headline figures (electricity and heat
-    apart), the potentials, installed vs potential like with like, the base figures and the sources."""
-    potentials, capacity_rows, energy_rows = [], [], []
-    wind_first = str(sheet.figures.get("precedence", "wind_first")) == "wind_first"
-    for prefix, title, installed_col in POTENTIALS:
-        figs = potential_figures(sheet, prefix)
-        installed = sheet.figures.get(installed_col)
-        potentials.append({"title": title, "figures": figs})
-        capacity = capacity_of(sheet, figs) if figs else None
-        if prefix == "pv_ground" and wind_first and PV_GROUND_WIND_FIRST_MWP in sheet.figures:
-            capacity = _number(sheet.figures.get(PV_GROUND_WIND_FIRST_MWP))
-        capacity_rows.append((title, float(installed) if isinstance(installed, int | float) else None, capacity))
-        energy_rows.append((title, None, _number(sheet.figures.get(ELECTRICITY_PARTS[prefix]))))
-    charts = [bar_chart_svg("Capacity", "MW", capacity_rows),
-              bar_chart_svg("Electricity of the potential", "GWh_el/a", energy_rows, with_installed=False)]
-    base = [f for f in sheet.figure_meta if f.table == "municipalities" and f.column not in ("ags", "name")]
-    others = [f for f in sheet.figure_meta if f.table not in ("municipalities", HEADLINE.name, QUALITY.name)
-              and not any(f.table.startswith(p) for p, _, _ in POTENTIALS)]
+def short_reason(reason: str, lang: Lang, max_chars: int = REASON_CHARS) -> str:
+    """A grade's reason, its ``; ``-separated parts as far as they fit ``max_chars``; the rest is named by the
+    sources on the last page."""
+    kept: list[str] = []
+    for part in reason.split("; "):
+        if kept and sum(len(k) + 2 for k in kept) + len(part) > max_chars:
+            return "; ".join(kept) + f"; … ({text('see_sources', lang)})"
+        kept.append(part)
+    return "; ".join(kept)
+
+
+def technology_pages(sheet: SheetData, lang: Lang) -> list[dict[str, Any]]:
+    """One page per technology: map, cascade chart and rows, further figures, targets (wind)."""
+    figs = _Figures(sheet, lang)
+    grades = quality(sheet, lang)
+    pages = []
+    for tech in TECHNOLOGIES:
+        name = tech_name(tech, lang)
+        caption = f"{text('map_of', lang)}: {name} – {sheet.title}"
+        layers = sheet.layers.get(tech, [])
+        svg = sheet_map_svg(sheet.area, sheet.members, sheet.neighbours, layers, caption, lang)
+        stage_cols = [f"{tech}_{stage}_{CASCADE_ENERGY[tech]}" for stage in STAGES]
+        cascade_chart = None
+        if all(c in figs.meta for c in stage_cols):
+            unit = figs.unit(stage_cols[0])
+            cascade_chart = bar_chart_svg(f"{text('cascade', lang)}: {name}", unit, [
+                Bar(_pair(STAGE_TITLES[stage], lang), (Segment(_pair(STAGE_TITLES[stage], lang), figs.number(c),
+                                                               COLOURS[stage]),))
+                for stage, c in zip(STAGES, stage_cols, strict=True)], lang)
+        cascade_rows = [r for r in (figs.row(f.column) for f in sheet.figure_meta
+                                    if f.table == CASCADE_TABLE and f.column.startswith(f"{tech}_")) if r]
+        further = [r for r in (figs.row(c) for c in KEY_FIGURES[tech]) if r is not None]
+        pages.append({"tech": tech, "name": name, "map": Markup(svg), "caption": caption,
+                      "attribution": attribution_of(sheet.boundary_attribution, layers, lang),
+                      "cascade_chart": Markup(cascade_chart) if cascade_chart else None,
+                      "cascade_rows": cascade_rows, "figures": further,
+                      "targets": _targets(sheet, lang) if tech == "wind" else [],
+                      "quality": [q for q in grades if q["key"] == tech]})
+    return pages
+
+
+def _targets(sheet: SheetData, lang: Lang) -> list[dict[str, str]]:
+    return [{"title": f"{t['law']} {str(t['deadline'])[:4]}", "scope": str(t["scope"]), "source": str(t["title"]),
+             "target_share": format_value(t["target_share_pct"], "%", lang),
+             "share_now": format_value(t["share_now_pct"], "%", lang),
+             "gap": format_value(t["gap_ha"], "ha", lang)} for t in sheet.wind_targets]
+
+
+def sources(sheet: SheetData, lang: Lang) -> list[dict[str, str]]:
+    """The sources, compact: the data sets that share a licence and an attribution in one row."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for s in sheet.sources:
+        key = (s.get("licence", ""), s.get("attribution", ""), s.get("provenance", ""))
+        grouped.setdefault(key, []).append(s.get("title", ""))
+    return [{"titles": "; ".join(dict.fromkeys(t for t in titles if t)), "licence": licence,
+             "attribution": attribution, "provenance": text("synthetic" if prov == "synthetic" else "real", lang)}
+            for (licence, attribution, prov), titles in sorted(grouped.items(), key=lambda kv: kv[0][2] == "synthetic")]
+
+
+def _synthetic_titles(sheet: SheetData) -> list[str]:
+    titles = {s.get("layer_id", ""): s.get("title", "") for s in sheet.sources}
+    inputs = sheet.run.get("synthetic_inputs")
+    return [titles.get(str(i)) or str(i) for i in inputs] if isinstance(inputs, list | tuple) else []
+
+
+def css_string(value: str) -> Markup:
+    """``value`` as a quoted CSS string (for the print header and footer)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ").replace("\n", " ")
+    return Markup(f'"{escaped}"')
+
+
+@lru_cache(maxsize=1)
+def templates() -> jinja2.Environment:
+    """The fact sheet's templates (``potenzial/serving/templates``), HTML-escaped."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("potenzial.serving", "templates"), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+def factsheet_html(sheet: SheetData, lang: str = "de") -> str:
+    """The fact sheet page (UTF-8 HTML, self-contained) in ``lang`` (de, en)."""
+    lang = check_lang(lang)
+    synthetic = _synthetic_titles(sheet)
+    subtitle = (f"{text('group', lang)} {len(sheet.ags)} {text('municipalities', lang)}" if sheet.is_group
+                else f"{text('municipality', lang)} · AGS {sheet.ags[0]}")
+    warning = text("warning", lang) if synthetic else ""
+    run = {k: str(sheet.run.get(k, "")) for k in ("run_id", "finished_at", "params_hash", "code_version")}
     return templates().get_template("factsheet.html.j2").render(
-        sheet=sheet, run=_run_text(sheet.run), map_svg=Markup(map_svg(sheet)), headline=headline_of(sheet),
-        quality=quality_of(sheet),
-        potentials=potentials, charts=[Markup(c) for c in charts], base_figures=base, other_figures=others,
+        lang=lang, t=lambda key: text(key, lang), sheet=sheet, subtitle=subtitle, run=run,
+        synthetic=synthetic, warning=warning,
+        warning_inputs=text("warning_inputs", lang).format(n=len(synthetic), m=len(sheet.sources)),
+        header_css=css_string(f"{warning} · {sheet.title}" if warning else sheet.title),
+        footer_css=css_string(f"{text('sheet', lang)} · {text('run', lang)} {run['run_id']}"),
+        page_word=css_string(f"{text('page', lang)} "), of_word=css_string(f" {text('of', lang)} "),
+        headline=headline(sheet, lang), charts=charts(sheet, lang),
+        pages=technology_pages(sheet, lang), sources=sources(sheet, lang),
+        other_lang="en" if lang == "de" else "de",
     )
+
+
+def html_to_pdf(page: str) -> bytes:
+    """The PDF of a fact sheet page (WeasyPrint; the page has no external resources)."""
+    import weasyprint
+
+    return weasyprint.HTML(string=page, base_url=None).write_pdf()
+
+
+def render_factsheet(sheet: SheetData, fmt: str = "html", lang: str = "de") -> bytes:
+    """The fact sheet of ``sheet`` as bytes: ``fmt`` html (UTF-8) or pdf (A4), ``lang`` de or en;
+    NotFoundError naming the choices for another format or language."""
+    if fmt not in ("html", "pdf"):
+        raise NotFoundError(f"the fact sheet has no format {fmt[:16]!r}; use factsheet.html or factsheet.pdf.")
+    page = factsheet_html(sheet, lang)
+    return page.encode("utf-8") if fmt == "html" else html_to_pdf(page)
+
+
+def media_type(fmt: str) -> str:
+    return PDF_MEDIA_TYPE if fmt == "pdf" else HTML_MEDIA_TYPE
+
+
+__all__ = ["CAPACITY", "HEADLINE_ROWS", "KEY_FIGURES", "POTENTIALS", "POTENTIAL_LABELS", "PV_GROUND_WIND_FIRST_MWP",
+           "charts", "factsheet_html", "headline", "html_to_pdf", "media_type", "quality", "render_factsheet",
+           "sources", "technology_pages", "templates"]
+

@@ -1,10 +1,9 @@
 """One municipality of a run: its figures, its detail (figures, units, geometry, provenance) and
-the inputs of its fact sheet (:mod:`potenzial.serving.factsheet`)."""
+its neighbours (the fact sheet reads its inputs with :mod:`potenzial.serving.sheet_data`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -15,20 +14,14 @@ from shapely.geometry.base import BaseGeometry
 from potenzial.crs import WGS84
 from potenzial.errors import NotFoundError
 from potenzial.runs import RunRecord
-from potenzial.serving.factsheet import FactSheet, MapLayer
 from potenzial.serving.figures import Figure, json_value
-from potenzial.serving.registry import LayerRegistry, ServedLayer
+from potenzial.serving.registry import LayerRegistry
 from potenzial.serving.summaries import RunFigures
-from potenzial.store.base import Store
-from potenzial.store.schema import MUNICIPALITIES
 
 AGS_PATTERN = re.compile(r"^\d{8}$")
 #: the fact-sheet map draws every other municipality within this distance of the municipality
 #: as a neighbour [m, EPSG:25833]
 NEIGHBOUR_BUFFER_M = 2_000.0
-#: features read per result layer for the fact-sheet map (the sheet draws at most
-#: ``factsheet.MAP_MAX_FEATURES`` of them)
-FACTSHEET_MAX_FEATURES_PER_LAYER = 20_000
 
 
 @dataclass(frozen=True)
@@ -88,36 +81,6 @@ def neighbours_of(municipality: Municipality, municipalities: gpd.GeoDataFrame,
             if a != municipality.ags and g.intersects(reach)]
 
 
-def map_layers(store: Store, record: RunRecord, layers: Iterable[ServedLayer], area: BaseGeometry,
-               max_features: int = FACTSHEET_MAX_FEATURES_PER_LAYER) -> list[MapLayer]:
-    """Every result layer but the municipalities, clipped to ``area`` (EPSG:25833)."""
-    out = []
-    for layer in layers:
-        if layer.kind != "vector" or layer.id == MUNICIPALITIES.name:
-            continue
-        frame = store.read_bbox(layer.id, area.bounds, record.run_id, limit=max_features)
-        geoms = [g for g in shapely.intersection(frame.geometry.values, area) if not g.is_empty] \
-            if not frame.empty else []
-        out.append(MapLayer(layer.title, layer.display_colour, geoms))
-    return out
-
-
-def factsheet_of(store: Store, record: RunRecord, registry: LayerRegistry, figures: RunFigures,
-                 municipality: Municipality) -> FactSheet:
-    """Everything the fact sheet of ``municipality`` shows, read and clipped."""
-    return FactSheet(
-        ags=municipality.ags, name=str(municipality.values.get("name", municipality.ags)),
-        figures=municipality.values, figure_meta=municipality.meta, area=municipality.area,
-        neighbours=neighbours_of(municipality, figures.municipalities),
-        layers=map_layers(store, record, registry.layers.values(), municipality.area),
-        run={"run_id": record.run_id, "finished_at": record.finished_at, "params_hash": record.params_hash,
-             "code_version": record.code_version, "synthetic_inputs": list(record.synthetic_inputs)},
-        sources=[s.as_dict() for s in registry.sources],
-    )
-
-
-
-
 def municipality_collection(figures: RunFigures, record: RunRecord) -> dict:
     """Every municipality as a GeoJSON feature (EPSG:4326) with every figure as a property."""
     geometry = figures.municipalities.set_index("ags").geometry.to_crs(WGS84)
@@ -136,6 +99,6 @@ def municipality_collection(figures: RunFigures, record: RunRecord) -> dict:
     }
 
 
-__all__ = ["AGS_PATTERN", "FACTSHEET_MAX_FEATURES_PER_LAYER", "NEIGHBOUR_BUFFER_M", "Municipality",
-           "factsheet_of", "find_municipality", "map_layers", "municipality_collection", "municipality_detail",
+__all__ = ["AGS_PATTERN", "NEIGHBOUR_BUFFER_M", "Municipality",
+           "find_municipality", "municipality_collection", "municipality_detail",
            "neighbours_of"]

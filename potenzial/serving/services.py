@@ -14,13 +14,14 @@ from potenzial.region import Region
 from potenzial.runs import RunRecord
 from potenzial.serving import downloads, summaries
 from potenzial.serving.cache import RunCache
-from potenzial.serving.factsheet import factsheet_html
+from potenzial.serving.factsheet import html_to_pdf, render_factsheet
 from potenzial.serving.headline import HeadlineParams
-from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
+from potenzial.serving.municipality import Municipality, find_municipality, municipality_detail
 from potenzial.serving.point import point_query
 from potenzial.serving.point_text import RULE_TABLES, RuleText, english_rule_titles, rule_texts
 from potenzial.serving.registry import LayerRegistry, build_registry
 from potenzial.serving.schemas import check_lang, schemas_document
+from potenzial.serving.sheet_data import SheetData, county_members, sheet_data
 from potenzial.serving.summaries import RunFigures
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
@@ -112,14 +113,35 @@ class RunServices:
             return path
         return downloads.build_download(self.store, record, self.registry(record), found, path)
 
-    def factsheet(self, record: RunRecord, ags: str) -> str:
-        """The fact sheet of a municipality as one self-contained HTML page."""
-        def build() -> str:
-            found = self.municipality(record, ags)
-            sheet = factsheet_of(self.store, record, self.registry(record), self.figures(record), found)
-            return factsheet_html(sheet)
+    def sheet(self, record: RunRecord, ags: tuple[str, ...], title: str | None = None) -> SheetData:
+        """What the fact sheet of the municipalities ``ags`` shows (read once per run and area)."""
+        return self.products.get_or_build(
+            ("sheet", record.run_id, ags, title),
+            lambda: sheet_data(self.store, record, self.registry(record), self.figures(record), ags, title))
 
-        return self.products.get_or_build(("factsheet", record.run_id, ags), build)
+    def factsheet(self, record: RunRecord, ags: str, fmt: str = "html", lang: str = "de") -> bytes:
+        """The fact sheet of a municipality: ``fmt`` html (self-contained UTF-8 page) or pdf (A4), ``lang`` de or
+        en; NotFoundError (with the fix) for a malformed or unknown AGS."""
+        check_lang(lang)
+        found = self.municipality(record, ags)
+        return self.group_factsheet(record, (found.ags,), None, fmt, lang)
+
+    def group_factsheet(self, record: RunRecord, ags: tuple[str, ...], title: str | None, fmt: str = "html",
+                        lang: str = "de") -> bytes:
+        """The fact sheet of a group of municipalities called ``title`` (one AGS: that municipality's sheet)."""
+        check_lang(lang)
+
+        def build() -> bytes:
+            if fmt == "pdf":  # the PDF is the HTML page printed: built from the page when that is cached
+                return html_to_pdf(self.group_factsheet(record, ags, title, "html", lang).decode("utf-8"))
+            return render_factsheet(self.sheet(record, ags, title), fmt, lang)
+
+        return self.products.get_or_build(("factsheet", record.run_id, ags, title, fmt, lang), build)
+
+    def county_factsheet(self, record: RunRecord, fmt: str = "html", lang: str = "de") -> bytes:
+        """The fact sheet of the whole region (the group of all its municipalities), titled with its name."""
+        members = tuple(county_members(self.figures(record)))
+        return self.group_factsheet(record, members, self.region.name, fmt, lang)
 
     def read_bbox(self, record: RunRecord, layer_id: str,
                   bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
