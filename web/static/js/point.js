@@ -1,33 +1,42 @@
-/* potenzial – a click on the map: every served layer's value and every exclusion reason at that
- * spot (/api/point), in a popup. Units are the API's (/api/layers: ``units``, ``field_units``). */
+/* potenzial – a click on the map while an overlay is on: every served layer's value and every
+ * exclusion reason at that spot (/api/point), in a popup that keeps clear of every control. Field
+ * titles and units come from the result schemas (labels.js); a field without a title is not shown. */
 import { badge, esc, fmt, getJSON, isNumber } from "./format.js";
 import { t } from "./i18n.js";
+import { classTitle, columnTitle, columnUnit } from "./labels.js";
 import { layerTitle } from "./layers.js";
-import { WIDE } from "./map.js";
+import { popupRoom } from "./room.js";
 import { api, state } from "./state.js";
 
-/* attributes with a unit shown per vector layer hit */
+/* attributes with a title shown per vector layer hit */
 const MAX_FIELDS = 3;
+/* the popup's largest content size [px]; smaller where the controls leave less room */
+const MAX_WIDTH = 320, MAX_HEIGHT = 300;
 
 export function onMapClick(e) {
   const lat = e.latlng.lat, lon = e.latlng.lng;
-  const ctl = state.layerControl ? state.layerControl.getContainer() : null;
-  const wide = window.matchMedia(WIDE).matches;
-  const popup = L.popup({
-    maxWidth: 320, maxHeight: 300, className: "potenzial-point",
-    autoPanPaddingTopLeft: [wide && state.tool ? state.tool.offsetWidth + 20 : 10, 10],
-    autoPanPaddingBottomRight: [wide && ctl ? ctl.offsetWidth + 20 : 10, 10],
-  })
+  state.map.closePopup();
+  const popup = L.popup(L.extend({className: "potenzial-point"}, popupRoom(MAX_WIDTH, MAX_HEIGHT)))
     .setLatLng(e.latlng).setContent('<p class="loading">' + esc(t("loading")) + "</p>").openOn(state.map);
+  const show = function (html) {
+    popup.setContent(html);
+    // a popup taller than its room scrolls: the keyboard must reach it too
+    const content = popup.getElement() && popup.getElement().querySelector(".leaflet-popup-content");
+    if (content) {
+      content.setAttribute("tabindex", "0");
+      content.setAttribute("role", "region");
+      content.setAttribute("aria-label", t("here"));
+    }
+  };
   const url = api("/api/point") + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6);
   getJSON(url).then(function (result) {
-    popup.setContent(pointHtml(result));
+    show(pointHtml(result));
   }).catch(function (err) {
     if (err.status === 404) {  // outside the region's extent
-      popup.setContent('<p class="outside">' + esc(t("outside_region")) + "</p>");
+      show('<p class="outside">' + esc(t("outside_region")) + "</p>");
       return;
     }
-    popup.setContent('<p class="error">' + esc(t("failed")) + ": " + esc(err.message) + "</p>");
+    show('<p class="error">' + esc(t("failed")) + ": " + esc(err.message) + "</p>");
   });
 }
 
@@ -53,9 +62,15 @@ function layerRow(layer, info) {
   if (!layer.features.length) return "";
   const first = layer.features[0];
   const units = info.field_units || {};
-  const fields = Object.keys(first).filter(function (k) { return isNumber(first[k]) && units[k]; })
-    .slice(0, MAX_FIELDS);
-  const text = fields.map(function (k) { return esc(k) + ": " + esc(fmt(first[k], units[k])); }).join("<br>");
+  const table = info.schema || layer.id;
+  const fields = Object.keys(first).filter(function (k) {
+    return (isNumber(first[k]) || classTitle(table, k, first[k])) && columnTitle(table, k);
+  }).slice(0, MAX_FIELDS);
+  const text = fields.map(function (k) {
+    const shown = isNumber(first[k]) && !classTitle(table, k, first[k])
+      ? fmt(first[k], columnUnit(table, k, units[k])) : classTitle(table, k, first[k]);
+    return esc(columnTitle(table, k)) + ": " + esc(shown);
+  }).join("<br>");
   return '<tr data-layer-id="' + esc(layer.id) + '" data-features="' + layer.features.length + '"><th>' +
     name + '</th><td class="num">' + layer.features.length + " " + esc(t("features")) +
     (text ? "<br><small>" + text + "</small>" : "") + "</td></tr>";
@@ -69,7 +84,7 @@ export function pointHtml(result) {
     "</p>");
   const reasons = exclusionReasons(result);
   parts.push('<h4>' + esc(t("exclusions")) + '</h4><p class="reasons">' +
-    (reasons.length ? reasons.map(function (r) { return "<code>" + esc(r) + "</code>"; }).join(" ") :
+    (reasons.length ? reasons.map(function (r) { return '<span class="reason">' + esc(r) + "</span>"; }).join(" ") :
       esc(t("no_exclusions"))) + "</p>");
   const byId = {};
   state.served.forEach(function (info) { byId[info.id] = info; });
