@@ -102,10 +102,11 @@ function keepShapesOutOfTabOrder() {
 
 /* The view a share link asks for: figure first (before anything is drawn), then layers, view, panel. */
 function applyLink(view) {
+  // the view before the layers: a layer drawn from a zoom on would else zoom the map to it (animated)
+  if (view.centre) state.map.setView(view.centre, view.zoom, {animate: false});
   (view.layers || []).forEach(function (id) {
     if (state.overlays[id]) state.overlays[id].layer.addTo(state.map);
   });
-  if (view.centre) state.map.setView(view.centre, view.zoom, {animate: false});
   if (view.ags && state.features[view.ags]) openPanel(view.ags);
 }
 

@@ -5,6 +5,7 @@ import { badge, esc, fmt, getJSON, isNumber } from "./format.js";
 import { t } from "./i18n.js";
 import { classTitle, columnTitle, columnUnit } from "./labels.js";
 import { layerTitle } from "./layers.js";
+import { NARROW } from "./map.js";
 import { popupRoom } from "./room.js";
 import { api, state } from "./state.js";
 
@@ -16,8 +17,12 @@ const MAX_WIDTH = 320, MAX_HEIGHT = 300;
 export function onMapClick(e) {
   const lat = e.latlng.lat, lon = e.latlng.lng;
   state.map.closePopup();
+  // on a phone the bottom sheet of an open municipality steps down while a popup is open
+  const lowered = window.matchMedia(NARROW).matches && !state.side.hidden;
+  document.body.classList.toggle("potenzial-sheet-low", lowered);
   const popup = L.popup(L.extend({className: "potenzial-point"}, popupRoom(MAX_WIDTH, MAX_HEIGHT)))
     .setLatLng(e.latlng).setContent('<p class="loading">' + esc(t("loading")) + "</p>").openOn(state.map);
+  popup.on("remove", function () { document.body.classList.remove("potenzial-sheet-low"); });
   const show = function (html) {
     popup.setContent(html);
     // a popup taller than its room scrolls: the keyboard must reach it too

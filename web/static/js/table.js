@@ -23,7 +23,8 @@ export function tableHtml(open) {
   const rows = features.map(function (f) {
     const value = fig.values[f.id];
     return '<tr data-ags="' + esc(f.id) + '"><th scope="row"><button type="button" class="pick" data-ags="' +
-      esc(f.id) + '">' + esc(f.properties.name) + '</button></th><td class="num">' + esc(fmt(value, fig.unit)) +
+      esc(f.id) + '">' + esc(f.properties.name) + '</button></th><td class="num" data-value="' + esc(isNumber(value) ? value : "") + '">' +
+      esc(fmt(value, fig.unit)) +
       '</td><td class="num">' + esc(classText(fig, value)) + "</td></tr>";
   }).join("");
   return '<details class="municipality-table"' + (open ? " open" : "") + "><summary>" + esc(t("table")) +
