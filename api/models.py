@@ -173,19 +173,40 @@ class PointMunicipality(BaseModel):
     name: str
 
 
+class PointItem(BaseModel):
+    """One attribute of a feature as a person reads it."""
+
+    field: str = Field(description="the column (data only; a person reads the title)")
+    title: str
+    unit: str = Field(description="empty for a value without a unit")
+    value: Any = Field(description="the stored value")
+    text: str = Field(description="the value formatted for a person: rounded, class titles, ja/nein")
+
+
 class PointLayer(BaseModel):
     id: str
-    title: str
+    title: str = Field(description="the layer's name in English")
+    label: str = Field(description="the layer's name in the asked language")
     kind: Literal["raster", "vector"]
     units: str
+    synthetic: bool
     value: float | None = Field(description="raster layers: the value at the point (null: nodata or outside)")
-    features: list[dict[str, Any]] = Field(description="vector layers: attributes of features within tolerance_m")
+    text: str | None = Field(description="raster layers: the value formatted with its unit")
+    features: list[dict[str, Any]] = Field(description="vector layers: raw attributes of features within tolerance_m")
+    items: list[list[PointItem]] = Field(description="vector layers: each feature's attributes, labelled")
 
 
 class ExclusionReason(BaseModel):
     layer: str
-    field: str
-    reason: str
+    layer_title: str
+    rule_id: str | None = Field(description="the rule's id (data only); null for a free-text reason")
+    rule_set: str | None
+    title: str = Field(description="what a person reads: the rule's title in the asked language")
+    hard: bool | None = Field(description="true: hard exclusion; false: soft criterion; null: unknown")
+    kind: str | None = Field(description="hard exclusion / soft criterion, in the asked language")
+    source: str = Field(description="legal source of the rule")
+    field: str = Field(description="the attribute the reason was read from (data only)")
+    reason: str = Field(description="the stored reason, a rule id or a free text (data only; read title)")
 
 
 class PointResult(BaseModel):
@@ -200,4 +221,35 @@ class PointResult(BaseModel):
     tolerance_m: float
     municipality: PointMunicipality | None
     layers: list[PointLayer]
+    lang: Literal["de", "en"]
     exclusion_reasons: list[ExclusionReason]
+
+
+class Translated(BaseModel):
+    """A text in German (the default) and English."""
+
+    de: str
+    en: str
+
+
+class ColumnInfo(BaseModel):
+    """What a person reads instead of a column name."""
+
+    type: str = Field(description="text, int, float or bool")
+    title: Translated
+    unit: Translated = Field(description="'–' for a column without a unit (text, classes)")
+    description: Translated
+    decimals: int | None = Field(description="decimals tables round the column to; null: not rounded")
+    classes: dict[str, Translated] = Field(description="class columns: each stored value's title")
+    inputs: list[str] | None = Field(description="ids of the catalog inputs the column derives from; null: "
+                                                 "not declared (every input of the run)")
+
+
+class SchemaInfo(BaseModel):
+    """A result layer or table: its title and every column's title, unit, description and classes."""
+
+    title: Translated
+    description: str
+    geometry_type: str | None
+    per_municipality: bool
+    columns: dict[str, ColumnInfo]

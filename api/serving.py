@@ -120,7 +120,8 @@ class Serving:
         self.tiles = TileCache(self.raster_cache, serving.tile_cache_memory_mb * 1024 * 1024)
         #: registries, figures, summaries, downloads, fact sheets and point queries of the runs
         self.results = RunServices(store, region, self.raster_cache, schemas, on_registry=self._start_display_builds,
-                                   headline=load_headline_params(settings.params_dir, settings.figures_precedence))
+                                   headline=load_headline_params(settings.params_dir, settings.figures_precedence),
+                                   rules_dir=settings.rules_dir)
         self._sources: dict[Path, TileSource] = {}
         self._builds: dict[Path, Future] = {}
         self._lock = threading.Lock()

@@ -16,22 +16,26 @@ END = "<!-- glossary:end -->"
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|") if text else "–"
+
+
 def table_markdown(sch: ResultSchema, derived: bool = False) -> str:
-    units = dict(sch.units)
+    """One schema as a Markdown section: every column with type, unit, German and English title and
+    its definition (the declared one, else the column's description), and the classes' titles."""
     kind = f"layer, geometry {sch.geometry_type} in EPSG:25833" if sch.geometry_type else "table"
     if derived:
         kind = "computed when served, not stored"
     extra = "; one row per municipality, merged into the municipality summaries" if sch.per_municipality else ""
-    lines = [f"#### `{sch.name}` ({kind}{extra})", "", sch.description, ""]
-    if sch.definitions:
-        definitions = dict(sch.definitions)
-        lines += ["| field | type | unit | definition |", "|---|---|---|---|"]
-        for column, type_name in sch.columns:
-            lines.append(f"| `{column}` | {type_name} | {units.get(column, '–')} | {definitions.get(column, '–')} |")
-        return "\n".join(lines)
-    lines += ["| field | type | unit |", "|---|---|---|"]
+    titles = sch.titles
+    lines = [f"#### `{sch.name}`: {titles['de']} / {titles['en']} ({kind}{extra})", "", sch.description, ""]
+    definitions = dict(sch.definitions)
+    lines += ["| field | type | unit | Einheit | Titel | title | definition |", "|---|---|---|---|---|---|---|"]
     for column, type_name in sch.columns:
-        lines.append(f"| `{column}` | {type_name} | {units.get(column, '–')} |")
+        unit, title = sch.column_unit(column), sch.column_title(column)
+        definition = definitions.get(column) or sch.column_description(column)["en"]
+        lines.append(f"| `{column}` | {type_name} | {_cell(sch.declared_unit(column) or '')} | {_cell(unit['de'])} "
+                     f"| {_cell(title['de'])} | {_cell(title['en'])} | {_cell(definition)} |")
     for column, values in sch.classes:
         lines += ["", f"Values of `{column}` (a person sees the title):", ""]
         lines += [f"- `{v.code}`: {v.title_de} / {v.title_en}" + (f". {v.description}" if v.description else "")

@@ -39,7 +39,8 @@ class Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: PlainId
-    title: str = ""
+    title: str = ""  #: what a person reads instead of the id (German) …
+    title_en: str = ""  #: … and in English
     layer: str  #: catalog layer id (or a layer derived by the calling step)
     where: dict[str, FilterValue] = Field(default_factory=dict)  #: attribute filter, see select_features
     buffer_m: float = Field(ge=0.0, le=MAX_BUFFER_M)  #: [m] exact Euclidean distance from the features

@@ -4,6 +4,11 @@ PostGIS tables: migration 0006_cascade.py (with wind_technical and pv_ground_tec
 """
 
 from potenzial.results import ResultSchema
+from potenzial.results.biomass import BIOMASS_INPUTS
+from potenzial.results.pv_ground import PV_GROUND_INPUTS
+from potenzial.results.solar_roof import ROOF_INPUTS
+from potenzial.results.vocabulary import ColumnLabel as L
+from potenzial.results.wind import WIND_INPUTS
 
 _STAGE_DE = {"technical": "technisch", "restricted": "planerisch eingeschränkt", "realisable": "realisierbar"}
 _STAGE_EN = {"technical": "technical", "restricted": "restricted", "realisable": "realisable"}
@@ -48,6 +53,28 @@ STAGE_DEFINITIONS = {
                                "biomass_existing_electrical_efficiency), at least 0",
 }
 
+#: the same in German (what a person reads as each stage column's description)
+STAGE_DEFINITIONS_DE = {
+    ("solar_roof", "technical"): "alle Dachflächen, die der Lauf als geeignet einstuft (Ausrichtung, Neigung, Größe, "
+                                 "Verschattung)",
+    ("solar_roof", "restricted"): "= technisch: auf Dächer wendet der Lauf kein Planungskriterium an",
+    ("solar_roof", "realisable"): "eingeschränkt × (1 − Denkmalanteil) × Ausbauanteil des Zieljahrs",
+    ("pv_ground", "technical"): "Fläche jeder PV-Kategorie, die keine harte Ausschlussregel trifft, nach dem "
+                                "Filter kleiner Teilflächen",
+    ("pv_ground", "restricted"): "Fläche nach allen eingeschalteten Regeln (= Freiflächen-PV je Gemeinde)",
+    ("pv_ground", "realisable"): "eingeschränkte Fläche ohne die Windflächen, in Anlagen ab Mindestgröße, höchstens "
+                                 "der Agrarflächenanteil und der Anteil am sächsischen PVFVO-Deckel bis zum Zieljahr",
+    ("wind", "technical"): "Zellen, die keine harte Ausschlussregel trifft, ohne zu kleine Teilflächen; die Anlagen "
+                           "des Laufs und die, die auf nur weich ausgeschlossene Flächen passen",
+    ("wind", "restricted"): "die Potenzialflächen und Anlagen des Laufs nach allen eingeschalteten Regeln",
+    ("wind", "realisable"): "die Anlagen in Parks ab Mindestanlagenzahl, mal dem Anteil, den der jährliche Zubau bis "
+                            "zum Zieljahr erlaubt",
+    ("biomass", "technical"): "nachhaltig nutzbare Biomasse aller Arten (Median) als Primärenergie",
+    ("biomass", "restricted"): "= technisch: für Biomasse gilt kein Planungskriterium",
+    ("biomass", "realisable"): ("eingeschränkt abzüglich der Biomasse, die bestehende Anlagen schon nutzen, "
+                              "mindestens 0"),
+}
+
 
 def stage_columns() -> list[tuple[str, str, str, str, str, str]]:
     """(column, technology, stage, unit, German title, English title) of every stage column, in table order."""
@@ -76,13 +103,19 @@ CASCADE_MUNICIPALITIES = ResultSchema(
                 "wind).",
     columns=(("ags", "text"), ("horizon_year", "int"), *((c[0], "float") for c in stage_columns())),
     units=(("horizon_year", "year"), *((c[0], c[3]) for c in stage_columns())),
-    column_titles=(("horizon_year", "Zieljahr", "Horizon year"), *((c[0], c[4], c[5]) for c in stage_columns())),
+    labels=(L("horizon_year", "Zieljahr", "Horizon year", "Jahr, auf das die realisierbare Stufe gerechnet ist",
+              "year the realisable stage is reckoned to"),
+            *(L(c[0], c[4], c[5], STAGE_DEFINITIONS_DE[(c[1], c[2])], STAGE_DEFINITIONS[(c[1], c[2])])
+              for c in stage_columns())),
+    inputs=tuple(dict.fromkeys((*ROOF_INPUTS, *PV_GROUND_INPUTS, *WIND_INPUTS, *BIOMASS_INPUTS))),
     definitions=(("horizon_year", "the year the realisable stage is reckoned to ([cascade] horizon_year)"),
                  *((c[0], STAGE_DEFINITIONS[(c[1], c[2])]) for c in stage_columns())),
 )
 
 CASCADE_ASSUMPTIONS = ResultSchema(
     name="cascade_assumptions",
+    title_de="Annahmen der realisierbaren Stufe",
+    title_en="Assumptions of the realisable stage",
     key=("parameter",),
     description="The parameters of the realisable stage in the run: value, low/central/high range, unit, source; "
                 "`used` = false for the uptake shares of the other horizon years.",
@@ -101,6 +134,22 @@ CASCADE_ASSUMPTIONS = ResultSchema(
     ),
     units=(("value", "the row's unit"), ("low", "the row's unit"), ("central", "the row's unit"),
            ("high", "the row's unit")),
+    labels=(
+        L("parameter", "Parameter (Kennung)", "Parameter (id)", "Name des Parameters in der Parameterdatei",
+          "name of the parameter in the parameter file"),
+        L("technology", "Technologie", "Technology", "Technologie, für die er gilt", "technology it applies to"),
+        L("title_de", "Bezeichnung (deutsch)", "Title (German)", "Bezeichnung auf Deutsch", "title in German"),
+        L("title_en", "Bezeichnung (englisch)", "Title (English)", "Bezeichnung auf Englisch", "title in English"),
+        L("unit", "Einheit", "Unit", "Einheit des Werts", "unit of the value"),
+        L("value", "Wert", "Value", "im Lauf verwendeter Wert", "value used in the run"),
+        L("low", "Unterer Wert", "Low", "untere Grenze der Spanne aus der Literatur",
+          "low end of the literature range"),
+        L("central", "Mittlerer Wert", "Central", "zentraler Wert der Spanne", "central value of the range"),
+        L("high", "Oberer Wert", "High", "obere Grenze der Spanne", "high end of the range"),
+        L("used", "Verwendet", "Used", "der Parameter ging in den Lauf ein", "the parameter entered the run"),
+        L("source", "Quelle", "Source", "Quelle des Werts", "source of the value"),
+    ),
+    inputs=(),
 )
 
 SCHEMAS = (CASCADE_MUNICIPALITIES, CASCADE_ASSUMPTIONS)

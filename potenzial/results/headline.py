@@ -6,7 +6,12 @@ settings. Titles (German, English) and units are declared here once; the map, th
 sheet and the downloads read them from here.
 """
 
-from potenzial.results import ResultSchema
+from potenzial.results import ResultSchema, ValueClass
+from potenzial.results.biomass import BIOMASS_INPUTS
+from potenzial.results.pv_ground import PV_GROUND_INPUTS
+from potenzial.results.solar_roof import ROOF_INPUTS
+from potenzial.results.vocabulary import ColumnLabel as L
+from potenzial.results.wind import WIND_INPUTS
 
 #: the stages a headline figure can belong to, with their titles (docs/METHOD.md, "The potential cascade")
 STAGE_TITLES: dict[str, tuple[str, str]] = {
@@ -84,24 +89,43 @@ HEADLINE = ResultSchema(
         ("stage", "technical|restricted|realisable"), ("precedence", "wind_first|pv_first"),
         ("electricity_use_basis", "table|estimate"),
     ),
-    column_titles=(
-        ("electricity_potential_gwh_per_a", "Strompotenzial", "Electricity potential"),
-        ("electricity_roof_gwh_per_a", "Strom: Dach-PV", "Electricity: rooftop PV"),
-        ("electricity_pv_ground_gwh_per_a", "Strom: Freiflächen-PV", "Electricity: ground-mounted PV"),
-        ("electricity_wind_gwh_per_a", "Strom: Wind", "Electricity: wind"),
-        ("electricity_biomass_gwh_per_a", "Strom: Biomasse-KWK", "Electricity: biomass CHP"),
-        ("heat_potential_gwh_per_a", "Wärmepotenzial", "Heat potential"),
-        ("electricity_land_ha", "Fläche für Wind und Freiflächen-PV (jeder Hektar einmal)",
-         "Land for wind and ground-mounted PV (each hectare once)"),
-        ("electricity_use_gwh_per_a", "Stromverbrauch", "Electricity use"),
-        ("electricity_potential_to_use_pct", "Strompotenzial im Verhältnis zum Stromverbrauch",
-         "Electricity potential relative to electricity use"),
-        ("pv_ground_remaining_mwp", "Freiflächen-PV: noch offen (Potenzial − installiert)",
-         "Ground-mounted PV: remaining (potential − installed)"),
-        ("stage", "Stufe", "Stage"),
-        ("precedence", "Vorrangregel", "Precedence rule"),
-        ("electricity_use_basis", "Herkunft des Stromverbrauchs", "Source of the electricity use"),
+    classes=(
+        ("stage", tuple(ValueClass(code, de, en) for code, (de, en) in STAGE_TITLES.items())),
+        ("precedence", tuple(ValueClass(code, de, en) for code, (de, en) in PRECEDENCE_TITLES.items())),
+        ("electricity_use_basis", tuple(ValueClass(code, de, en) for code, (de, en) in USE_BASIS_TITLES.items())),
     ),
+    labels=(
+        L("electricity_potential_gwh_per_a", "Strompotenzial", "Electricity potential",
+          "Dach-PV + Freiflächen-PV + Wind + Biomasse-KWK-Strom, jeder Hektar einmal",
+          "roof PV + ground-mounted PV + wind + biomass CHP electricity, every hectare once"),
+        L("electricity_roof_gwh_per_a", "Strom: Dach-PV", "Electricity: rooftop PV", "Stromertrag der Dächer",
+          "electricity of the roofs"),
+        L("electricity_pv_ground_gwh_per_a", "Strom: Freiflächen-PV", "Electricity: ground-mounted PV",
+          "Stromertrag der Freiflächen nach der Vorrangregel", "electricity of open land under the precedence rule"),
+        L("electricity_wind_gwh_per_a", "Strom: Wind", "Electricity: wind", "Stromertrag der Windanlagen",
+          "electricity of the wind turbines"),
+        L("electricity_biomass_gwh_per_a", "Strom: Biomasse-KWK", "Electricity: biomass CHP",
+          "Strom aus Biomasse im BHKW (Median)", "electricity from biomass in CHP (median)"),
+        L("heat_potential_gwh_per_a", "Wärmepotenzial", "Heat potential", "Wärme aus Biomasse-KWK (Median)",
+          "heat from biomass CHP (median)"),
+        L("electricity_land_ha", "Fläche für Wind und Freiflächen-PV (jeder Hektar einmal)",
+          "Land for wind and ground-mounted PV (each hectare once)", "Fläche der Strompotenziale auf dem Land",
+          "land of the electricity potentials in the open"),
+        L("electricity_use_gwh_per_a", "Stromverbrauch", "Electricity use", "Stromverbrauch der Gemeinde im Jahr",
+          "electricity use of the municipality per year"),
+        L("electricity_potential_to_use_pct", "Strompotenzial im Verhältnis zum Stromverbrauch",
+          "Electricity potential relative to electricity use", "Strompotenzial geteilt durch Stromverbrauch",
+          "electricity potential divided by electricity use"),
+        L("pv_ground_remaining_mwp", "Freiflächen-PV: noch offen (Potenzial − installiert)",
+          "Ground-mounted PV: remaining (potential − installed)", "Potenzial abzüglich installierter Freiflächen-PV",
+          "potential minus installed ground-mounted PV"),
+        L("stage", "Stufe", "Stage", "Stufe der Potenzialkaskade der Zahlen", "stage of the cascade of the figures"),
+        L("precedence", "Vorrangregel", "Precedence rule", "wer Flächen bekommt, die für Wind und PV taugen",
+          "which use gets land that suits wind and PV"),
+        L("electricity_use_basis", "Herkunft des Stromverbrauchs", "Source of the electricity use",
+          "Tabelle oder Schätzung nach Einwohnern", "table or estimate by population"),
+    ),
+    inputs=tuple(dict.fromkeys((*ROOF_INPUTS, *PV_GROUND_INPUTS, *WIND_INPUTS, *BIOMASS_INPUTS))),
 )
 
 DERIVED = (HEADLINE,)

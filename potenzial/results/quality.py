@@ -1,6 +1,7 @@
 """Result of the quality step: a grade per municipality and technology, with its reason."""
 
 from potenzial.results import ResultSchema, ValueClass
+from potenzial.results.vocabulary import ColumnLabel as L
 
 #: the quality grades, defined once: what each letter means and how far its figure can be trusted
 GRADES = (
@@ -20,6 +21,20 @@ GRADES = (
 GRADE_CODES = tuple(g.code for g in GRADES)
 #: the technologies graded, by result-table prefix
 TECHNOLOGIES = ("solar_roof", "pv_ground", "wind", "biomass")
+_TECH_TITLES = {"solar_roof": ("Dach-PV", "Rooftop PV"), "pv_ground": ("Freiflächen-PV", "Ground-mounted PV"),
+                "wind": ("Wind", "Wind"), "biomass": ("Biomasse", "Biomass")}
+
+
+def _labels():
+    out = []
+    for tech, (de, en) in _TECH_TITLES.items():
+        out += [L(f"{tech}_grade", f"{de}: Datenqualität", f"{en}: data quality",
+                  "Güteklasse A–D der Zahlen", "grade A–D of the figures"),
+                L(f"{tech}_grade_reason_de", f"{de}: Begründung der Güteklasse", f"{en}: reason for the grade (German)",
+                  "warum die Zahlen diese Güteklasse haben", "why the figures have this grade, in German"),
+                L(f"{tech}_grade_reason_en", f"{de}: Begründung der Güteklasse (englisch)",
+                  f"{en}: reason for the grade", "dasselbe auf Englisch", "why the figures have this grade")]
+    return tuple(out)
 
 
 def _columns():
@@ -42,6 +57,8 @@ QUALITY = ResultSchema(
     columns=_columns(),
     units=tuple((f"{tech}_grade", "grade A|B|C|D") for tech in TECHNOLOGIES),
     classes=tuple((f"{tech}_grade", GRADES) for tech in TECHNOLOGIES),
+    labels=_labels(),
+    inputs=(),
 )
 
 SCHEMAS = (QUALITY,)

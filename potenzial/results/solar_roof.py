@@ -1,6 +1,25 @@
 """Results of the solar_roof step: roof planes, the sums per municipality, and the input report."""
 
-from potenzial.results import ResultSchema
+from potenzial.results import ResultSchema, ValueClass
+from potenzial.results.vocabulary import ColumnLabel as L
+
+#: the suitability classes of a roof plane (thresholds: layers/params/default/solar_roof.toml)
+SUITABILITY = (
+    ValueClass("very_good", "sehr gut geeignet", "very good", "≥ 90 % der Einstrahlung der besten Ausrichtung"),
+    ValueClass("good", "gut geeignet", "good", "80–90 % der Einstrahlung der besten Ausrichtung"),
+    ValueClass("suitable", "geeignet", "suitable", "70–80 % der Einstrahlung der besten Ausrichtung"),
+    ValueClass("unsuitable", "nicht geeignet", "unsuitable", "unter 70 % der Einstrahlung oder zu klein"),
+)
+#: how a roof plane was found
+METHODS = (
+    ValueClass("lod2", "LoD2-Gebäudemodell", "LoD2 building model"),
+    ValueClass("dsm", "aus dem Oberflächenmodell", "from the surface model (DSM)"),
+    ValueClass("footprint_gable", "Grundriss: angenommenes Satteldach", "footprint: assumed gable roof"),
+    ValueClass("footprint_flat", "Grundriss: angenommenes Flachdach", "footprint: assumed flat roof"),
+)
+#: the catalog inputs of the roof results
+ROOF_INPUTS = ("municipalities", "buildings", "dsm", "terrain", "ghi", "listed_buildings", "statistics",
+               "plants_pv_open_field_2015")
 
 SOLAR_ROOF = ResultSchema(
     name="solar_roof",
@@ -37,10 +56,38 @@ SOLAR_ROOF = ResultSchema(
         ("suitability", "very_good|good|suitable|unsuitable"),
         ("listed", "true = listed building (Kulturdenkmal)"),
     ),
+    classes=(("suitability", SUITABILITY), ("method", METHODS)),
+    labels=(
+        L("building_id", "Gebäude (Kennung)", "Building (id)", "Kennung des Gebäudes in den Eingangsdaten",
+          "id of the building in the input data"),
+        L("plane_no", "Dachfläche Nr.", "Roof plane no.", "Nummer der Dachfläche am Gebäude",
+          "number of the plane on its building"),
+        L("method", "Methode", "Method", "wie die Dachfläche ermittelt wurde", "how the roof plane was found"),
+        L("tilt_deg", "Neigung", "Tilt", "Neigung der Dachfläche", "tilt of the roof plane"),
+        L("azimuth_deg", "Ausrichtung", "Azimuth", "Himmelsrichtung, in die die Fläche zeigt",
+          "direction the plane faces"),
+        L("plane_area_m2", "Dachfläche", "Plane area", "Fläche der geneigten Dachfläche", "area of the tilted plane"),
+        L("usable_area_m2", "Nutzbare Fläche", "Usable area", "für Module nutzbarer Teil der Dachfläche",
+          "part of the plane usable for modules"),
+        L("capacity_kwp", "Leistung", "Capacity", "mögliche PV-Leistung", "possible PV capacity"),
+        L("yield_kwh_per_a", "Ertrag", "Yield", "Stromertrag im Jahr", "electricity per year"),
+        L("specific_yield_kwh_per_kwp", "Spezifischer Ertrag", "Specific yield", "Jahresertrag je kWp",
+          "annual yield per kWp"),
+        L("relative_irradiation", "Relative Einstrahlung", "Relative irradiation",
+          "Einstrahlung im Verhältnis zur besten Ausrichtung", "irradiation relative to the best orientation"),
+        L("shading_factor", "Verschattungsfaktor", "Shading factor",
+          "Anteil der Einstrahlung, der nach Verschattung bleibt", "share of irradiation left after shading"),
+        L("suitability", "Eignung", "Suitability", "Eignungsklasse der Dachfläche", "suitability class of the plane"),
+        L("listed", "Baudenkmal", "Listed building", "das Gebäude ist ein Kulturdenkmal",
+          "the building is a listed monument"),
+    ),
+    inputs=ROOF_INPUTS,
 )
 
 SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
     name="solar_roof_municipalities",
+    title_de="Dach-PV je Gemeinde",
+    title_en="Rooftop PV per municipality",
     key=("ags",),
     per_municipality=True,
     description=("Roof PV per municipality: assessed buildings, buildings with usable planes, capacity, yield, "
@@ -63,18 +110,32 @@ SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
         ("roof_yield_gwh_per_a", "GWh/a"), ("roof_installed_mw", "MW"), ("roof_remaining_mwp", "MWp"),
         ("roof_listed_buildings", "count"),
     ),
-    column_titles=(
-        ("roof_capacity_mwp", "Dach-PV: Leistung", "Rooftop PV: capacity"),
-        ("roof_yield_gwh_per_a", "Dach-PV: Ertrag", "Rooftop PV: yield"),
-        ("roof_installed_mw", "Dach-PV: installiert", "Rooftop PV: installed"),
-        ("roof_remaining_mwp", "Dach-PV: noch offen (Potenzial − installiert)",
-         "Rooftop PV: remaining (potential − installed)"),
-        ("roof_listed_buildings", "Dach-PV: Baudenkmale unter den Gebäuden", "Rooftop PV: listed buildings among them"),
+    labels=(
+        L("roof_buildings", "Dach-PV: bewertete Gebäude", "Rooftop PV: buildings assessed",
+          "Gebäude, deren Dächer bewertet wurden", "buildings whose roofs were assessed"),
+        L("roof_suitable_buildings", "Dach-PV: Gebäude mit geeigneten Flächen",
+          "Rooftop PV: buildings with usable planes",
+          "Gebäude mit mindestens einer geeigneten Dachfläche", "buildings with at least one suitable plane"),
+        L("roof_capacity_mwp", "Dach-PV: Leistung", "Rooftop PV: capacity",
+          "mögliche Leistung auf den geeigneten Dachflächen", "possible capacity on the suitable planes"),
+        L("roof_yield_gwh_per_a", "Dach-PV: Ertrag", "Rooftop PV: yield",
+          "Stromertrag der geeigneten Dachflächen", "electricity of the suitable planes"),
+        L("roof_installed_mw", "Dach-PV: installiert", "Rooftop PV: installed",
+          "installierte Dach-PV (MaStR 2024 ohne Freiflächenanlagen)",
+          "installed roof PV (MaStR 2024 without solar parks)"),
+        L("roof_remaining_mwp", "Dach-PV: noch offen (Potenzial − installiert)",
+          "Rooftop PV: remaining (potential − installed)", "Potenzial abzüglich installierter Dach-PV",
+          "potential minus installed roof PV"),
+        L("roof_listed_buildings", "Dach-PV: Baudenkmale unter den Gebäuden", "Rooftop PV: listed buildings among them",
+          "Kulturdenkmale unter den bewerteten Gebäuden", "listed monuments among the assessed buildings"),
     ),
+    inputs=ROOF_INPUTS,
 )
 
 SOLAR_ROOF_REPORT = ResultSchema(
     name="solar_roof_report",
+    title_de="Dach-PV: Bericht über die Eingangsdaten",
+    title_en="Rooftop PV: input report",
     key=("item",),
     description=("What the solar_roof step did with its inputs: buildings read, skipped or repaired, planes "
                  "per method, fallbacks."),
@@ -84,6 +145,12 @@ SOLAR_ROOF_REPORT = ResultSchema(
         ("detail", "text"),
     ),
     units=(("count", "count"),),
+    labels=(
+        L("item", "Posten", "Item", "was gezählt wurde", "what was counted"),
+        L("count", "Anzahl", "Count", "wie oft", "how many"),
+        L("detail", "Erläuterung", "Detail", "Einzelheiten", "details"),
+    ),
+    inputs=ROOF_INPUTS,
 )
 
 SCHEMAS = (SOLAR_ROOF, SOLAR_ROOF_MUNICIPALITIES, SOLAR_ROOF_REPORT)

@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from potenzial.results.headline import HEADLINE
 from potenzial.runs import RunRecord
 from potenzial.serving.geopackage import DownloadLayer, write_municipality_geopackage
 from potenzial.serving.municipality import Municipality
 from potenzial.serving.registry import LayerRegistry
+from potenzial.serving.sources import SourceInfo
 from potenzial.store.base import Store
+from potenzial.store.schema import RESULTS
 
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 DOWNLOADS_FOLDER = "downloads"
@@ -35,18 +38,31 @@ def download_path(raster_cache: Path, run_id: str, ags: str) -> Path:
     return raster_cache / run_id / DOWNLOADS_FOLDER / f"{ags}.gpkg"
 
 
+def download_sources(registry: LayerRegistry) -> tuple[SourceInfo, ...]:
+    """The inputs the download derives from: those of its layers and of its figures, in run order."""
+    used = {s.layer_id for layer in registry.vector_layers() for s in layer.sources}
+    used |= {s.layer_id for s in registry.figure_sources}
+    return tuple(s for s in registry.sources if s.layer_id in used)
+
+
 def readme_frame(record: RunRecord, registry: LayerRegistry, municipality: Municipality) -> pd.DataFrame:
-    """The ``readme`` table: about, run, synthetic-data warning, method, units, sources, licence."""
+    """The ``readme`` table: about, run, synthetic-data warning (the synthetic inputs the download derives
+    from, and each synthetic layer), method, units, sources, licence."""
     ags, meta = municipality.ags, municipality.meta
+    sources = download_sources(registry)
+    synthetic = [s.layer_id for s in sources if s.synthetic]
     rows = [("about", "municipality", f"{municipality.name} (AGS {ags})"),
             ("about", "produced by", "potenzial – renewable-energy potentials per municipality"),
             ("run", "run_id", record.run_id), ("run", "finished_at", record.finished_at),
             ("run", "params_hash", record.params_hash), ("run", "code_version", record.code_version)]
-    if record.synthetic_inputs:
+    if synthetic:
         rows.append(("warning", "synthetic demo data",
-                     "This run used synthetic stand-ins for: " + ", ".join(record.synthetic_inputs)
-                     + ". Their figures are not real."))
+                     "Synthetische Platzhalter / synthetic stand-ins: " + ", ".join(synthetic)
+                     + ". Daraus abgeleitete Zahlen sind nicht real / figures derived from them are not real."))
     for layer in registry.vector_layers():
+        if layer.synthetic:
+            rows.append(("warning", layer.id, "abgeleitet aus synthetischen Daten / derived from synthetic data: "
+                         + ", ".join(s.layer_id for s in layer.sources if s.synthetic)))
         rows.append(("method", layer.id, layer.description or layer.title))
     for f in meta:
         if f.unit:
@@ -54,7 +70,7 @@ def readme_frame(record: RunRecord, registry: LayerRegistry, municipality: Munic
     for layer in registry.layers.values():
         for column, unit in layer.field_units.items():
             rows.append(("units", f"{layer.id}.{column}", unit))
-    for s in registry.sources:
+    for s in sources:
         rows.append(("sources", s.layer_id,
                      f"{s.title} – {s.provenance} – licence {s.licence} – {s.attribution}"))
     rows.append(("licence", "this download", "Derived data; keep the attributions of every source listed above."))
@@ -62,10 +78,18 @@ def readme_frame(record: RunRecord, registry: LayerRegistry, municipality: Munic
 
 
 def summary_table(municipality: Municipality) -> pd.DataFrame:
-    """The ``summary`` table: one row per figure, as text and (numeric figures) as number, with unit."""
+    """The ``summary`` table: one row per figure with its German and English title and unit, as text and
+    (numeric figures) as number."""
     values, meta = municipality.values, municipality.meta
+    declared = {**RESULTS, HEADLINE.name: HEADLINE}
+    labels = [(declared[f.table].column_title(f.source_column), declared[f.table].column_unit(f.source_column))
+              if f.table in declared else ({"de": f.column, "en": f.column}, {"de": f.unit, "en": f.unit})
+              for f in meta]
     return pd.DataFrame({
         "figure": [f.column for f in meta],
+        "title_de": [t["de"] for t, _ in labels],
+        "title_en": [t["en"] for t, _ in labels],
+        "unit_de": [u["de"] for _, u in labels],
         "value_text": [None if values[f.column] is None else str(values[f.column]) for f in meta],
         "value_number": [float(values[f.column]) if f.numeric and values[f.column] is not None else None  # type: ignore[arg-type]
                          for f in meta],

@@ -54,9 +54,16 @@ def clip_to(frame: gpd.GeoDataFrame, area: shapely.Geometry, geometry_type: str)
     return frame.reset_index(drop=True)
 
 
+def field_aliases(sch: ResultSchema, lang: str = "de") -> dict[str, str]:
+    """QGIS aliases of a layer's fields: each column's "Titel (Einheit)" from its schema."""
+    return {column: sch.label(column, lang) for column in sch.column_names}
+
+
 def write_municipality_geopackage(path: Path, layers: list[DownloadLayer], area: shapely.Geometry,
-                                  summary: pd.DataFrame, readme: pd.DataFrame, label_field: str = "name") -> Path:
-    """Write the download atomically (temporary file, then rename) and return ``path``."""
+                                  summary: pd.DataFrame, readme: pd.DataFrame, label_field: str = "name",
+                                  lang: str = "de") -> Path:
+    """Write the download atomically (temporary file, then rename) and return ``path``; the styles
+    carry the fields' aliases in ``lang``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.partial.gpkg")
     tmp.unlink(missing_ok=True)
@@ -75,7 +82,8 @@ def write_municipality_geopackage(path: Path, layers: list[DownloadLayer], area:
                                     promote_to_multi=geometry_type.startswith("MULTI"),
                                     layer_options={"DESCRIPTION": sch.description[:250]} if sch.description else None)
             label = label_field if label_field in sch.column_names else None
-            styles.append((sch.name, f"{sch.name} (potenzial)", layer_qml(geometry_type, layer.colour, label)))
+            styles.append((sch.name, f"{sch.name} (potenzial)", layer_qml(geometry_type, layer.colour, label,
+                                                                         field_aliases(sch, lang))))
         pyogrio.write_dataframe(summary, tmp, layer=SUMMARY_TABLE, driver="GPKG")
         pyogrio.write_dataframe(readme, tmp, layer=README_TABLE, driver="GPKG")
         pyogrio.write_dataframe(layer_styles_table(styles), tmp, layer=LAYER_STYLES_TABLE, driver="GPKG")

@@ -75,7 +75,7 @@ def municipality_detail(municipality: Municipality, record: RunRecord, registry:
         "figures": municipality.values, "units": {f.column: f.unit for f in meta},
         "tables": {f.column: f.table for f in meta},
         "geometry": shapely.geometry.mapping(geometry), "bounds": list(geometry.bounds),
-        "sources": [s.as_dict() for s in registry.sources],
+        "sources": [s.as_dict() for s in registry.figure_sources],
     }
 
 

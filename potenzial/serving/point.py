@@ -1,5 +1,10 @@
 """Everything at a point: every served layer's value there (raster: the cell's value; vector: the
-attributes of features within a tolerance) and every exclusion reason found there."""
+attributes of features within a tolerance) and every exclusion reason found there.
+
+The answer describes itself in the asked language (German by default): each layer's title, each
+feature's attributes with title, unit and formatted value (``items``; bitmasks left out), and each
+exclusion reason as its rule's title, hard/soft and legal source (:mod:`potenzial.serving.point_text`).
+The raw attributes stay in ``features`` for programs."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG, WEB_MERCATOR_EPSG, WGS84
 from potenzial.errors import NotFoundError
 from potenzial.runs import RunRecord
 from potenzial.serving.figures import json_value
+from potenzial.serving.point_text import RuleText, format_number, labelled_feature, split_reasons
 from potenzial.serving.registry import LayerRegistry, ServedLayer
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES
@@ -76,36 +82,62 @@ def check_in_extent(registry: LayerRegistry, lon: float, lat: float, tolerance_m
                         f"{east:.3f}, lat {south:.3f} to {north:.3f} degrees); choose a point inside it.")
 
 
+def _reasons(layer: ServedLayer, clean: dict, rules: dict[str, RuleText], lang: str) -> list[dict]:
+    out: list[dict] = []
+    label = layer.titles.get(lang, layer.title) if layer.titles else layer.title
+    for key, value in clean.items():
+        if not is_reason_field(key) or value in (None, ""):
+            continue
+        for part in split_reasons(value):
+            if part in rules:
+                reason = rules[part].as_reason(layer.id, label, lang)
+            else:  # a free-text reason: it is its own title
+                hard = clean.get("hard")
+                reason = {"layer": layer.id, "layer_title": label, "rule_id": None, "rule_set": None,
+                          "title": part, "hard": hard if isinstance(hard, bool) else None, "kind": None,
+                          "source": ""}
+            # the field and the stored reason stay for programs (data only; a person reads the title)
+            out.append({**reason, "field": key, "reason": part})
+    return out
+
+
 def point_query(store: Store, registry: LayerRegistry, record: RunRecord, lon: float, lat: float,
-                tolerance_m: float) -> dict:
-    """Every layer's value at a point and every exclusion reason found there; NotFoundError for a point
-    outside the region's extent (:func:`check_in_extent`)."""
+                tolerance_m: float, lang: str = "de", rules: dict[str, RuleText] | None = None) -> dict:
+    """Every layer's value at a point and every exclusion reason found there, labelled in ``lang``
+    (``rules``: the run's rules by id, for the reasons' titles); NotFoundError for a point outside the
+    region's extent (:func:`check_in_extent`)."""
     check_in_extent(registry, lon, lat, tolerance_m)
+    rules = rules or {}
     x, y = lonlat_to(lon, lat, ANALYSIS_EPSG)
     here = shapely.Point(x, y)
     layers, reasons, municipality = [], [], None
     for layer in registry.layers.values():
-        entry: dict = {"id": layer.id, "title": layer.title, "kind": layer.kind, "units": layer.units,
-                       "value": None, "features": []}
+        entry: dict = {"id": layer.id, "title": layer.title,
+                       "label": layer.titles.get(lang, layer.title) if layer.titles else layer.title,
+                       "kind": layer.kind, "units": layer.units, "synthetic": layer.synthetic,
+                       "value": None, "text": None, "features": [], "items": []}
         if layer.kind == "raster":
             entry["value"] = raster_value(layer.analysis_path, lon, lat) if layer.analysis_path else None
+            if entry["value"] is not None:
+                entry["text"] = f"{format_number(entry['value'], 2, lang)} {layer.units}".strip()
         else:
+            sch = registry.schemas.get(layer.id)
             near = features_near(store, layer, record, x, y, tolerance_m)
             if not near.empty:
                 props = pd.DataFrame(near.drop(columns=near.geometry.name))
                 for rec in props.to_dict(orient="records"):
                     clean = {k: json_value(v) for k, v in rec.items()}
                     entry["features"].append(clean)
-                    for key, value in clean.items():
-                        if is_reason_field(key) and value not in (None, ""):
-                            reasons.append({"layer": layer.id, "field": key, "reason": str(value)})
+                    if sch is not None:
+                        entry["items"].append(labelled_feature(sch, clean, lang, rules))
+                    reasons.extend(_reasons(layer, clean, rules, lang))
                 if layer.id == MUNICIPALITIES.name:
                     inside = near[near.geometry.contains(here)]
                     if len(inside):
                         municipality = {"ags": str(inside["ags"].iloc[0]), "name": str(inside["name"].iloc[0])}
         layers.append(entry)
     return {"lon": lon, "lat": lat, "x_m": x, "y_m": y, "crs": ANALYSIS_CRS.to_string(), "run_id": record.run_id,
-            "tolerance_m": tolerance_m, "municipality": municipality, "layers": layers,
+            "lang": lang, "tolerance_m": tolerance_m, "municipality": municipality, "layers": layers,
             "exclusion_reasons": reasons}
 
 

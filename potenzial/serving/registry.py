@@ -22,9 +22,18 @@ from typing import Literal
 from potenzial.crs import ANALYSIS_EPSG
 from potenzial.errors import ConfigError, InputDataError, UnknownLayerError
 from potenzial.region import LayerEntry, Region
+from potenzial.results.headline import HEADLINE
 from potenzial.runs import RunRecord
 from potenzial.serving.raster_facts import RasterFacts, raster_facts
-from potenzial.serving.sources import Provenance, SourceInfo, joined, provenance_of, run_sources
+from potenzial.serving.sources import (
+    Provenance,
+    SourceInfo,
+    joined,
+    provenance_of,
+    run_sources,
+    sources_for,
+    sources_of_schemas,
+)
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, ResultSchema
 from potenzial.tiles.colormap import DEFAULT_COLORMAP, ColourScale, vector_colour
@@ -144,6 +153,13 @@ class LayerRegistry:
     #: the result schemas the registry was built from (name -> schema)
     schemas: Mapping[str, ResultSchema] = field(default_factory=lambda: RESULTS, repr=False)
 
+    @property
+    def figure_sources(self) -> tuple[SourceInfo, ...]:
+        """The inputs the per-municipality figures (the summaries, a municipality's detail and download)
+        derive from: the declared inputs of every per-municipality schema and the headline."""
+        per_municipality = [s for s in self.schemas.values() if s.per_municipality]
+        return sources_of_schemas([*per_municipality, HEADLINE], self.sources)
+
     def get(self, layer_id: str) -> ServedLayer:
         try:
             return self.layers[layer_id]
@@ -161,8 +177,11 @@ class LayerRegistry:
 # ------------------------------------------------------------------ building
 
 
-def _vector_layer(sch: ResultSchema, index: int, record: RunRecord, sources: tuple[SourceInfo, ...],
+def _vector_layer(sch: ResultSchema, index: int, record: RunRecord, run_sources: tuple[SourceInfo, ...],
                   bounds_lonlat: BBox, bounds_3857: BBox) -> ServedLayer:
+    """A result layer; its provenance and attribution are those of the inputs its schema declares
+    (``ResultSchema.inputs``: the layer's geometry and own figures), not of every input of the run."""
+    sources = sources_for(sch.inputs, run_sources)
     return ServedLayer(
         id=sch.name, title=sch.titles["en"], titles=sch.titles, kind="vector", origin="result",
         description=sch.description, units="; ".join(f"{c}: {u}" for c, u in sch.units),

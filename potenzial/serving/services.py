@@ -18,7 +18,9 @@ from potenzial.serving.factsheet import factsheet_html
 from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
 from potenzial.serving.point import point_query
+from potenzial.serving.point_text import RULE_TABLES, RuleText, english_rule_titles, rule_texts
 from potenzial.serving.registry import LayerRegistry, build_registry
+from potenzial.serving.schemas import check_lang, schemas_document
 from potenzial.serving.summaries import RunFigures
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
@@ -44,19 +46,26 @@ class RunServices:
     def __init__(self, store: Store, region: Region, raster_cache: Path,
                  schemas: Mapping[str, ResultSchema] = RESULTS,
                  on_registry: Callable[[LayerRegistry], None] | None = None,
-                 headline: HeadlineParams | None = None) -> None:
+                 headline: HeadlineParams | None = None, rules_dir: Path | None = None) -> None:
         self.store = store
         self.region = region
         self.raster_cache = Path(raster_cache)
         self.schemas = schemas
         self.on_registry = on_registry
         self.headline = headline if headline is not None else HeadlineParams()
+        #: the rule set files (for the rules' English titles; None: the German titles of the run only)
+        self.rules_dir = Path(rules_dir) if rules_dir is not None else None
         layer = self.headline.electricity_use_layer
         self.use_table = (read_table(region.layer(layer), required=USE_TABLE_COLUMNS)
                           if layer in region.layers else None)
         self._registries = RunCache(max_entries=REGISTRIES_KEPT)
         #: figures, fact sheets … per run
         self.products = RunCache(max_entries=PRODUCTS_KEPT)
+
+    # -- labels
+    def schemas_document(self) -> dict[str, dict[str, object]]:
+        """Titles, units, descriptions and classes of every served result schema (``/api/schemas``)."""
+        return self.products.get_or_build(("schemas",), lambda: schemas_document(self.schemas))
 
     # -- registry
     def registry_if_built(self, run_id: str) -> LayerRegistry | None:
@@ -78,11 +87,14 @@ class RunServices:
                                           lambda: summaries.run_figures(self.store, record, self.schemas,
                                                                                self.headline, self.use_table))
 
-    def summary_csv(self, record: RunRecord) -> bytes:
-        return summaries.summary_csv(self.figures(record))
+    def summary_csv(self, record: RunRecord, lang: str = "de") -> bytes:
+        """The summary as CSV in ``lang`` (de, en; ConfigError otherwise), with its header block."""
+        return summaries.summary_csv(self.figures(record), record, self.registry(record).figure_sources,
+                                     check_lang(lang))
 
-    def summary_xlsx(self, record: RunRecord) -> bytes:
-        return summaries.summary_xlsx(self.figures(record), record, self.registry(record).sources)
+    def summary_xlsx(self, record: RunRecord, lang: str = "de") -> bytes:
+        return summaries.summary_xlsx(self.figures(record), record, self.registry(record).figure_sources,
+                                      check_lang(lang))
 
     # -- one municipality
     def municipality(self, record: RunRecord, ags: str) -> Municipality:
@@ -119,9 +131,22 @@ class RunServices:
         return self.store.read_bbox(layer.id, bbox, run_id=record.run_id)
 
     # -- a point
-    def point(self, record: RunRecord, lon: float, lat: float, tolerance_m: float) -> dict:
-        """Every layer's value at a point [degrees] and every exclusion reason within ``tolerance_m`` [m]."""
-        return point_query(self.store, self.registry(record), record, lon, lat, tolerance_m)
+    def rules(self, record: RunRecord) -> dict[str, RuleText]:
+        """The run's rules by id with their German and English titles, hard/soft and legal source."""
+        def build() -> dict[str, RuleText]:
+            run_layers = self.store.run_layers(record.run_id)
+            rows = [row for table in RULE_TABLES if table in run_layers
+                    for row in self.store.read(table, record.run_id).to_dict(orient="records")]
+            english = english_rule_titles(self.rules_dir) if self.rules_dir is not None else {}
+            return rule_texts(rows, english)
+
+        return self.products.get_or_build(("rules", record.run_id), build)
+
+    def point(self, record: RunRecord, lon: float, lat: float, tolerance_m: float, lang: str = "de") -> dict:
+        """Every layer's value at a point [degrees] and every exclusion reason within ``tolerance_m`` [m],
+        labelled in ``lang`` (de, en)."""
+        return point_query(self.store, self.registry(record), record, lon, lat, tolerance_m, check_lang(lang),
+                           self.rules(record))
 
 
 __all__ = ["RunServices"]

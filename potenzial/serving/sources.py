@@ -13,7 +13,7 @@ from typing import Literal
 from potenzial.region import LayerEntry, Region
 from potenzial.runs import RunRecord
 from potenzial.store.base import Store
-from potenzial.store.schema import RUN_INPUTS
+from potenzial.store.schema import RUN_INPUTS, ResultSchema
 
 Provenance = Literal["real", "synthetic"]
 
@@ -56,6 +56,28 @@ def run_sources(store: Store, region: Region, record: RunRecord, run_layers: Ite
     return tuple(SourceInfo.of_entry(e, synthetic=e.synthetic or e.id in synthetic) for e in region.layers.values())
 
 
+def sources_for(inputs: Iterable[str] | None, sources: Iterable[SourceInfo]) -> tuple[SourceInfo, ...]:
+    """The run's sources among ``inputs`` (catalog layer ids a result derives from), in run order;
+    every source where ``inputs`` is None (a result that does not declare its inputs)."""
+    sources = tuple(sources)
+    if inputs is None:
+        return sources
+    wanted = set(inputs)
+    return tuple(s for s in sources if s.layer_id in wanted)
+
+
+def sources_of_schemas(schemas: Iterable[ResultSchema], sources: Iterable[SourceInfo]) -> tuple[SourceInfo, ...]:
+    """The run's sources that any of ``schemas`` (or any of their columns) derives from, in run order."""
+    sources = tuple(sources)
+    used: set[str] = set()
+    for sch in schemas:
+        for inputs in (sch.inputs, *(i for _, i in sch.column_inputs)):
+            if inputs is None:
+                return sources
+            used.update(inputs)
+    return tuple(s for s in sources if s.layer_id in used)
+
+
 def provenance_of(sources: Iterable[SourceInfo]) -> Provenance:
     """``synthetic`` if any source is, else ``real``."""
     return "synthetic" if any(s.synthetic for s in sources) else "real"
@@ -66,4 +88,5 @@ def joined(values: Iterable[str]) -> str:
     return "; ".join(dict.fromkeys(v for v in values if v))
 
 
-__all__ = ["Provenance", "SourceInfo", "joined", "provenance_of", "run_sources"]
+__all__ = ["Provenance", "SourceInfo", "joined", "provenance_of", "run_sources", "sources_for",
+           "sources_of_schemas"]

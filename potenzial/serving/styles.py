@@ -39,8 +39,17 @@ def symbol_layer(geometry_type: str, colour: str) -> tuple[str, str]:
         "name": "circle"}) + "</layer>")
 
 
-def layer_qml(geometry_type: str, colour: str, label_field: str | None = None) -> str:
-    """A QML document with a single-symbol renderer in ``colour`` (and a label when given)."""
+def aliases_qml(aliases: dict[str, str]) -> str:
+    """The ``<aliases>`` element: what QGIS shows instead of each field name (the schemas' labels)."""
+    inner = "".join(f"<alias field={quoteattr(field)} index={quoteattr(str(i))} name={quoteattr(name)}/>"
+                    for i, (field, name) in enumerate(aliases.items()))
+    return f"<aliases>{inner}</aliases>"
+
+
+def layer_qml(geometry_type: str, colour: str, label_field: str | None = None,
+              aliases: dict[str, str] | None = None) -> str:
+    """A QML document with a single-symbol renderer in ``colour`` (a label when given, and field
+    aliases when given)."""
     kind, layer = symbol_layer(geometry_type, colour)
     labels = ""
     if label_field:
@@ -49,11 +58,11 @@ def layer_qml(geometry_type: str, colour: str, label_field: str | None = None) -
                   'fontSize="8" textColor="0,0,0,255"/><text-buffer bufferDraw="1" bufferSize="0.8" '
                   'bufferColor="255,255,255,255"/></settings></labeling>')
     return ("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
-            f'<qgis version="{QGIS_VERSION}" styleCategories="Symbology|Labeling">'
+            f'<qgis version="{QGIS_VERSION}" styleCategories="Symbology|Labeling|Fields">'
             '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">'
             f'<symbols><symbol type="{kind}" name="0" alpha="1" clip_to_extent="1" force_rhr="0">{layer}</symbol>'
             "</symbols></renderer-v2>"
-            f"{labels}</qgis>")
+            f"{labels}{aliases_qml(aliases) if aliases else ''}</qgis>")
 
 
 def layer_styles_table(styles: list[tuple[str, str, str]], geometry_column: str = "geom") -> pd.DataFrame:

@@ -2,7 +2,14 @@
 
 The figures are merged from the run's per-municipality tables by
 :func:`potenzial.serving.figures.merge_figures`; the summary has one row per municipality and one
-column per figure, headed ``column [unit]``.
+column per figure, headed "Titel (Einheit)" in the chosen language (German by default), values
+rounded to the decimals their unit declares (:mod:`potenzial.results.vocabulary`) and class values
+given by their titles.
+
+The CSV is UTF-8 with a byte-order mark (so that spreadsheet programs read the umlauts) and starts
+with a header block: lines whose first cell begins with ``#`` (run, date, synthetic inputs,
+attribution), then one empty line, then the table. The XLSX carries the same block on its first
+sheet, "Lies mich – Read me", in German and English.
 """
 
 from __future__ import annotations
@@ -19,12 +26,13 @@ from potenzial.results.headline import HEADLINE, HEAT_NOTE, PRECEDENCE_TITLES, S
 from potenzial.runs import RunRecord
 from potenzial.serving.figures import Figure, json_value, merge_figures
 from potenzial.serving.headline import HeadlineParams, with_headline
-from potenzial.serving.sources import SourceInfo
+from potenzial.serving.sources import SourceInfo, joined
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, ResultSchema
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+READ_ME_SHEET = "Lies mich – Read me"
 
 
 class RunFigures(NamedTuple):
@@ -49,18 +57,87 @@ def run_figures(store: Store, record: RunRecord, schemas: Mapping[str, ResultSch
     return RunFigures(merged, meta, base)
 
 
-def summary_frame(figures: RunFigures) -> pd.DataFrame:
-    """The figures with ``column [unit]`` headers."""
-    out = figures.merged[[f.column for f in figures.meta]].copy()
-    out.columns = [f.header for f in figures.meta]
+#: what the CSV's header block and the XLSX's read-me sheet say, per language
+READ_ME_TITLES = {
+    "run_id": ("Lauf", "Run"),
+    "finished_at": ("Berechnet am", "Computed on"),
+    "synthetic": ("Synthetische Eingangsdaten", "Synthetic inputs"),
+    "attribution": ("Quellen (Namensnennung)", "Sources (attribution)"),
+    "format": ("Format", "Format"),
+}
+_FORMAT_NOTE = ("Eine Zeile je Gemeinde; Spaltenköpfe „Titel (Einheit)“; Werte auf die Stellen ihrer Einheit "
+                "gerundet; Dezimalpunkt.",
+                "One row per municipality; headers 'Title (unit)'; values rounded to their unit's digits; "
+                "decimal point.")
+_NONE = ("keine: alle Eingangsdaten sind reale Daten", "none: every input is real data")
+
+
+def _schemas() -> dict[str, ResultSchema]:
+    return {**RESULTS, HEADLINE.name: HEADLINE}
+
+
+def figure_headers(figures: RunFigures, lang: str = "de") -> list[str]:
+    """Each figure's "Titel (Einheit)" in ``lang``; a figure renamed in the merge (``<table>_<column>``)
+    or whose label another figure already has gets its table's title appended."""
+    declared, headers, seen = _schemas(), [], set()
+    for f in figures.meta:
+        sch = declared.get(f.table)
+        header = sch.label(f.source_column, lang) if sch else f.header
+        if sch and (header in seen or f.column != f.source_column):
+            header = f"{header} – {sch.titles[lang]}"
+        seen.add(header)
+        headers.append(header)
+    return headers
+
+
+def _readable(f: Figure, values: pd.Series, lang: str) -> pd.Series:
+    sch = _schemas().get(f.table)
+    if sch is None:
+        return values
+    if sch.classes_of(f.source_column):
+        return values.map(lambda v: None if v is None or (isinstance(v, float) and pd.isna(v))
+                          else sch.class_title(f.source_column, v, lang) or v)
+    decimals = sch.column_decimals(f.source_column)
+    if f.numeric and decimals is not None:
+        rounded = pd.to_numeric(values, errors="coerce").round(decimals)
+        return rounded.astype("Int64") if decimals == 0 else rounded
+    return values
+
+
+def summary_frame(figures: RunFigures, lang: str = "de") -> pd.DataFrame:
+    """The figures with "Titel (Einheit)" headers in ``lang``, rounded, class values by title."""
+    out = pd.DataFrame({i: _readable(f, figures.merged[f.column], lang) for i, f in enumerate(figures.meta)})
+    out.columns = figure_headers(figures, lang)
     return out
 
 
-def summary_csv(figures: RunFigures) -> bytes:
-    """UTF-8 CSV of :func:`summary_frame`, ``\\n`` line ends."""
+def read_me(record: RunRecord, sources: Iterable[SourceInfo]) -> list[tuple[str, str, str]]:
+    """(item, German, English) of the header block: run, date, synthetic inputs, attribution, format."""
+    sources = tuple(sources)
+    synthetic = [s.title or s.layer_id for s in sources if s.synthetic]
+    attribution = joined(s.attribution for s in sources)
+    rows = [("run_id", record.run_id, record.run_id), ("finished_at", record.finished_at, record.finished_at)]
+    if synthetic:
+        listed = "; ".join(synthetic)
+        rows.append(("synthetic", f"ja – synthetische Platzhalter, keine realen Zahlen: {listed}",
+                     f"yes – synthetic stand-ins, not real figures: {listed}"))
+    else:
+        rows.append(("synthetic", *_NONE))
+    rows += [("attribution", attribution, attribution), ("format", *_FORMAT_NOTE)]
+    return rows
+
+
+def summary_csv(figures: RunFigures, record: RunRecord, sources: Iterable[SourceInfo], lang: str = "de") -> bytes:
+    """UTF-8 CSV with byte-order mark: the header block (``# …`` lines), an empty line, the table of
+    :func:`summary_frame`; ``\\n`` line ends."""
     buffer = io.StringIO()
-    summary_frame(figures).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+    writer = csv.writer(buffer, lineterminator="\n")
+    index = 1 if lang == "de" else 2
+    for row in read_me(record, sources):
+        writer.writerow([f"# {READ_ME_TITLES[row[0]][index - 1]}", row[index]])
+    writer.writerow([])
+    summary_frame(figures, lang).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def headline_notes(merged: pd.DataFrame) -> dict[str, tuple[str, str]]:
@@ -82,17 +159,25 @@ def headline_notes(merged: pd.DataFrame) -> dict[str, tuple[str, str]]:
     }
 
 
-def summary_xlsx(figures: RunFigures, record: RunRecord, sources: Iterable[SourceInfo]) -> bytes:
-    """Sheet ``summary`` (units in the headers), ``units`` (with each figure's German and English title
-    where declared), ``notes`` (stage and precedence rule of the headline figures, the electricity use,
-    what the heat holds) and ``sources`` (provenance of the run)."""
+def summary_xlsx(figures: RunFigures, record: RunRecord, sources: Iterable[SourceInfo], lang: str = "de") -> bytes:
+    """Sheet "Lies mich – Read me" (the CSV's header block in German and English), ``summary`` (as the
+    CSV's table), ``units`` (each figure's field name, unit, table and titles), ``notes`` (stage and
+    precedence rule of the headline figures, the electricity use, what the heat holds) and ``sources``
+    (provenance of the inputs the figures derive from)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    frame = summary_frame(figures)
+    sources = tuple(sources)
     book = Workbook()
-    sheet = book.active
-    sheet.title = "summary"
+    about = book.active
+    about.title = READ_ME_SHEET
+    about.append(["", "Deutsch", "English"])
+    for item, de, en in read_me(record, sources):
+        about.append([" / ".join(READ_ME_TITLES[item]), de, en])
+    for cell in about[1]:
+        cell.font = Font(bold=True)
+    frame = summary_frame(figures, lang)
+    sheet = book.create_sheet("summary")
     sheet.append(list(frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -100,11 +185,14 @@ def summary_xlsx(figures: RunFigures, record: RunRecord, sources: Iterable[Sourc
         sheet.append([json_value(v) for v in row])
     sheet.freeze_panes = "C2"
     units = book.create_sheet("units")
-    units.append(["column", "unit", "table", "Titel", "title"])
-    declared = {**RESULTS, HEADLINE.name: HEADLINE}
+    units.append(["column", "unit", "table", "Titel", "title", "Einheit", "Beschreibung", "description"])
+    declared = _schemas()
     for f in figures.meta:
-        title = declared[f.table].column_title(f.source_column) if f.table in declared else {"de": "", "en": ""}
-        units.append([f.column, f.unit, f.table, title["de"], title["en"]])
+        sch = declared.get(f.table)
+        title = sch.column_title(f.source_column) if sch else {"de": "", "en": ""}
+        unit = sch.column_unit(f.source_column) if sch else {"de": f.unit, "en": f.unit}
+        text = sch.column_description(f.source_column) if sch else {"de": "", "en": ""}
+        units.append([f.column, unit["en"], f.table, title["de"], title["en"], unit["de"], text["de"], text["en"]])
     notes = book.create_sheet("notes")
     notes.append(["", "Deutsch", "English"])
     for label, (de, en) in headline_notes(figures.merged).items():
@@ -120,5 +208,5 @@ def summary_xlsx(figures: RunFigures, record: RunRecord, sources: Iterable[Sourc
     return out.getvalue()
 
 
-__all__ = ["CSV_MEDIA_TYPE", "XLSX_MEDIA_TYPE", "RunFigures", "run_figures", "summary_csv", "summary_frame",
-           "summary_xlsx"]
+__all__ = ["CSV_MEDIA_TYPE", "READ_ME_SHEET", "XLSX_MEDIA_TYPE", "RunFigures", "figure_headers", "read_me",
+           "run_figures", "summary_csv", "summary_frame", "summary_xlsx"]
