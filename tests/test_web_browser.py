@@ -307,6 +307,7 @@ def test_clicking_a_municipality_opens_its_panel_and_with_an_overlay_on_the_spot
         assert parse_shown(text) == pytest.approx(expected, abs=shown_tolerance(expected)), (column, text)
         declared = column_doc(docs, detail["tables"].get(column), column).get("unit")
         unit = declared["de"] if isinstance(declared, dict) else detail["units"][column]
+        unit = "" if unit == "\u2013" else unit
         if unit:
             assert text.endswith("\u00a0" + unit), (column, text)
     # the headline, the four potentials, installed and remaining, added up from the API's figures by hand
@@ -358,10 +359,11 @@ def test_clicking_a_municipality_opens_its_panel_and_with_an_overlay_on_the_spot
     popup.wait_for()
     assert page.locator(".potenzial-side").is_hidden()
     spot = api.get("/api/point", params={"lon": popup.get_attribute("data-lon"),
-                                         "lat": popup.get_attribute("data-lat")}).json()
+                                         "lat": popup.get_attribute("data-lat"), "lang": "de"}).json()
     assert spot["municipality"]["ags"] == GRIMMA
     assert "Grimma (14729160)" in popup.inner_text()
-    reasons = {r.strip() for e in spot["exclusion_reasons"] for r in e["reason"].split(",") if r.strip()}
+    # each reason by its rule's title, hard or soft beside it (never the rule id)
+    reasons = {e["title"] + (f' ({e["kind"]})' if e["kind"] else "") for e in spot["exclusion_reasons"]}
     shown = set(popup.locator(".reasons .reason").all_inner_texts())
     assert shown == reasons
     for layer in spot["layers"]:

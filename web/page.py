@@ -38,8 +38,8 @@ DEFAULT_FIGURE = "electricity_potential"
 ZOOM_SNAP = 0.25
 #: where the API serves every result column's title, unit, description and classes per language
 #: (``{schema: {"title": {de, en}, "columns": {column: {"title", "unit", "description", "classes"}}}}``);
-#: None while the API has no such route: the page then shows only the figures it has titles for
-SCHEMAS_PATH: str | None = None
+#: the page shows a figure only by its title from there
+SCHEMAS_PATH: str | None = "/api/schemas"
 
 
 # ------------------------------------------------------------------ base map

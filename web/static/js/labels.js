@@ -5,6 +5,9 @@ import { getJSON } from "./format.js";
 import { pick } from "./i18n.js";
 import { api, state } from "./state.js";
 
+/* what the schemas write for a figure without a unit (a count of classes, a share as a fraction) */
+const NO_UNIT = "\u2013";
+
 /* Loads the schemas once, when the page's configuration says the API serves them. */
 export function loadSchemas() {
   const path = state.config.api.schemas;
@@ -34,7 +37,10 @@ export function columnTitle(table, name) {
 /* The column's unit in the page language; ``fallback`` (the API's unit) when the schemas give none. */
 export function columnUnit(table, name, fallback) {
   const c = column(table, name);
-  if (c && c.unit && typeof c.unit === "object") return pick(c.unit);
+  if (c && c.unit && typeof c.unit === "object") {
+    const unit = pick(c.unit);
+    return unit === NO_UNIT ? "" : unit;
+  }
   return fallback || "";
 }
 

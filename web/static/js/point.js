@@ -1,9 +1,8 @@
 /* potenzial – a click on the map while an overlay is on: every served layer's value and every
- * exclusion reason at that spot (/api/point), in a popup that keeps clear of every control. Field
- * titles and units come from the result schemas (labels.js); a field without a title is not shown. */
+ * exclusion reason at that spot (/api/point in the page language), in a popup that keeps clear of every
+ * control. Reasons by their rules' titles, attributes as the API labels them (titles, formatted values). */
 import { badge, esc, fmt, getJSON, isNumber } from "./format.js";
 import { t } from "./i18n.js";
-import { classTitle, columnTitle, columnUnit } from "./labels.js";
 import { layerTitle } from "./layers.js";
 import { NARROW } from "./map.js";
 import { popupRoom } from "./room.js";
@@ -33,7 +32,7 @@ export function onMapClick(e) {
       content.setAttribute("aria-label", t("here"));
     }
   };
-  const url = api("/api/point") + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6);
+  const url = api("/api/point") + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6) + "&lang=" + state.lang;
   getJSON(url).then(function (result) {
     show(pointHtml(result));
   }).catch(function (err) {
@@ -45,14 +44,12 @@ export function onMapClick(e) {
   });
 }
 
-/* Every distinct reason, in order; a value may list several, comma-separated. */
+/* Every distinct reason by its title (hard or soft beside it), in order. */
 function exclusionReasons(result) {
   const reasons = [];
   (result.exclusion_reasons || []).forEach(function (r) {
-    String(r.reason).split(",").forEach(function (part) {
-      const text = part.trim();
-      if (text && reasons.indexOf(text) < 0) reasons.push(text);
-    });
+    const text = r.title ? r.title + (r.kind ? " (" + r.kind + ")" : "") : "";
+    if (text && reasons.indexOf(text) < 0) reasons.push(text);
   });
   return reasons;
 }
@@ -62,20 +59,17 @@ function layerRow(layer, info) {
   if (layer.kind === "raster") {
     if (!isNumber(layer.value)) return "";
     return '<tr data-layer-id="' + esc(layer.id) + '" data-value="' + esc(layer.value) + '"><th>' + name +
-      '</th><td class="num">' + esc(fmt(layer.value, layer.units)) + "</td></tr>";
+      '</th><td class="num">' + esc(layer.text || fmt(layer.value, layer.units)) + "</td></tr>";
   }
   if (!layer.features.length) return "";
-  const first = layer.features[0];
-  const units = info.field_units || {};
-  const table = info.schema || layer.id;
-  const fields = Object.keys(first).filter(function (k) {
-    return (isNumber(first[k]) || classTitle(table, k, first[k])) && columnTitle(table, k);
-  }).slice(0, MAX_FIELDS);
-  const text = fields.map(function (k) {
-    const shown = isNumber(first[k]) && !classTitle(table, k, first[k])
-      ? fmt(first[k], columnUnit(table, k, units[k])) : classTitle(table, k, first[k]);
-    return esc(columnTitle(table, k)) + ": " + esc(shown);
-  }).join("<br>");
+  // the API's labelled attributes of the first feature: title and formatted value, never a column name
+  const items = ((layer.items && layer.items[0]) || []).filter(function (item) {
+    return item.title && item.text && item.field !== "ags" && item.field !== "name";
+  });
+  // quantities (with a unit) first, then classes and words
+  items.sort(function (a, b) { return (b.unit ? 1 : 0) - (a.unit ? 1 : 0); });
+  const text = items.slice(0, MAX_FIELDS)
+    .map(function (item) { return esc(item.title) + ": " + esc(item.text); }).join("<br>");
   return '<tr data-layer-id="' + esc(layer.id) + '" data-features="' + layer.features.length + '"><th>' +
     name + '</th><td class="num">' + layer.features.length + " " + esc(t("features")) +
     (text ? "<br><small>" + text + "</small>" : "") + "</td></tr>";
