@@ -292,7 +292,7 @@ def test_clicking_a_municipality_opens_its_panel_and_with_an_overlay_on_the_spot
     assert titled - {"ags", "name"} - hidden <= shown_columns
     assert not hidden & shown_columns
     # "Alle Kennzahlen" lists exactly the figures with a declared title, by that title
-    listed = side.locator("table.all th").all_inner_texts()
+    listed = side.locator("table.all th").evaluate_all("ths => ths.map(th => th.textContent)")
     assert listed == [column_doc(docs, detail["tables"][c], c)["title"]["de"] for c in detail["figures"]
                       if c in titled and c not in hidden | {"ags", "name"}]
     for column, value, text in cells:

@@ -313,6 +313,12 @@ def test_the_popup_is_fully_visible_after_a_click_near_each_edge(open_map, confi
     lon, lat = GRIMMA_CENTRE
     page.evaluate("([lat, lon]) => potenzial.map.setView([lat, lon], 12, {animate: false})", [lat, lon])
     switch_on(m, overlay_for(served, config, 12))
+    # the controls themselves lie side by side, none over another (the tool panel's search and table stay usable)
+    controls = page.evaluate(POPUP_AND_CONTROLS.replace("popup: box(document.querySelector('.potenzial-point')),", ""))
+    boxes = controls["controls"]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not overlaps(a, b), (a, b)
     checked = []
     for edge in ("top", "bottom", "left", "right"):
         page.evaluate("([lat, lon]) => { potenzial.map.closePopup(); potenzial.map.setView([lat, lon], 12, "
