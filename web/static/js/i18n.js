@@ -30,7 +30,7 @@ export const STRINGS = {
     table: "Alle Gemeinden als Tabelle", class: "Klasse", downloads: "Herunterladen",
     county_csv: "Landkreis: Tabelle (CSV)", county_xlsx: "Landkreis: Tabelle (Excel)",
     county_downloads: "Alle Gemeinden herunterladen", map_label: "Karte der Gemeinden",
-    skip_to_table: "Zur Tabelle der Gemeinden",
+    zoom_in_button: "Hineinzoomen", zoom_out_button: "Herauszoomen",
   },
   en: {
     switch_to: "DE", switch_title: "Auf Deutsch umschalten",
@@ -59,7 +59,7 @@ export const STRINGS = {
     table: "Every municipality as a table", class: "Class", downloads: "Downloads",
     county_csv: "County: table (CSV)", county_xlsx: "County: table (Excel)",
     county_downloads: "Download every municipality", map_label: "Map of the municipalities",
-    skip_to_table: "Skip to the table of municipalities",
+    zoom_in_button: "Zoom in", zoom_out_button: "Zoom out",
   },
 };
 

@@ -67,9 +67,19 @@ export function setLang(lang) {
     renderLegend();
   }
   if (shown) addAttributions(choroplethAttributions());
+  nameZoomButtons();
   if (state.detail) renderPanel(state.detail);
   state.map.closePopup();
   writeLink();
+}
+
+/* The zoom buttons' names in the page language (Leaflet names them in English). */
+function nameZoomButtons() {
+  [["a.leaflet-control-zoom-in", "zoom_in_button"], ["a.leaflet-control-zoom-out", "zoom_out_button"]]
+    .forEach(function (pair) {
+      const button = state.map.getContainer().querySelector(pair[0]);
+      if (button) { button.title = t(pair[1]); button.setAttribute("aria-label", t(pair[1])); }
+    });
 }
 
 function overlayChanged() {
@@ -137,6 +147,7 @@ export function start(map, config, baseLayers) {
   if (!onMap && baseLayers.none) baseLayers.none.addTo(map);
   map.fitBounds(config.bounds, {animate: false});
   L.control.zoom({position: "bottomright"}).addTo(map);
+  nameZoomButtons();
   L.control.scale({imperial: false, position: "bottomright"}).addTo(map);
   state.tool = control("topleft", "potenzial-tool");
   state.legend = control("bottomleft", "potenzial-legend");
