@@ -10,33 +10,34 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import statistics
-import time
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pyogrio
 import pytest
-import shapely.geometry
 
-from api.app import create_app
-from potenzial.settings import PROJECT_ROOT
-from tests.support.live_server import LOOPBACK, LiveServer, page_config
-from web.page import MapSettings
+from tests.support.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    GRIMMA,
+    GRIMMA_CENTRE,
+    LAPTOP,
+    PHONE,
+    MapPage,
+    click_map_at,
+    column_doc,
+    expected_colour,
+    fills,
+    parse_shown,
+    representative_point,
+    schema_docs,
+    serving,
+    shown_tolerance,
+    wait_until,
+)
+from tests.support.live_server import page_config
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {LOOPBACK}"]
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-GRIMMA = "14729160"
-#: Grimma's market square [degrees]: the API's documented example point
-GRIMMA_CENTRE = (12.7253, 51.2386)
 #: the issue's target for the first complete render of the default view on loopback [s]
 RENDER_TARGET_S = 1.5
 
@@ -48,18 +49,6 @@ pytestmark = [
 
 
 # ------------------------------------------------------------------ the app on loopback
-
-
-@contextmanager
-def serving(settings, tiles: str):
-    """(base URL, seconds the first page request took) of the app with base map ``tiles``."""
-    with LiveServer(create_app(settings, MapSettings(tiles=tiles))) as base_url:
-        # the first request builds the page of the run (registry, figures, display zooms); it is
-        # cached per run, so every later visitor gets it at once
-        started = time.perf_counter()
-        response = httpx.get(base_url + "/", timeout=120)
-        response.raise_for_status()
-        yield base_url, time.perf_counter() - started
 
 
 @pytest.fixture(scope="module")
@@ -93,65 +82,6 @@ def browser():
 # ------------------------------------------------------------------ one page, with everything it does recorded
 
 
-class MapPage:
-    """A fresh browser context on the map: records console errors, page errors, failed own
-    requests, aborted foreign requests and every response."""
-
-    def __init__(self, browser, base_url: str, viewport: dict, query: str = "") -> None:
-        self.base_url = base_url
-        self.own = urlsplit(base_url).netloc
-        self.aborted: list[str] = []
-        self.console_errors: list[tuple[str, str]] = []
-        self.page_errors: list[str] = []
-        self.own_failures: list[str] = []
-        self.responses: list[tuple[str, int]] = []
-        self.context = browser.new_context(viewport=viewport, accept_downloads=True)
-        page = self.context.new_page()
-        page.set_default_timeout(30_000)
-        # only requests to other hosts are routed (and aborted): our own go straight to the app
-        own_prefix = re.escape(f"http://{self.own}/")
-        page.route(re.compile(rf"^(?!{own_prefix})"), self._offline)
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(
-            (m.text, (m.location or {}).get("url", ""))))
-        page.on("pageerror", lambda e: self.page_errors.append(f"{e}\n{e.stack}"))
-        page.on("requestfailed", lambda r: self._is_own(r.url) and self.own_failures.append(f"{r.url}: {r.failure}"))
-        page.on("response", self._response)
-        self.page = page
-        started = time.perf_counter()
-        page.goto(f"{base_url}/{query}", wait_until="load")
-        page.wait_for_selector("body[data-rendered='1']")
-        self.wall_s = time.perf_counter() - started
-        self.rendered_ms = page.evaluate("performance.getEntriesByName('potenzial-rendered')[0].startTime")
-
-    def _is_own(self, url: str) -> bool:
-        return urlsplit(url).netloc == self.own
-
-    def _offline(self, route) -> None:
-        self.aborted.append(route.request.url)
-        route.abort("internetdisconnected")
-
-    def _response(self, response) -> None:
-        if self._is_own(response.url):
-            self.responses.append((response.url, response.status))
-            if response.status >= 400:
-                self.own_failures.append(f"{response.url}: HTTP {response.status}")
-
-    def idle(self) -> None:
-        self.page.wait_for_load_state("networkidle")
-
-    def assert_clean(self) -> None:
-        """No script error, no console error but for the aborted base-map tiles, no own request
-        failed, nothing but base-map tiles went out."""
-        foreign = set(self.aborted)
-        assert [e for e in self.console_errors if e[1] not in foreign] == []
-        assert self.page_errors == []
-        assert self.own_failures == []
-        assert all(urlsplit(u).hostname == "tile.openstreetmap.org" for u in self.aborted), self.aborted
-
-    def close(self) -> None:
-        self.context.close()
-
-
 @pytest.fixture
 def open_map(browser, server):
     pages: list[MapPage] = []
@@ -167,58 +97,6 @@ def open_map(browser, server):
 
 # ------------------------------------------------------------------ helpers
 
-
-def expected_colour(figure: dict, value: float | None) -> str:
-    """The class colour of ``value`` (the same rule as map.js and web.classes.Classes)."""
-    classes = figure["classes"]
-    if value is None or not classes["colours"]:
-        return classes["no_data"]
-    inner = classes["limits"][1:-1]
-    return classes["colours"][sum(1 for limit in inner if limit <= value)]
-
-
-def fills(map_page: MapPage) -> dict[str, str]:
-    return map_page.page.evaluate("""() => Object.fromEntries(
-        Array.from(document.querySelectorAll('.leaflet-overlay-pane path[data-ags]'))
-             .map(p => [p.dataset.ags, p.getAttribute('fill')]))""")
-
-
-def parse_shown(text: str) -> float | None:
-    """A number as the German page shows it ('5.278\u00a0MWp', '39,9\u00a0MW', '–')."""
-    number = text.split("\u00a0")[0].strip()
-    if number == "–":
-        return None
-    return float(number.replace(".", "").replace(",", "."))
-
-
-def shown_tolerance(value: float) -> float:
-    """Half a unit of the last digit shown: 0 decimals from 100, 1 from 10, else 2."""
-    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    return 0.5 * 10.0**-digits + 1e-9
-
-
-def wait_until(page, condition: str, timeout_s: float = 30.0) -> None:
-    """Wait for a JavaScript condition (``page.wait_for_function`` evaluates strings, which the
-    page's Content-Security-Policy forbids; this polls from a promise instead)."""
-    ok = page.evaluate(f"""() => new Promise(resolve => {{
-        const until = Date.now() + {timeout_s * 1000};
-        const poll = () => ({condition}) ? resolve(true) : Date.now() > until ? resolve(false) : setTimeout(poll, 25);
-        poll(); }})""")
-    assert ok, f"not within {timeout_s} s: {condition}"
-
-
-def representative_point(api, ags: str) -> tuple[float, float]:
-    geometry = api.get(f"/api/municipalities/{ags}").json()["geometry"]
-    point = shapely.geometry.shape(geometry).representative_point()
-    return point.x, point.y
-
-
-def click_map_at(map_page: MapPage, lon: float, lat: float, zoom: float) -> None:
-    page = map_page.page
-    page.evaluate("([lat, lon, z]) => potenzial.map.setView([lat, lon], z, {animate: false})", [lat, lon, zoom])
-    box = page.locator(".potenzial-map").bounding_box()
-    point = page.evaluate("([lat, lon]) => potenzial.map.latLngToContainerPoint([lat, lon])", [lat, lon])
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
 
 # ------------------------------------------------------------------ no base map at all
@@ -384,12 +262,16 @@ def test_every_figure_of_the_selector_recolours_the_map(open_map, config):
 # ------------------------------------------------------------------ one municipality
 
 
-def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, config):
+def test_clicking_a_municipality_opens_its_panel_and_with_an_overlay_on_the_spot(open_map, api, config):
+    """No overlay on: a click inside Grimma opens its panel and no popup. An overlay on: the same click
+    shows the values at the spot in a popup and leaves the panel alone."""
     m = open_map(LAPTOP)
     page = m.page
+    ARTIFACTS.mkdir(exist_ok=True)
     lon, lat = representative_point(api, GRIMMA)
     click_map_at(m, lon, lat, 12)
     page.wait_for_selector(f'.potenzial-side[data-ags="{GRIMMA}"] h2.name')
+    assert page.locator(".potenzial-point").count() == 0  # the popup would have opened with the click
     detail = api.get(f"/api/municipalities/{GRIMMA}").json()
     side = page.locator(".potenzial-side")
     assert side.locator("h2.name").inner_text() == detail["name"] == "Grimma"
@@ -405,8 +287,14 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
     grades = {f"{k}_grade{s}" for k in ("solar_roof", "pv_ground", "wind", "biomass") for s in ("", "_reason_de",
                                                                                           "_reason_en")}
     assert hidden == {"stage", "precedence", "electricity_use_basis"} | grades
-    assert set(detail["figures"]) - {"ags", "name"} - hidden <= shown_columns
+    docs = schema_docs(api)
+    titled = {c for c in detail["figures"] if column_doc(docs, detail["tables"].get(c), c).get("title")}
+    assert titled - {"ags", "name"} - hidden <= shown_columns
     assert not hidden & shown_columns
+    # "Alle Kennzahlen" lists exactly the figures with a declared title, by that title
+    listed = side.locator("table.all th").evaluate_all("ths => ths.map(th => th.textContent)")
+    assert listed == [column_doc(docs, detail["tables"][c], c)["title"]["de"] for c in detail["figures"]
+                      if c in titled and c not in hidden | {"ags", "name"}]
     for column, value, text in cells:
         expected = detail["figures"][column]
         if expected is None:
@@ -417,7 +305,9 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
             continue
         assert float(value) == expected, column
         assert parse_shown(text) == pytest.approx(expected, abs=shown_tolerance(expected)), (column, text)
-        unit = detail["units"][column]
+        declared = column_doc(docs, detail["tables"].get(column), column).get("unit")
+        unit = declared["de"] if isinstance(declared, dict) else detail["units"][column]
+        unit = "" if unit == "\u2013" else unit
         if unit:
             assert text.endswith("\u00a0" + unit), (column, text)
     # the headline, the four potentials, installed and remaining, added up from the API's figures by hand
@@ -447,7 +337,7 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
         assert row.get_attribute("data-grade") == code
         assert f"{code} – " in row.inner_text() and f[f"{key}_grade_reason_de"] in row.inner_text()
     assert f["solar_roof_grade"] == "D" and "synthetischer Platzhalter" in side.locator("table.quality").inner_text()
-    assert "solar_roof_grade" not in side.locator("table.all").inner_text()
+    assert "solar_roof_grade" not in side.inner_text()
     # like with like: roofs against roof PV, open land against the solar parks
     assert derived["remaining_solar_roof"] == pytest.approx(f["roof_remaining_mwp"])
     assert derived["remaining_solar_roof"] == pytest.approx(max(f["roof_capacity_mwp"] - f["roof_installed_mw"], 0))
@@ -457,16 +347,24 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
     for column in ("roof_installed_mw", "pv_ground_installed_2015_mwp", "wind_installed_mw", "biomass_installed_mw"):
         assert side.locator(f'table.installed td[data-column="{column}"]').count() == 1
     assert "synthetische Demodaten" in side.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "map_grimma.png"))
 
-    # the click also asked /api/point: values and exclusion reasons at that spot
+    # with an overlay on, the same click asks /api/point: values and exclusion reasons at that spot
+    page.click(".potenzial-side button.close")
+    overlay = next(layer["id"] for layer in api.get("/api/layers").json()["served"] if layer["id"] != "municipalities"
+                   and max(layer["minzoom"], config["display_minzoom"].get(layer["id"], 0)) <= 12)
+    page.locator(f'.potenzial-layers label:has(span[data-layer-id="{overlay}"]) input').check()
+    click_map_at(m, lon, lat, 12)
     popup = page.locator(".potenzial-point .point")
     popup.wait_for()
+    assert page.locator(".potenzial-side").is_hidden()
     spot = api.get("/api/point", params={"lon": popup.get_attribute("data-lon"),
-                                         "lat": popup.get_attribute("data-lat")}).json()
+                                         "lat": popup.get_attribute("data-lat"), "lang": "de"}).json()
     assert spot["municipality"]["ags"] == GRIMMA
     assert "Grimma (14729160)" in popup.inner_text()
-    reasons = {r.strip() for e in spot["exclusion_reasons"] for r in e["reason"].split(",") if r.strip()}
-    shown = set(popup.locator(".reasons code").all_inner_texts())
+    # each reason by its rule's title, hard or soft beside it (never the rule id)
+    reasons = {e["title"] + (f' ({e["kind"]})' if e["kind"] else "") for e in spot["exclusion_reasons"]}
+    shown = set(popup.locator(".reasons .reason").all_inner_texts())
     assert shown == reasons
     for layer in spot["layers"]:
         row = popup.locator(f'tr[data-layer-id="{layer["id"]}"]')
@@ -479,8 +377,6 @@ def test_clicking_a_municipality_shows_its_figures_and_the_spot(open_map, api, c
             assert int(row.get_attribute("data-features")) == len(layer["features"]), layer["id"]
         else:
             assert row.count() == 0, layer["id"]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "map_grimma.png"))
     m.assert_clean()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import geopandas as gpd
@@ -16,6 +17,7 @@ from potenzial.serving.headline import HeadlineParams, with_headline
 from web.classes import NO_DATA_COLOUR, _nice, quantile_classes
 from web.display import display_minzoom, layer_density, sample_boxes, tile_area_km2
 from web.figures import (
+    N_CLASSES,
     PALETTES,
     HeadlineContext,
     derived_figures,
@@ -289,3 +291,47 @@ def test_the_panel_names_each_graded_technology_s_grades_by_title_and_hides_the_
                                    "en": "B – real data, estimated parameters"}
     assert set(wind["grades"]) == {"A", "B", "C", "D"}
     assert {"wind_grade", "wind_grade_reason_de", "wind_grade_reason_en"} <= set(panel["hidden"])
+
+
+# ------------------------------------------------------------------ colour-vision deficiency
+
+#: Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation of color
+#: vision deficiency", IEEE TVCG 15(6), table for severity 1.0 (dichromacy), in linear RGB
+DICHROMACY = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+}
+#: CIE76 colour difference below which two swatches of a small legend are hard to tell apart
+MIN_DELTA_E = 10.0
+
+
+def _linear(hex_colour: str) -> np.ndarray:
+    srgb = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(linear_rgb: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of a linear sRGB colour."""
+    to_xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    xyz = to_xyz @ linear_rgb / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_lab_of_white_and_black():
+    assert _lab(_linear("#ffffff")) == pytest.approx([100, 0, 0], abs=0.05)
+    assert _lab(_linear("#000000")) == pytest.approx([0, 0, 0], abs=1e-9)
+
+
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+@pytest.mark.parametrize("vision", ["normal", *DICHROMACY])
+def test_choropleth_classes_stay_apart_and_ordered_with_colour_vision_deficiency(palette, vision):
+    """Each class colour differs from the next by at least MIN_DELTA_E, and lightness falls from
+    class to class, also as a protanope, deuteranope or tritanope sees them (so the order of the
+    classes reads without hue)."""
+    matrix = np.eye(3) if vision == "normal" else np.array(DICHROMACY[vision])
+    labs = [_lab(np.clip(matrix @ _linear(c), 0, 1)) for c in PALETTES[palette][:N_CLASSES]]
+    for a, b in itertools.pairwise(labs):
+        assert float(np.linalg.norm(b - a)) >= MIN_DELTA_E, (palette, vision)
+        assert b[0] < a[0], (palette, vision)  # darker with every class

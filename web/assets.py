@@ -51,6 +51,8 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
     VendorPackage("leaflet", "leaflet/dist", ("leaflet.js", "leaflet.css", "images/layers.png")),
     # Mapbox Vector Tiles in Leaflet (the bundle includes its pbf and vector-tile decoders)
     VendorPackage("leaflet.vectorgrid", "leaflet.vectorgrid/dist", ("Leaflet.VectorGrid.bundled.min.js",)),
+    # the accessibility checker the browser tests inject (WCAG 2.1 A/AA); the page itself never loads it
+    VendorPackage("axe-core", "axe-core", ("axe.min.js",)),
 )
 
 

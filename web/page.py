@@ -36,6 +36,10 @@ DEFAULT_TILES = "OpenStreetMap.Mapnik"
 DEFAULT_FIGURE = "electricity_potential"
 #: fractional zoom steps, so that the county fills the space between the panels
 ZOOM_SNAP = 0.25
+#: where the API serves every result column's title, unit, description and classes per language
+#: (``{schema: {"title": {de, en}, "columns": {column: {"title", "unit", "description", "classes"}}}}``);
+#: the page shows a figure only by its title from there
+SCHEMAS_PATH: str | None = "/api/schemas"
 
 
 # ------------------------------------------------------------------ base map
@@ -188,7 +192,7 @@ def build_page(
         "region": {"id": region.id, "name": region.name, "boundaries_layer": region.municipalities_layer},
         "run": {"run_id": record.run_id, "finished_at": record.finished_at,
                 "synthetic_inputs": list(record.synthetic_inputs)},
-        "api": {"root": root},
+        "api": {"root": root, "schemas": SCHEMAS_PATH},
         "bounds": [[lat_min, lon_min], [lat_max, lon_max]],
         "default_figure": default_figure,
         "display_minzoom": dict(display_minzoom or {}),

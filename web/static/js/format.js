@@ -1,6 +1,6 @@
 /* potenzial – escaping, numbers for people, JSON requests and small shared markup. */
 import { t } from "./i18n.js";
-import { state } from "./state.js";
+import { api, state } from "./state.js";
 
 export function esc(value) {
   return String(value === null || value === undefined ? "" : value)
@@ -49,4 +49,11 @@ export function syntheticWarning(ids) {
   });
   return '<details class="potenzial-warning"><summary>' + badge() + " " + esc(t("synthetic_run")) + ids.length +
     " " + esc(t("inputs")) + "</summary>" + esc(titles.join(", ")) + "</details>";
+}
+
+/* The county's tables of every municipality: CSV and XLSX links. */
+export function countyLinks() {
+  return '<a class="county-csv" href="' + esc(api("/api/summary.csv")) + '" download>' + esc(t("county_csv")) +
+    '</a> <a class="county-xlsx" href="' + esc(api("/api/summary.xlsx")) + '" download>' + esc(t("county_xlsx")) +
+    "</a>";
 }

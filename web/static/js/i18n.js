@@ -26,6 +26,11 @@ export const STRINGS = {
     click_hint: "Klick auf die Karte: Werte und Ausschlussgründe an der Stelle; auf eine Gemeinde: ihre Zahlen.",
     more_sources: "weitere Quellen: Legende", layer_sources: "Quellen", inputs: "Eingangsdaten",
     areas: "Flächen", points: "Punkte", lines: "Linien",
+    ranking: "Rangfolge im Landkreis", ranking_caption: "alle Gemeinden, größter Wert zuerst", rank: "Rang",
+    table: "Alle Gemeinden als Tabelle", class: "Klasse", downloads: "Herunterladen",
+    county_csv: "Landkreis: Tabelle (CSV)", county_xlsx: "Landkreis: Tabelle (Excel)",
+    county_downloads: "Alle Gemeinden herunterladen", map_label: "Karte der Gemeinden",
+    zoom_in_button: "Hineinzoomen", zoom_out_button: "Herauszoomen",
   },
   en: {
     switch_to: "DE", switch_title: "Auf Deutsch umschalten",
@@ -50,6 +55,11 @@ export const STRINGS = {
     click_hint: "Click the map: values and exclusion reasons at the spot; a municipality: its figures.",
     more_sources: "more sources: legend", layer_sources: "Sources", inputs: "inputs",
     areas: "areas", points: "points", lines: "lines",
+    ranking: "Ranking in the county", ranking_caption: "every municipality, largest value first", rank: "Rank",
+    table: "Every municipality as a table", class: "Class", downloads: "Downloads",
+    county_csv: "County: table (CSV)", county_xlsx: "County: table (Excel)",
+    county_downloads: "Download every municipality", map_label: "Map of the municipalities",
+    zoom_in_button: "Zoom in", zoom_out_button: "Zoom out",
   },
 };
 

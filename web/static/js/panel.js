@@ -1,19 +1,27 @@
 /* potenzial – the side panel of one municipality (/api/municipalities/{ags}): the headline figures
  * (electricity and heat apart, with their stage and precedence rule), the four potentials, installed
- * and remaining capacity, every figure with its unit, downloads and the run. */
-import { esc, fmt, getJSON, isNumber, syntheticWarning } from "./format.js";
+ * and remaining capacity, the county ranking of the chosen figure, every figure by its title and unit
+ * (result schemas), downloads and the run. */
+import { countyLinks, esc, fmt, getJSON, isNumber, syntheticWarning } from "./format.js";
 import { figure, restyle } from "./figures.js";
 import { pick, t } from "./i18n.js";
+import { columnDescription, columnTitle, columnUnit } from "./labels.js";
+import { rankingHtml } from "./ranking.js";
 import { api, state } from "./state.js";
+import { writeLink } from "./url.js";
 
 export function buildSide() {
   const aside = document.createElement("aside");
   aside.className = "potenzial-side";
   aside.hidden = true;
-  aside.setAttribute("aria-live", "polite");
+  aside.id = "potenzial-side";
+  aside.setAttribute("aria-labelledby", "potenzial-side-name");
+  // the panel scrolls: it takes the keyboard's focus itself
+  aside.tabIndex = -1;
   document.body.appendChild(aside);
   L.DomEvent.disableClickPropagation(aside);
   L.DomEvent.disableScrollPropagation(aside);
+  aside.addEventListener("keydown", function (e) { if (e.key === "Escape") closePanel(); });
   state.side = aside;
 }
 
@@ -23,11 +31,18 @@ export function closePanel() {
   state.selected = null;
   state.detail = null;
   restyle();
+  writeLink();
+  if (state.returnFocus && document.body.contains(state.returnFocus)) state.returnFocus.focus();
+  state.returnFocus = null;
 }
 
 export function openPanel(ags) {
+  const active = document.activeElement;
+  if (active && active !== document.body && !state.side.contains(active)) state.returnFocus = active;
   state.selected = ags;
+  state.focusPanel = true;
   restyle();
+  writeLink();
   state.side.hidden = false;
   document.body.classList.add("potenzial-side-open");
   state.side.innerHTML = '<p class="loading">' + esc(t("loading")) + "</p>";
@@ -43,10 +58,11 @@ export function openPanel(ags) {
   });
 }
 
-/* A figure of the API with the unit the API gives for it. */
+/* A figure of the API with its unit (the schema's in the page language, else the API's). */
 function cell(column, detail) {
   const value = detail.figures[column];
-  const shown = typeof value === "string" ? value : fmt(value, detail.units[column] || "");
+  const unit = columnUnit((detail.tables || {})[column], column, detail.units[column] || "");
+  const shown = typeof value === "string" ? value : fmt(value, unit);
   return '<td class="num" data-column="' + esc(column) + '" data-value="' + esc(isNumber(value) ? value : "") +
     '">' + esc(shown) + "</td>";
 }
@@ -139,25 +155,43 @@ export function renderPanel(detail) {
   const rows = [];
   rows.push('<button type="button" class="close" title="' + esc(t("close")) + '" aria-label="' + esc(t("close")) +
     '">×</button>');
-  rows.push('<h2 class="name">' + esc(detail.name) + '</h2><p class="ags">AGS <span>' + esc(detail.ags) +
-    "</span></p>");
+  rows.push('<h2 class="name" id="potenzial-side-name">' + esc(detail.name) + '</h2><p class="ags">AGS <span>' +
+    esc(detail.ags) + "</span></p>");
   if ((detail.synthetic_inputs || []).length) rows.push(syntheticWarning(detail.synthetic_inputs));
   rows.push(headlineTable(detail));
   rows.push(potentialsTable(detail, has));
   rows.push(installedTables(detail, has));
   rows.push(qualityTable(detail));
-  rows.push('<p class="links"><a class="download" href="' + esc(detail.links.download) + '" download>' +
-    esc(t("download")) + '</a> <a class="factsheet" href="' + esc(detail.links.factsheet) +
-    '" target="_blank" rel="noopener">' + esc(t("factsheet")) + "</a></p>");
-  rows.push('<details class="all"><summary>' + esc(t("all_figures")) + '</summary><table class="all">');
-  const hidden = state.config.panel.hidden || [];
-  Object.keys(detail.figures).forEach(function (column) {
-    if (column === "ags" || column === "name" || hidden.indexOf(column) >= 0) return;
-    rows.push("<tr><th><code>" + esc(column) + "</code></th>" + cell(column, detail) + "</tr>");
-  });
-  rows.push("</table></details>");
+  rows.push(rankingHtml(detail.ags));
+  rows.push('<h3>' + esc(t("downloads")) + '</h3><p class="links"><a class="download" href="' +
+    esc(detail.links.download) + '" download>' + esc(t("download")) + '</a> <a class="factsheet" href="' +
+    esc(detail.links.factsheet) + '" target="_blank" rel="noopener">' + esc(t("factsheet")) + "</a></p>" +
+    '<p class="links county">' + countyLinks() + "</p>");
+  rows.push(allFigures(detail));
   rows.push('<p class="meta">' + esc(t("run")) + " <code>" + esc(detail.run_id) + "</code> · " +
     esc(detail.finished_at) + "</p>");
   state.side.innerHTML = rows.join("");
   state.side.querySelector("button.close").addEventListener("click", closePanel);
+  // a newly opened panel takes the focus (the keyboard goes on from its name); a re-render keeps it
+  if (state.focusPanel) state.side.focus({preventScroll: true});
+  state.focusPanel = false;
+}
+
+/* Every figure whose column the result schemas give a title, with its unit and description; columns
+ * without a title stay in the downloads (their raw names are never shown). */
+function allFigures(detail) {
+  const hidden = state.config.panel.hidden || [];
+  const rows = [];
+  Object.keys(detail.figures).forEach(function (column) {
+    if (column === "ags" || column === "name" || hidden.indexOf(column) >= 0) return;
+    const table = (detail.tables || {})[column];
+    const title = columnTitle(table, column);
+    if (!title) return;
+    const about = columnDescription(table, column);
+    rows.push("<tr><th" + (about ? ' title="' + esc(about) + '"' : "") + ">" + esc(title) + "</th>" +
+      cell(column, detail) + "</tr>");
+  });
+  if (!rows.length) return "";
+  return '<details class="all"><summary>' + esc(t("all_figures")) + '</summary><table class="all">' +
+    rows.join("") + "</table></details>";
 }

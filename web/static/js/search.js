@@ -36,11 +36,12 @@ export function attachSearch(div, onSelect) {
     const hits = search(state.collection, query);
     if (!query.trim()) { list.innerHTML = ""; return; }
     list.innerHTML = hits.length ? hits.map(function (f) {
-      return '<li role="option" data-ags="' + esc(f.id) + '"><b>' + esc(f.properties.name) + "</b> <small>" +
-        esc(f.id) + "</small></li>";
+      return '<li data-ags="' + esc(f.id) + '"><button type="button"><b>' + esc(f.properties.name) +
+        "</b> <small>" + esc(f.id) + "</small></button></li>";
     }).join("") : '<li class="none">' + esc(t("no_hits")) + "</li>";
-    list.querySelectorAll("li[data-ags]").forEach(function (li) {
-      li.addEventListener("click", function (e) {
+    list.querySelectorAll("li[data-ags] button").forEach(function (button) {
+      const li = button.parentNode;
+      button.addEventListener("click", function (e) {
         // the list is emptied below, which detaches the clicked item: without this the map
         // would take the click for its own (a point query where the list was)
         L.DomEvent.stop(e);
@@ -56,6 +57,9 @@ export function attachSearch(div, onSelect) {
       e.preventDefault();
     } else if (e.key === "Escape") {
       input.value = ""; showHits("");
+    } else if (e.key === "ArrowDown") {
+      const first = list.querySelector("li[data-ags] button");
+      if (first) { first.focus(); e.preventDefault(); }
     }
   });
 }

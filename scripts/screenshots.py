@@ -1,0 +1,84 @@
+"""Screenshots of the map page for the README: the desktop map, the phone and a municipality's panel.
+
+Serves the current run of the store that the ``POTENZIAL_*`` settings name (as ``potenzial serve``
+does) on a loopback port, without a base map (nothing leaves the machine), drives Debian's headless
+Chromium through it and writes PNGs into ``docs/img/``::
+
+    .venv/bin/python scripts/screenshots.py            # the embedded store of `make demo`
+    POTENZIAL_STORE=/path/to/store .venv/bin/python scripts/screenshots.py --out docs/img
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from api.app import create_app
+from potenzial.settings import PROJECT_ROOT, Settings
+from web.page import MapSettings
+
+CHROMIUM = "/usr/bin/chromium"
+LOOPBACK = "127.0.0.1"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+#: the municipality the panel shows (Grimma, the county's largest by area)
+AGS = "14729160"
+
+
+def serve(app) -> tuple[uvicorn.Server, str]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((LOOPBACK, 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise SystemExit("the app did not start within 60 s")
+        time.sleep(0.05)
+    return server, f"http://{LOOPBACK}:{sock.getsockname()[1]}"
+
+
+def shoot(base_url: str, out: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        for name, viewport, panel in (("map_desktop", DESKTOP, False), ("map_phone", PHONE, False),
+                                      ("panel_desktop", DESKTOP, True), ("panel_phone", PHONE, True)):
+            page = browser.new_context(viewport=viewport).new_page()
+            page.set_default_timeout(120_000)
+            page.goto(f"{base_url}/?lang=de" + (f"&m={AGS}" if panel else ""))
+            page.wait_for_selector("body[data-rendered='1']")
+            if panel:
+                page.wait_for_selector(".potenzial-side h2.name")
+            page.wait_for_load_state("networkidle")
+            path = out / f"{name}.png"
+            page.screenshot(path=str(path))
+            written.append(path)
+            page.context.close()
+        browser.close()
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "img", help="folder for the PNGs")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    server, base_url = serve(create_app(Settings(), MapSettings(tiles="none")))
+    try:
+        for path in shoot(base_url, args.out):
+            print(f"wrote {path}")
+    finally:
+        server.should_exit = True
+
+
+if __name__ == "__main__":
+    main()
