@@ -6,7 +6,19 @@ sample medians (P50). Electricity and heat assume conversion in a CHP plant: gas
 biogas feedstocks, solid-fuel CHP for wood, straw and green waste.
 """
 
-from potenzial.results import ResultSchema
+from potenzial.results import ResultSchema, ValueClass
+
+#: the feedstocks (codes as in ``potenzial.biomass.feedstocks.FEEDSTOCK_IDS``) and what a person reads
+FEEDSTOCK_CLASSES = (
+    ValueClass("forest_wood", "Waldholz (Energieholz)", "Forest wood (energy wood)"),
+    ValueClass("landscape_wood", "Landschaftspflegeholz (Gehölze)", "Landscape wood (woody areas)"),
+    ValueClass("straw", "Getreidestroh", "Cereal straw"),
+    ValueClass("energy_crops", "Energiepflanzen (Biogas)", "Energy crops (biogas)"),
+    ValueClass("grassland", "Grünlandaufwuchs", "Grassland surplus"),
+    ValueClass("manure", "Gülle und Mist", "Manure"),
+    ValueClass("biowaste", "Bioabfall", "Biowaste"),
+    ValueClass("green_waste", "Grünschnitt", "Green waste"),
+)
 
 _ENERGY_UNITS = (
     ("land_area_ha", "ha"), ("amount_t_per_a", "t/a (fresh mass)"), ("amount_m3_per_a", "m³/a (solid wood)"),
@@ -131,6 +143,7 @@ BIOMASS_MAP = ResultSchema(
         ("primary_energy_mwh_per_a_p10", "MWh/a"), ("primary_energy_mwh_per_a_p50", "MWh/a"),
         ("primary_energy_mwh_per_a_p90", "MWh/a"), ("primary_energy_mwh_per_ha_a_p50", "MWh/(ha·a)"),
     ),
+    classes=(("feedstock", FEEDSTOCK_CLASSES),),
 )
 
 SCHEMAS = (BIOMASS, BIOMASS_TOTALS, BIOMASS_REGION, BIOMASS_MAP)

@@ -1,6 +1,15 @@
 """Results of the solar_roof step: roof planes, the sums per municipality, and the input report."""
 
-from potenzial.results import ResultSchema
+from potenzial.results import ResultSchema, ValueClass
+
+#: the suitability classes of a roof plane, by its irradiation relative to the best orientation
+#: (thresholds: ``layers/params/default/solar_roof.toml``; defaults 90 / 80 / 70 %)
+SUITABILITY = (
+    ValueClass("very_good", "sehr gut", "very good", "at least the very-good share of the best orientation"),
+    ValueClass("good", "gut", "good", "between the good and the very-good share"),
+    ValueClass("suitable", "geeignet", "suitable", "between the suitable and the good share"),
+    ValueClass("unsuitable", "ungeeignet", "unsuitable", "below the suitable share"),
+)
 
 SOLAR_ROOF = ResultSchema(
     name="solar_roof",
@@ -37,6 +46,7 @@ SOLAR_ROOF = ResultSchema(
         ("suitability", "very_good|good|suitable|unsuitable"),
         ("listed", "true = listed building (Kulturdenkmal)"),
     ),
+    classes=(("suitability", SUITABILITY),),
 )
 
 SOLAR_ROOF_MUNICIPALITIES = ResultSchema(
