@@ -13,6 +13,7 @@ from potenzial.errors import UnknownLayerError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
 from potenzial.serving import downloads, summaries
+from potenzial.serving.basemap import BaseMapData, build_basemap
 from potenzial.serving.cache import RunCache
 from potenzial.serving.factsheet import factsheet_html
 from potenzial.serving.headline import HeadlineParams
@@ -70,6 +71,12 @@ class RunServices:
             return registry
 
         return self._registries.get_or_build(("registry", record.run_id), build)
+
+    # -- the offline base map
+    def basemap(self, record: RunRecord) -> BaseMapData:
+        """The run's base map (its municipalities and the catalog's layers), read once per run."""
+        return self.products.get_or_build(("basemap", record.run_id),
+                                          lambda: build_basemap(self.region, self.figures(record).municipalities))
 
     # -- figures and summaries
     def figures(self, record: RunRecord) -> RunFigures:
