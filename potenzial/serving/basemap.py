@@ -183,7 +183,10 @@ def build_basemap(region: Region, municipalities: gpd.GeoDataFrame) -> BaseMapDa
         frame = read[spec.source]
         if frame is None:
             continue
-        frames[spec.name] = _select(frame, spec)
+        selected = _select(frame, spec)
+        if selected.empty:
+            continue
+        frames[spec.name] = selected
         sources[entry.id] = entry
     if "county" not in frames and not municipalities.empty:  # the county's outline from its municipalities
         outline = shapely.union_all(municipalities.geometry.values)
