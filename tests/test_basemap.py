@@ -18,8 +18,9 @@ from potenzial.serving.services import RunServices
 from potenzial.settings import Settings
 from potenzial.store.base import RunResult
 from potenzial.store.gpkg import GeoPackageStore
+from potenzial.tiles.grid import tile_bounds_3857
 from potenzial.tiles.mvt import DEFAULT_EXTENT, decode
-from tests.support.demo_run import municipalities_frame, run_record
+from tests.support.demo_run import REGION_DATA, municipalities_frame, run_record
 from tests.support.live_server import page_config
 from web.page import MapSettings
 
@@ -161,3 +162,34 @@ def test_basemap_api_and_the_default_page(tmp_path, data_dir):
         # no tile host is admitted: the page loads images only from the app
         assert "img-src 'self' data:;" in page.headers["content-security-policy"]
         assert "L.tileLayer" not in page.text
+
+
+def test_installed_plants_of_2015_are_served_as_layers(tmp_path, data_dir):
+    """The UFZ plant list of 2015 (a real file of the region's data): every wind turbine in a tile,
+    counted from the file itself, is in that tile."""
+    store = GeoPackageStore(tmp_path / "store")
+    _publish(store)
+    settings = Settings(store=str(tmp_path / "store"), data_dir=data_dir, raster_cache=tmp_path / "rc")
+    plants_file = REGION_DATA / "re_plants_ufz2015_lk_leipzig.gpkg"
+    turbines = pyogrio.read_dataframe(plants_file, layer="wind_turbines").to_crs(3857)
+    # the z9 tile 274/170 (x 12.65°–13.36° E, y 51.18°–51.62° N) as its EPSG:3857 bounds, with the
+    # tiles' buffer of 64 of 4096 units on every side
+    x0, y0, x1, y1 = tile_bounds_3857(9, 274, 170)
+    pad = (x1 - x0) * 64 / 4096
+    box = shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    expected = int(turbines.geometry.within(box).sum())
+    assert expected > 0
+    with TestClient(create_app(settings, MapSettings())) as client:
+        plants = {p["id"]: p for p in client.get("/api/basemap").json()["installed_plants"]}
+        assert set(plants) == {"plants_wind_2015", "plants_pv_open_field_2015", "plants_bioenergy_2015",
+                               "plants_hydro_2015"}  # no MaStR import in this catalog yet
+        wind = plants["plants_wind_2015"]
+        assert wind["titles"]["de"].startswith("Bestand: Windenergieanlagen 2015") and not wind["synthetic"]
+        assert "UFZ" in wind["attribution"]
+        tile = client.get("/plants/plants_wind_2015/9/274/170.pbf")
+        assert tile.status_code == 200
+        features = decode(tile.content)["plants_wind_2015"]["features"]
+        assert len(features) == expected
+        assert {"Power_kW", "Year"} <= set(features[0]["properties"])
+        assert client.get("/plants/plants_wind_2015/9/0/0.pbf").status_code == 204
+        assert client.get("/plants/municipalities/9/274/170.pbf").status_code == 404

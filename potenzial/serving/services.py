@@ -18,6 +18,7 @@ from potenzial.serving.cache import RunCache
 from potenzial.serving.factsheet import factsheet_html
 from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
+from potenzial.serving.plants import InstalledPlants, load_plants
 from potenzial.serving.point import point_query
 from potenzial.serving.registry import LayerRegistry, build_registry
 from potenzial.serving.summaries import RunFigures
@@ -77,6 +78,10 @@ class RunServices:
         """The run's base map (its municipalities and the catalog's layers), read once per run."""
         return self.products.get_or_build(("basemap", record.run_id),
                                           lambda: build_basemap(self.region, self.figures(record).municipalities))
+
+    def plants(self) -> InstalledPlants:
+        """The installed plants of the catalog (the same for every run), read once."""
+        return self.products.get_or_build(("plants",), lambda: load_plants(self.region))
 
     # -- figures and summaries
     def figures(self, record: RunRecord) -> RunFigures:

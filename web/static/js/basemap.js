@@ -89,7 +89,7 @@ export function declutter() {
 /* ---------------------------------------------------------------- wiring */
 
 /* Adds the region's base map as the first base layer (shown when the page's default is "region")
- * and the name labels as an overlay; ``onReady`` runs once both are in state (for the layer control). */
+ * and the name labels as an overlay; ``onReady(info)`` runs once both are in state, with /api/basemap's answer. */
 export function addRegionBase(onReady) {
   const cfg = state.config.base_map;
   if (!cfg || !cfg.region) return;
@@ -112,7 +112,7 @@ export function addRegionBase(onReady) {
     state.namesLayer = labelLayer(info.labels || []);
     state.namesLayer.addTo(state.map);
     state.map.on("zoomend moveend", declutter);
-    if (onReady) onReady();
+    if (onReady) onReady(info);
   }).catch(function (err) {
     // without its base map the page still works (no base, as with POTENZIAL_MAP_TILES=none)
     console.warn("potenzial: the base map is not available:", err.message);

@@ -29,36 +29,47 @@ export function vectorStyle(info) {
 /* One Leaflet layer per served layer, drawn from its display zoom on; ``onChange`` runs when one
  * is switched on or off. */
 export function buildOverlays(onChange) {
-  addRegionBase(function () { if (state.layerControl) buildLayerControl(); });
+  state.onOverlayChange = onChange;
+  addRegionBase(function (info) {
+    // the catalog's installed plants are overlays like the run's layers
+    (info.installed_plants || []).forEach(function (plant) {
+      state.served.push(plant);
+      addOverlay(plant);
+    });
+    if (state.layerControl) buildLayerControl();
+  });
   state.map.createPane("potenzial-overlays");
   const pane = state.map.getPane("potenzial-overlays");
   pane.style.zIndex = 450;
   pane.style.pointerEvents = "none";
-  state.served.forEach(function (info) {
-    const b = info.bounds;
-    const bounds = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
-    const displayMin = Math.max(info.minzoom, state.config.display_minzoom[info.id] || 0);
-    let layer;
-    if (info.kind === "raster") {
-      layer = L.tileLayer(info.tiles[0], {
-        pane: "potenzial-overlays", opacity: 0.75, minZoom: displayMin, maxNativeZoom: info.maxzoom,
-        maxZoom: 22, bounds: bounds, className: "potenzial-raster",
-      });
-    } else {
-      const styles = {};
-      const kind = geometryKind(info);
-      styles[info.id] = info.style ? function (props) { return classStyle(info.style, props, kind); }
-        : vectorStyle(info);
-      layer = L.vectorGrid.protobuf(info.tiles[0], {
-        pane: "potenzial-overlays", rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles,
-        interactive: false, minZoom: displayMin, maxNativeZoom: info.maxzoom, maxZoom: 22, bounds: bounds,
-      });
-    }
-    // a layer's sources are named in its legend entry and listed in full under "Datenquellen"
-    layer.on("add", onChange);
-    layer.on("remove", onChange);
-    state.overlays[info.id] = {layer: layer, info: info, minZoom: displayMin};
-  });
+  state.served.forEach(addOverlay);
+}
+
+/* The Leaflet layer of one served layer, drawn from its display zoom on. */
+function addOverlay(info) {
+  const b = info.bounds;
+  const bounds = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
+  const displayMin = Math.max(info.minzoom, state.config.display_minzoom[info.id] || 0);
+  let layer;
+  if (info.kind === "raster") {
+    layer = L.tileLayer(info.tiles[0], {
+      pane: "potenzial-overlays", opacity: 0.75, minZoom: displayMin, maxNativeZoom: info.maxzoom,
+      maxZoom: 22, bounds: bounds, className: "potenzial-raster",
+    });
+  } else {
+    const styles = {};
+    const kind = geometryKind(info);
+    styles[info.id] = info.style ? function (props) { return classStyle(info.style, props, kind); }
+      : vectorStyle(info);
+    layer = L.vectorGrid.protobuf(info.tiles[0], {
+      pane: "potenzial-overlays", rendererFactory: L.canvas.tile, vectorTileLayerStyles: styles,
+      interactive: false, minZoom: displayMin, maxNativeZoom: info.maxzoom, maxZoom: 22, bounds: bounds,
+    });
+  }
+  // a layer's sources are named in its legend entry and listed in full under "Datenquellen"
+  layer.on("add", state.onOverlayChange);
+  layer.on("remove", state.onOverlayChange);
+  state.overlays[info.id] = {layer: layer, info: info, minZoom: displayMin};
 }
 
 function overlayLabel(info, minZoom) {
