@@ -103,6 +103,8 @@ def test_default_page_offline_has_no_console_error(server, browser, viewport):
         attribution = page.locator(".leaflet-control-attribution").inner_text()
         assert "Grundkarte: © GeoBasis-DE / BKG" in attribution and "synthetische Demodaten" in attribution
         assert "OpenStreetMap" not in attribution
+        # the installed plants of 2015 are overlays of the layer control
+        assert page.locator('.potenzial-layers span[data-layer-id="plants_wind_2015"]').count() == 1
 
 
 def test_municipality_names_are_shown_without_overlap(server, browser):
