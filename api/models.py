@@ -95,6 +95,8 @@ class ServedLayerInfo(BaseModel):
     colormap: str | None = Field(description="raster layers: colour map name (rio-tiler/matplotlib names)")
     colour: str | None = Field(description="vector layers: default colour #rrggbb")
     legend: list[LegendEntry]
+    style: dict[str, Any] | None = Field(None, description="vector layers with classes: the classification "
+                                         "(kind, field, classes with titles and colours), for the map and legend")
     provenance: Literal["real", "synthetic"]
     synthetic: bool
     licence: str

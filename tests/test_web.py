@@ -25,7 +25,7 @@ from web.assets import (
     own_modules,
 )
 from web.classes import Classes
-from web.page import MapSettings, asset_urls
+from web.page import MapSettings, asset_urls, content_security_policy
 
 MODULES = OWN_STATIC / MODULES_FOLDER
 #: longest module the house allows [lines]
@@ -164,7 +164,10 @@ def test_page_forbids_foreign_scripts_by_policy(client):
 
 
 def test_base_map_settings():
-    osm = MapSettings().basemap()
+    region = MapSettings().basemap()
+    assert region is not None and region.kind == "region"  # the offline base map by default
+    assert "img-src 'self' data:;" in content_security_policy(region)
+    osm = MapSettings(tiles="OpenStreetMap.Mapnik").basemap()
     assert osm is not None and "openstreetmap" in osm.url and "OpenStreetMap" in osm.attribution
     assert MapSettings(tiles="none").basemap() is None
     custom = MapSettings(tiles="https://{s}.tiles.example.org/{z}/{x}/{y}.png", tiles_attribution="© Example")

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import Literal
 from urllib.parse import urlsplit
 
 import geopandas as gpd
@@ -31,7 +32,10 @@ from web.assets import MAIN_MODULE, MODULES_FOLDER, STATIC_URL, own_modules, own
 from web.figures import figure_config
 
 NO_BASEMAP = "none"
-DEFAULT_TILES = "OpenStreetMap.Mapnik"
+#: the offline base map drawn from the region's own layers (potenzial.serving.basemap), served by the app
+REGION_BASEMAP = "region"
+OSM_TILES = "OpenStreetMap.Mapnik"
+DEFAULT_TILES = REGION_BASEMAP
 #: the figure the choropleth shows first (when the run has it)
 DEFAULT_FIGURE = "electricity_potential"
 #: fractional zoom steps, so that the county fills the space between the panels
@@ -54,6 +58,8 @@ class BaseMap:
     attribution: str  #: HTML, shown in the map's attribution control
     max_zoom: int = 19
     subdomains: str = "abc"
+    #: "raster": an XYZ provider's images; "region": the app's own vector base map (no outside request)
+    kind: Literal["raster", "region"] = "raster"
 
     @property
     def csp_source(self) -> str:
@@ -69,14 +75,15 @@ class BaseMap:
 class MapSettings(BaseSettings):
     """Base map of the page, from ``POTENZIAL_MAP_*``. Built by the app factory, never at import time.
 
-    ``tiles`` is an xyzservices provider name (default ``OpenStreetMap.Mapnik``), ``none`` for no
-    base map (fully offline), or an ``https://…/{z}/{x}/{y}.png`` template, which then needs
-    ``tiles_attribution``.
+    ``tiles`` is ``region`` (default: the offline base map drawn from the region's own layers and
+    served by the app), an xyzservices provider name such as ``OpenStreetMap.Mapnik``, ``none`` for
+    no base map, or an ``https://…/{z}/{x}/{y}.png`` template, which then needs ``tiles_attribution``.
     """
 
     model_config = SettingsConfigDict(env_prefix="POTENZIAL_MAP_", extra="ignore")
 
-    tiles: str = Field(DEFAULT_TILES, description="xyzservices name, 'none', or an XYZ URL template")
+    tiles: str = Field(DEFAULT_TILES, description="'region' (offline base map), an xyzservices name, 'none', "
+                                                  "or an XYZ URL template")
     tiles_attribution: str = Field("", description="attribution HTML for a custom tile URL")
     tiles_max_zoom: int = Field(19, ge=0, le=24, description="highest zoom level the provider serves")
 
@@ -85,6 +92,8 @@ class MapSettings(BaseSettings):
         tiles = self.tiles.strip()
         if not tiles or tiles.lower() == NO_BASEMAP:
             return None
+        if tiles.lower() == REGION_BASEMAP:
+            return BaseMap(name=REGION_BASEMAP, url="", attribution="", kind="region")
         if "{z}" in tiles:
             return self._custom(tiles)
         try:
@@ -92,7 +101,7 @@ class MapSettings(BaseSettings):
         except ValueError:
             raise ConfigError(
                 f"POTENZIAL_MAP_TILES={tiles!r} is neither a tile provider name nor an XYZ URL. Use "
-                f"{DEFAULT_TILES!r}, 'none', or a template like https://tile.example.org/{{z}}/{{x}}/{{y}}.png."
+                f"{REGION_BASEMAP!r}, {OSM_TILES!r}, 'none', or a template like https://tile.example.org/{{z}}/{{x}}/{{y}}.png."
             ) from None
         if provider.requires_token():
             raise ConfigError(f"tile provider {tiles!r} needs an API key. Choose a provider without one, "
@@ -118,7 +127,7 @@ class MapSettings(BaseSettings):
 
 def content_security_policy(basemap: BaseMap | None) -> str:
     """CSP for the page: scripts, styles and data from the app only; images also from the tile host."""
-    tiles = f" {basemap.csp_source}" if basemap else ""
+    tiles = f" {basemap.csp_source}" if basemap and basemap.kind == "raster" else ""
     return ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data:{tiles}; connect-src 'self'; font-src 'self'; object-src 'none'; "
             "base-uri 'self'")
@@ -196,8 +205,10 @@ def build_page(
         "bounds": [[lat_min, lon_min], [lat_max, lon_max]],
         "default_figure": default_figure,
         "display_minzoom": dict(display_minzoom or {}),
+        "base_map": base_map_config(basemap, root),
         **figures,
     }
+    basemap = basemap if basemap is not None and basemap.kind == "raster" else None
     map_options = {"center": [(lat_min + lat_max) / 2, (lon_min + lon_max) / 2], "zoom": START_ZOOM,
                    "zoomControl": False, "zoomSnap": ZOOM_SNAP}
     tile_options = None
@@ -214,6 +225,14 @@ def build_page(
         raise ConfigError(f"the map page would load {', '.join(outside)} from outside the app. Give that "
                           "asset a local URL under /static/ (web/assets.py, web/package.json).")
     return page
+
+
+def base_map_config(basemap: BaseMap | None, root: str) -> dict[str, object]:
+    """What the page's script needs to offer the region's own base map (``web/static/js/basemap.js``):
+    its tiles and description, and which base layer is shown first."""
+    default = NO_BASEMAP if basemap is None else (REGION_BASEMAP if basemap.kind == "region" else basemap.name)
+    return {"default": default, "region": {"tiles": f"{root}/basemap/{{z}}/{{x}}/{{y}}.pbf",
+                                           "info": f"{root}/api/basemap"}}
 
 
 class _AssetLinks(HTMLParser):

@@ -108,7 +108,7 @@ def build_download(store: Store, record: RunRecord, registry: LayerRegistry, mun
             return path
         area = municipality.area
         layers = [DownloadLayer(registry.schemas[layer.id], store.read_bbox(layer.id, area.bounds, record.run_id),
-                                layer.display_colour)
+                                layer.display_colour, layer.style)
                   for layer in registry.vector_layers()]
         write_municipality_geopackage(path, layers, area, summary_table(municipality),
                                       readme_frame(record, registry, municipality))

@@ -15,7 +15,8 @@ import shapely
 
 from potenzial.errors import InputDataError
 from potenzial.results import ResultSchema
-from potenzial.serving.styles import LAYER_STYLES_TABLE, layer_qml, layer_styles_table
+from potenzial.serving.cartography import LayerStyle
+from potenzial.serving.styles import LAYER_STYLES_TABLE, classified_qml, layer_qml, layer_styles_table
 
 SUMMARY_TABLE = "summary"
 README_TABLE = "readme"
@@ -30,6 +31,7 @@ class DownloadLayer:
     schema: ResultSchema
     frame: gpd.GeoDataFrame
     colour: str
+    style: LayerStyle | None = None  #: the map's classes; None: one colour
 
 
 def clip_to(frame: gpd.GeoDataFrame, area: shapely.Geometry, geometry_type: str) -> gpd.GeoDataFrame:
@@ -82,8 +84,10 @@ def write_municipality_geopackage(path: Path, layers: list[DownloadLayer], area:
                                     promote_to_multi=geometry_type.startswith("MULTI"),
                                     layer_options={"DESCRIPTION": sch.description[:250]} if sch.description else None)
             label = label_field if label_field in sch.column_names else None
-            styles.append((sch.name, f"{sch.name} (potenzial)", layer_qml(geometry_type, layer.colour, label,
-                                                                         field_aliases(sch, lang))))
+            aliases = field_aliases(sch, lang)
+            qml = (classified_qml(geometry_type, layer.style, label, aliases) if layer.style is not None
+                   else layer_qml(geometry_type, layer.colour, label, aliases))
+            styles.append((sch.name, f"{sch.name} (potenzial)", qml))
         pyogrio.write_dataframe(summary, tmp, layer=SUMMARY_TABLE, driver="GPKG")
         pyogrio.write_dataframe(readme, tmp, layer=README_TABLE, driver="GPKG")
         pyogrio.write_dataframe(layer_styles_table(styles), tmp, layer=LAYER_STYLES_TABLE, driver="GPKG")

@@ -24,6 +24,7 @@ from potenzial.errors import ConfigError, InputDataError, UnknownLayerError
 from potenzial.region import LayerEntry, Region
 from potenzial.results.headline import HEADLINE
 from potenzial.runs import RunRecord
+from potenzial.serving.cartography import LayerStyle, layer_styles
 from potenzial.serving.raster_facts import RasterFacts, raster_facts
 from potenzial.serving.sources import (
     Provenance,
@@ -83,6 +84,8 @@ class ServedLayer:
     analysis_path: Path | None = field(default=None, repr=False)
     display_path: Path | None = field(default=None, repr=False)
     titles: dict[str, str] = field(default_factory=dict)  #: the title per language ("de", "en")
+    #: the classes and colours of a vector layer (:mod:`potenzial.serving.cartography`); None: one colour
+    style: LayerStyle | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -107,6 +110,8 @@ class ServedLayer:
     def legend(self) -> list[dict[str, object]]:
         if self.scale is not None:
             return self.scale.legend()
+        if self.style is not None:
+            return [{"label": c.title_en, "colour": c.colour} for c in self.style.classes]
         return [{"label": self.title, "colour": self.display_colour}]
 
     def describe(self, base_url: str) -> dict[str, object]:
@@ -118,7 +123,8 @@ class ServedLayer:
             "geometry_type": self.geometry_type,
             "value_range": [self.scale.low, self.scale.high] if self.scale else None,
             "colormap": self.scale.name if self.scale else None, "colour": self.colour,
-            "legend": self.legend(), "provenance": self.provenance, "synthetic": self.synthetic,
+            "legend": self.legend(), "style": self.style.describe() if self.style else None,
+            "provenance": self.provenance, "synthetic": self.synthetic,
             "licence": self.licence, "attribution": self.attribution,
             "sources": [s.as_dict() for s in self.sources],
             "run_id": self.run_id, "minzoom": self.minzoom, "maxzoom": self.maxzoom, "bounds": list(self.bounds),
@@ -178,7 +184,7 @@ class LayerRegistry:
 
 
 def _vector_layer(sch: ResultSchema, index: int, record: RunRecord, run_sources: tuple[SourceInfo, ...],
-                  bounds_lonlat: BBox, bounds_3857: BBox) -> ServedLayer:
+                  bounds_lonlat: BBox, bounds_3857: BBox, style: LayerStyle | None = None) -> ServedLayer:
     """A result layer; its provenance and attribution are those of the inputs its schema declares
     (``ResultSchema.inputs``: the layer's geometry and own figures), not of every input of the run."""
     sources = sources_for(sch.inputs, run_sources)
@@ -188,7 +194,7 @@ def _vector_layer(sch: ResultSchema, index: int, record: RunRecord, run_sources:
         provenance=provenance_of(sources), sources=sources, run_id=record.run_id, minzoom=VECTOR_MIN_ZOOM,
         maxzoom=VECTOR_MAX_ZOOM, bounds=bounds_lonlat, bounds_3857=bounds_3857, geometry_type=sch.geometry_type,
         fields={c: _FIELD_TYPES.get(t, "String") for c, t in sch.columns}, field_units=dict(sch.units),
-        colour=vector_colour(index),
+        colour=vector_colour(index), style=style,
     )
 
 
@@ -274,8 +280,9 @@ def build_registry(store: Store, region: Region, record: RunRecord, raster_cache
         layers[layer.id] = layer
 
     vector_names = [n for n, s in schemas.items() if s.geometry_type and n in run_layers]
+    styles = layer_styles(schemas)
     for index, name in enumerate(vector_names):
-        add(_vector_layer(schemas[name], index, record, sources, region_lonlat, region_3857))
+        add(_vector_layer(schemas[name], index, record, sources, region_lonlat, region_3857, styles.get(name)))
     run_dir = raster_cache / record.run_id
     for layer in _run_raster_layers(record, run_dir, sources):
         add(layer)

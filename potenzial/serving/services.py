@@ -13,10 +13,12 @@ from potenzial.errors import UnknownLayerError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
 from potenzial.serving import downloads, summaries
+from potenzial.serving.basemap import BaseMapData, build_basemap
 from potenzial.serving.cache import RunCache
 from potenzial.serving.factsheet import html_to_pdf, render_factsheet
 from potenzial.serving.headline import HeadlineParams
 from potenzial.serving.municipality import Municipality, find_municipality, municipality_detail
+from potenzial.serving.plants import InstalledPlants, load_plants
 from potenzial.serving.point import point_query
 from potenzial.serving.point_text import RULE_TABLES, RuleText, english_rule_titles, rule_texts
 from potenzial.serving.registry import LayerRegistry, build_registry
@@ -80,6 +82,16 @@ class RunServices:
             return registry
 
         return self._registries.get_or_build(("registry", record.run_id), build)
+
+    # -- the offline base map
+    def basemap(self, record: RunRecord) -> BaseMapData:
+        """The run's base map (its municipalities and the catalog's layers), read once per run."""
+        return self.products.get_or_build(("basemap", record.run_id),
+                                          lambda: build_basemap(self.region, self.figures(record).municipalities))
+
+    def plants(self) -> InstalledPlants:
+        """The installed plants of the catalog (the same for every run), read once."""
+        return self.products.get_or_build(("plants",), lambda: load_plants(self.region))
 
     # -- figures and summaries
     def figures(self, record: RunRecord) -> RunFigures:

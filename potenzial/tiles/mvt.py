@@ -72,14 +72,20 @@ def to_tile_geometries(geoms_3857: np.ndarray, z: int, x: int, y: int, extent: i
     return out
 
 
-def encode_layer(frame: gpd.GeoDataFrame, layer: str, z: int, x: int, y: int, *, extent: int = DEFAULT_EXTENT,
-                 buffer: int = DEFAULT_BUFFER, max_features: int = DEFAULT_MAX_FEATURES) -> bytes:
-    """An MVT with one layer ``layer`` from ``frame`` (any CRS); ``b""`` when no feature is in the tile."""
+def tile_features(frame: gpd.GeoDataFrame, z: int, x: int, y: int, *, extent: int = DEFAULT_EXTENT,
+                  buffer: int = DEFAULT_BUFFER, max_features: int = DEFAULT_MAX_FEATURES,
+                  simplify_px: float = 0.0) -> list[dict]:
+    """The features of ``frame`` (any CRS) in the tile, in tile units, null properties omitted.
+    ``simplify_px`` > 0 simplifies each geometry first by that many tile pixels (base-map layers)."""
     if frame.empty:
-        return b""
+        return []
     frame = frame.head(max_features)
     geoms = frame.geometry.to_crs(WEB_MERCATOR).values if frame.crs else frame.geometry.values
-    tiled = to_tile_geometries(np.asarray(geoms, dtype=object), z, x, y, extent, buffer)
+    geoms = np.asarray(geoms, dtype=object)
+    if simplify_px > 0:
+        minx, _, maxx, _ = tile_bounds_3857(z, x, y)
+        geoms = shapely.simplify(geoms, simplify_px * (maxx - minx) / extent, preserve_topology=True)
+    tiled = to_tile_geometries(geoms, z, x, y, extent, buffer)
     attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     records = attrs.to_dict(orient="records")
     features = []
@@ -88,13 +94,26 @@ def encode_layer(frame: gpd.GeoDataFrame, layer: str, z: int, x: int, y: int, *,
             continue
         clean = {k: v for k, v in ((k, _python_value(v)) for k, v in props.items()) if v is not None}
         features.append({"geometry": geom, "properties": clean})
-    if not features:
+    return features
+
+
+def encode_layers(layers: list[tuple[str, list[dict]]], *, extent: int = DEFAULT_EXTENT) -> bytes:
+    """An MVT of (layer name, features from :func:`tile_features`) pairs; empty layers are left out,
+    ``b""`` when every layer is empty."""
+    kept = [{"name": name, "features": features} for name, features in layers if features]
+    if not kept:
         return b""
     return mapbox_vector_tile.encode(
-        [{"name": layer, "features": features}],
-        default_options={"extents": extent, "y_coord_down": True, "quantize_bounds": None,
-                         "check_winding_order": True},
+        kept, default_options={"extents": extent, "y_coord_down": True, "quantize_bounds": None,
+                               "check_winding_order": True},
     )
+
+
+def encode_layer(frame: gpd.GeoDataFrame, layer: str, z: int, x: int, y: int, *, extent: int = DEFAULT_EXTENT,
+                 buffer: int = DEFAULT_BUFFER, max_features: int = DEFAULT_MAX_FEATURES) -> bytes:
+    """An MVT with one layer ``layer`` from ``frame`` (any CRS); ``b""`` when no feature is in the tile."""
+    features = tile_features(frame, z, x, y, extent=extent, buffer=buffer, max_features=max_features)
+    return encode_layers([(layer, features)], extent=extent)
 
 
 def decode(tile: bytes) -> dict:

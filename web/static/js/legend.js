@@ -1,5 +1,6 @@
 /* potenzial – the legend: the choropleth's classes, every overlay switched on, and every data
  * source of the catalog with provenance, attribution and licence. */
+import { classLegend } from "./classes.js";
 import { badge, esc, fmt, isNumber } from "./format.js";
 import { figure } from "./figures.js";
 import { pick, t } from "./i18n.js";
@@ -49,6 +50,8 @@ function layerSection(o) {
     esc(layerTitle(info)) + (info.synthetic ? " " + badge() : "") + "</h3>"];
   if (info.kind === "raster") {
     parts.push(rasterLegend(info));
+  } else if (info.style) {
+    parts.push(classLegend(info.style, geometryKind(info)));
   } else {
     const style = vectorStyle(info);
     parts.push('<p><span class="swatch" style="background:' + esc(style.fillColor || style.color) + '"></span>' +
