@@ -143,7 +143,7 @@ def test_roof_planes_open_in_qgis_categorised_by_suitability(styled_gpkg):
     assert cats["good"] == (ORANGE, "solid")
     assert cats["suitable"] == (YELLOW, "solid")
     labels = [c.get("label") for c in renderer.find("categories")]
-    assert labels[0] == "sehr gut / very good"
+    assert labels[0] == "sehr gut geeignet / very good"
 
 
 def test_wind_exclusions_by_reason_with_hard_solid_and_soft_hatched(styled_gpkg):

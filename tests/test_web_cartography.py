@@ -139,7 +139,7 @@ def test_overlays_are_drawn_and_listed_by_their_classes(server, browser):
         legend = page.locator(".potenzial-legend")
         roof = legend.locator('section[data-layer-id="solar_roof"]')
         assert [li.inner_text() for li in roof.locator("ul.classes li").all()] == \
-            ["sehr gut", "gut", "geeignet", "ungeeignet"]
+            ["sehr gut geeignet", "gut geeignet", "geeignet", "nicht geeignet"]
         assert roof.locator('li[data-class="very_good"] .swatch').evaluate(
             "el => getComputedStyle(el).backgroundColor") == VERMILLION
         excl = legend.locator('section[data-layer-id="wind_exclusions"]')
