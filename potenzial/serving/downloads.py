@@ -3,11 +3,15 @@ its figures (``summary``), a README table (method, units, sources, licences) and
 
 It is built once per run and municipality into ``<raster_cache>/<run_id>/downloads/<ags>.gpkg``
 (:func:`download_path`), then served from disk; concurrent requests for the same file build it once.
+The fact sheet is kept the same way (:func:`factsheet_path`). Publishing a run builds both for every
+municipality (:mod:`potenzial.serving.prepare`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +24,7 @@ from potenzial.store.base import Store
 
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 DOWNLOADS_FOLDER = "downloads"
+FACTSHEETS_FOLDER = "factsheets"
 
 _build_locks: dict[Path, threading.Lock] = {}
 _build_guard = threading.Lock()
@@ -33,6 +38,31 @@ def _lock_for(path: Path) -> threading.Lock:
 def download_path(raster_cache: Path, run_id: str, ags: str) -> Path:
     """Where the download of municipality ``ags`` of run ``run_id`` is kept."""
     return raster_cache / run_id / DOWNLOADS_FOLDER / f"{ags}.gpkg"
+
+
+def factsheet_path(raster_cache: Path, run_id: str, ags: str) -> Path:
+    """Where the fact sheet (HTML) of municipality ``ags`` of run ``run_id`` is kept."""
+    return raster_cache / run_id / FACTSHEETS_FOLDER / f"{ags}.html"
+
+
+def write_once(path: Path, build: Callable[[], bytes]) -> Path:
+    """``path`` with the bytes ``build()`` returns, written once (temporary file, then rename) and then
+    reused; concurrent callers for the same path build it once."""
+    if path.is_file():
+        return path
+    with _lock_for(path):
+        if path.is_file():
+            return path
+        data = build()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return path
 
 
 def readme_frame(record: RunRecord, registry: LayerRegistry, municipality: Municipality) -> pd.DataFrame:
@@ -91,4 +121,5 @@ def build_download(store: Store, record: RunRecord, registry: LayerRegistry, mun
     return path
 
 
-__all__ = ["GPKG_MEDIA_TYPE", "build_download", "download_path", "readme_frame", "summary_table"]
+__all__ = ["GPKG_MEDIA_TYPE", "build_download", "download_path", "factsheet_path", "readme_frame", "summary_table",
+           "write_once"]

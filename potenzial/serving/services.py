@@ -12,11 +12,17 @@ import geopandas as gpd
 from potenzial.errors import UnknownLayerError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
-from potenzial.serving import downloads, summaries
+from potenzial.serving import downloads, raster_downloads, summaries
 from potenzial.serving.cache import RunCache
 from potenzial.serving.factsheet import factsheet_html
 from potenzial.serving.headline import HeadlineParams
-from potenzial.serving.municipality import Municipality, factsheet_of, find_municipality, municipality_detail
+from potenzial.serving.municipality import (
+    AGS_PATTERN,
+    Municipality,
+    factsheet_of,
+    find_municipality,
+    municipality_detail,
+)
 from potenzial.serving.point import point_query
 from potenzial.serving.registry import LayerRegistry, build_registry
 from potenzial.serving.summaries import RunFigures
@@ -93,21 +99,43 @@ class RunServices:
         return municipality_detail(self.municipality(record, ags), record, self.registry(record))
 
     def download_path(self, record: RunRecord, ags: str) -> Path:
-        """The municipality's GeoPackage (built once per run, then served from disk)."""
-        found = self.municipality(record, ags)
+        """The municipality's GeoPackage (prepared when the run was published, else built now; then
+        served from disk). A prepared file is served without reading the run's figures."""
         path = downloads.download_path(self.raster_cache, record.run_id, ags)
-        if path.is_file():
+        if AGS_PATTERN.match(ags) and path.is_file():
             return path
+        found = self.municipality(record, ags)
         return downloads.build_download(self.store, record, self.registry(record), found, path)
+
+    def factsheet_path(self, record: RunRecord, ags: str) -> Path:
+        """The municipality's fact sheet file (prepared when the run was published, else built now)."""
+        path = downloads.factsheet_path(self.raster_cache, record.run_id, ags)
+        if AGS_PATTERN.match(ags) and path.is_file():
+            return path
+        self.municipality(record, ags)  # NotFoundError for an unknown AGS before anything is written
+        return downloads.write_once(path, lambda: self.render_factsheet(record, ags))
+
+    def render_factsheet(self, record: RunRecord, ags: str) -> bytes:
+        """The one function that draws a municipality's fact sheet (UTF-8 HTML); what the server serves
+        and what publishing prepares (:mod:`potenzial.serving.prepare`) both come from here."""
+        found = self.municipality(record, ags)
+        sheet = factsheet_of(self.store, record, self.registry(record), self.figures(record), found)
+        return factsheet_html(sheet).encode("utf-8")
 
     def factsheet(self, record: RunRecord, ags: str) -> str:
         """The fact sheet of a municipality as one self-contained HTML page."""
-        def build() -> str:
-            found = self.municipality(record, ags)
-            sheet = factsheet_of(self.store, record, self.registry(record), self.figures(record), found)
-            return factsheet_html(sheet)
+        return self.factsheet_path(record, ags).read_text(encoding="utf-8")
 
-        return self.products.get_or_build(("factsheet", record.run_id, ags), build)
+    # -- analysis rasters (Cloud-Optimized GeoTIFF, EPSG:25833)
+    def county_raster_path(self, record: RunRecord, layer_id: str) -> Path:
+        """The county-wide COG of raster layer ``layer_id``."""
+        layer = raster_downloads.raster_layer(self.registry(record), layer_id)
+        return raster_downloads.county_raster_path(self.raster_cache, layer)
+
+    def municipality_raster_path(self, record: RunRecord, ags: str, layer_id: str) -> Path:
+        """The COG of raster layer ``layer_id`` clipped to municipality ``ags``."""
+        layer = raster_downloads.raster_layer(self.registry(record), layer_id)
+        return raster_downloads.municipality_raster_path(self.raster_cache, layer, self.municipality(record, ags))
 
     def read_bbox(self, record: RunRecord, layer_id: str,
                   bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:

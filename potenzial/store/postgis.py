@@ -13,6 +13,7 @@ parameters; table and column names come only from the result registry in
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -297,6 +298,14 @@ class PostgisStore(Store):
     def list_runs(self) -> list[RunRecord]:
         with self._guard("listing runs"), self._engine.connect() as conn:
             return [RunRecord.from_json(raw) for raw in conn.execute(sql.ALL_RECORDS).scalars()]
+
+    def record_preparation(self, run_id: str, prepared: dict) -> RunRecord:
+        with self._guard(f"recording the preparation of run {run_id}"), self._engine.begin() as conn:
+            raw = conn.execute(sql.RECORD_PREPARATION,
+                               {"run_id": run_id, "prepared": json.dumps(prepared, sort_keys=True)}).scalar()
+        if raw is None:
+            raise NotFoundError(f"run {run_id!r} is not in the store; its preparation is not recorded.")
+        return RunRecord.from_json(raw)
 
     def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
         sch = schema(name)
