@@ -8,6 +8,7 @@ grid, its values, nodata, tags and band descriptions.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from pathlib import Path
@@ -124,8 +125,10 @@ def clip_to_cog(source: Path, area: BaseGeometry, target: Path, resampling: str 
         with rasterio.open(source) as src:
             _check_analysis_crs(src, source.name)
             full = Window(0, 0, src.width, src.height)
-            window = from_bounds(*area.bounds, transform=src.transform)
-            window = window.round_offsets(op="floor").round_lengths(op="ceil")
+            exact = from_bounds(*area.bounds, transform=src.transform)
+            col0, row0 = math.floor(exact.col_off), math.floor(exact.row_off)
+            col1, row1 = math.ceil(exact.col_off + exact.width), math.ceil(exact.row_off + exact.height)
+            window = Window(col0, row0, col1 - col0, row1 - row0)
             try:
                 window = window.intersection(full)
             except Exception:  # rasterio's WindowError: the area misses the raster
