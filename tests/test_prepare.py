@@ -81,7 +81,7 @@ def prepared(tmp_path_factory):
 def test_every_product_is_prepared_and_the_report_is_in_the_stored_record(prepared):
     settings, report, store, _raster = prepared
     products = report["products"]
-    assert {p: products[p]["failed"] for p in products} == {p: 0 for p in products}, products
+    assert {p: products[p]["failed"] for p in products} == dict.fromkeys(products, 0), products
     assert products["downloads"]["prepared"] == products["factsheets"]["prepared"] == 30
     assert products["display"]["prepared"] == 1 and products["rasters"]["prepared"] == 1
     # municipalities (vector, the county's box) and the hand raster (a little larger box): z8..z12
@@ -142,13 +142,13 @@ def test_raster_downloads_are_cogs_in_25833_with_the_source_values(prepared, tmp
             data = src.read(1)
             col0 = round((src.transform.c - origin_x) / CELL_M)
             row0 = round((origin_y - src.transform.f) / CELL_M)
+            bounds = tuple(src.bounds)
         window = source[row0:row0 + data.shape[0], col0:col0 + data.shape[1]]
         inside = data != NODATA
         assert inside.sum() > 0 and np.array_equal(data[inside], window[inside])
         if name == "grimma.tif":
             # the clip covers Grimma's box (within a cell) and blanks cells outside its outline
-            minx, miny, maxx, maxy = grimma.bounds
-            assert abs(src.bounds.left - minx) <= CELL_M and abs(src.bounds.top - maxy) <= CELL_M
+            assert np.all(np.abs(np.subtract(bounds, grimma.bounds)) <= CELL_M), (bounds, grimma.bounds)
             assert 0 < inside.mean() < 1
             # cell count inside ≈ Grimma's area in cells (all_touched adds a rim of at most ~1 cell)
             assert grimma.area / CELL_M**2 <= inside.sum() <= (grimma.area + grimma.length * CELL_M) / CELL_M**2
@@ -214,3 +214,33 @@ def test_postgis_records_the_preparation_in_the_run_record(postgis_store, tmp_pa
     stored = postgis_store.record_preparation(record.run_id, report)
     assert stored.prepared == report == postgis_store.current_run().prepared
     assert stored.params_hash == record.params_hash and stored.steps == record.steps
+
+
+def test_a_whole_run_is_prepared_and_its_analysis_rasters_are_cogs(pipeline_run):
+    """The whole default region (embedded store): `run_pipeline` prepares every product, reports it in
+    the stored record, and every analysis raster (the run's and the stand-ins') is a valid COG."""
+    from potenzial.store import open_store
+
+    settings, record = pipeline_run
+    products = record.prepared["products"]
+    assert set(products) == {"display", "tiles", "downloads", "factsheets", "rasters"}
+    assert {p: e["failed"] for p, e in products.items()} == dict.fromkeys(products, 0), products
+    assert products["downloads"]["prepared"] == products["factsheets"]["prepared"] == 30
+    store = open_store(settings.store_url)
+    try:
+        assert store.current_run().prepared == record.prepared
+    finally:
+        store.close()
+    run_dir = settings.raster_cache / record.run_id
+    analysis = [p for p in run_dir.glob("*.tif") if not p.name.endswith(".3857.tif")]
+    stand_ins = list(settings.data_dir.rglob("terrain*.tif")) + list(settings.data_dir.rglob("wind_speed*.tif"))
+    assert {p.stem for p in analysis} >= {"wind_exclusion_count", "wind_setback_distance"} and stand_ins
+    for path in analysis + stand_ins:
+        valid, errors, _warnings = cog_validate(str(path))
+        assert valid, (path.name, errors)
+        with rasterio.open(path) as src:
+            assert src.crs.to_epsg() == 25833
+    z, x, y = tile_for_lonlat(*GRIMMA_LONLAT, 12)
+    assert prepared_tile_path(settings.raster_cache, record.run_id, "wind_setback_distance", z, x, y,
+                              "png").is_file()
+    assert prepared_tile_path(settings.raster_cache, record.run_id, "municipalities", z, x, y, "pbf").is_file()
