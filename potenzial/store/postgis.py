@@ -13,7 +13,6 @@ parameters; table and column names come only from the result registry in
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -38,6 +37,7 @@ from potenzial.store.migrate import alembic_config
 from potenzial.store.postgis_errors import unavailable_message
 from potenzial.store.postgis_lock import PostgisRunLock
 from potenzial.store.postgis_roles import DEFAULT_READER_ROLE, grant_reader, refuse_superuser, role_facts
+from potenzial.store.postgis_runs import PreparationRecord
 from potenzial.store.postgis_serving import SERVING_STATEMENT_TIMEOUT_S, serving_engine
 from potenzial.store.postgis_sql import GEOMETRY_COLUMN
 from potenzial.store.runlock import LockHolder, OnWait
@@ -52,8 +52,6 @@ DEFAULT_STATEMENT_TIMEOUT_S = 120.0
 DEFAULT_POOL_SIZE = 4
 DEFAULT_POOL_OVERFLOW = 2
 DEFAULT_POOL_TIMEOUT_S = 5.0
-
-
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -73,7 +71,7 @@ def _engine_url(url: str) -> URL:
     return parsed.set(drivername="postgresql+psycopg")
 
 
-class PostgisStore(Store):
+class PostgisStore(PreparationRecord, Store):
     """Runs in PostGIS; see the module docstring for the layout and the atomicity argument."""
 
     kind = "postgis"
@@ -298,14 +296,6 @@ class PostgisStore(Store):
     def list_runs(self) -> list[RunRecord]:
         with self._guard("listing runs"), self._engine.connect() as conn:
             return [RunRecord.from_json(raw) for raw in conn.execute(sql.ALL_RECORDS).scalars()]
-
-    def record_preparation(self, run_id: str, prepared: dict) -> RunRecord:
-        with self._guard(f"recording the preparation of run {run_id}"), self._engine.begin() as conn:
-            raw = conn.execute(sql.RECORD_PREPARATION,
-                               {"run_id": run_id, "prepared": json.dumps(prepared, sort_keys=True)}).scalar()
-        if raw is None:
-            raise NotFoundError(f"run {run_id!r} is not in the store; its preparation is not recorded.")
-        return RunRecord.from_json(raw)
 
     def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
         sch = schema(name)
