@@ -7,7 +7,8 @@ finds it by run id (a new run has a new folder, so nothing is invalidated in pla
 - ``display``: the EPSG:3857 display COG of every raster layer (normally already built by the
   run's ``display`` step; then nothing is done);
 - ``tiles``: the county-wide tiles of every layer, raster and vector, at :data:`PREPARED_ZOOMS`
-  (the zooms a county map opens at), in the server's tile cache (same bytes, same ETag);
+  (the zooms a county map opens at), in the server's tile cache (same bytes, same ETag); a vector
+  layer too dense for the page to draw at a zoom (roof planes at county scale) is left out there;
 - ``downloads``: every municipality's GeoPackage;
 - ``factsheets``: every municipality's fact sheet, drawn by
   :meth:`potenzial.serving.services.RunServices.render_factsheet` (the one function for it);
@@ -59,6 +60,9 @@ class PrepareSettings:
     zooms: tuple[int, ...] = PREPARED_ZOOMS
     headline: HeadlineParams | None = None
     max_features_per_tile: int = DEFAULT_MAX_FEATURES
+    #: average features per tile beyond which the page does not draw a vector layer at a zoom (the
+    #: page's budget, ``web.display.MAX_FEATURES_PER_TILE``); such tiles are not prepared
+    dense_features_per_tile: int = 8_000
     workers: int = 2
 
 
@@ -134,6 +138,16 @@ def _tiles_job(services: RunServices, tiles: TileCache, layer: ServedLayer, z: i
     return run
 
 
+def _drawn_at(features: int, layer: ServedLayer, z: int, dense_features_per_tile: int) -> bool:
+    """Whether the page draws ``layer`` at zoom ``z``: a raster always; a vector layer unless its
+    ``features`` spread over the county's tiles at ``z`` exceed ``dense_features_per_tile`` on average
+    (roof planes at z8-z10: the page draws them only from a deeper zoom, so their tiles are not
+    asked for)."""
+    if layer.kind != "vector":
+        return True
+    return features <= dense_features_per_tile * max(1, len(tiles_covering(layer.bounds_3857, z)))
+
+
 def plan(services: RunServices, record: RunRecord, settings: PrepareSettings) -> list[Job]:
     """Every item to prepare for ``record``, product by product (reads the registry and the
     municipalities; errors here are the caller's)."""
@@ -148,10 +162,13 @@ def plan(services: RunServices, record: RunRecord, settings: PrepareSettings) ->
                 ensure_display_cog, layer.analysis_path, layer.display_path, layer.resampling)))
                 for layer in rasters if layer.analysis_path is not None and layer.display_path is not None]
         elif product == "tiles":
+            features = {layer.id: len(services.store.read(layer.id, record.run_id))
+                        for layer in registry.vector_layers()}
             jobs += [Job(product, f"{layer.id} z{z}", _tiles_job(services, tiles, layer, z,
                                                                  settings.max_features_per_tile))
                      for layer in registry.layers.values() for z in settings.zooms
-                     if layer.minzoom <= z <= layer.maxzoom]
+                     if layer.minzoom <= z <= layer.maxzoom
+                     and _drawn_at(features.get(layer.id, 0), layer, z, settings.dense_features_per_tile)]
         elif product == "downloads":
             jobs += [Job(product, ags, _single(functools.partial(services.download_path, record, ags)))
                      for ags in ags_list]
