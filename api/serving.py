@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,8 @@ from potenzial.tiles import TileTimeoutError
 from potenzial.tiles.cache import TileCache
 from potenzial.tiles.display import ensure_display_cog
 from potenzial.tiles.grid import TILE_SIZE_PX
-from potenzial.tiles.raster import TileSource, render_png
+from potenzial.tiles.mvt import DEFAULT_MAX_FEATURES
+from potenzial.tiles.raster import AnalysisTileSource, TileSource, render_tile
 
 log = logging.getLogger("potenzial.api")
 
@@ -45,7 +45,7 @@ class ServingSettings(BaseSettings):
     raster_timeout_s: float = Field(10.0, gt=0, le=120, description="time limit of one raster tile [s]")
     vector_timeout_s: float = Field(10.0, gt=0, le=120, description="time limit of one vector tile [s]")
     request_timeout_s: float = Field(60.0, gt=0, le=600, description="time limit of a download or fact sheet [s]")
-    max_features_per_tile: int = Field(20_000, ge=1, le=200_000, description="features per vector tile")
+    max_features_per_tile: int = Field(DEFAULT_MAX_FEATURES, ge=1, le=200_000, description="features per vector tile")
     run_check_interval_s: float = Field(1.0, ge=0, le=60, description="how often tiles re-read the current run [s]")
     store_retry_s: float = Field(2.0, ge=0, le=60, description="back-off after the store failed [s]")
     tile_max_age_s: int = Field(300, ge=0, le=86_400, description="Cache-Control max-age of tiles [s]")
@@ -159,7 +159,9 @@ class Serving:
                 self.display_future(layer).result(timeout=timeout_s)
         return registry
 
-    def tile_source(self, layer: ServedLayer, timeout_s: float) -> TileSource:
+    def tile_source(self, layer: ServedLayer) -> TileSource | None:
+        """The display COG of ``layer`` opened for tiles, or None while it is being built (or its build
+        failed): the caller then draws from the analysis raster (:class:`AnalysisTileSource`)."""
         path = layer.display_path
         if path is None:
             raise NotFoundError(f"layer {layer.id} has no raster.")
@@ -167,11 +169,8 @@ class Serving:
         if source is not None:
             return source
         future = self.display_future(layer)
-        try:
-            future.result(timeout=timeout_s)
-        except FutureTimeout:
-            raise TileTimeoutError(f"layer {layer.id} is still being prepared for the map; try again in a few "
-                                   "seconds.") from None
+        if not future.done() or future.exception() is not None:
+            return None
         with self._lock:
             source = self._sources.get(path)
             if source is None:
@@ -180,18 +179,21 @@ class Serving:
         return source
 
     # -- tiles
-    def render_raster(self, layer: ServedLayer, z: int, x: int, y: int, scale: int) -> bytes:
-        """PNG bytes of a raster tile, or ``b""`` when it holds no data."""
+    def render_raster(self, layer: ServedLayer, z: int, x: int, y: int, scale: int) -> tuple[bytes, bool]:
+        """(PNG bytes of a raster tile or ``b""`` when it holds no data, final). ``final`` is False for a
+        tile drawn from the analysis raster while the display COG is built: right, but not the bytes the
+        display COG gives, so it is neither cached nor tagged. Never waits for a display build."""
+        if layer.scale is None or layer.analysis_path is None:
+            raise NotFoundError(f"layer {layer.id} has no colour scale; it is not a raster layer.")
         started = time.monotonic()
-        source = self.tile_source(layer, self.config.raster_timeout_s)
+        source = self.tile_source(layer)
+        if source is None:
+            fallback = AnalysisTileSource(layer.analysis_path, layer.resampling)
+            return render_tile(fallback, layer.scale, z, x, y, TILE_SIZE_PX * scale), False
+        data = render_tile(source, layer.scale, z, x, y, TILE_SIZE_PX * scale)
         if time.monotonic() - started > self.config.raster_timeout_s:
             raise TileTimeoutError(f"layer {layer.id}: the tile took longer than its time limit.")
-        if layer.scale is None:
-            raise NotFoundError(f"layer {layer.id} has no colour scale; it is not a raster layer.")
-        data = source.read(z, x, y, size=TILE_SIZE_PX * scale)
-        if data is None:
-            return b""
-        return render_png(*data, layer.scale)
+        return data, True
 
     def vector_tile(self, layer: ServedLayer, z: int, x: int, y: int) -> bytes:
         return self.store.vector_tile(layer.id, z, x, y, run_id=layer.run_id,

@@ -1,20 +1,24 @@
-"""Wiring of a run: run lock -> stand-ins -> inputs -> steps -> display files -> publish. No maths here.
+"""Wiring of a run: run lock -> stand-ins -> inputs -> steps -> display files -> publish -> prepare.
+No maths here.
 
 Every selected step is checked first (:func:`run_steps`: its ``check`` reads and validates its
 parameters, rule sets and rasters once and returns them), then run with what its check
 prepared. Every step's results are collected in memory and published in one atomic operation
 at the end; steps not selected with ``--only`` carry their results over from the current run.
+After the publish, what users ask for first (tiles, downloads, fact sheets) is prepared
+(:mod:`potenzial.serving.prepare`) and reported in the run record; that never fails the run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pyproj import CRS
@@ -25,6 +29,9 @@ from potenzial.params import ParameterSet
 from potenzial.provenance import code_version, new_run_id, sha256_path, utc_now
 from potenzial.region import Region
 from potenzial.runs import RunRecord
+from potenzial.serving.prepare import PrepareSettings, default_headline, one_line, prepare_run
+from potenzial.serving.prepare import from_setting as prepare_from_setting
+from potenzial.serving.services import RunServices
 from potenzial.settings import Settings
 from potenzial.sources.extent import check_region_span, check_within_region, to_analysis_bounds
 from potenzial.stand_ins import ensure_stand_ins
@@ -32,6 +39,7 @@ from potenzial.steps import Step, all_steps, select_steps
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunResult, Store
 from potenzial.store.runlock import RunLease
+from potenzial.tiles.cog import ensure_run_cogs
 from potenzial.tiles.display import CATALOG_DISPLAY_FOLDER, build_run_display_files
 
 PREPARE_STEPS = ("stand_ins", "inputs")
@@ -57,24 +65,61 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
                  raster_cache: Path | None = None,
                  rules_dir: Path | None = None,
                  wait: bool = False,
-                 on_wait: Callable[[str], None] | None = None) -> RunRecord:
+                 on_wait: Callable[[str], None] | None = None,
+                 prepare: PrepareSettings | Literal["settings"] | None = "settings") -> RunRecord:
     """Run the steps for ``region`` and publish the results atomically into ``store``.
 
     The run holds the store's run lock from start to publish: another run holding it makes this
     one refuse (StoreBusyError) or, with ``wait``, queue behind it (``on_wait(holder)`` first).
     ``raster_cache`` and ``rules_dir`` default to the settings' (``POTENZIAL_RASTER_CACHE``,
-    ``POTENZIAL_RULES_DIR``); the steps find the rules folder in their context."""
+    ``POTENZIAL_RULES_DIR``); the steps find the rules folder in their context. ``prepare``: what to
+    build for the first users after the publish (None: nothing; by default what ``POTENZIAL_PREPARE``
+    says, see :mod:`potenzial.serving.prepare`); the returned record carries its report (``prepared``)."""
     reporter = reporter or Reporter()
-    if raster_cache is None or rules_dir is None:
+    if raster_cache is None or rules_dir is None or prepare == "settings":
         defaults = Settings()
         raster_cache = raster_cache or defaults.raster_cache
         rules_dir = rules_dir or defaults.rules_dir
+        if prepare == "settings":
+            prepare = prepare_from_setting(defaults.prepare)
     steps = select_steps(only)
     run_id = new_run_id()
     store.ping()
     with locked_run(store, raster_cache, run_id, wait=wait, on_wait=on_wait):
-        return _run_locked(region, store, params, reporter, on_layer_written, steps, bool(only), run_id,
-                           raster_cache, rules_dir)
+        record = _run_locked(region, store, params, reporter, on_layer_written, steps, bool(only), run_id,
+                             raster_cache, rules_dir)
+        if prepare is not None:
+            record = prepare_published(store, region, record, raster_cache, prepare, reporter)
+        return record
+
+
+def prepare_published(store: Store, region: Region, record: RunRecord, raster_cache: Path,
+                      settings: PrepareSettings, reporter: Reporter | None = None) -> RunRecord:
+    """Prepare the products of the published run ``record`` and add the report to its stored record
+    (step ``prepare`` of the reporter). Never raises for a failed preparation: it is reported."""
+    reporter = reporter or Reporter()
+    t0 = time.perf_counter()
+    started = False
+
+    def start(total: int) -> None:
+        nonlocal started
+        reporter.start("prepare", total)
+        started = True
+
+    try:
+        headline = settings.headline if settings.headline is not None else default_headline()
+        services = RunServices(store, region, raster_cache, headline=headline)
+        report = prepare_run(services, record, settings, start=start,
+                             advance=lambda label: reporter.advance("prepare", label))
+    except Exception as exc:  # reported, never failing the published run
+        report = {"error": one_line(exc), "seconds": round(time.perf_counter() - t0, 3)}
+    if not started:
+        reporter.start("prepare", 0)
+    reporter.finish("prepare", round(time.perf_counter() - t0, 3))
+    try:
+        return store.record_preparation(record.run_id, report)
+    except Exception:  # the run stays published; its record only lacks the report
+        return dataclasses.replace(record, prepared=report)
 
 
 @contextmanager
@@ -124,6 +169,7 @@ def _run_locked(region: Region, store: Store, params: ParameterSet, reporter: Re
             _copy_rasters(raster_dir.parent / previous.run_id, raster_dir)
         run_steps(ctx, steps, reporter, timings)
         with _timed("display", reporter, timings):
+            ensure_run_cogs(raster_dir)
             build_run_display_files(raster_dir, [(e.id, e.path, str(e.extra.get("resampling", "average")))
                                                  for e in region.layers.values() if e.kind == "raster"])
         frames: dict[str, pd.DataFrame] = dict(ctx.results)

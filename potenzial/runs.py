@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,10 @@ class RunRecord:
     steps: tuple[str, ...] = ()
     timings_s: dict[str, float] = field(default_factory=dict)  #: wall time per step [s]
     synthetic_inputs: tuple[str, ...] = ()  #: ids of input layers that are synthetic stand-ins
+    #: what publishing prepared for the first users (display COGs, tiles, downloads, fact sheets): per
+    #: product the counts prepared and failed and the seconds (``potenzial.serving.prepare``); added to
+    #: the stored record after the publish, empty before and for runs published without preparation
+    prepared: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
                               description="source catalog (TOML) that `potenzial data fetch` reads")
     template_region: Path = Field(PROJECT_ROOT / "layers" / "regions" / "lk-leipzig" / "region.toml",
                                   description="region whose stand-ins and reference tables `region create` copies")
+    prepare: str = Field("all", description="what a published run prepares for its first users: all, none, "
+                         "or a comma-separated list of display, tiles, downloads, factsheets, rasters")
     rules_dir: Path = Field(PROJECT_ROOT / "layers" / "rules",
                             description="dated rule sets (TOML) that parameter sets name by file stem")
     params_dir: Path = Field(PROJECT_ROOT / "layers" / "params" / "default",

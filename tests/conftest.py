@@ -8,6 +8,12 @@ import psycopg
 import pytest
 
 from tests.support.postgis import create_database, reset_store_tables, store_test_db_url
+from tests.support.prepared import PREPARED_MUNICIPALITIES, PREPARED_ZOOMS
+
+# A published run prepares tiles, downloads and fact sheets for its first users (minutes for the
+# whole region): tests that run the pipeline prepare only what they name, and the CLI and
+# subprocess runs of the tests nothing (POTENZIAL_PREPARE is inherited by child processes).
+os.environ.setdefault("POTENZIAL_PREPARE", "none")
 
 # ==============================================================================================
 # Markers by need: a test that asks for a PostGIS fixture is marked ``postgis``, one that asks for
@@ -106,6 +112,7 @@ def pipeline_run(tmp_path_factory):
     from potenzial.params import load_params
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
+    from potenzial.serving.prepare import PrepareSettings
     from potenzial.settings import PROJECT_ROOT, Settings
     from potenzial.store import open_store
 
@@ -115,8 +122,11 @@ def pipeline_run(tmp_path_factory):
     store = open_store(settings.store_url)
     try:
         store.init()
+        # every product is prepared, for two municipalities and the two lowest zooms (all of them:
+        # minutes; tests/test_prepare.py counts a full plan on a small store)
+        prepare = PrepareSettings(zooms=PREPARED_ZOOMS, municipalities=PREPARED_MUNICIPALITIES)
         record = run_pipeline(region, store, load_params(PROJECT_ROOT / "layers" / "params" / "default"),
-                              raster_cache=settings.raster_cache)
+                              raster_cache=settings.raster_cache, prepare=prepare)
     finally:
         store.close()
     return settings, record

@@ -340,8 +340,11 @@ def test_a_new_run_serves_new_tiles(tmp_path):
     z, x, y = tile_of(*GRIMMA_LONLAT, 12)
     url = f"/tiles/wind_speed_150m/{z}/{x}/{y}.png"
     with TestClient(create_app(settings, serving_settings=ServingSettings(run_check_interval_s=0))) as c:
+        serving = c.app.state.serving
+        serving.prepare(serving.tracker.current(), timeout_s=120)  # display COG built: tiles get an ETag
         etag_a = c.get(url).headers["etag"]
         store.publish(RunResult(record=record("run-b"), frames={"municipalities": municipalities}))
+        serving.prepare(serving.tracker.current(), timeout_s=120)
         response = c.get(url, headers={"If-None-Match": etag_a})
     assert response.status_code == 200 and "run-b" in response.headers["etag"]
     assert (tmp_path / "cache" / "run-b" / "tiles" / "wind_speed_150m").is_dir()

@@ -1,10 +1,13 @@
-"""Per-municipality results: GeoJSON of every figure, one municipality, downloads and fact sheets."""
+"""Per-municipality results: GeoJSON of every figure, one municipality, downloads (GeoPackage, analysis
+rasters as Cloud-Optimized GeoTIFF, also county-wide) and fact sheets."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import BaseUrlDep, CacheDep, CurrentRunDep, ServingDep
@@ -14,10 +17,17 @@ from api.serving import run_with_limit
 from potenzial.serving.downloads import GPKG_MEDIA_TYPE
 from potenzial.serving.factsheet import PDF_MEDIA_TYPE
 from potenzial.serving.municipality import municipality_collection
+from potenzial.serving.raster_downloads import COG_MEDIA_TYPE
+from potenzial.tiles.etag import etag_matches, product_etag
 
 router = APIRouter(prefix="/api", tags=["results"])
 
-AgsPath = Annotated[str, Path(description="AGS (Amtlicher Gemeindeschlüssel, 8 digits), e.g. 14729160",
+#: the fact sheet loads nothing: inline styles and data: images only
+FACTSHEET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+RasterLayerId = Annotated[str, PathParam(description="raster layer id from /api/layers", examples=["terrain"],
+                                         max_length=128, pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+
+AgsPath = Annotated[str, PathParam(description="AGS (Amtlicher Gemeindeschlüssel, 8 digits), e.g. 14729160",
                               max_length=32, examples=["14729160"])]
 
 
@@ -41,19 +51,28 @@ def municipality(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, base_
     return detail
 
 
+def file_response(request: Request, path: Path, media_type: str, etag: str, filename: str | None = None,
+                  headers: dict[str, str] | None = None) -> Response:
+    """A prepared (or just built) file of the run, under an ETag keyed by the run id; 304 when the
+    client's copy is that one."""
+    headers = {"ETag": etag, **(headers or {})}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, media_type=media_type, filename=filename, headers=headers)
+
+
 @router.get("/municipalities/{ags}/download.gpkg", response_class=FileResponse,
             responses={200: {"content": {GPKG_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
                              "description": "GeoPackage"}, **error_responses(404, 503)})
-async def download(ags: AgsPath, serving: ServingDep, record: CurrentRunDep) -> FileResponse:
+async def download(request: Request, ags: AgsPath, serving: ServingDep, record: CurrentRunDep) -> Response:
     """One GeoPackage: every result layer clipped to the municipality, ``summary`` (figures with units),
-    ``readme`` (method, units, sources, licences) and ``layer_styles`` (QGIS opens the layers styled)."""
+    ``readme`` (method, units, sources, licences) and ``layer_styles`` (QGIS opens the layers styled).
+    Prepared when the run was published."""
     path = await run_with_limit(serving, serving.results.download_path, record, ags)
-    return FileResponse(path, media_type=GPKG_MEDIA_TYPE,
-                        filename=f"potenzial_{ags}_{record.run_id}.gpkg")
+    return file_response(request, path, GPKG_MEDIA_TYPE, product_etag(record.run_id, "gpkg", ags),
+                         filename=f"potenzial_{ags}_{record.run_id}.gpkg")
 
 
-#: what the HTML fact sheet may load: nothing but its own inline styles and data: images
-FACTSHEET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 LangQuery = Annotated[Literal["de", "en"], Query(description="language of the sheet: de (default) or en")]
 PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {PDF_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}, "description": "A4 PDF"}}
@@ -70,10 +89,15 @@ def _pdf(document: bytes, filename: str) -> Response:
 
 @router.get("/municipalities/{ags}/factsheet.html", response_class=HTMLResponse,
             responses=error_responses(404, 503, non_json_route=True))
-async def factsheet(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, lang: LangQuery = "de") -> HTMLResponse:
+async def factsheet(request: Request, ags: AgsPath, serving: ServingDep, record: CurrentRunDep,
+                    lang: LangQuery = "de") -> Response:
     """A fact sheet for council meetings (German; ``?lang=en`` English): the headline figures with charts, then
-    per technology its own map and cascade, the sources. Self-contained: no script, no CDN."""
-    return _html(await run_with_limit(serving, serving.results.factsheet, record, ags, "html", lang))
+    per technology its own map and cascade, the sources. Self-contained: no script, no CDN. The German
+    sheet is prepared when the run is published."""
+    path = await run_with_limit(serving, serving.results.factsheet_path, record, ags, "html", lang)
+    return file_response(request, path, "text/html; charset=utf-8",
+                         product_etag(record.run_id, "factsheet", ags, lang),
+                         headers={"Content-Security-Policy": FACTSHEET_CSP})
 
 
 @router.get("/municipalities/{ags}/factsheet.pdf", response_class=Response,
@@ -97,3 +121,28 @@ async def county_factsheet_pdf(serving: ServingDep, record: CurrentRunDep, lang:
     """The county's fact sheet as an A4 PDF."""
     document = await run_with_limit(serving, serving.results.county_factsheet, record, "pdf", lang)
     return _pdf(document, f"steckbrief_landkreis_{lang}.pdf" if lang == "de" else f"factsheet_county_{lang}.pdf")
+
+
+@router.get("/municipalities/{ags}/rasters/{layer}.tif", response_class=FileResponse,
+            responses={200: {"content": {COG_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "Cloud-Optimized GeoTIFF, EPSG:25833"}, **error_responses(404, 503)})
+async def municipality_raster(request: Request, ags: AgsPath, layer: RasterLayerId, serving: ServingDep,
+                              record: CurrentRunDep) -> Response:
+    """A raster layer of the run clipped to the municipality (its bounding box; cells outside its outline
+    are nodata) as a Cloud-Optimized GeoTIFF in EPSG:25833, with the analysis values (not colours).
+    Raster layer ids: ``/api/layers``."""
+    path = await run_with_limit(serving, serving.results.municipality_raster_path, record, ags, layer)
+    return file_response(request, path, COG_MEDIA_TYPE, product_etag(record.run_id, "raster", ags, layer),
+                         filename=f"potenzial_{layer}_{ags}_{record.run_id}.tif")
+
+
+@router.get("/rasters/{layer}.tif", response_class=FileResponse,
+            responses={200: {"content": {COG_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "Cloud-Optimized GeoTIFF, EPSG:25833"}, **error_responses(404, 503)})
+async def county_raster(request: Request, layer: RasterLayerId, serving: ServingDep,
+                        record: CurrentRunDep) -> Response:
+    """A raster layer of the run for the whole county as a Cloud-Optimized GeoTIFF in EPSG:25833, with
+    the analysis values (not colours). Raster layer ids: ``/api/layers``."""
+    path = await run_with_limit(serving, serving.results.county_raster_path, record, layer)
+    return file_response(request, path, COG_MEDIA_TYPE, product_etag(record.run_id, "raster", "county", layer),
+                         filename=f"potenzial_{layer}_{record.run_id}.tif")

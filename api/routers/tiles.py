@@ -1,14 +1,17 @@
 """Raster (PNG) and vector (Mapbox Vector Tile) tiles on the WebMercatorQuad grid.
 
 Order of checks, cheapest first and before any I/O: tile address (422 negative, 404 beyond the
-matrix), layer id from the
-registry (404), zoom range of the layer (404), tile outside the layer (204), ``If-None-Match``
-(304), disk cache, then render with a time limit (503 when exceeded).
+matrix), a tile prepared when the run was published (served from the disk cache before the new
+run's layer registry is even built), layer id from the registry (404), zoom range of the layer
+(404), tile outside the layer (204), ``If-None-Match`` (304), disk cache, then render with a time
+limit (503 when exceeded). While a layer's display COG is being built its tiles are drawn from the
+analysis raster (no ETag, not cached) instead of waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -37,6 +40,8 @@ TileX = Annotated[int, Path(description="tile column, 0 ≤ x < 2^z (404 beyond)
 TileY = Annotated[int, Path(description="tile row from the north, 0 ≤ y < 2^z (404 beyond)", examples=[1366], ge=0,
                             le=2**MAX_ZOOM - 1)]
 _TILE_PATH = "/tiles/{layer}/{z}/{x}/{y}"
+#: a layer id as the registry and the tile cache spell them
+_PLAIN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
 def _tile_responses(media_type: str) -> dict[int | str, dict]:
@@ -67,11 +72,26 @@ def _headers(serving: Serving, etag: str) -> dict[str, str]:
     return {"ETag": etag, "Cache-Control": cache_control(serving.config.tile_max_age_s)}
 
 
+def _cached(request: Request, serving: Serving, etag: str, data: bytes, media_type: str) -> Response:
+    headers = _headers(serving, etag)
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    if not data:
+        return Response(status_code=204, headers=headers)
+    return Response(content=data, media_type=media_type, headers=headers)
+
+
 async def _serve(request: Request, layer_id: str, z: int, x: int, y: int, kind: str, variant: str,
                  media_type: str, scale: int = 1) -> Response:
     check_tile(z, x, y)
     serving: Serving = request.app.state.serving
     record = await _record(serving)
+    if serving.config.tile_cache and serving.registry_if_built(record.run_id) is None and _PLAIN.match(layer_id):
+        # the first requests of a new run: a tile prepared at publish needs no layer registry yet
+        prepared = await run_in_threadpool(serving.tiles.get, record.run_id, layer_id, z, x, y, variant)
+        if prepared is not None:
+            return _cached(request, serving, tile_etag(record.run_id, layer_id, z, x, y, variant), prepared,
+                           media_type)
     registry = await _registry(serving, record)
     layer = registry.get(layer_id)
     if layer.kind != kind:
@@ -87,16 +107,21 @@ async def _serve(request: Request, layer_id: str, z: int, x: int, y: int, kind: 
     cache = serving.config.tile_cache
     data = serving.tiles.get(layer.run_id, layer.id, z, x, y, variant) if cache else None
     if data is None:
+        rendered: bytes
+        final: bool
         if kind == "raster":
             work, limit = (lambda: serving.render_raster(layer, z, x, y, scale)), serving.config.raster_timeout_s
         else:
-            work, limit = (lambda: serving.vector_tile(layer, z, x, y)), serving.config.vector_timeout_s
+            work, limit = (lambda: (serving.vector_tile(layer, z, x, y), True)), serving.config.vector_timeout_s
         try:
-            data = await asyncio.wait_for(run_in_threadpool(work), timeout=limit)
+            rendered, final = await asyncio.wait_for(run_in_threadpool(work), timeout=limit)
         except TimeoutError:
             raise TileTimeoutError(f"layer {layer.id}: the tile took longer than {limit:g} s.") from None
-        if cache:
-            serving.tiles.put(layer.run_id, layer.id, z, x, y, variant, data)
+        data = rendered
+        if not final:  # drawn from the analysis raster while the display COG is built: not cached
+            headers = {"Cache-Control": "no-store"}
+        elif cache:
+            serving.tiles.put(layer.run_id, layer.id, z, x, y, variant, rendered)
     if not data:
         return Response(status_code=204, headers=headers)
     return Response(content=data, media_type=media_type, headers=headers)

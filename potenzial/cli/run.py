@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from potenzial.cli.common import RichReporter, console, err_console, one_line_errors, settings_from
@@ -53,6 +54,11 @@ def summarise(settings: Settings, record: RunRecord) -> None:
     for step, seconds in record.timings_s.items():
         table.add_row(step, f"{seconds:.2f}")
     console.print(table)
+    for product, entry in record.prepared.get("products", {}).items():
+        failed = f", [yellow]{entry['failed']} failed[/] ({escape(entry['error'])})" if entry["failed"] else ""
+        console.print(f"prepared {product}: {entry['prepared']}{failed}", highlight=False)
+    if record.prepared.get("error"):
+        console.print(f"[yellow]preparation failed:[/] {escape(record.prepared['error'])}", highlight=False)
     console.print(f"store: {settings.store_url if not settings.store else _redact(settings.store)}")
     console.print(f"params sha256: {record.params_hash[:16]}…  code: {record.code_version}")
     if record.synthetic_inputs:

@@ -3,11 +3,15 @@ its figures (``summary``), a README table (method, units, sources, licences) and
 
 It is built once per run and municipality into ``<raster_cache>/<run_id>/downloads/<ags>.gpkg``
 (:func:`download_path`), then served from disk; concurrent requests for the same file build it once.
+The fact sheet is kept the same way (:func:`factsheet_path`). Publishing a run builds both for every
+municipality (:mod:`potenzial.serving.prepare`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +27,7 @@ from potenzial.store.schema import RESULTS
 
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 DOWNLOADS_FOLDER = "downloads"
+FACTSHEETS_FOLDER = "factsheets"
 
 _build_locks: dict[Path, threading.Lock] = {}
 _build_guard = threading.Lock()
@@ -43,6 +48,34 @@ def download_sources(registry: LayerRegistry) -> tuple[SourceInfo, ...]:
     used = {s.layer_id for layer in registry.vector_layers() for s in layer.sources}
     used |= {s.layer_id for s in registry.figure_sources}
     return tuple(s for s in registry.sources if s.layer_id in used)
+
+
+def factsheet_path(raster_cache: Path, run_id: str, ags: str, fmt: str = "html", lang: str = "de") -> Path:
+    """Where the fact sheet (``fmt`` html or pdf, language ``lang``) of municipality ``ags`` of run
+    ``run_id`` is kept."""
+    if fmt not in ("html", "pdf"):
+        raise ValueError(f"fact sheet format {fmt!r}: html or pdf")
+    return raster_cache / run_id / FACTSHEETS_FOLDER / f"{ags}.{lang}.{fmt}"
+
+
+def write_once(path: Path, build: Callable[[], bytes]) -> Path:
+    """``path`` with the bytes ``build()`` returns, written once (temporary file, then rename) and then
+    reused; concurrent callers for the same path build it once."""
+    if path.is_file():
+        return path
+    with _lock_for(path):
+        if path.is_file():
+            return path
+        data = build()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return path
 
 
 def readme_frame(record: RunRecord, registry: LayerRegistry, municipality: Municipality) -> pd.DataFrame:
@@ -115,4 +148,5 @@ def build_download(store: Store, record: RunRecord, registry: LayerRegistry, mun
     return path
 
 
-__all__ = ["GPKG_MEDIA_TYPE", "build_download", "download_path", "readme_frame", "summary_table"]
+__all__ = ["GPKG_MEDIA_TYPE", "build_download", "download_path", "factsheet_path", "readme_frame", "summary_table",
+           "write_once"]

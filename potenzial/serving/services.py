@@ -12,12 +12,12 @@ import geopandas as gpd
 from potenzial.errors import UnknownLayerError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
-from potenzial.serving import downloads, summaries
+from potenzial.serving import downloads, raster_downloads, summaries
 from potenzial.serving.basemap import BaseMapData, build_basemap
 from potenzial.serving.cache import RunCache
 from potenzial.serving.factsheet import html_to_pdf, render_factsheet
 from potenzial.serving.headline import HeadlineParams
-from potenzial.serving.municipality import Municipality, find_municipality, municipality_detail
+from potenzial.serving.municipality import AGS_PATTERN, Municipality, find_municipality, municipality_detail
 from potenzial.serving.plants import InstalledPlants, load_plants
 from potenzial.serving.point import point_query
 from potenzial.serving.point_text import RULE_TABLES, RuleText, english_rule_titles, rule_texts
@@ -118,11 +118,12 @@ class RunServices:
         return municipality_detail(self.municipality(record, ags), record, self.registry(record))
 
     def download_path(self, record: RunRecord, ags: str) -> Path:
-        """The municipality's GeoPackage (built once per run, then served from disk)."""
-        found = self.municipality(record, ags)
+        """The municipality's GeoPackage (prepared when the run was published, else built now; then
+        served from disk). A prepared file is served without reading the run's figures."""
         path = downloads.download_path(self.raster_cache, record.run_id, ags)
-        if path.is_file():
+        if AGS_PATTERN.match(ags) and path.is_file():
             return path
+        found = self.municipality(record, ags)
         return downloads.build_download(self.store, record, self.registry(record), found, path)
 
     def sheet(self, record: RunRecord, ags: tuple[str, ...], title: str | None = None) -> SheetData:
@@ -131,12 +132,25 @@ class RunServices:
             ("sheet", record.run_id, ags, title),
             lambda: sheet_data(self.store, record, self.registry(record), self.figures(record), ags, title))
 
-    def factsheet(self, record: RunRecord, ags: str, fmt: str = "html", lang: str = "de") -> bytes:
-        """The fact sheet of a municipality: ``fmt`` html (self-contained UTF-8 page) or pdf (A4), ``lang`` de or
-        en; NotFoundError (with the fix) for a malformed or unknown AGS."""
+    def factsheet_path(self, record: RunRecord, ags: str, fmt: str = "html", lang: str = "de") -> Path:
+        """The municipality's fact sheet file (prepared when the run was published, else built now)."""
         check_lang(lang)
+        path = downloads.factsheet_path(self.raster_cache, record.run_id, ags, fmt, lang)
+        if AGS_PATTERN.match(ags) and path.is_file():
+            return path
+        self.municipality(record, ags)  # NotFoundError for an unknown AGS before anything is written
+        return downloads.write_once(path, lambda: self.render_factsheet(record, ags, fmt, lang))
+
+    def render_factsheet(self, record: RunRecord, ags: str, fmt: str = "html", lang: str = "de") -> bytes:
+        """The one function that draws a municipality's fact sheet (what the server serves and what
+        publishing prepares, :mod:`potenzial.serving.prepare`): ``fmt`` html (self-contained UTF-8
+        page) or pdf (A4), ``lang`` de or en; NotFoundError (with the fix) for an unknown AGS."""
         found = self.municipality(record, ags)
         return self.group_factsheet(record, (found.ags,), None, fmt, lang)
+
+    def factsheet(self, record: RunRecord, ags: str, fmt: str = "html", lang: str = "de") -> bytes:
+        """The fact sheet of a municipality, from its prepared file when there is one."""
+        return self.factsheet_path(record, ags, fmt, lang).read_bytes()
 
     def group_factsheet(self, record: RunRecord, ags: tuple[str, ...], title: str | None, fmt: str = "html",
                         lang: str = "de") -> bytes:
@@ -154,6 +168,17 @@ class RunServices:
         """The fact sheet of the whole region (the group of all its municipalities), titled with its name."""
         members = tuple(county_members(self.figures(record)))
         return self.group_factsheet(record, members, self.region.name, fmt, lang)
+
+    # -- analysis rasters (Cloud-Optimized GeoTIFF, EPSG:25833)
+    def county_raster_path(self, record: RunRecord, layer_id: str) -> Path:
+        """The county-wide COG of raster layer ``layer_id``."""
+        layer = raster_downloads.raster_layer(self.registry(record), layer_id)
+        return raster_downloads.county_raster_path(self.raster_cache, layer)
+
+    def municipality_raster_path(self, record: RunRecord, ags: str, layer_id: str) -> Path:
+        """The COG of raster layer ``layer_id`` clipped to municipality ``ags``."""
+        layer = raster_downloads.raster_layer(self.registry(record), layer_id)
+        return raster_downloads.municipality_raster_path(self.raster_cache, layer, self.municipality(record, ags))
 
     def read_bbox(self, record: RunRecord, layer_id: str,
                   bbox: tuple[float, float, float, float]) -> gpd.GeoDataFrame:

@@ -117,6 +117,12 @@ class Store(ABC):
         """Every complete run still kept, newest first."""
 
     @abstractmethod
+    def record_preparation(self, run_id: str, prepared: dict) -> RunRecord:
+        """Add what publishing prepared (:attr:`RunRecord.prepared`) to the stored record of the
+        complete run ``run_id`` and return the record; nothing else of the run changes.
+        NotFoundError for a run the store does not keep."""
+
+    @abstractmethod
     def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
         """A result layer or table of ``run_id`` (default: the current run), in schema order."""
 

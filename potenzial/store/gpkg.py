@@ -10,8 +10,10 @@ that are running, failed or died (:class:`potenzial.runs.RunAttempt`).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -166,6 +168,25 @@ class GeoPackageStore(Store):
             raise NotFoundError(f"run {run_id!r} is not in the store {self.folder}.")
         table = pyogrio.read_dataframe(path, layer=RUN_TABLE, read_geometry=False)
         return RunRecord.from_json(str(table["record_json"].iloc[0]))
+
+    def record_preparation(self, run_id: str, prepared: dict) -> RunRecord:
+        """Updates the run's ``_run`` row in place (one SQLite transaction); the file keeps its
+        modification time, by which the store orders and prunes its runs."""
+        record = self._record(run_id)
+        raw = json.loads(record.to_json())
+        raw["prepared"] = prepared
+        updated = RunRecord.from_json(json.dumps(raw))
+        path = self.run_path(run_id)
+        stat = path.stat()
+        try:
+            with sqlite3.connect(path) as conn:
+                conn.execute(f'UPDATE "{RUN_TABLE}" SET record_json = ? WHERE run_id = ?', (updated.to_json(), run_id))
+            conn.close()
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"run {run_id}: its preparation could not be recorded ({exc}).") from None
+        finally:
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        return updated
 
     def list_runs(self) -> list[RunRecord]:
         if not self._runs.is_dir():

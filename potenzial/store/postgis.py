@@ -37,6 +37,7 @@ from potenzial.store.migrate import alembic_config
 from potenzial.store.postgis_errors import unavailable_message
 from potenzial.store.postgis_lock import PostgisRunLock
 from potenzial.store.postgis_roles import DEFAULT_READER_ROLE, grant_reader, refuse_superuser, role_facts
+from potenzial.store.postgis_runs import PreparationRecord
 from potenzial.store.postgis_serving import SERVING_STATEMENT_TIMEOUT_S, serving_engine
 from potenzial.store.postgis_sql import GEOMETRY_COLUMN
 from potenzial.store.runlock import LockHolder, OnWait
@@ -51,8 +52,6 @@ DEFAULT_STATEMENT_TIMEOUT_S = 120.0
 DEFAULT_POOL_SIZE = 4
 DEFAULT_POOL_OVERFLOW = 2
 DEFAULT_POOL_TIMEOUT_S = 5.0
-
-
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -72,7 +71,7 @@ def _engine_url(url: str) -> URL:
     return parsed.set(drivername="postgresql+psycopg")
 
 
-class PostgisStore(Store):
+class PostgisStore(PreparationRecord, Store):
     """Runs in PostGIS; see the module docstring for the layout and the atomicity argument."""
 
     kind = "postgis"

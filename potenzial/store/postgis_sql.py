@@ -37,6 +37,10 @@ CURRENT_RECORD = text(
 )
 CURRENT_ID = text("SELECT run_id FROM current_run WHERE id = 1")
 RUN_LAYERS = text("SELECT layers FROM runs WHERE run_id = :run_id")
+RECORD_PREPARATION = text(
+    "UPDATE runs SET record = jsonb_set(record, '{prepared}', CAST(:prepared AS jsonb), true) "
+    "WHERE run_id = :run_id RETURNING CAST(record AS text)"
+)
 ALL_RECORDS = text("SELECT CAST(record AS text) FROM runs ORDER BY seq DESC")
 INIT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 POSTGIS_INSTALLED = text("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")

@@ -22,6 +22,7 @@ from rasterio.transform import Affine
 
 from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import PotenzialError
+from potenzial.tiles.cog import ensure_cog
 
 #: timestamp written into ``gpkg_contents.last_change`` (any fixed value keeps files stable)
 FIXED_GPKG_DATE = "2000-01-01T00:00:00Z"
@@ -79,7 +80,7 @@ def write_vector(frame: gpd.GeoDataFrame, path: Path, layer: str, geometry_type:
 
 def write_raster(array: np.ndarray, transform: Affine, path: Path, *, units: str,
                  description: str) -> Path:
-    """Write a 2-D float32 ``array`` [units] as a tiled, deflate-compressed GeoTIFF (EPSG:25833)."""
+    """Write a 2-D float32 ``array`` [units] as a deflate-compressed Cloud-Optimized GeoTIFF (EPSG:25833)."""
     path = Path(path)
     if path.exists():
         path.unlink()
@@ -96,4 +97,5 @@ def write_raster(array: np.ndarray, transform: Affine, path: Path, *, units: str
         dst.update_tags(1, units=units)
         dst.set_band_description(1, description)
         dst.units = (units,)
+    ensure_cog(path, "average")
     return path

@@ -17,6 +17,12 @@ def tile_etag(run_id: str, layer_id: str, z: int, x: int, y: int, variant: str) 
     return f'"{run_id}.{layer_id}.{z}.{x}.{y}.{variant}.{RENDER_VERSION}"'
 
 
+def product_etag(run_id: str, product: str, *parts: str) -> str:
+    """The strong ETag of a file product of run ``run_id`` (a download, a fact sheet, a raster), e.g.
+    ``product_etag(run, "factsheet", ags)``: stable for the run, new with every run."""
+    return f'"{".".join((run_id, product, *parts, RENDER_VERSION))}"'
+
+
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
     """Whether an ``If-None-Match`` header value matches ``etag`` (RFC 9110 weak comparison:
     ``*``, or any listed tag with or without ``W/``). An absent or empty header never matches."""
@@ -30,4 +36,4 @@ def cache_control(max_age_s: int) -> str:
     return f"public, max-age={max_age_s}"
 
 
-__all__ = ["RENDER_VERSION", "cache_control", "etag_matches", "tile_etag"]
+__all__ = ["RENDER_VERSION", "cache_control", "etag_matches", "product_etag", "tile_etag"]

@@ -76,6 +76,21 @@ def tile_bounds_3857(z: int, x: int, y: int, margin: float = 0.0) -> BBox:
     return b.left - pad, b.bottom - pad, b.right + pad, b.top + pad
 
 
+def tiles_covering(bounds_3857: BBox, z: int) -> list[tuple[int, int]]:
+    """(x, y) of every tile at zoom ``z`` that :func:`intersects` ``bounds_3857`` [m, EPSG:3857],
+    row by row from the north-west; empty for empty bounds."""
+    minx, miny, maxx, maxy = bounds_3857
+    if not (maxx > minx and maxy > miny):
+        return []
+    size, last = tile_size_m(z), matrix_size(z) - 1
+    x0 = max(0, math.floor((minx + ORIGIN_M) / size))
+    x1 = min(last, math.ceil((maxx + ORIGIN_M) / size) - 1)
+    y0 = max(0, math.floor((ORIGIN_M - maxy) / size))
+    y1 = min(last, math.ceil((ORIGIN_M - miny) / size) - 1)
+    return [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)
+            if intersects(tile_bounds_3857(z, x, y), bounds_3857)]
+
+
 def tile_bounds_lonlat(z: int, x: int, y: int) -> BBox:
     """(west, south, east, north) of a tile [degrees, EPSG:4326]."""
     b = TMS.bounds(morecantile.Tile(x, y, z))

@@ -114,3 +114,41 @@ class TileSource:
 def render_png(values: np.ndarray, valid: np.ndarray, scale: ColourScale, level: int = DEFAULT_ZLIB_LEVEL) -> bytes:
     """A palette PNG of a tile with the layer's colour scale; nodata transparent."""
     return encode_palette_png(scale.indices(values, valid & np.isfinite(values)), palette(scale.name), level)
+
+
+def render_tile(source: TileSource | AnalysisTileSource, scale: ColourScale, z: int, x: int, y: int,
+                size: int = TILE_SIZE_PX) -> bytes:
+    """The PNG of tile z/x/y of ``source`` drawn with ``scale``, or ``b""`` when it holds no data: the
+    one rendering the server and the preparation of a published run share (same bytes, same ETag)."""
+    data = source.read(z, x, y, size=size)
+    if data is None:
+        return b""
+    return render_png(*data, scale)
+
+
+class AnalysisTileSource:
+    """Tiles read straight from an analysis raster in its own CRS, reprojected per tile (rio-tiler):
+    10-20 ms instead of 2-4 ms, for the moments before a layer's display COG exists. Same
+    :meth:`read` contract as :class:`TileSource`."""
+
+    def __init__(self, path: Path, resampling: str = "average") -> None:
+        self.path = Path(path)
+        self.resampling = "nearest" if resampling == "nearest" else "bilinear"
+
+    def read(self, z: int, x: int, y: int, size: int = TILE_SIZE_PX) -> tuple[np.ndarray, np.ndarray] | None:
+        from rio_tiler.errors import TileOutsideBounds
+        from rio_tiler.io import Reader
+
+        try:
+            with rasterio.Env(**GDAL_SERVING_ENV), Reader(str(self.path)) as reader:
+                image = reader.tile(x, y, z, tilesize=size, resampling_method=self.resampling,
+                                    reproject_method=self.resampling)
+        except TileOutsideBounds:
+            return None
+        except RasterioError as exc:
+            raise InputDataError(f"raster {self.path.name}: read failed ({str(exc).splitlines()[0][:120]}).") from None
+        values = np.asarray(image.data[0], dtype=np.float32)
+        valid = np.asarray(image.mask) > 0
+        if not valid.any():
+            return None
+        return values, valid
