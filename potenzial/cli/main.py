@@ -4,6 +4,7 @@ import typer
 
 from potenzial.cli.db import db_app
 from potenzial.cli.layers import layers
+from potenzial.cli.monitoring import monitoring_app
 from potenzial.cli.report import report_app
 from potenzial.cli.run import demo, run
 from potenzial.cli.serve import serve
@@ -16,6 +17,7 @@ app.command("serve")(serve)
 app.command("layers")(layers)
 app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
+app.add_typer(monitoring_app, name="monitoring")
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,41 @@
+"""Monitoring: installed capacity over time against the potential and the county's targets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api.deps import RegionDep, StoreDep
+from api.errors import error_responses
+from potenzial.serving.monitoring import MonitoringContext, monitoring_context, monitoring_view, targets_view
+
+router = APIRouter(prefix="/api", tags=["monitoring"])
+
+AgsQuery = Annotated[str | None, Query(description="AGS of a municipality, e.g. 14729160", max_length=32)]
+GroupQuery = Annotated[str | None, Query(description="id of a group of the region file, e.g. muldenland",
+                                         max_length=64)]
+
+
+def _context(request: Request, region: RegionDep) -> MonitoringContext:
+    cached = getattr(request.app.state, "monitoring_context", None)
+    if cached is None:
+        cached = monitoring_context(region, request.app.state.settings.params_dir)
+        request.app.state.monitoring_context = cached
+    return cached
+
+
+@router.get("/monitoring", responses=error_responses(404, 503))
+def monitoring(request: Request, store: StoreDep, region: RegionDep, ags: AgsQuery = None,
+               group: GroupQuery = None) -> dict:
+    """Installed capacity and estimated generation over time of one municipality (``ags``) or group
+    (``group``), the used share of each potential stage and the watts per inhabitant with the county rank."""
+    return monitoring_view(store, _context(request, region), ags=ags, group=group)
+
+
+@router.get("/targets", responses=error_responses(404, 503))
+def targets(request: Request, store: StoreDep, region: RegionDep, ags: AgsQuery = None,
+            group: GroupQuery = None) -> dict:
+    """The Leitbild's renewable electricity share (37 % 2019 → 63 % 2030 → 90 % 2035) per year against the
+    estimated generation, the gap, and the wind-area targets of the current run."""
+    return targets_view(store, _context(request, region), ags=ags, group=group)
