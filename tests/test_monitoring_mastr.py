@@ -14,8 +14,7 @@ from potenzial.monitoring.snapshot import from_export, sums_of_units
 from potenzial.serving.monitoring_import import region_filter
 from potenzial.settings import Settings
 from tests.support.mastr import solar, unit_xml, write_export
-from tests.support.monitoring import (BAD_LAUSICK, BORNA, GRIMMA, NAUNHOF, WURZEN, default_region,
-                                      write_test_export)
+from tests.support.monitoring import BAD_LAUSICK, BORNA, GRIMMA, NAUNHOF, WURZEN, default_region, write_test_export
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +148,8 @@ def test_truncated_zip_is_refused(tmp_path, written, where, params):
 
 def test_truncated_xml_is_refused(tmp_path, where, params):
     xml = unit_xml("EinheitenSolar", "EinheitSolar", [solar("SEE1", 5.0, ags=GRIMMA), solar("SEE2", 6.0, ags=GRIMMA)])
-    path = write_export(tmp_path / "Gesamtdatenexport_20240101_23.2.zip", {"EinheitenSolar_1.xml": xml[: len(xml) - 60]})
+    path = write_export(tmp_path / "Gesamtdatenexport_20240101_23.2.zip",
+                        {"EinheitenSolar_1.xml": xml[: len(xml) - 60]})
     with pytest.raises(InputDataError, match="truncated or damaged"):
         read_export(path, where, params)
 
