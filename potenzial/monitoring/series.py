@@ -97,7 +97,7 @@ def latest_snapshot(series: pd.DataFrame) -> pd.DataFrame:
 def watts_per_inhabitant(latest: pd.DataFrame, population: Mapping[str, float], technology: str = "pv"
                          ) -> pd.DataFrame:
     """Installed watts per inhabitant of a technology and the rank (1 = most) among the areas given."""
-    rows = latest[latest["technology"] == technology][["ags", "capacity_kw"]].copy()
+    rows = latest[latest["technology"] == technology][["ags", "technology", "capacity_kw"]].copy()
     rows["population"] = rows["ags"].map(population).astype(float)
     rows["w_per_inhabitant"] = rows["capacity_kw"] * 1000.0 / rows["population"]
     rows["rank"] = rows["w_per_inhabitant"].rank(ascending=False, method="min").astype("int64")

@@ -119,7 +119,8 @@ def _columns(schema: ResultSchema) -> list[dict[str, object]]:
 def _rows(frame: pd.DataFrame, schema: ResultSchema) -> list[dict[str, object]]:
     out = []
     for rec in frame[schema.column_names].to_dict("records"):
-        out.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()})
+        plain = {k: (v.item() if hasattr(v, "item") else v) for k, v in rec.items()}  # numpy -> Python
+        out.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in plain.items()})
     return out
 
 

@@ -1,0 +1,57 @@
+"""GET /api/monitoring and /api/targets on a store with the default region's catalog snapshots."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from potenzial.serving.monitoring_import import import_catalog
+from potenzial.store.gpkg import GeoPackageStore
+from tests.support.demo_run import settings_for
+from tests.support.monitoring import GRIMMA, default_region
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("monitoring-api")
+    store = GeoPackageStore(tmp / "store")
+    store.init()
+    import_catalog(store, default_region())
+    with TestClient(create_app(settings_for(tmp / "store", tmp))) as c:
+        yield c
+
+
+def test_monitoring_of_a_municipality(client):
+    body = client.get("/api/monitoring", params={"ags": GRIMMA}).json()
+    assert body["area"] == {"kind": "municipality", "id": GRIMMA, "title_de": "Grimma", "title_en": "Grimma"}
+    assert [s["as_of"] for s in body["snapshots"]] == ["2015-12-31", "2021-12-31", "2024-12-31"]
+    wind = [r for r in body["series"]["rows"] if r["technology"] == "wind"]
+    assert [r["date"] for r in wind] == ["2015-12-31", "2021-12-31", "2024-12-31"]
+    columns = {c["name"]: c for c in body["series"]["columns"]}
+    assert columns["capacity_kw"]["unit"] == "kW" and columns["capacity_kw"]["title_de"] == "installierte Leistung"
+    assert {c["code"] for c in columns["technology"]["classes"]} >= {"pv", "wind", "pv_ground"}
+    assert all(c["title_de"] and c["title_en"] for c in body["series"]["columns"])
+
+
+def test_monitoring_of_a_group(client):
+    body = client.get("/api/monitoring", params={"group": "partheland"}).json()
+    assert body["area"]["kind"] == "group" and len(body["area"]["members"]) == 6
+    assert {r["ags"] for r in body["series"]["rows"]} == {"partheland"}
+    assert len(body["ranking"]["rows"]) == 6  # each member's rank in the county
+
+
+def test_targets(client):
+    body = client.get("/api/targets", params={"group": "focus"}).json()
+    rows = {r["year"]: r for r in body["targets"]["rows"]}
+    assert rows[2030]["target_share_pct"] == 63.0 and rows[2035]["target_share_pct"] == 90.0
+    assert rows[2024]["renewable_share_pct"] is not None and rows[2024]["electricity_use_estimate"] is True
+    assert body["area"]["placeholder"] is True
+    assert body["wind_area_targets"] == []  # the store holds no run
+
+
+@pytest.mark.parametrize("params", [{"group": "nowhere"}, {"ags": "09162000"}, {}, {"ags": GRIMMA, "group": "focus"}])
+def test_a_wrong_area_is_404_with_one_line(client, params):
+    response = client.get("/api/monitoring", params=params)
+    assert response.status_code == 404
+    assert "\n" not in response.json()["detail"]
