@@ -180,3 +180,20 @@ def test_export_without_date_needs_as_of(tmp_path, where, params):
     with pytest.raises(InputDataError, match="--as-of"):
         read_export(path, where, params)
     assert read_export(path, where, params, as_of="2024-06-30").as_of == "2024-06-30"
+
+
+def test_biomass_hydro_and_storage_files(tmp_path, where, params):
+    def unit(unit_id, kw):
+        return {"EinheitMastrNummer": unit_id, "Gemeindeschluessel": GRIMMA, "Inbetriebnahmedatum": "2012-01-01",
+                "EinheitBetriebsstatus": "35", "Bruttoleistung": kw, "Nettonennleistung": kw}
+
+    path = write_export(tmp_path / "Gesamtdatenexport_20240101_23.2.zip", {
+        "EinheitenBiomasse.xml": unit_xml("EinheitenBiomasse", "EinheitBiomasse", [unit("SEE1", 500)]),
+        "EinheitenWasser.xml": unit_xml("EinheitenWasser", "EinheitWasser", [unit("SEE2", 80)]),
+        "EinheitenStromSpeicher_1.xml": unit_xml("EinheitenStromSpeicher", "EinheitStromSpeicher",
+                                                 [unit("SSE3", 10)]),
+        "AnlagenEegSolar_1.xml": "<AnlagenEegSolar/>",  # not a unit file: skipped
+    })
+    export = read_export(path, where, params)
+    assert dict(zip(export.units["unit_id"], export.units["technology"], strict=True)) == {
+        "SEE1": "biomass", "SEE2": "hydro", "SSE3": "storage"}

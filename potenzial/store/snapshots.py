@@ -10,7 +10,8 @@ backends promise:
   returns a snapshot with exactly the columns and row order it was written with.
 
 GeoPackage: one file per snapshot in ``<store>/monitoring/``, written as ``tmp/<id>.partial.gpkg`` and
-renamed. PostGIS: one transaction over the tables of migration 0011.
+renamed. PostGIS: one transaction over the tables of migration 0011. A unit's position is ``x_m``/``y_m`` in
+EPSG:25833 (empty where the export has none).
 """
 
 from __future__ import annotations
@@ -21,13 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-import shapely
 
-from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG
 from potenzial.errors import NotFoundError
 from potenzial.monitoring.mastr import REPORT_COLUMNS, UNIT_COLUMNS
 from potenzial.monitoring.snapshot import SUM_COLUMNS, Snapshot
@@ -139,11 +137,7 @@ class GeoPackageSnapshots(SnapshotStore):
         try:
             pyogrio.write_dataframe(pd.DataFrame([_record_of(snapshot, region_id)]), partial, layer="record",
                                     driver="GPKG")
-            units = _conform_units(snapshot.units)
-            geoms = [shapely.Point(x, y) if not (np.isnan(x) or np.isnan(y)) else None
-                     for x, y in zip(units["x_m"], units["y_m"], strict=True)]
-            pyogrio.write_dataframe(gpd.GeoDataFrame(units, geometry=geoms, crs=ANALYSIS_CRS), partial, layer="units",
-                                    driver="GPKG", geometry_type="Point")
+            pyogrio.write_dataframe(_conform_units(snapshot.units), partial, layer="units", driver="GPKG")
             pyogrio.write_dataframe(_conform_sums(snapshot.sums), partial, layer="sums", driver="GPKG")
             pyogrio.write_dataframe(_conform_report(snapshot.report), partial, layer="report", driver="GPKG")
             os.replace(partial, final)
@@ -208,7 +202,6 @@ class PostgisSnapshots(SnapshotStore):
             rows = units.to_dict("records")
             for row in rows:
                 row["snapshot_id"] = snapshot.snapshot_id
-                row["srid"] = ANALYSIS_EPSG
                 row["x_m"] = None if np.isnan(row["x_m"]) else float(row["x_m"])
                 row["y_m"] = None if np.isnan(row["y_m"]) else float(row["y_m"])
             if rows:

@@ -11,11 +11,9 @@ INSERT_SNAPSHOT = text(
 )
 INSERT_UNIT = text(
     "INSERT INTO monitoring_units (snapshot_id, unit_id, technology, location, capacity_gross_kw, capacity_net_kw, "
-    "commissioned, decommissioned, status, ags, match_method, replaces_unit_id, geom) VALUES (:snapshot_id, "
+    "commissioned, decommissioned, status, ags, match_method, replaces_unit_id, x_m, y_m) VALUES (:snapshot_id, "
     ":unit_id, :technology, :location, :capacity_gross_kw, :capacity_net_kw, :commissioned, :decommissioned, "
-    ":status, :ags, :match_method, :replaces_unit_id, "
-    "CASE WHEN CAST(:x_m AS double precision) IS NULL THEN NULL "
-    "ELSE ST_SetSRID(ST_MakePoint(CAST(:x_m AS double precision), CAST(:y_m AS double precision)), :srid) END)"
+    ":status, :ags, :match_method, :replaces_unit_id, :x_m, :y_m)"
 )
 INSERT_SUM = text(
     "INSERT INTO monitoring_sums (snapshot_id, ags, technology, capacity_kw, units_count) "
@@ -36,7 +34,7 @@ RECORDS = text(f"SELECT {_RECORD_COLUMNS} FROM monitoring_snapshots AS s WHERE s
 RECORD = text(f"SELECT {_RECORD_COLUMNS} FROM monitoring_snapshots AS s WHERE s.snapshot_id = :snapshot_id")
 UNITS = text(
     "SELECT unit_id, technology, location, capacity_gross_kw, capacity_net_kw, commissioned, decommissioned, status, "
-    "ags, match_method, replaces_unit_id, ST_X(geom) AS x_m, ST_Y(geom) AS y_m FROM monitoring_units "
+    "ags, match_method, replaces_unit_id, x_m, y_m FROM monitoring_units "
     "WHERE snapshot_id = :snapshot_id ORDER BY unit_id"
 )
 SUMS = text("SELECT ags, technology, capacity_kw, units_count FROM monitoring_sums WHERE snapshot_id = :snapshot_id "

@@ -6,7 +6,8 @@ Create Date: 2026-12-02
 
 Snapshots are independent of runs (an import is not a run): ``monitoring_snapshots`` holds one row per
 snapshot, the other tables hang off it with ON DELETE CASCADE. Columns are written out on purpose
-(frozen history; see potenzial/store/snapshots.py for the reads and writes).
+(frozen history; see potenzial/store/snapshots.py for the reads and writes). The units' positions are
+plain x_m/y_m columns in EPSG:25833, not a geometry: the monitoring serves no tiles of them.
 """
 
 from __future__ import annotations
@@ -52,12 +53,12 @@ def upgrade() -> None:
             ags                text NOT NULL,
             match_method       text NOT NULL,
             replaces_unit_id   text NOT NULL,
-            geom               geometry(Point, 25833),
+            x_m                double precision,
+            y_m                double precision,
             PRIMARY KEY (snapshot_id, unit_id)
         )
         """
     )
-    op.execute("CREATE INDEX monitoring_units_geom_idx ON monitoring_units USING gist (geom)")
     op.execute(
         """
         CREATE TABLE monitoring_sums (
@@ -85,7 +86,7 @@ def upgrade() -> None:
         """
     )
     op.execute("COMMENT ON TABLE monitoring_units IS 'MaStR units of a snapshot; capacity_*_kw [kW], "
-               "geom EPSG:25833 (NULL where the export has no coordinates).'")
+               "x_m, y_m: position in EPSG:25833 [m] (NULL where the export has no coordinates).'")
 
 
 def downgrade() -> None:
