@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 
 from api.deps import RegionDep, StoreDep
 from api.errors import error_responses
 from potenzial.serving.monitoring import MonitoringContext, monitoring_context, monitoring_view, targets_view
+from potenzial.serving.monitoring_page import monitoring_page
 
 router = APIRouter(prefix="/api", tags=["monitoring"])
 
@@ -39,3 +41,14 @@ def targets(request: Request, store: StoreDep, region: RegionDep, ags: AgsQuery 
     """The Leitbild's renewable electricity share (37 % 2019 → 63 % 2030 → 90 % 2035) per year against the
     estimated generation, the gap, and the wind-area targets of the current run."""
     return targets_view(store, _context(request, region), ags=ags, group=group)
+
+
+@router.get("/monitoring.html", response_class=HTMLResponse, responses=error_responses(404, 503,
+                                                                                              non_json_route=True))
+def monitoring_html(request: Request, store: StoreDep, region: RegionDep, ags: AgsQuery = None,
+                    group: GroupQuery = None, lang: Annotated[str, Query(pattern="^(de|en)$")] = "de") -> HTMLResponse:
+    """The monitoring view as a page: installed capacity over time per technology of a municipality or group
+    (inline SVG charts, no script), the snapshots, and links to every municipality and group."""
+    ctx = _context(request, region)
+    page = monitoring_page(monitoring_view(store, ctx, ags=ags, group=group), ctx, lang)
+    return HTMLResponse(page, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
