@@ -168,3 +168,15 @@ def test_target_gap_of_a_municipality(store, ctx):
     assert years[2019]["target_share_pct"] == 37.0 and years[2019]["renewable_share_pct"] is None
     assert 2015 not in years or years[2015]["renewable_share_pct"] is None
 
+
+
+def test_a_use_table_replaces_the_estimate(store, ctx):
+    from dataclasses import replace
+
+    given = replace(ctx, electricity_use_gwh_per_a={**ctx.electricity_use_gwh_per_a, GRIMMA: 100.0},
+                    use_estimated={**ctx.use_estimated, GRIMMA: False})
+    row = next(r for r in targets_view(store, given, ags=GRIMMA)["targets"]["rows"] if r["year"] == 2024)
+    assert row["electricity_use_gwh_per_a"] == 100.0 and row["electricity_use_estimate"] is False
+    assert row["renewable_share_pct"] == pytest.approx(row["renewable_electricity_gwh_per_a"])  # of 100 GWh
+    assert targets_view(store, given, ags=GRIMMA)["electricity_use_note"]["en"] == "electricity use from the " \
+                                                                                   "region's table"

@@ -32,6 +32,8 @@ from potenzial.params import load_params
 from potenzial.region import Region
 from potenzial.results import ResultSchema
 from potenzial.results.monitoring import MONITORING_RANKING, MONITORING_SERIES, MONITORING_STATUS, MONITORING_TARGETS
+from potenzial.serving.headline import electricity_use
+from potenzial.serving.services import USE_TABLE_COLUMNS
 from potenzial.sources.table import read_table
 from potenzial.sources.vector import read_vector
 from potenzial.store.base import Store
@@ -51,7 +53,8 @@ class MonitoringContext:
     groups: dict[str, Group]
     names: dict[str, str]
     population: dict[str, float]
-    electricity_use_gwh_per_a: dict[str, float]  #: per AGS; an estimate (county use split by population)
+    electricity_use_gwh_per_a: dict[str, float]  #: per AGS: the region's table, else the county's use by population
+    use_estimated: dict[str, bool]  #: per AGS: True where the use is the population split
     biomass_efficiency: float
 
 
@@ -63,13 +66,16 @@ def monitoring_context(region: Region, params_dir: Path) -> MonitoringContext:
     stats = stats[stats["ags"].isin(names)]
     population = dict(zip(stats["ags"], pd.to_numeric(stats["population_2021"]).astype(float), strict=True))
     values = load_params(params_dir)
-    county_use = float(values.section("headline")["county_electricity_use_gwh_per_a"])
-    total = sum(population.values())
-    use = {a: county_use * p / total for a, p in population.items()}
+    headline = values.section("headline")
+    layer = str(headline.get("electricity_use_layer", "electricity_use"))
+    table = read_table(region.layer(layer), required=USE_TABLE_COLUMNS) if layer in region.layers else None
+    merged = pd.DataFrame({"ags": list(population), "population": list(population.values())})
+    use, basis = electricity_use(merged, float(headline["county_electricity_use_gwh_per_a"]), table)
     sets, groups = load_groups(region.root / "region.toml", set(names))
     efficiency = float(values.section("cascade").get("biomass_existing_electrical_efficiency", 0.39))
-    return MonitoringContext(region, load_monitoring_params(params_dir), sets, groups, names, population, use,
-                             efficiency)
+    return MonitoringContext(region, load_monitoring_params(params_dir), sets, groups, names, population,
+                             dict(zip(merged["ags"], use.astype(float), strict=True)),
+                             dict(zip(merged["ags"], basis == "estimate", strict=True)), efficiency)
 
 
 def municipality_series(store: Store, ctx: MonitoringContext) -> pd.DataFrame:
@@ -204,6 +210,7 @@ def targets_frame(series: pd.DataFrame, ctx: MonitoringContext, area_id: str, me
     complete = [d for d, part in snaps.groupby("date")
                 if set(GENERATING) <= set(part["technology"])] if len(snaps) else []
     use = {area_id: sum(ctx.electricity_use_gwh_per_a[m] for m in members)}
+    estimated = any(ctx.use_estimated[m] for m in members)
     share = electricity_share(snaps[snaps["date"].isin(complete)], use) if complete else pd.DataFrame(
         columns=["ags", "date", "renewable_electricity_gwh_per_a", "electricity_use_gwh_per_a", "renewable_share_pct"])
     by_year = {int(str(d)[:4]): r for d, r in share.set_index("date").iterrows()} if len(share) else {}
@@ -214,7 +221,7 @@ def targets_frame(series: pd.DataFrame, ctx: MonitoringContext, area_id: str, me
         got = by_year.get(year)
         actual = float(got["renewable_share_pct"]) if got is not None else math.nan
         gen = float(got["renewable_electricity_gwh_per_a"]) if got is not None else math.nan
-        rows.append((area_id, year, target, actual, target - actual, gen, use[area_id], True))
+        rows.append((area_id, year, target, actual, target - actual, gen, use[area_id], estimated))
     return pd.DataFrame(rows, columns=MONITORING_TARGETS.column_names)
 
 
@@ -246,9 +253,12 @@ def targets_view(store: Store, ctx: MonitoringContext, ags: str | None = None, g
     frame = targets_frame(series, ctx, str(area["id"]), members, area["kind"] == "group")
     return {
         "area": area,
-        "electricity_use_note": {"de": "Stromverbrauch geschätzt: Verbrauch des Landkreises (≈ 1,6 TWh/a) nach "
-                                       "Einwohnern aufgeteilt",
-                                 "en": "electricity use estimated: the county's use (≈ 1.6 TWh/a) split by population"},
+        "electricity_use_note": ({"de": "Stromverbrauch geschätzt: Verbrauch des Landkreises (≈ 1,6 TWh/a) nach "
+                                        "Einwohnern aufgeteilt",
+                                  "en": "electricity use estimated: the county's use (≈ 1.6 TWh/a) split by population"}
+                                 if any(ctx.use_estimated[m] for m in members) else
+                                 {"de": "Stromverbrauch aus der Verbrauchstabelle der Region",
+                                  "en": "electricity use from the region's table"}),
         "targets": {"title_de": MONITORING_TARGETS.titles["de"], "title_en": MONITORING_TARGETS.titles["en"],
                     "columns": _columns(MONITORING_TARGETS), "rows": _rows(frame, MONITORING_TARGETS)},
         "wind_area_targets": _wind_targets(store, members),
