@@ -55,3 +55,18 @@ def test_a_wrong_area_is_404_with_one_line(client, params):
     response = client.get("/api/monitoring", params=params)
     assert response.status_code == 404
     assert "\n" not in response.json()["detail"]
+
+
+def test_csv_downloads_per_group_with_titles_and_units(client):
+    import csv
+    import io
+
+    response = client.get("/api/monitoring.csv", params={"group": "wurzener_land"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][5] == "installierte Leistung [kW]" and rows[0][1] == "Technologie"
+    assert {r[1] for r in rows[1:]} >= {"Photovoltaik gesamt", "Windenergie an Land"}  # titles, not codes
+    assert {r[0] for r in rows[1:]} == {"wurzener_land"}
+    english = client.get("/api/targets.csv", params={"ags": GRIMMA, "lang": "en"}).text.splitlines()
+    assert english[0].startswith("Municipality or group,Year [year],target share [%]")
+    assert client.get("/api/targets.csv", params={"ags": GRIMMA, "lang": "fr"}).status_code == 422

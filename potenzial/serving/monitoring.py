@@ -8,9 +8,12 @@ cascade table.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -173,7 +176,7 @@ def _current_cascade(store: Store) -> pd.DataFrame | None:
 
 
 def monitoring_view(store: Store, ctx: MonitoringContext, ags: str | None = None, group: str | None = None
-                    ) -> dict[str, object]:
+                    ) -> dict[str, Any]:
     """Everything the monitoring shows for one municipality or group."""
     area, members = _area(ctx, ags, group)
     series = municipality_series(store, ctx)
@@ -245,7 +248,7 @@ def _wind_targets(store: Store, members: tuple[str, ...]) -> list[dict[str, obje
 
 
 def targets_view(store: Store, ctx: MonitoringContext, ags: str | None = None, group: str | None = None
-                 ) -> dict[str, object]:
+                 ) -> dict[str, Any]:
     """The Leitbild share against the estimated generation, the target path and the gap; the wind-area
     targets of the current run."""
     area, members = _area(ctx, ags, group)
@@ -263,3 +266,21 @@ def targets_view(store: Store, ctx: MonitoringContext, ags: str | None = None, g
                     "columns": _columns(MONITORING_TARGETS), "rows": _rows(frame, MONITORING_TARGETS)},
         "wind_area_targets": _wind_targets(store, members),
     }
+
+
+def table_csv(table: dict[str, Any], schema: ResultSchema, lang: str = "de") -> bytes:
+    """A table of :func:`monitoring_view` or :func:`targets_view` as UTF-8 CSV for a person: the columns'
+    titles with their units in ``lang`` and class values by their titles (the codes stay in the data)."""
+    lang = lang if lang in ("de", "en") else "de"
+    units = dict(schema.units)
+    headers, titles = [], {}
+    for name in schema.column_names:
+        title = schema.column_title(name)[lang]
+        headers.append(f"{title} [{units[name]}]" if units.get(name) else title)
+        titles[name] = {c.code: (c.title_de if lang == "de" else c.title_en) for c in schema.classes_of(name)}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    for row in table["rows"]:
+        writer.writerow(["" if row[n] is None else titles[n].get(str(row[n]), row[n]) for n in schema.column_names])
+    return buffer.getvalue().encode("utf-8")
