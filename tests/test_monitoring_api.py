@@ -70,3 +70,14 @@ def test_csv_downloads_per_group_with_titles_and_units(client):
     english = client.get("/api/targets.csv", params={"ags": GRIMMA, "lang": "en"}).text.splitlines()
     assert english[0].startswith("Municipality or group,Year [year],target share [%]")
     assert client.get("/api/targets.csv", params={"ags": GRIMMA, "lang": "fr"}).status_code == 422
+
+
+def test_served_from_postgis_as_the_read_only_role(postgis_store, postgis_reader_url, tmp_path):
+    from potenzial.settings import Settings
+
+    import_catalog(postgis_store, default_region())
+    with TestClient(create_app(Settings(store=postgis_reader_url, data_dir=tmp_path))) as c:
+        body = c.get("/api/monitoring", params={"group": "muldenland"}).json()
+    assert [s["as_of"] for s in body["snapshots"]] == ["2015-12-31", "2021-12-31", "2024-12-31"]
+    assert {r["date"] for r in body["series"]["rows"] if r["technology"] == "wind"} == {
+        "2015-12-31", "2021-12-31", "2024-12-31"}
