@@ -81,3 +81,17 @@ def test_served_from_postgis_as_the_read_only_role(postgis_store, postgis_reader
     assert [s["as_of"] for s in body["snapshots"]] == ["2015-12-31", "2021-12-31", "2024-12-31"]
     assert {r["date"] for r in body["series"]["rows"] if r["technology"] == "wind"} == {
         "2015-12-31", "2021-12-31", "2024-12-31"}
+
+
+def test_a_store_without_snapshots_answers_empty(tmp_path):
+    from tests.support.demo_run import publish_demo_run
+
+    publish_demo_run(tmp_path / "store")  # a run, but no monitoring snapshot
+    with TestClient(create_app(settings_for(tmp_path / "store", tmp_path))) as c:
+        body = c.get("/api/monitoring", params={"ags": GRIMMA}).json()
+        assert body["snapshots"] == [] and body["series"]["rows"] == [] and body["status"]["rows"] == []
+        targets = c.get("/api/targets", params={"ags": GRIMMA}).json()["targets"]["rows"]
+        assert all(r["renewable_share_pct"] is None for r in targets) and targets[0]["target_share_pct"] == 37.0
+        page = c.get("/api/monitoring.html", params={"group": "focus"})
+        assert page.status_code == 200 and "Noch kein Datensatz" in page.text
+        assert c.get("/api/monitoring.csv", params={"ags": GRIMMA}).text.count("\n") == 1  # the header only

@@ -22,6 +22,7 @@ from potenzial.monitoring.groups import Group, GroupSet, load_groups
 from potenzial.monitoring.params import MonitoringParams, load_monitoring_params
 from potenzial.monitoring.series import (
     GENERATING,
+    SERIES_COLUMNS,
     curve_points,
     electricity_share,
     group_series,
@@ -90,8 +91,11 @@ def municipality_series(store: Store, ctx: MonitoringContext) -> pd.DataFrame:
     units = [r for r in snapshots.records(ctx.region.id) if r.kind == "units"]
     if units:
         points.append(curve_points(snapshots.read(units[-1].snapshot_id), ctx.names))
-    frame = pd.concat([p for p in points if len(p)], ignore_index=True) if any(len(p) for p in points) else points[0]
-    return with_generation(frame, ctx.params) if len(frame) else frame
+    filled = [p for p in points if len(p)]
+    if not filled:  # no snapshot yet: an empty series with every column
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("capacity_kw", "generation_mwh_per_a") else
+                                          "object") for c in SERIES_COLUMNS})
+    return with_generation(pd.concat(filled, ignore_index=True), ctx.params)
 
 
 def _area(ctx: MonitoringContext, ags: str | None, group: str | None) -> tuple[dict[str, object], tuple[str, ...]]:
