@@ -5,6 +5,7 @@ import typer
 from potenzial.cli.data import data_app
 from potenzial.cli.db import db_app
 from potenzial.cli.layers import layers
+from potenzial.cli.monitoring import monitoring_app
 from potenzial.cli.region import region_app
 from potenzial.cli.report import report_app
 from potenzial.cli.run import demo, run
@@ -20,6 +21,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(report_app, name="report")
 app.add_typer(region_app, name="region")
 app.add_typer(data_app, name="data")
+app.add_typer(monitoring_app, name="monitoring")
 
 if __name__ == "__main__":
     app()

@@ -22,6 +22,7 @@ from potenzial.provenance import utc_now
 from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store.runlock import LockHolder, OnWait, RunLease, failure_line
 from potenzial.store.schema import PANDAS_DTYPES, ResultSchema, schema
+from potenzial.store.snapshots import SnapshotStore
 
 LayerWritten = Callable[[str], None]
 #: failed and incomplete runs remembered in a store's journal (older ones are forgotten)
@@ -125,6 +126,10 @@ class Store(ABC):
     @abstractmethod
     def read(self, name: str, run_id: str | None = None) -> pd.DataFrame:
         """A result layer or table of ``run_id`` (default: the current run), in schema order."""
+
+    @abstractmethod
+    def snapshots(self) -> SnapshotStore:
+        """The store's monitoring snapshots (:mod:`potenzial.store.snapshots`)."""
 
     def close(self) -> None:  # noqa: B027 - a store without connections has nothing to release
         """Release connections."""

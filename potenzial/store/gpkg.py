@@ -26,6 +26,7 @@ from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store.base import LayerWritten, RunResult, Store, conform
 from potenzial.store.runlock import FileRunLock, LockHolder, OnWait
 from potenzial.store.schema import schema
+from potenzial.store.snapshots import GeoPackageSnapshots
 
 RUN_TABLE = "_run"
 _OGR_TYPES = {"MULTIPOLYGON": "MultiPolygon", "MULTILINESTRING": "MultiLineString", "MULTIPOINT": "MultiPoint",
@@ -231,6 +232,10 @@ class GeoPackageStore(Store):
             raise NotFoundError(f"run {run_id} has no result {name!r}.") from None
         frame = conform(name, frame.set_crs(ANALYSIS_CRS, allow_override=True))
         return frame.head(limit) if limit is not None else frame
+
+    def snapshots(self) -> GeoPackageSnapshots:
+        self.init()
+        return GeoPackageSnapshots(self.folder)
 
     def delete(self) -> None:
         """Remove the whole store folder (tests)."""

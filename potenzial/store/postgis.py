@@ -42,6 +42,7 @@ from potenzial.store.postgis_serving import SERVING_STATEMENT_TIMEOUT_S, serving
 from potenzial.store.postgis_sql import GEOMETRY_COLUMN
 from potenzial.store.runlock import LockHolder, OnWait
 from potenzial.store.schema import schema
+from potenzial.store.snapshots import PostgisSnapshots
 
 KEEP_RUNS = 3  #: complete runs kept besides the current one
 #: key of the advisory lock that serialises init() across processes (any fixed bigint)
@@ -390,6 +391,9 @@ class PostgisStore(PreparationRecord, Store):
         with self._serving_guard(f"building a vector tile of {name}"), self._serving_engine().connect() as conn:
             data = conn.execute(sql.MVT[name], params).scalar()
         return bytes(data) if data else b""
+
+    def snapshots(self) -> PostgisSnapshots:
+        return PostgisSnapshots(self._engine)
 
     def close(self) -> None:
         self._engine.dispose()
