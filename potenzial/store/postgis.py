@@ -379,7 +379,6 @@ class PostgisStore(PreparationRecord, Store):
                     extent: int = 4096, buffer: int = 64, max_features: int = 20_000) -> bytes:
         """The tile from ``ST_AsMVT`` (static SQL from the registry, bind parameters only)."""
         from potenzial.tiles.grid import tile_bounds_3857_within, tile_size_m
-
         self._require_geometry_layer(name)
         run_id = self._require_run(run_id)
         box = tile_bounds_3857_within(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)

@@ -19,8 +19,8 @@ export function renderTool(actions) {
   }).join("");
   div.innerHTML =
     '<div class="head"><h1>' + esc(document.title) + "</h1>" +
-    '<button type="button" class="lang" title="' + esc(t("switch_title")) + '" aria-label="' +
-    esc(t("switch_title")) + '" lang="' + (state.lang === "de" ? "en" : "de") + '">' + esc(t("switch_to")) +
+    '<button type="button" class="lang" title="' + esc(t("switch_title")) + '" lang="' +
+    (state.lang === "de" ? "en" : "de") + '">' + esc(t("switch_to")) +
     "</button></div>" +
     '<p class="run">' + esc(t("run")) + " <code>" + esc(run.run_id) + "</code> · " + esc(run.finished_at) + "</p>" +
     (synthetic.length ? syntheticWarning(synthetic) : "") +
