@@ -1,8 +1,10 @@
-"""Screenshots of the map page for the README: the desktop map, the phone and a municipality's panel.
+"""Screenshots for the README: the desktop map, the phone, a municipality's panel and the first two
+pages of its PDF fact sheet.
 
 Serves the current run of the store that the ``POTENZIAL_*`` settings name (as ``potenzial serve``
-does) on a loopback port, without a base map (nothing leaves the machine), drives Debian's headless
-Chromium through it and writes PNGs into ``docs/img/``::
+does) on a loopback port with the default base map (drawn from the region's own layers: nothing
+leaves the machine), drives Debian's headless Chromium through it, renders the fact sheet's pages
+with pypdfium2 and writes PNGs into ``docs/img/``::
 
     .venv/bin/python scripts/screenshots.py            # the embedded store of `make demo`
     POTENZIAL_STORE=/path/to/store .venv/bin/python scripts/screenshots.py --out docs/img
@@ -11,6 +13,7 @@ Chromium through it and writes PNGs into ``docs/img/``::
 from __future__ import annotations
 
 import argparse
+import io
 import socket
 import threading
 import time
@@ -67,14 +70,30 @@ def shoot(base_url: str, out: Path) -> list[Path]:
     return written
 
 
+def factsheet_pages(base_url: str, out: Path, pages: int = 2, scale: float = 1.5) -> list[Path]:
+    """The first ``pages`` pages of the municipality's German PDF fact sheet as PNGs."""
+    import urllib.request
+
+    import pypdfium2
+
+    with urllib.request.urlopen(f"{base_url}/api/municipalities/{AGS}/factsheet.pdf?lang=de", timeout=600) as r:
+        document = pypdfium2.PdfDocument(io.BytesIO(r.read()))
+    written = []
+    for number in range(min(pages, len(document))):
+        path = out / f"factsheet_page{number + 1}.png"
+        document[number].render(scale=scale).to_pil().save(path)
+        written.append(path)
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "img", help="folder for the PNGs")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    server, base_url = serve(create_app(Settings(), MapSettings(tiles="none")))
+    server, base_url = serve(create_app(Settings(), MapSettings()))
     try:
-        for path in shoot(base_url, args.out):
+        for path in [*shoot(base_url, args.out), *factsheet_pages(base_url, args.out)]:
             print(f"wrote {path}")
     finally:
         server.should_exit = True

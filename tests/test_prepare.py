@@ -25,7 +25,7 @@ from potenzial.tiles.display import RasterSidecar, write_sidecar
 from potenzial.tiles.grid import bounds_to_3857, tile_for_lonlat
 from tests.support.demo_run import municipalities_frame, publish_demo_run, run_record, settings_for
 from tests.support.png import read_png
-from tests.support.prepared import PREPARED_MUNICIPALITIES
+from tests.support.prepared import PREPARED_MUNICIPALITIES, PREPARED_ZOOMS
 
 RUN_ID = "test-run-1"
 GRIMMA = "14729160"
@@ -110,7 +110,7 @@ def test_the_server_serves_the_prepared_files_without_rebuilding_them(prepared):
         assert client.app.state.serving.registry_if_built(RUN_ID) is None  # served before any registry
         page = client.get(f"/api/municipalities/{GRIMMA}/factsheet.html")
         assert page.status_code == 200 and page.content == sheet.read_bytes()
-        assert page.headers["etag"] == f'"{RUN_ID}.factsheet.{GRIMMA}.1"'
+        assert page.headers["etag"] == f'"{RUN_ID}.factsheet.{GRIMMA}.de.1"'
         assert "default-src 'none'" in page.headers["content-security-policy"]
         again = client.get(f"/api/municipalities/{GRIMMA}/factsheet.html",
                            headers={"If-None-Match": page.headers["etag"]})
@@ -244,7 +244,7 @@ def test_a_whole_run_is_prepared_and_its_analysis_rasters_are_cogs(pipeline_run)
         assert valid, (path.name, errors)
         with rasterio.open(path) as src:
             assert src.crs.to_epsg() == 25833
-    z, x, y = tile_for_lonlat(*GRIMMA_LONLAT, 12)
+    z, x, y = tile_for_lonlat(*GRIMMA_LONLAT, max(PREPARED_ZOOMS))
     assert prepared_tile_path(settings.raster_cache, record.run_id, "wind_setback_distance", z, x, y,
                               "png").is_file()
     assert prepared_tile_path(settings.raster_cache, record.run_id, "municipalities", z, x, y, "pbf").is_file()
