@@ -150,6 +150,7 @@ class MunicipalityLinks(BaseModel):
     download: str = Field(description="GeoPackage of the municipality's layers")
     factsheet: str = Field(description="printable fact sheet (HTML, German; ?lang=en for English)")
     factsheet_pdf: str = Field(description="the fact sheet as an A4 PDF (German; ?lang=en for English)")
+    monitoring: str = Field(description="installed capacity over time against the potential and the targets (HTML)")
 
 
 class MunicipalityDetail(BaseModel):

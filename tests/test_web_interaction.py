@@ -411,13 +411,19 @@ def test_the_panel_ranks_the_county_and_links_every_download(open_map, api, conf
 
     # the municipality's GeoPackage and fact sheet; the county's tables as CSV and XLSX
     links = {cls: urljoin(m.base_url, page.locator(f".potenzial-side a.{cls}").get_attribute("href"))
-             for cls in ("download", "factsheet", "county-csv", "county-xlsx")}
+             for cls in ("download", "factsheet", "pdf", "monitoring", "county-csv", "county-xlsx")}
     assert links["download"].endswith(f"/api/municipalities/{GRIMMA}/download.gpkg")
     csv = page.request.get(links["county-csv"])
     assert csv.status == 200 and "text/csv" in csv.headers["content-type"]
     assert all(name in csv.text() for name in names.values())
     xlsx = page.request.get(links["county-xlsx"])
     assert xlsx.status == 200 and xlsx.body()[:2] == b"PK"  # a zip container, as every XLSX
+    # the fact sheet as PDF and the installed capacity over time, in the page's language
+    pdf = page.request.get(links["pdf"])
+    assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-" and links["pdf"].endswith("lang=de")
+    over_time = page.request.get(links["monitoring"])
+    assert over_time.status == 200 and "text/html" in over_time.headers["content-type"]
+    assert names[GRIMMA] in over_time.text() and f"ags={GRIMMA}" in links["monitoring"]
     county = page.locator(".potenzial-tool details.county a.county-csv").get_attribute("href")
     assert urljoin(m.base_url, county) == links["county-csv"]
     assert_offline_and_silent(m)

@@ -47,7 +47,8 @@ def municipality(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, base_
     detail = serving.results.municipality_detail(record, ags)
     detail["links"] = {"download": f"{base_url}/api/municipalities/{ags}/download.gpkg",
                        "factsheet": f"{base_url}/api/municipalities/{ags}/factsheet.html",
-                       "factsheet_pdf": f"{base_url}/api/municipalities/{ags}/factsheet.pdf"}
+                       "factsheet_pdf": f"{base_url}/api/municipalities/{ags}/factsheet.pdf",
+                       "monitoring": f"{base_url}/api/monitoring.html?ags={ags}"}
     return detail
 
 

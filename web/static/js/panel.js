@@ -165,7 +165,10 @@ export function renderPanel(detail) {
   rows.push(rankingHtml(detail.ags));
   rows.push('<h3>' + esc(t("downloads")) + '</h3><p class="links"><a class="download" href="' +
     esc(detail.links.download) + '" download>' + esc(t("download")) + '</a> <a class="factsheet" href="' +
-    esc(detail.links.factsheet) + '" target="_blank" rel="noopener">' + esc(t("factsheet")) + "</a></p>" +
+    esc(detail.links.factsheet) + '" target="_blank" rel="noopener">' + esc(t("factsheet")) + '</a> <a class="pdf" href="' +
+    esc(detail.links.factsheet_pdf) + "?lang=" + state.lang + '" target="_blank" rel="noopener">' + esc(t("factsheet_pdf")) +
+    '</a> <a class="monitoring" href="' + esc(detail.links.monitoring) + "&lang=" + state.lang +
+    '" target="_blank" rel="noopener">' + esc(t("monitoring")) + "</a></p>" +
     '<p class="links county">' + countyLinks() + "</p>");
   rows.push(allFigures(detail));
   rows.push('<p class="meta">' + esc(t("run")) + " <code>" + esc(detail.run_id) + "</code> · " +
