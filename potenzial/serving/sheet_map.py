@@ -29,7 +29,7 @@ MAX_POINTS = 2000
 COLOURS = {"neighbour": "#ececec", "neighbour_line": "#a8a8a8", "area": "#ffffff", "outline": "#303030",
            "member_line": "#8a8a8a", "label": "#333333", "neighbour_label": "#595959"}
 LABEL_SIZE = 15
-MAX_ATTRIBUTION_CHARS = 240  #: a longer attribution of a map's layers is left to the sources page
+MAX_ATTRIBUTION_CHARS = 160  #: a longer attribution of a map's layers is left to the sources page
 
 
 @dataclass
