@@ -29,7 +29,7 @@ def test_monitoring_of_a_municipality(client):
     wind = [r for r in body["series"]["rows"] if r["technology"] == "wind"]
     assert [r["date"] for r in wind] == ["2015-12-31", "2021-12-31", "2024-12-31"]
     columns = {c["name"]: c for c in body["series"]["columns"]}
-    assert columns["capacity_kw"]["unit"] == "kW" and columns["capacity_kw"]["title_de"] == "installierte Leistung"
+    assert columns["capacity_kw"]["unit"] == "kW" and columns["capacity_kw"]["title_de"] == "Installierte Leistung"
     assert {c["code"] for c in columns["technology"]["classes"]} >= {"pv", "wind", "pv_ground"}
     assert all(c["title_de"] and c["title_en"] for c in body["series"]["columns"])
 
@@ -64,7 +64,7 @@ def test_csv_downloads_per_group_with_titles_and_units(client):
     response = client.get("/api/monitoring.csv", params={"group": "wurzener_land"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0][5] == "installierte Leistung [kW]" and rows[0][1] == "Technologie"
+    assert rows[0][5] == "Installierte Leistung [kW]" and rows[0][1] == "Technologie"
     assert {r[1] for r in rows[1:]} >= {"Photovoltaik gesamt", "Windenergie an Land"}  # titles, not codes
     assert {r[0] for r in rows[1:]} == {"wurzener_land"}
     english = client.get("/api/targets.csv", params={"ags": GRIMMA, "lang": "en"}).text.splitlines()

@@ -24,6 +24,7 @@ import shapely
 
 from potenzial.errors import InputDataError
 from potenzial.synth import GENERATOR_VERSION, GENERATORS, RASTER_GENERATORS, generate_all
+from potenzial.tiles.cog import COG_BLOCK_PX
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION_DIR = ROOT / "layers" / "regions" / "lk-leipzig"
@@ -122,7 +123,8 @@ def test_every_layer_is_epsg25833_and_not_empty(county):
         if layer in RASTER_GENERATORS:
             with rasterio.open(path) as src:
                 assert src.crs.to_epsg() == 25833
-                assert src.nodata is not None and src.profile["tiled"] and src.block_shapes[0] == (256, 256)
+                assert src.nodata is not None and src.profile["tiled"]
+                assert src.block_shapes[0] == (COG_BLOCK_PX, COG_BLOCK_PX)  # a Cloud-Optimized GeoTIFF
                 assert src.profile["compress"] == "deflate"
                 assert src.tags(1)["units"] and src.descriptions[0]
                 assert "TIFFTAG_DATETIME" not in src.tags()

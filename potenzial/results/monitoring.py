@@ -6,6 +6,7 @@ Not stored as run results: computed when served from the store's snapshots
 """
 
 from potenzial.results import ResultSchema, ValueClass
+from potenzial.results.vocabulary import ColumnLabel as L
 
 TECHNOLOGY_CLASSES = (
     ValueClass("pv", "Photovoltaik gesamt", "PV, all"),
@@ -66,12 +67,22 @@ MONITORING_SERIES = ResultSchema(
     columns=(("ags", "text"), ("technology", "text"), ("date", "text"), ("point", "text"), ("snapshot_id", "text"),
              ("capacity_kw", "float"), ("generation_mwh_per_a", "float")),
     units=(("capacity_kw", "kW"), ("generation_mwh_per_a", "MWh_el/a"), ("date", "ISO date")),
-    column_titles=(("ags", "Gemeinde oder Gruppe", "Municipality or group"),
-                   ("technology", "Technologie", "Technology"),
-                   ("date", "Stand", "Date"), ("point", "Art des Werts", "Kind of value"),
-                   ("snapshot_id", "Datensatz", "Snapshot"), ("capacity_kw", "installierte Leistung",
-                                                              "installed capacity"),
-                   ("generation_mwh_per_a", "geschätzte Stromerzeugung", "estimated generation")),
+    labels=(
+        L("ags", "Gemeinde oder Gruppe", "Municipality or group",
+          "AGS der Gemeinde oder Kennung der Gruppe", "AGS of the municipality or id of the group"),
+        L("technology", "Technologie", "Technology",
+          "Art der Anlagen", "kind of plants"),
+        L("date", "Stand", "Date",
+          "Datum, auf das sich der Wert bezieht", "date the value refers to"),
+        L("point", "Art des Werts", "Kind of value",
+          "Stand eines Datensatzes oder Inbetriebnahmekurve", "state of a snapshot or commissioning curve"),
+        L("snapshot_id", "Datensatz", "Snapshot",
+          "Kennung des importierten Datensatzes", "id of the imported snapshot"),
+        L("capacity_kw", "Installierte Leistung", "Installed capacity",
+          "Nettonennleistung der Anlagen", "net rated capacity of the plants"),
+        L("generation_mwh_per_a", "Geschätzte Stromerzeugung", "Estimated generation",
+          "Leistung × Volllaststunden der Technologie", "capacity × the technology's full-load hours"),
+    ),
     classes=(("technology", TECHNOLOGY_CLASSES), ("point", POINT_CLASSES)),
 )
 
@@ -89,12 +100,24 @@ MONITORING_STATUS = ResultSchema(
              ("potential", "float"), ("remaining", "float"), ("used_share_pct", "float"), ("unit", "text")),
     units=(("installed", "MW (biomass: GWh/a primary energy)"), ("potential", "MW (biomass: GWh/a primary energy)"),
            ("remaining", "MW (biomass: GWh/a primary energy)"), ("used_share_pct", "%")),
-    column_titles=(("ags", "Gemeinde oder Gruppe", "Municipality or group"),
-                   ("technology", "Technologie", "Technology"),
-                   ("stage", "Stufe", "Stage"), ("installed", "installiert", "installed"),
-                   ("potential", "Potenzial", "potential"), ("remaining", "verbleibendes Potenzial",
-                                                             "remaining potential"),
-                   ("used_share_pct", "genutzter Anteil", "used share"), ("unit", "Einheit", "Unit")),
+    labels=(
+        L("ags", "Gemeinde oder Gruppe", "Municipality or group",
+          "AGS der Gemeinde oder Kennung der Gruppe", "AGS of the municipality or id of the group"),
+        L("technology", "Technologie", "Technology",
+          "Art der Anlagen", "kind of plants"),
+        L("stage", "Stufe", "Stage",
+          "Stufe der Potenzialkaskade", "stage of the potential cascade"),
+        L("installed", "Installiert", "Installed",
+          "installiert laut neuestem Datensatz", "installed according to the newest snapshot"),
+        L("potential", "Potenzial", "Potential",
+          "Potenzial dieser Stufe im aktuellen Lauf", "potential of this stage in the current run"),
+        L("remaining", "Verbleibendes Potenzial", "Remaining potential",
+          "Potenzial − installiert, mindestens 0", "potential − installed, at least 0"),
+        L("used_share_pct", "Genutzter Anteil", "Used share",
+          "installiert / Potenzial", "installed / potential"),
+        L("unit", "Einheit", "Unit",
+          "Einheit von installiert und Potenzial", "unit of installed and potential"),
+    ),
     classes=(("technology", TECHNOLOGY_CLASSES),),
 )
 
@@ -108,10 +131,20 @@ MONITORING_RANKING = ResultSchema(
     columns=(("ags", "text"), ("technology", "text"), ("capacity_kw", "float"), ("population", "float"),
              ("w_per_inhabitant", "float"), ("rank", "int")),
     units=(("capacity_kw", "kW"), ("population", "persons"), ("w_per_inhabitant", "W/inhabitant"), ("rank", "rank")),
-    column_titles=(("ags", "Gemeinde", "Municipality"), ("technology", "Technologie", "Technology"),
-                   ("capacity_kw", "installierte Leistung", "installed capacity"),
-                   ("population", "Einwohner", "inhabitants"),
-                   ("w_per_inhabitant", "Watt je Einwohner", "watts per inhabitant"), ("rank", "Rang", "rank")),
+    labels=(
+        L("ags", "Gemeinde", "Municipality",
+          "AGS der Gemeinde", "AGS of the municipality"),
+        L("technology", "Technologie", "Technology",
+          "Art der Anlagen", "kind of plants"),
+        L("capacity_kw", "Installierte Leistung", "Installed capacity",
+          "Nettonennleistung laut neuestem Datensatz", "net rated capacity according to the newest snapshot"),
+        L("population", "Einwohner", "Inhabitants",
+          "Bevölkerung 2021", "population 2021"),
+        L("w_per_inhabitant", "Watt je Einwohner", "Watts per inhabitant",
+          "installierte Leistung / Einwohner", "installed capacity / inhabitants"),
+        L("rank", "Rang", "Rank",
+          "Rang im Landkreis (1 = am meisten)", "rank in the county (1 = most)"),
+    ),
     classes=(("technology", TECHNOLOGY_CLASSES),),
 )
 
@@ -131,14 +164,25 @@ MONITORING_TARGETS = ResultSchema(
              ("electricity_use_gwh_per_a", "float"), ("electricity_use_estimate", "bool")),
     units=(("year", "year"), ("target_share_pct", "%"), ("renewable_share_pct", "%"), ("gap_pct_points", "pp"),
            ("renewable_electricity_gwh_per_a", "GWh_el/a"), ("electricity_use_gwh_per_a", "GWh_el/a")),
-    column_titles=(("ags", "Gemeinde oder Gruppe", "Municipality or group"), ("year", "Jahr", "Year"),
-                   ("target_share_pct", "Zielanteil", "target share"),
-                   ("renewable_share_pct", "Anteil erneuerbaren Stroms", "renewable electricity share"),
-                   ("gap_pct_points", "Abstand zum Ziel", "gap to the target"),
-                   ("renewable_electricity_gwh_per_a", "erneuerbarer Strom (geschätzt)",
-                    "renewable electricity (estimated)"),
-                   ("electricity_use_gwh_per_a", "Stromverbrauch", "electricity use"),
-                   ("electricity_use_estimate", "Verbrauch geschätzt", "use estimated")),
+    labels=(
+        L("ags", "Gemeinde oder Gruppe", "Municipality or group",
+          "AGS der Gemeinde oder Kennung der Gruppe", "AGS of the municipality or id of the group"),
+        L("year", "Jahr", "Year",
+          "Jahr des Zielpfads", "year of the target path"),
+        L("target_share_pct", "Zielanteil", "Target share",
+          "Anteil erneuerbaren Stroms laut Leitbild", "renewable electricity share of the Leitbild"),
+        L("renewable_share_pct", "Anteil erneuerbaren Stroms", "Renewable electricity share",
+          "geschätzte erneuerbare Erzeugung / Stromverbrauch", "estimated renewable generation / electricity use"),
+        L("gap_pct_points", "Abstand zum Ziel", "Gap to the target",
+          "Zielanteil − Anteil", "target share − share"),
+        L("renewable_electricity_gwh_per_a", "Erneuerbarer Strom (geschätzt)", "Renewable electricity (estimated)",
+          "installierte Leistung × Volllaststunden", "installed capacity × full-load hours"),
+        L("electricity_use_gwh_per_a", "Stromverbrauch", "Electricity use",
+          "Stromverbrauch der Gemeinde oder Gruppe", "electricity use of the municipality or group"),
+        L("electricity_use_estimate", "Verbrauch geschätzt", "Use estimated",
+          "ja: Stromverbrauch des Landkreises nach Einwohnern aufgeteilt",
+          "yes: the county's use split by population"),
+    ),
 )
 
 MONITORING_REPORT = ResultSchema(
@@ -149,8 +193,18 @@ MONITORING_REPORT = ResultSchema(
     description="Stored with each snapshot: every row the reader rejected, repaired or flagged, with the check "
                 "and its detail; nothing is dropped silently.",
     columns=(("file", "text"), ("unit_id", "text"), ("check", "text"), ("action", "text"), ("detail", "text")),
-    column_titles=(("file", "Datei", "File"), ("unit_id", "MaStR-Nummer", "MaStR number"),
-                   ("check", "Prüfung", "Check"), ("action", "Folge", "Outcome"), ("detail", "Befund", "Finding")),
+    labels=(
+        L("file", "Datei", "File",
+          "Datei des Exports", "file of the export"),
+        L("unit_id", "MaStR-Nummer", "MaStR number",
+          "Nummer der Einheit im Marktstammdatenregister", "number of the unit in the Marktstammdatenregister"),
+        L("check", "Prüfung", "Check",
+          "welche Prüfung anschlug", "which check applied"),
+        L("action", "Folge", "Outcome",
+          "abgewiesen, korrigiert oder mit Hinweis gezählt", "rejected, repaired or counted with a note"),
+        L("detail", "Befund", "Finding",
+          "was die Prüfung fand", "what the check found"),
+    ),
     classes=(("check", CHECK_CLASSES), ("action", ACTION_CLASSES)),
 )
 
