@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import rasterio
@@ -53,25 +55,37 @@ def _partial(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
 
 
+def _write_cog(source: Path, target: Path, resampling: str, check_crs: Callable[[Any, str], None],
+               doing: str) -> None:
+    """``source`` written as a COG to ``target`` through a temporary file and a rename (``target`` may
+    be ``source``); ``check_crs(src, name)`` refuses a raster first. A GDAL failure is an
+    InputDataError saying what was being done (``doing``); nothing is left half-written."""
+    tmp = _partial(target)
+    try:
+        with rasterio.open(source) as src:
+            check_crs(src, source.name)
+            rasterio.shutil.copy(src, tmp, driver="COG", **_cog_options(src.dtypes[0], resampling))
+        os.replace(tmp, target)
+    except RasterioError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputDataError(f"raster {source.name}: cannot {doing} a Cloud-Optimized GeoTIFF "
+                             f"({str(exc).splitlines()[0][:160]}).") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _require_crs(src: Any, name: str) -> None:
+    if src.crs is None:
+        raise CRSError(f"raster {name} has no CRS; write it in EPSG:{ANALYSIS_EPSG}.")
+
+
 def ensure_cog(path: Path, resampling: str = "nearest") -> bool:
     """Rewrite the GeoTIFF at ``path`` as a COG in place (atomic) unless it is one; True when rewritten.
     Values, CRS, nodata, tags and band descriptions stay as they are."""
     if is_cog(path):
         return False
-    tmp = _partial(path)
-    try:
-        with rasterio.open(path) as src:
-            if src.crs is None:
-                raise CRSError(f"raster {path.name} has no CRS; write it in EPSG:{ANALYSIS_EPSG}.")
-            rasterio.shutil.copy(src, tmp, driver="COG", **_cog_options(src.dtypes[0], resampling))
-        os.replace(tmp, path)
-    except RasterioError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputDataError(f"raster {path.name}: cannot rewrite it as a Cloud-Optimized GeoTIFF "
-                             f"({str(exc).splitlines()[0][:160]}).") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    _write_cog(path, path, resampling, _require_crs, "rewrite it as")
     return True
 
 
@@ -97,19 +111,7 @@ def ensure_run_cogs(run_dir: Path) -> list[Path]:
 def copy_as_cog(source: Path, target: Path, resampling: str = "nearest") -> Path:
     """A COG copy of ``source`` at ``target`` (atomic); ``source`` itself is not changed."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _partial(target)
-    try:
-        with rasterio.open(source) as src:
-            _check_analysis_crs(src, source.name)
-            rasterio.shutil.copy(src, tmp, driver="COG", **_cog_options(src.dtypes[0], resampling))
-        os.replace(tmp, target)
-    except RasterioError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputDataError(f"raster {source.name}: cannot copy it as a Cloud-Optimized GeoTIFF "
-                             f"({str(exc).splitlines()[0][:160]}).") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    _write_cog(source, target, resampling, _check_analysis_crs, "copy it as")
     return target
 
 
@@ -165,7 +167,7 @@ def clip_to_cog(source: Path, area: BaseGeometry, target: Path, resampling: str 
     return target
 
 
-def _check_analysis_crs(src, name: str) -> None:
+def _check_analysis_crs(src: Any, name: str) -> None:
     if src.crs is None or src.crs.to_epsg() != ANALYSIS_EPSG:
         found = "none" if src.crs is None else (f"EPSG:{src.crs.to_epsg()}" if src.crs.to_epsg() else "a custom CRS")
         raise CRSError(f"raster {name} is in {found}, not EPSG:{ANALYSIS_EPSG}; reproject it "
