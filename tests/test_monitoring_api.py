@@ -68,7 +68,7 @@ def test_csv_downloads_per_group_with_titles_and_units(client):
     assert {r[1] for r in rows[1:]} >= {"Photovoltaik gesamt", "Windenergie an Land"}  # titles, not codes
     assert {r[0] for r in rows[1:]} == {"wurzener_land"}
     english = client.get("/api/targets.csv", params={"ags": GRIMMA, "lang": "en"}).text.splitlines()
-    assert english[0].startswith("Municipality or group,Year [year],target share [%]")
+    assert english[0].startswith("Municipality or group,Year [year],Target share [%]")
     assert client.get("/api/targets.csv", params={"ags": GRIMMA, "lang": "fr"}).status_code == 422
 
 
