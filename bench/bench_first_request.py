@@ -9,7 +9,8 @@ embedded store, or ``--store postgresql://…``) and a fresh raster cache; the d
 synthetic stand-ins) is the settings' one. Then starts the server (``python -m api``, one uvicorn
 worker, port 8150 unless ``--port``) on that store and, as soon as it answers ``/healthz``, asks
 once each, in this order, over a new loopback connection: a z12 raster tile over Grimma, Grimma's
-GeoPackage download and Grimma's fact sheet (German HTML, then PDF); then each a second time. Prints the machine, the load
+GeoPackage download and Grimma's fact sheet (German HTML, then PDF); then each a second time.
+Prints the machine, the load
 average before and after, the run's preparation report and a Markdown table; writes
 ``bench/results/first_request.json``. Target: every first request ≤ 300 ms.
 """

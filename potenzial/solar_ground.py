@@ -39,6 +39,7 @@ from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError, InputDataError
 from potenzial.exclusions.categories import Category, category_mask, drop_small_pieces
 from potenzial.exclusions.evaluate import Exclusions, evaluate
+from potenzial.exclusions.excluded_land import excluded_land
 from potenzial.exclusions.polygons import polygons, zone_raster
 from potenzial.exclusions.rules import RuleSet
 from potenzial.grid import Grid
@@ -152,6 +153,8 @@ def solar_ground_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[
     free = ~shared.excluded() & (zones > 0)
     free_hard = ~shared.excluded(kinds=HARD) & (zones > 0)  # technical stage: same bitmask, hard rules only
     rule_tables = [_rule_table(shared, None)]
+    say("polygonising excluded land")
+    excluded = excluded_land(shared, zones, list(munis["ags"]))
     del shared
     technical = np.zeros(grid.shape, dtype=bool)
     cat_dtype = np.uint8 if len(categories) <= 8 else np.uint16 if len(categories) <= 16 else np.uint32
@@ -187,7 +190,7 @@ def solar_ground_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[
     per_muni = _per_municipality(munis, by_category, installed, params)
     rules = pd.concat(rule_tables, ignore_index=True)[list(_RULE_COLUMNS)]
     frames = {"pv_ground_areas": areas, "pv_ground_municipalities": per_muni, "pv_ground_categories": by_category,
-              "pv_ground_rules": rules, "pv_ground_technical": technical_frame}
+              "pv_ground_rules": rules, "pv_ground_technical": technical_frame, "pv_ground_exclusions": excluded}
     return PvGroundResult(frames=frames, grid=grid, category_bits=bits, categories=tuple(categories))
 
 

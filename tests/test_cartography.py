@@ -50,6 +50,12 @@ def test_every_wind_rule_has_exactly_one_reason_class():
     assert set(_rule_ids(RULES / "wind_sn_2022.toml")) <= set(members)
 
 
+def test_every_pv_exclusion_rule_has_exactly_one_reason_class():
+    members = [m for c in STYLES["pv_ground_exclusions"].classes for m in c.members]
+    assert len(members) == len(set(members))
+    assert set(_rule_ids(RULES / "pv_exclusions_2023.toml")) <= set(members)
+
+
 def test_every_pv_category_of_the_rule_sets_has_a_class():
     names = {tomllib.loads(p.read_text(encoding="utf-8")).get("category", {}).get("name")
              for p in RULES.glob("pv_*.toml")} - {None}
@@ -63,6 +69,9 @@ def test_every_pv_category_of_the_rule_sets_has_a_class():
     ("wind_exclusions", "lsg", "landscape"),
     ("wind_exclusions", "residential_outer_single,motorways", "infrastructure"),
     ("wind_exclusions", "something_new", None),
+    # PV: a forest in a water protection zone is shown as water (declared before landscape)
+    ("pv_ground_exclusions", "forest,water_protection_3", "water"),
+    ("pv_ground_exclusions", "soil_quality", "soil"),
     # an area in the PVFVO and on a mining dump is shown as conversion land
     ("pv_ground_areas", "pvfvo_less_favoured,post_mining", "post_mining"),
     ("pv_ground_areas", "eeg_2023_corridor", "eeg_corridor"),

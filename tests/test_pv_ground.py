@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, box
@@ -196,6 +197,23 @@ def test_forest_inside_the_corridor_is_excluded():
     row0 = int((grid.y0 - (Y0 + 300)) / 10)
     assert not bits[row0:row0 + 20, col0:col0 + 20].any()  # the forest
     assert bits[row0:row0 + 20, col0 - 1].all() and bits[row0:row0 + 20, col0 + 20].all()  # its neighbours
+
+
+def test_excluded_land_by_reason_by_hand():
+    """A: the 4 ha forest, the 30 m carriageway (2,000 m long) and the 40 m no-build strip on each side
+    of it; B excludes nothing. Every feature names the rules of its mask and lies outside the areas."""
+    frames = toy_result().frames
+    ex, areas = frames["pv_ground_exclusions"], frames["pv_ground_areas"]
+    assert set(ex["ags"]) == {A}
+    by_reason = {frozenset(r.split(",")): ha for r, ha in ex.groupby("reason")["area_ha"].sum().items()}
+    assert by_reason == pytest.approx({frozenset({"forest"}): 4.0,
+                                       frozenset({"road_body", "motorway_building_ban"}): 30 * 2000 / 1e4,
+                                       frozenset({"motorway_building_ban"}): 2 * 40 * 2000 / 1e4})
+    assert ex["hard"].all()  # forest, carriageway and the FStrG strip are hard exclusions
+    rule_ids = [r.id for r in exclusions().enabled_rules]
+    for row in ex.itertuples():
+        assert set(row.reason.split(",")) == {rule_ids[i] for i in range(len(rule_ids)) if row.rule_mask >> i & 1}
+    assert shapely.union_all(ex.geometry.values).intersection(shapely.union_all(areas.geometry.values)).area < 1e-6
 
 
 def test_eeg_2021_free_strip_and_fstrg_strip():

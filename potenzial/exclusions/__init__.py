@@ -37,6 +37,7 @@ The package, one concept per module:
 - :mod:`~potenzial.exclusions.distance`: exact masks within a buffer and distance rasters;
 - :mod:`~potenzial.exclusions.evaluate`: a rule set on a grid -> the bitmask (:class:`Exclusions`);
 - :mod:`~potenzial.exclusions.polygons`: zones, area by distance band, polygonising;
+- :mod:`~potenzial.exclusions.excluded_land`: excluded land by municipality and reason (polygons);
 - :mod:`~potenzial.exclusions.categories`: categories of eligible land (AND/OR include rules),
   catalog value checks, small pieces with a merge distance (open-field PV).
 """
@@ -55,6 +56,7 @@ from potenzial.exclusions.categories import (
 )
 from potenzial.exclusions.distance import EDT_MIN_FEATURES, SMALL_FEATURE_CELLS, distance_raster, within_mask
 from potenzial.exclusions.evaluate import Exclusions, evaluate
+from potenzial.exclusions.excluded_land import excluded_land
 from potenzial.exclusions.polygons import area_by_distance, polygons, zone_raster
 from potenzial.exclusions.rules import (
     MAX_BUFFER_M,
@@ -74,6 +76,7 @@ __all__ = [
     "DEFAULT_RESOLUTION_M", "EDT_MIN_FEATURES", "MAX_BUFFER_M", "MAX_RULES", "QUAD_SEGS", "SMALL_FEATURE_CELLS",
     "Category", "CategoryHead", "Exclusions", "FilterValue", "Grid", "LayerSpec", "Rule", "RuleSet", "Target",
     "area_by_distance", "catalog_value_sets", "category_mask", "check_layer_values", "check_rule_values",
-    "distance_raster", "drop_small_pieces", "evaluate", "load_category", "load_exclusion_set", "load_rule_set",
+    "distance_raster", "drop_small_pieces", "evaluate", "excluded_land",
+    "load_category", "load_exclusion_set", "load_rule_set",
     "merge_offsets", "polygons", "resolve_rule_set_path", "select_features", "within_mask", "zone_raster",
 ]

@@ -239,4 +239,37 @@ PV_GROUND_TECHNICAL = ResultSchema(
     inputs=PV_GROUND_INPUTS,
 )
 
-SCHEMAS = (PV_GROUND_AREAS, PV_GROUND_MUNICIPALITIES, PV_GROUND_CATEGORIES, PV_GROUND_RULES, PV_GROUND_TECHNICAL)
+PV_GROUND_EXCLUSIONS = ResultSchema(
+    name="pv_ground_exclusions",
+    title_de="Freiflächen-PV: Ausschlussflächen",
+    title_en="Ground-mounted PV: excluded land",
+    geometry_type="MULTIPOLYGON",
+    key=("ags", "rule_mask"),
+    description="Land inside the region that the exclusions of every category exclude (the rule set "
+                "pv_exclusions): one feature per municipality and combination of rules; `reason` lists every "
+                "rule that hits these cells (comma-separated rule ids), `rule_mask` the same as bits (bit i = "
+                "i-th rule of the rule set), `hard` whether a hard rule is among them.",
+    columns=(
+        ("ags", "text"),
+        ("rule_mask", "int"),
+        ("reason", "text"),
+        ("hard", "bool"),
+        ("area_ha", "float"),
+    ),
+    units=(("rule_mask", "bitmask: bit i = i-th rule of the exclusion rule set"), ("area_ha", "ha")),
+    classes=(("hard", (ValueClass("True", "harter Ausschluss", "hard exclusion"),
+                       ValueClass("False", "weiches Kriterium", "soft criterion"))),),
+    labels=(
+        L("rule_mask", "Regeln (Bitmaske)", "Rules (bitmask)", "die treffenden Regeln als Bits (nur in den Daten)",
+          "the rules that hit, as bits (data only)"),
+        L("reason", "Ausschlussgründe", "Exclusion reasons", "die Regeln, die diese Fläche ausschließen",
+          "the rules that exclude this land"),
+        L("hard", "Harter Ausschluss", "Hard exclusion", "mindestens eine harte Regel trifft",
+          "at least one hard rule hits"),
+        L("area_ha", "Fläche", "Area", "ausgeschlossene Fläche", "excluded area"),
+    ),
+    inputs=PV_GROUND_INPUTS,
+)
+
+SCHEMAS = (PV_GROUND_AREAS, PV_GROUND_MUNICIPALITIES, PV_GROUND_CATEGORIES, PV_GROUND_RULES, PV_GROUND_TECHNICAL,
+           PV_GROUND_EXCLUSIONS)

@@ -166,6 +166,26 @@ WIND_REASON_CLASSES = (
     StyleClass("heritage", "Denkmalumgebung", "Surroundings of heritage sites", "#8c6d31",
                members=("heritage_surroundings",)),
 )
+#: open-field PV exclusions (rule set pv_exclusions): the first group one of whose rules hits is the main reason
+PV_REASON_CLASSES = (
+    StyleClass("settlement", "Siedlung, Gebäude, Bebauungspläne", "Settlement, buildings, development plans",
+               OKABE_ITO["black"], members=("settlement_traffic_land", "buildings", "builtup_areas",
+                                            "development_plans")),
+    StyleClass("residential", "Abstand zu Wohngebäuden", "Distance to residential buildings",
+               OKABE_ITO["vermillion"], members=("residential_distance",)),
+    StyleClass("traffic", "Fahrbahnen, Gleise, Anbauverbotszonen", "Carriageways, tracks, no-build zones",
+               OKABE_ITO["reddish_purple"], members=("road_body", "motorway_building_ban", "federal_road_building_ban",
+                                                     "railway_body")),
+    StyleClass("mining", "Aktiver Tagebau", "Active open-cast mine", OKABE_ITO["orange"], members=("active_mine",)),
+    StyleClass("water", "Gewässer, Ufer, Überschwemmung, Wasserschutz",
+               "Water, shores, flood areas, water protection", OKABE_ITO["blue"],
+               members=("water", "water_shore_strip", "flood_hq100", "water_protection_1_2", "water_protection_3")),
+    StyleClass("nature", "Naturschutz, Natura 2000, Biotope", "Nature protection, Natura 2000, biotopes",
+               OKABE_ITO["bluish_green"], members=("nsg", "natura2000_ffh", "natura2000_spa", "protected_biotopes")),
+    StyleClass("landscape", "Wald und Landschaftsschutz", "Forest and landscape protection", OKABE_ITO["yellow"],
+               members=("forest", "lsg")),
+    StyleClass("soil", "Böden hoher Bodengüte", "High-quality soils", "#8c6d31", members=("soil_quality",)),
+)
 HARD_SOFT = FlagTitles(true_de="hart: immer ausgeschlossen", true_en="hard: always excluded",
                        false_de="weich: abschaltbares Planungskriterium",
                        false_en="soft: switchable planning criterion")
@@ -196,10 +216,14 @@ def layer_styles(schemas: Mapping[str, ResultSchema]) -> dict[str, LayerStyle]:
     if "wind_exclusions" in schemas:
         styles["wind_exclusions"] = LayerStyle("wind_exclusions", "first_match", "reason", WIND_REASON_CLASSES,
                                                flag_field="hard", flag_titles=HARD_SOFT)
+    if "pv_ground_exclusions" in schemas:
+        styles["pv_ground_exclusions"] = LayerStyle("pv_ground_exclusions", "first_match", "reason",
+                                                    PV_REASON_CLASSES, flag_field="hard", flag_titles=HARD_SOFT)
     if "wind_turbines" in schemas:
         styles["wind_turbines"] = LayerStyle("wind_turbines", "graduated", "full_load_hours",
                                              FULL_LOAD_HOURS_CLASSES, unit="h/a")
     return styles
 
 
-__all__ = ["FULL_LOAD_HOURS_CLASSES", "OKABE_ITO", "OTHER_COLOUR", "LayerStyle", "StyleClass", "layer_styles"]
+__all__ = ["FULL_LOAD_HOURS_CLASSES", "OKABE_ITO", "OTHER_COLOUR", "PV_REASON_CLASSES", "LayerStyle", "StyleClass",
+           "layer_styles"]

@@ -132,4 +132,4 @@ def run(ctx: StepContext, inputs: PvGroundInputs) -> dict[str, pd.DataFrame]:
 STEP: Step[PvGroundInputs] = Step(
     name="pv_ground", order=30, check=check, run=run, title="open-field PV: legal categories, capacity, yield",
     produces=("pv_ground_areas", "pv_ground_municipalities", "pv_ground_categories", "pv_ground_rules",
-              "pv_ground_technical"))
+              "pv_ground_technical", "pv_ground_exclusions"))

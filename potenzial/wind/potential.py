@@ -28,7 +28,16 @@ from scipy import ndimage
 
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.errors import ConfigError
-from potenzial.exclusions import Exclusions, RuleSet, Target, area_by_distance, evaluate, polygons, zone_raster
+from potenzial.exclusions import (
+    Exclusions,
+    RuleSet,
+    Target,
+    area_by_distance,
+    evaluate,
+    excluded_land,
+    polygons,
+    zone_raster,
+)
 from potenzial.grid import Grid
 from potenzial.units import M2_PER_HA, MWH_PER_GWH
 from potenzial.wind.field import WindField
@@ -122,7 +131,7 @@ def wind_potential(*, municipalities: gpd.GeoDataFrame, layers: Mapping[str, gpd
     del labels
     turbines = _turbines(grid, rows, cols, zones, munis, piece_of_turbine, turbine, wind, params)
     say("polygonising exclusions")
-    exclusions = _exclusion_polygons(excl, zones, munis)
+    exclusions = excluded_land(excl, zones, list(munis["ags"]))
     rules = excl.describe()
     per_muni = _per_municipality(munis, areas, turbines, rule_set.targets, installed_mw or {})
     frames = {"wind_areas": areas, "wind_turbines": turbines, "wind_exclusions": exclusions,
@@ -253,44 +262,6 @@ def _turbines(grid: Grid, rows: np.ndarray, cols: np.ndarray, zones: np.ndarray,
         "yield_mwh_per_a": yield_mwh,
         "full_load_hours": yield_mwh / turbine.capacity_mw if n else np.array([]),
     }, geometry=shapely.points(x, y) if n else [], crs=ANALYSIS_CRS)
-
-
-def _exclusion_polygons(excl: Exclusions, zones: np.ndarray, munis: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Excluded cells inside the region, one (multi)polygon per municipality and rule combination."""
-    bits = excl.exclusion_bits()
-    n_rules = len(excl.rules)
-    zone_bits = int(np.ceil(np.log2(len(munis) + 1)))
-    hit = excl.bitmask & excl.bitmask.dtype.type(bits)
-    inside = (hit != 0) & (zones > 0)
-    if n_rules + zone_bits <= 31:
-        key = zones.astype(np.int32) << n_rules
-        key |= hit.astype(np.int32)
-        frame = polygons(excl.grid, key, inside)
-        del key
-        value = frame["value"].to_numpy()
-        zone = value >> n_rules
-        mask_value = value & ((1 << n_rules) - 1)
-    else:  # many rules: number the (zone, bitmask) pairs that occur
-        idx = np.flatnonzero(inside.ravel())
-        pair = zones.ravel()[idx].astype(np.int64) << 32 | hit.ravel()[idx].astype(np.int64)
-        uniq, code = np.unique(pair, return_inverse=True)
-        key = np.zeros(excl.grid.shape, dtype=np.int32)
-        key.ravel()[idx] = code.astype(np.int32) + 1
-        frame = polygons(excl.grid, key, inside)
-        del key
-        value = uniq[frame["value"].to_numpy() - 1]
-        zone = value >> 32
-        mask_value = value & 0xFFFFFFFF
-    del hit, inside
-    ags = munis["ags"].to_numpy()
-    hard_bits = sum(1 << i for i, r in enumerate(excl.rules) if r.kind == "hard" and r.effect == "exclude")
-    return gpd.GeoDataFrame({
-        "ags": ags[zone - 1] if len(value) else np.array([], dtype=object),
-        "rule_mask": mask_value.astype(np.int64),
-        "reason": [",".join(excl.rule_ids_of(int(m))) for m in mask_value],
-        "hard": (mask_value & hard_bits) != 0,
-        "area_ha": shapely.area(np.asarray(frame.geometry.values, dtype=object)) / M2_PER_HA,
-    }, geometry=frame.geometry.values, crs=ANALYSIS_CRS)
 
 
 def _due_share_pct(targets: tuple[Target, ...], year: int) -> float:
