@@ -175,3 +175,20 @@ def test_every_declared_input_is_a_layer_of_the_default_region(tmp_path):
     # the boundaries layer derives from the boundaries (and the statistics) only, the roofs not from livestock
     assert EVERY["municipalities"].inputs == ("municipalities", "statistics")
     assert "livestock_state" not in (EVERY["solar_roof"].inputs or ())
+
+
+def test_a_reason_reads_as_the_rule_of_its_own_layer():
+    """``forest`` is a soft wind criterion (layers/rules/wind_sn_2022.toml) and a hard PV exclusion
+    (pv_exclusions_2023.toml): each layer's popup reads its own rule; an id only the other table has
+    still gets a title."""
+    from potenzial.serving.point_text import RuleText, rules_of_layer
+
+    wind = {"forest": RuleText("forest", "wind_sn_2022", "Wald", "Forest", "soft", "SächsWaldG"),
+            "lsg": RuleText("lsg", "wind_sn_2022", "LSG", "LSG", "soft", "BNatSchG § 26")}
+    pv = {"forest": RuleText("forest", "pv_exclusions_2023", "Wald", "Forest", "hard", "BauGB § 35")}
+    by_table = {"wind_rules": wind, "pv_ground_rules": pv}
+    assert rules_of_layer("pv_ground_exclusions", by_table)["forest"].kind == "hard"
+    assert rules_of_layer("wind_exclusions", by_table)["forest"].kind == "soft"
+    assert rules_of_layer("pv_ground_exclusions", by_table)["lsg"].rule_set == "wind_sn_2022"
+    assert rules_of_layer("wind_exclusions", {"pv_ground_rules": pv})["forest"].kind == "hard"
+    assert rules_of_layer("solar_roof", {}) == {}

@@ -8,6 +8,7 @@ The raw attributes stay in ``features`` for programs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from potenzial.crs import ANALYSIS_CRS, ANALYSIS_EPSG, WEB_MERCATOR_EPSG, WGS84
 from potenzial.errors import NotFoundError
 from potenzial.runs import RunRecord
 from potenzial.serving.figures import json_value
-from potenzial.serving.point_text import RuleText, format_number, labelled_feature, split_reasons
+from potenzial.serving.point_text import RuleText, format_number, labelled_feature, rules_of_layer, split_reasons
 from potenzial.serving.registry import LayerRegistry, ServedLayer
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES
@@ -102,12 +103,13 @@ def _reasons(layer: ServedLayer, clean: dict, rules: dict[str, RuleText], lang: 
 
 
 def point_query(store: Store, registry: LayerRegistry, record: RunRecord, lon: float, lat: float,
-                tolerance_m: float, lang: str = "de", rules: dict[str, RuleText] | None = None) -> dict:
+                tolerance_m: float, lang: str = "de",
+                rules: Mapping[str, Mapping[str, RuleText]] | None = None) -> dict:
     """Every layer's value at a point and every exclusion reason found there, labelled in ``lang``
-    (``rules``: the run's rules by id, for the reasons' titles); NotFoundError for a point outside the
+    (``rules``: the run's rules by rule table and id, for the reasons' titles); NotFoundError for a point outside the
     region's extent (:func:`check_in_extent`)."""
     check_in_extent(registry, lon, lat, tolerance_m)
-    rules = rules or {}
+    by_table = rules or {}
     x, y = lonlat_to(lon, lat, ANALYSIS_EPSG)
     here = shapely.Point(x, y)
     layers, reasons, municipality = [], [], None
@@ -123,14 +125,15 @@ def point_query(store: Store, registry: LayerRegistry, record: RunRecord, lon: f
         else:
             sch = registry.schemas.get(layer.id)
             near = features_near(store, layer, record, x, y, tolerance_m)
+            rules_here = rules_of_layer(layer.id, by_table)
             if not near.empty:
                 props = pd.DataFrame(near.drop(columns=near.geometry.name))
                 for rec in props.to_dict(orient="records"):
                     clean = {k: json_value(v) for k, v in rec.items()}
                     entry["features"].append(clean)
                     if sch is not None:
-                        entry["items"].append(labelled_feature(sch, clean, lang, rules))
-                    reasons.extend(_reasons(layer, clean, rules, lang))
+                        entry["items"].append(labelled_feature(sch, clean, lang, rules_here))
+                    reasons.extend(_reasons(layer, clean, rules_here, lang))
                 if layer.id == MUNICIPALITIES.name:
                     inside = near[near.geometry.contains(here)]
                     if len(inside):

@@ -79,6 +79,16 @@ def rule_texts(tables: Iterable[Mapping[str, object]], english: Mapping[tuple[st
     return out
 
 
+def rules_of_layer(layer_id: str, by_table: Mapping[str, Mapping[str, RuleText]]) -> dict[str, RuleText]:
+    """The rules that name the reasons of ``layer_id``: its own rule table's (``pv_ground_*`` layers:
+    ``pv_ground_rules``, the others ``wind_rules``) over the other tables' for ids it lacks."""
+    own = "pv_ground_rules" if layer_id.startswith("pv_ground") else "wind_rules"
+    out: dict[str, RuleText] = {}
+    for table in [t for t in by_table if t != own] + ([own] if own in by_table else []):
+        out.update(by_table[table])
+    return out
+
+
 def format_number(value: float, decimals: int, lang: str) -> str:
     """``1234.5`` -> ``1.234,5`` (de) or ``1,234.5`` (en), with ``decimals`` decimals."""
     text = f"{value:,.{decimals}f}"
@@ -133,4 +143,4 @@ def split_reasons(value: object) -> list[str]:
 
 
 __all__ = ["REASON_FIELDS", "RuleText", "english_rule_titles", "format_cell", "format_number", "labelled_feature",
-           "rule_texts", "split_reasons"]
+           "rule_texts", "rules_of_layer", "split_reasons"]

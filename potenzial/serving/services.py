@@ -190,14 +190,14 @@ class RunServices:
         return self.store.read_bbox(layer.id, bbox, run_id=record.run_id)
 
     # -- a point
-    def rules(self, record: RunRecord) -> dict[str, RuleText]:
-        """The run's rules by id with their German and English titles, hard/soft and legal source."""
-        def build() -> dict[str, RuleText]:
+    def rules(self, record: RunRecord) -> dict[str, dict[str, RuleText]]:
+        """The run's rules by rule table and id with their German and English titles, hard/soft and legal
+        source (one rule id, e.g. ``forest``, can be a soft wind criterion and a hard PV exclusion)."""
+        def build() -> dict[str, dict[str, RuleText]]:
             run_layers = self.store.run_layers(record.run_id)
-            rows = [row for table in RULE_TABLES if table in run_layers
-                    for row in self.store.read(table, record.run_id).to_dict(orient="records")]
             english = english_rule_titles(self.rules_dir) if self.rules_dir is not None else {}
-            return rule_texts(rows, english)
+            return {table: rule_texts(self.store.read(table, record.run_id).to_dict(orient="records"), english)
+                    for table in RULE_TABLES if table in run_layers}
 
         return self.products.get_or_build(("rules", record.run_id), build)
 
