@@ -151,6 +151,8 @@ class MunicipalityLinks(BaseModel):
     factsheet: str = Field(description="printable fact sheet (HTML, German; ?lang=en for English)")
     factsheet_pdf: str = Field(description="the fact sheet as an A4 PDF (German; ?lang=en for English)")
     monitoring: str = Field(description="installed capacity over time against the potential and the targets (HTML)")
+    summary_csv: str = Field(description="the municipality's figures as CSV (German; ?lang=en for English)")
+    summary_xlsx: str = Field(description="the municipality's figures as an Excel workbook (German; ?lang=en)")
 
 
 class MunicipalityDetail(BaseModel):

@@ -495,6 +495,31 @@ def test_summary_xlsx_has_a_read_me_sheet_titles_and_rounded_values(client):
     assert "Area (km²)" in [c.value for c in english["summary"][1]]
 
 
+def test_a_municipality_table_is_its_row_of_the_county_table_with_the_same_header_block(client):
+    from openpyxl import load_workbook
+
+    county_block, county_headers, county_rows = read_summary_csv(client.get("/api/summary.csv").content)
+    response = client.get(f"/api/municipalities/{GRIMMA}/summary.csv")
+    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+    assert f"potenzial_{GRIMMA}_{RUN_ID}.csv" in response.headers["content-disposition"]
+    block, headers, rows = read_summary_csv(response.content)
+    assert block == county_block and headers == county_headers
+    assert rows == [r for r in county_rows if r["Gemeindeschlüssel (AGS)"] == GRIMMA] and len(rows) == 1
+    _, _, english_rows = read_summary_csv(
+        client.get(f"/api/municipalities/{GRIMMA}/summary.csv", params={"lang": "en"}).content)
+    assert [r["Municipality key (AGS)"] for r in english_rows] == [GRIMMA]
+    book = load_workbook(io.BytesIO(client.get(f"/api/municipalities/{GRIMMA}/summary.xlsx").content))
+    assert book.sheetnames[0] == "Lies mich – Read me" and book["summary"].max_row == 2
+    assert [c.value for c in book["summary"][1]] == county_headers
+    # an unknown or malformed key: 404 with the fix, as the municipality itself
+    for bad in ("14729999", "grimma"):
+        answer = client.get(f"/api/municipalities/{bad}/summary.csv")
+        assert answer.status_code == 404 and "\n" not in answer.json()["detail"]
+    links = client.get(f"/api/municipalities/{GRIMMA}").json()["links"]
+    assert links["summary_csv"].endswith(f"/api/municipalities/{GRIMMA}/summary.csv")
+    assert links["summary_xlsx"].endswith(f"/api/municipalities/{GRIMMA}/summary.xlsx")
+
+
 def test_schemas_give_every_column_its_titles_units_and_classes(client):
     response = client.get("/api/schemas")
     assert response.status_code == 200
@@ -663,6 +688,7 @@ def test_openapi_declares_every_route_with_content_types(client):
         "/tiles/{layer}/{z}/{x}/{y}.pbf": MVT_MEDIA_TYPE,
         "/api/summary.csv": "text/csv",
         "/api/summary.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "/api/municipalities/{ags}/summary.csv": "text/csv",
         "/api/municipalities/{ags}/download.gpkg": "application/geopackage+sqlite3",
         "/api/municipalities/{ags}/factsheet.html": "text/html",
         "/api/municipalities/{ags}/factsheet.pdf": "application/pdf",

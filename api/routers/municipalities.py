@@ -48,7 +48,9 @@ def municipality(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, base_
     detail["links"] = {"download": f"{base_url}/api/municipalities/{ags}/download.gpkg",
                        "factsheet": f"{base_url}/api/municipalities/{ags}/factsheet.html",
                        "factsheet_pdf": f"{base_url}/api/municipalities/{ags}/factsheet.pdf",
-                       "monitoring": f"{base_url}/api/monitoring.html?ags={ags}"}
+                       "monitoring": f"{base_url}/api/monitoring.html?ags={ags}",
+                       "summary_csv": f"{base_url}/api/municipalities/{ags}/summary.csv",
+                       "summary_xlsx": f"{base_url}/api/municipalities/{ags}/summary.xlsx"}
     return detail
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from api.deps import CurrentRunDep, ServingDep
@@ -13,6 +14,8 @@ from potenzial.serving.summaries import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api", tags=["results"])
 
+AgsPath = Annotated[str, PathParam(description="AGS (Amtlicher Gemeindeschlüssel, 8 digits), e.g. 14729160",
+                                   max_length=32, examples=["14729160"])]
 LangQuery = Annotated[Literal["de", "en"], Query(description="language of headers and class values (German default)")]
 
 
@@ -37,3 +40,19 @@ def summary_xlsx(serving: ServingDep, record: CurrentRunDep, lang: LangQuery = "
     ``summary`` (as the CSV's table), ``units``, ``notes`` and ``sources``."""
     return Response(serving.results.summary_xlsx(record, lang), media_type=XLSX_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="potenzial_summary_{record.run_id}.xlsx"'})
+
+
+@router.get("/municipalities/{ags}/summary.csv", response_class=Response, responses=_file("text/csv"))
+def municipality_summary_csv(ags: AgsPath, serving: ServingDep, record: CurrentRunDep,
+                             lang: LangQuery = "de") -> Response:
+    """The county table's row of one municipality, with the same header block and headers."""
+    return Response(serving.results.summary_csv(record, lang, ags), media_type=CSV_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="potenzial_{ags}_{record.run_id}.csv"'})
+
+
+@router.get("/municipalities/{ags}/summary.xlsx", response_class=Response, responses=_file(XLSX_MEDIA_TYPE))
+def municipality_summary_xlsx(ags: AgsPath, serving: ServingDep, record: CurrentRunDep,
+                              lang: LangQuery = "de") -> Response:
+    """The county workbook with one municipality's row (read-me, units, notes and sources as there)."""
+    return Response(serving.results.summary_xlsx(record, lang, ags), media_type=XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="potenzial_{ags}_{record.run_id}.xlsx"'})

@@ -100,14 +100,21 @@ class RunServices:
                                           lambda: summaries.run_figures(self.store, record, self.schemas,
                                                                                self.headline, self.use_table))
 
-    def summary_csv(self, record: RunRecord, lang: str = "de") -> bytes:
-        """The summary as CSV in ``lang`` (de, en; ConfigError otherwise), with its header block."""
-        return summaries.summary_csv(self.figures(record), record, self.registry(record).figure_sources,
-                                     check_lang(lang))
+    def summary_csv(self, record: RunRecord, lang: str = "de", ags: str | None = None) -> bytes:
+        """The summary as CSV in ``lang`` (de, en; ConfigError otherwise), with its header block; of
+        every municipality, or of the one ``ags`` (NotFoundError with the fix for an unknown one)."""
+        return summaries.summary_csv(self._summary_figures(record, ags), record,
+                                     self.registry(record).figure_sources, check_lang(lang))
 
-    def summary_xlsx(self, record: RunRecord, lang: str = "de") -> bytes:
-        return summaries.summary_xlsx(self.figures(record), record, self.registry(record).figure_sources,
-                                      check_lang(lang))
+    def summary_xlsx(self, record: RunRecord, lang: str = "de", ags: str | None = None) -> bytes:
+        return summaries.summary_xlsx(self._summary_figures(record, ags), record,
+                                      self.registry(record).figure_sources, check_lang(lang))
+
+    def _summary_figures(self, record: RunRecord, ags: str | None) -> RunFigures:
+        figures = self.figures(record)
+        if ags is None:
+            return figures
+        return summaries.of_municipalities(figures, [self.municipality(record, ags).ags])
 
     # -- one municipality
     def municipality(self, record: RunRecord, ags: str) -> Municipality:

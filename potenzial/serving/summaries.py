@@ -76,6 +76,14 @@ def _schemas() -> dict[str, ResultSchema]:
     return {**RESULTS, HEADLINE.name: HEADLINE}
 
 
+def of_municipalities(figures: RunFigures, ags: Iterable[str]) -> RunFigures:
+    """The same figures restricted to the municipalities ``ags`` (rows in the run's order)."""
+    wanted = set(ags)
+    merged = figures.merged[figures.merged["ags"].astype(str).isin(wanted)].reset_index(drop=True)
+    munis = figures.municipalities[figures.municipalities["ags"].astype(str).isin(wanted)]
+    return RunFigures(merged, figures.meta, munis)
+
+
 def figure_headers(figures: RunFigures, lang: str = "de") -> list[str]:
     """Each figure's "Titel (Einheit)" in ``lang``; a figure renamed in the merge (``<table>_<column>``)
     or whose label another figure already has gets its table's title appended."""
@@ -208,5 +216,5 @@ def summary_xlsx(figures: RunFigures, record: RunRecord, sources: Iterable[Sourc
     return out.getvalue()
 
 
-__all__ = ["CSV_MEDIA_TYPE", "READ_ME_SHEET", "XLSX_MEDIA_TYPE", "RunFigures", "figure_headers", "read_me",
-           "run_figures", "summary_csv", "summary_frame", "summary_xlsx"]
+__all__ = ["CSV_MEDIA_TYPE", "READ_ME_SHEET", "XLSX_MEDIA_TYPE", "RunFigures", "figure_headers", "of_municipalities",
+           "read_me", "run_figures", "summary_csv", "summary_frame", "summary_xlsx"]

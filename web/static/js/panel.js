@@ -168,7 +168,10 @@ export function renderPanel(detail) {
     esc(detail.links.factsheet) + '" target="_blank" rel="noopener">' + esc(t("factsheet")) + '</a> <a class="pdf" href="' +
     esc(detail.links.factsheet_pdf) + "?lang=" + state.lang + '" target="_blank" rel="noopener">' + esc(t("factsheet_pdf")) +
     '</a> <a class="monitoring" href="' + esc(detail.links.monitoring) + "&lang=" + state.lang +
-    '" target="_blank" rel="noopener">' + esc(t("monitoring")) + "</a></p>" +
+    '" target="_blank" rel="noopener">' + esc(t("monitoring")) + '</a> <a class="csv" href="' +
+    esc(detail.links.summary_csv) + "?lang=" + state.lang + '" download>' + esc(t("municipality_csv")) +
+    '</a> <a class="xlsx" href="' + esc(detail.links.summary_xlsx) + "?lang=" + state.lang + '" download>' +
+    esc(t("municipality_xlsx")) + "</a></p>" +
     '<p class="links county">' + countyLinks() + "</p>");
   rows.push(allFigures(detail));
   rows.push('<p class="meta">' + esc(t("run")) + " <code>" + esc(detail.run_id) + "</code> · " +
