@@ -13,7 +13,9 @@ from potenzial.cli.common import console, err_console, one_line_errors, settings
 from potenzial.data.fetch import fetch_region, select_sources
 from potenzial.data.sources import load_sources
 from potenzial.data.status import layer_status
-from potenzial.region import load_region
+from potenzial.data.use_file import use_file
+from potenzial.errors import ConfigError
+from potenzial.region import load_region, resolve_region_file
 from potenzial.sources.vector import read_vector
 
 data_app = typer.Typer(help="Fetch official open data for a region and show what it uses.", no_args_is_help=True)
@@ -54,6 +56,40 @@ def fetch(
                       f"{item.output.name}  sha256 {item.sha256[:16]}…", highlight=False)
     console.print(f"local catalog: {reg.root / 'region.local.toml'}; the next `potenzial run --region {reg.id}` "
                   "uses these files.")
+
+
+@data_app.command("use")
+@one_line_errors
+def use(
+    layer_id: str = typer.Argument(..., metavar="LAYER", help="catalog layer to fill, e.g. buildings, terrain"),
+    path: Path = typer.Argument(..., metavar="FILE", help="the file (GeoPackage, shapefile, GeoJSON, GeoTIFF, CSV)"),
+    region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
+    crs: str | None = typer.Option(None, "--crs", help="CRS of a file that has none (shapefile without .prj, "
+                                   "GeoTIFF without georeferencing), e.g. EPSG:25833; never put over a file's own"),
+    layer: str | None = typer.Option(None, "--layer", help="layer inside a GeoPackage"),
+    field: list[str] | None = typer.Option(None, "--field", help="canonical=column of the file (repeatable), "
+                                           "e.g. --field building_id=oid"),
+    licence: str = typer.Option("", "--licence", help="the file's licence, e.g. dl-de/by-2-0"),
+    attribution: str = typer.Option("", "--attribution", help="the attribution the licence asks for"),
+    title: str = typer.Option("", "--title", help="the layer's title on the map (default: layer and file name)"),
+) -> None:
+    """Point a layer at a file you have: checked as a run reads it, then written into region.local.toml."""
+    settings = settings_from(region=region)
+    region_file = resolve_region_file(settings.region, settings.regions_dir)
+    reg = load_region(region_file, settings.regions_dir, settings.data_dir)
+    mapping: dict[str, str] = {}
+    for item in field or []:
+        canonical, sep, column = item.partition("=")
+        if not sep or not canonical or not column:
+            raise ConfigError(f"--field {item!r}: write canonical=column, e.g. --field building_id=oid.")
+        mapping[canonical.strip()] = column.strip()
+    used = use_file(reg, region_file, layer_id, path, crs=crs, layer=layer, fields=mapping, licence=licence,
+                    attribution=attribution, title=title)
+    how = "stated with --crs" if used.crs_stated else "the file's own"
+    unit = "cells" if reg.layer(layer_id).kind == "raster" else "rows"
+    console.print(f"{used.layer}: real from {path.name} ({used.features} {unit}, "
+                  f"CRS {used.crs}, {how}) -> {used.local_catalog}; the next `potenzial run --region {reg.id}` "
+                  "uses it.", highlight=False)
 
 
 @data_app.command("status")

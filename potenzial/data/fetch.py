@@ -10,9 +10,7 @@ and renamed. A failure in one source leaves the local catalog as it was before t
 
 from __future__ import annotations
 
-import os
 import shutil
-import tomllib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,14 +22,12 @@ from pyproj import CRS
 
 from potenzial.data import convert
 from potenzial.data.download import Downloaded, FetchError, Progress, download
+from potenzial.data.local_catalog import put_local_entry
 from potenzial.data.sources import SourceEntry
-from potenzial.data.toml_text import dumps
 from potenzial.errors import ConfigError, CRSError
 from potenzial.provenance import sha256_path
 from potenzial.region import Region
 from potenzial.sources.extent import Bounds, to_analysis_bounds
-
-LOCAL_FILE = "region.local.toml"
 
 
 @dataclass(frozen=True)
@@ -171,14 +167,6 @@ def _tile_url(value: str) -> str:
 
 def write_local_entry(region: Region, source: SourceEntry, output: Path, digest: str) -> Path:
     """Put the layer's entry into ``region.local.toml`` (temporary file + rename)."""
-    local = region.root / LOCAL_FILE
-    doc: dict = {}
-    if local.is_file():
-        try:
-            doc = tomllib.loads(local.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{local}: not valid TOML ({exc}); fix or remove it before fetching.") from None
-    layers = doc.setdefault("layers", {})
     relative = output.relative_to(region.root).as_posix()
     entry: dict[str, object] = {
         "source": relative, "provenance": "real", "generator": "", "licence": source.licence,
@@ -200,9 +188,4 @@ def write_local_entry(region: Region, source: SourceEntry, output: Path, digest:
     if source.fills not in region.layers:   # a layer the region has no stand-in for (e.g. the DSM)
         entry.update({"kind": "vector" if source.kind == "citygml" else source.kind, "units": source.units,
                       "geometry": source.geometry, "columns": list(source.columns)})
-    layers[source.fills] = entry
-    tmp = local.with_name(f".{LOCAL_FILE}.{uuid.uuid4().hex[:8]}")
-    tmp.write_text(dumps(doc, "Local catalog: real files for this machine, written by `potenzial data fetch`.\n"
-                               "Entries override region.toml layer by layer."), encoding="utf-8")
-    os.replace(tmp, local)
-    return local
+    return put_local_entry(region.root, source.fills, entry)
