@@ -11,6 +11,7 @@ and renamed. A failure in one source leaves the local catalog as it was before t
 from __future__ import annotations
 
 import shutil
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -121,7 +122,12 @@ def _get(url: str, cache: Path, source: SourceEntry, on_bytes: Bytes | None, ref
 
 
 def _file_name(url: str) -> str:
-    tail = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    """The cache name of a download: the URL's last path part, or, for a share link of the
+    GeoSN cloud (``…/index.php/s/<share>/download?path=%2F&files=<file>``), the ``files`` value,
+    so that the tiles of one share do not all become ``download``."""
+    parts = urllib.parse.urlsplit(url)
+    files = urllib.parse.parse_qs(parts.query).get("files")
+    tail = files[-1].rstrip("/").rsplit("/", 1)[-1] if files else parts.path.rstrip("/").rsplit("/", 1)[-1]
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in tail)
     return safe or "download"
 
