@@ -46,7 +46,9 @@ def test_the_shipped_catalog_names_licence_attribution_docs_and_the_layer_of_eac
         if source.fetch:
             assert source.fills in layers or source.extra.get("new_layer"), \
                 f"{source.id} fills {source.fills}, not a layer of the default region"
-            assert source.url or source.tile_index
+            assert source.url or source.tile_index or source.extra.get("tile_url_pattern")
+        # what the entry was compared with, dated; "unverified" where the documentation did not say
+        assert str(source.extra.get("checked", ""))[:4].isdigit(), f"{source.id}: say what was checked, and when"
         if source.id.startswith("geosn_"):
             assert source.licence == "dl-de/by-2-0" and "GeoSN" in source.attribution
     for head in (tomllib.loads(p.read_text(encoding="utf-8"))["catalog"] for p in SOURCES.glob("*.toml")):

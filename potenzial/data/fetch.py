@@ -10,6 +10,7 @@ and renamed. A failure in one source leaves the local catalog as it was before t
 
 from __future__ import annotations
 
+import math
 import shutil
 import urllib.parse
 import uuid
@@ -22,7 +23,7 @@ import pyogrio
 from pyproj import CRS
 
 from potenzial.data import convert
-from potenzial.data.download import Downloaded, FetchError, Progress, download
+from potenzial.data.download import Downloaded, FetchError, NotOnServer, Progress, download
 from potenzial.data.local_catalog import put_local_entry
 from potenzial.data.sources import SourceEntry
 from potenzial.errors import ConfigError, CRSError
@@ -66,7 +67,7 @@ def fetch_region(region: Region, sources: list[SourceEntry], cache_dir: Path, re
     """Fetch ``sources`` for ``region``; each one ends with an updated local catalog or an error."""
     done = []
     for source in sources:
-        if not (source.url or source.tile_index) or "<" in source.url:
+        if not (source.url or source.tile_index or source.extra.get("tile_url_pattern")) or "<" in source.url:
             raise ConfigError(f"source {source.id!r}: no complete url in the source catalog ({source.catalog}). "
                               f"Set it from {source.attribution_url or 'the provider'} or leave this source out (--only).")
         done.append(_fetch_one(region, source, cache_dir / source.id, region_bounds, say, on_bytes))
@@ -79,9 +80,11 @@ def _fetch_one(region: Region, source: SourceEntry, cache: Path, bounds: Bounds,
     work = cache / f".work-{uuid.uuid4().hex[:8]}"
     try:
         downloads: list[tuple[Downloaded, Bounds | None]]
-        if source.layout == "tiles":
+        if source.layout == "tiles" and source.tile_index:
             tiles = _tiles_in_region(source, cache, work, bounds, tell, on_bytes)
             downloads = [(_get(url, cache, source, on_bytes), footprint) for url, footprint in tiles]
+        elif source.layout == "tiles":
+            downloads = _grid_downloads(source, cache, bounds, tell, on_bytes)
         else:
             downloads = [(_get(source.url, cache, source, on_bytes), None)]
         files: list[Path] = []
@@ -161,6 +164,51 @@ def _tiles_in_region(source: SourceEntry, cache: Path, work: Path, bounds: Bound
     return picked
 
 
+def grid_tiles(source: SourceEntry, bounds: Bounds) -> list[tuple[str, Bounds]]:
+    """(url, footprint [EPSG:25833]) of every tile of a regular grid that meets the region's box:
+    ``tile_url_pattern`` with ``{e_km}``/``{n_km}``, the tile's south-west corner in km, on a grid of
+    ``tile_size_m`` (GeoSN: 2 km tiles at even km, ``dgm1_33<e_km>_<n_km>_2_sn_tiff.zip``)."""
+    pattern = str(source.extra.get("tile_url_pattern", ""))
+    try:
+        size_m = float(source.extra.get("tile_size_m", 0))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        size_m = 0.0
+    if "{e_km}" not in pattern or "{n_km}" not in pattern or size_m < 1000 or size_m % 1000:
+        raise ConfigError(f"source {source.id!r}: a tile grid needs tile_url_pattern with {{e_km}} and {{n_km}} and "
+                          f"tile_size_m in whole km (found {pattern!r}, {size_m!r}).")
+    tiles = []
+    e_m = math.floor(bounds[0] / size_m) * size_m
+    while e_m < bounds[2]:
+        n_m = math.floor(bounds[1] / size_m) * size_m
+        while n_m < bounds[3]:
+            url = pattern.format(e_km=int(e_m // 1000), n_km=int(n_m // 1000))
+            tiles.append((url, (e_m, n_m, e_m + size_m, n_m + size_m)))
+            n_m += size_m
+        e_m += size_m
+    return tiles
+
+
+def _grid_downloads(source: SourceEntry, cache: Path, bounds: Bounds, tell: Say,
+                    on_bytes: Bytes | None) -> list[tuple[Downloaded, Bounds | None]]:
+    """The grid's tiles over the region's box; tiles the server does not have (404: beyond the
+    provider's area, e.g. across the state border) are skipped and counted."""
+    tiles = grid_tiles(source, bounds)
+    downloads: list[tuple[Downloaded, Bounds | None]] = []
+    missing = 0
+    for url, footprint in tiles:
+        try:
+            downloads.append((_get(url, cache, source, on_bytes), footprint))
+        except NotOnServer:
+            missing += 1
+    if not downloads:
+        raise FetchError(f"{source.id}: none of the {len(tiles)} grid tiles over the region's box is on the server "
+                         f"(first: {tiles[0][0]}). Check tile_url_pattern (its share token may have changed) against "
+                         f"{source.attribution_url or 'the provider page'}.")
+    tell(source.id, f"{len(downloads)} of {len(tiles)} grid tiles over the region's box"
+                    + (f"; {missing} not on the server (outside the provider's area)" if missing else ""))
+    return downloads
+
+
 def _tile_url(value: str) -> str:
     """``/vsizip/vsicurl/https://…/x.zip/x.tif`` (GDAL, as in the mundialis indices) -> the zip's URL."""
     for prefix in ("/vsizip/", "/vsicurl/", "vsicurl/"):
@@ -179,7 +227,7 @@ def write_local_entry(region: Region, source: SourceEntry, output: Path, digest:
         "attribution": source.attribution, "attribution_url": source.attribution_url,
         "retrieved": datetime.now(UTC).strftime("%Y-%m-%d"), "crs": "EPSG:25833",
         "fetched_from": f"{source.catalog}/{source.id} (catalog version {source.version})",
-        "fetched_url": source.tile_index or source.url, "fetched_sha256": digest,
+        "fetched_url": source.tile_index or source.url or str(source.extra.get("tile_url_pattern", "")), "fetched_sha256": digest,
         "title": source.title, "fields": {},
     }
     if source.kind == "citygml":
