@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
+from rich.console import Group
+from rich.live import Live
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from potenzial.cli.common import console, err_console, one_line_errors, settings_from
@@ -46,10 +58,22 @@ def fetch(
         if key not in tasks:
             tasks[key] = bars.add_task(key, total=total)
         bars.update(tasks[key], completed=got, total=total)
+        if total is not None and got >= total:   # one bar per file while it runs; the tile count stays
+            bars.update(tasks[key], visible=False)
 
-    with bars:
+    def on_files(source: str, got: int, total: int) -> None:
+        key = f"{source} tiles"
+        if key not in tasks:
+            tasks[key] = tile_bars.add_task(key, total=total)
+        tile_bars.update(tasks[key], completed=got, total=total)
+
+    tile_bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                         console=err_console, disable=not err_console.is_terminal)
+    # bars only on a terminal: in a log (stderr not a TTY) just the one-line messages
+    with Live(Group(tile_bars, bars), console=err_console) if err_console.is_terminal else nullcontext():
         done = fetch_region(reg, sources, settings.data_dir / "cache" / "sources", bounds,  # type: ignore[arg-type]
-                            say=lambda s, m: err_console.print(f"{s}: {m}", highlight=False), on_bytes=on_bytes)
+                            say=lambda s, m: err_console.print(f"{s}: {m}", highlight=False), on_bytes=on_bytes,
+                            on_files=on_files)
     for item in done:
         resumed = f", {item.resumed} resumed" if item.resumed else ""
         console.print(f"{item.layer}: real from {item.source} ({item.files} download(s){resumed}) -> "

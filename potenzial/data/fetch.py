@@ -42,9 +42,11 @@ class Fetched:
     sha256: str
 
 
-#: events: (source id, message) for the CLI's progress; bytes: (source id, file name, received, total)
+#: events: (source id, message) for the CLI's progress; bytes: (source id, file name, received, total);
+#: files: (source id, files done, files to do) as the tiles of a tiled source come in
 Say = Callable[[str, str], None]
 Bytes = Callable[[str, str, int, int | None], None]
+Files = Callable[[str, int, int], None]
 
 
 def select_sources(region: Region, sources: dict[str, SourceEntry], only: list[str] | None) -> list[SourceEntry]:
@@ -63,28 +65,33 @@ def select_sources(region: Region, sources: dict[str, SourceEntry], only: list[s
 
 
 def fetch_region(region: Region, sources: list[SourceEntry], cache_dir: Path, region_bounds: Bounds,
-                 say: Say | None = None, on_bytes: Bytes | None = None) -> list[Fetched]:
+                 say: Say | None = None, on_bytes: Bytes | None = None,
+                 on_files: Files | None = None) -> list[Fetched]:
     """Fetch ``sources`` for ``region``; each one ends with an updated local catalog or an error."""
     done = []
     for source in sources:
         if not (source.url or source.tile_index or source.extra.get("tile_url_pattern")) or "<" in source.url:
             raise ConfigError(f"source {source.id!r}: no complete url in the source catalog ({source.catalog}). "
                               f"Set it from {source.attribution_url or 'the provider'} or leave this source out (--only).")
-        done.append(_fetch_one(region, source, cache_dir / source.id, region_bounds, say, on_bytes))
+        done.append(_fetch_one(region, source, cache_dir / source.id, region_bounds, say, on_bytes, on_files))
     return done
 
 
 def _fetch_one(region: Region, source: SourceEntry, cache: Path, bounds: Bounds, say: Say | None,
-               on_bytes: Bytes | None) -> Fetched:
+               on_bytes: Bytes | None, on_files: Files | None = None) -> Fetched:
     tell = say or (lambda _s, _m: None)
     work = cache / f".work-{uuid.uuid4().hex[:8]}"
     try:
         downloads: list[tuple[Downloaded, Bounds | None]]
         if source.layout == "tiles" and source.tile_index:
             tiles = _tiles_in_region(source, cache, work, bounds, tell, on_bytes)
-            downloads = [(_get(url, cache, source, on_bytes), footprint) for url, footprint in tiles]
+            downloads = []
+            for k, (url, box) in enumerate(tiles):
+                downloads.append((_get(url, cache, source, on_bytes), box))
+                if on_files:
+                    on_files(source.id, k + 1, len(tiles))
         elif source.layout == "tiles":
-            downloads = _grid_downloads(source, cache, bounds, tell, on_bytes)
+            downloads = _grid_downloads(source, cache, bounds, tell, on_bytes, on_files)
         else:
             downloads = [(_get(source.url, cache, source, on_bytes), None)]
         files: list[Path] = []
@@ -189,17 +196,19 @@ def grid_tiles(source: SourceEntry, bounds: Bounds) -> list[tuple[str, Bounds]]:
 
 
 def _grid_downloads(source: SourceEntry, cache: Path, bounds: Bounds, tell: Say,
-                    on_bytes: Bytes | None) -> list[tuple[Downloaded, Bounds | None]]:
+                    on_bytes: Bytes | None, on_files: Files | None = None) -> list[tuple[Downloaded, Bounds | None]]:
     """The grid's tiles over the region's box; tiles the server does not have (404: beyond the
     provider's area, e.g. across the state border) are skipped and counted."""
     tiles = grid_tiles(source, bounds)
     downloads: list[tuple[Downloaded, Bounds | None]] = []
     missing = 0
-    for url, footprint in tiles:
+    for k, (url, footprint) in enumerate(tiles):
         try:
             downloads.append((_get(url, cache, source, on_bytes), footprint))
         except NotOnServer:
             missing += 1
+        if on_files:
+            on_files(source.id, k + 1, len(tiles))
     if not downloads:
         raise FetchError(f"{source.id}: none of the {len(tiles)} grid tiles over the region's box is on the server "
                          f"(first: {tiles[0][0]}). Check tile_url_pattern (its share token may have changed) against "
