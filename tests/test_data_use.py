@@ -2,7 +2,7 @@
 
 The CLI runs as a subprocess, as a user runs it. Every file is written here in its real format
 (a shapefile whose ``.prj`` is removed, a GeoTIFF written without CRS, a GeoPackage with one);
-the region is the two 10 x 10 km squares of ``tests/test_crs_local_entries.py``, so where each
+the region is the two 10 x 10 km squares of ``tests/support/crs_files.py``, so where each
 file must land is known by hand: houses 100 m apart from (X0 + 1,000, Y0 + 1,000).
 """
 
@@ -21,7 +21,8 @@ from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.raster import inspect_raster
 from potenzial.sources.vector import read_vector
-from tests.test_crs_local_entries import X0, Y0, _houses, _region, _shapefile_without_prj, _tif_without_crs
+from tests.support.crs_files import X0, Y0, region_with_stand_ins, shapefile_without_prj, tif_without_crs
+from tests.support.crs_files import houses as three_houses
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 LICENCE = ["--licence", "dl-de/by-2-0", "--attribution", "© GeoSN, dl-de/by-2-0"]
@@ -36,7 +37,7 @@ def potenzial(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def region_file(tmp_path) -> Path:
-    path = _region(tmp_path / "region", "")
+    path = region_with_stand_ins(tmp_path / "region", "")
     (tmp_path / "region" / "region.local.toml").unlink()   # no local catalog yet
     return path
 
@@ -55,14 +56,14 @@ def _refused(result: subprocess.CompletedProcess, region_file: Path, *needles: s
 
 
 def test_shapefile_without_prj_is_refused_without_crs_and_names_the_file_and_the_option(tmp_path, region_file):
-    shp = _shapefile_without_prj(tmp_path / "hausumringe.shp", _houses(X0 + 1_000, Y0 + 1_000, 100, None))
+    shp = shapefile_without_prj(tmp_path / "hausumringe.shp", three_houses(X0 + 1_000, Y0 + 1_000, 100, None))
     result = potenzial("data", "use", "buildings", str(shp), "--region", str(region_file), "--field",
                        "building_id=oid", *LICENCE, data_dir=tmp_path / "data")
     _refused(result, region_file, "hausumringe.shp", "no CRS", "--crs EPSG:25833")
 
 
 def test_crs_option_states_the_crs_of_a_shapefile_without_prj(tmp_path, region_file):
-    shp = _shapefile_without_prj(tmp_path / "hausumringe.shp", _houses(X0 + 1_000, Y0 + 1_000, 100, None))
+    shp = shapefile_without_prj(tmp_path / "hausumringe.shp", three_houses(X0 + 1_000, Y0 + 1_000, 100, None))
     result = potenzial("data", "use", "buildings", str(shp), "--region", str(region_file), "--crs", "EPSG:25833",
                        "--field", "building_id=oid", *LICENCE, data_dir=tmp_path / "data")
     assert result.returncode == 0, result.stderr
@@ -79,7 +80,7 @@ def test_crs_option_states_the_crs_of_a_shapefile_without_prj(tmp_path, region_f
 
 
 def test_degrees_without_prj_stated_as_metres_are_refused_and_as_degrees_land_in_the_region(tmp_path, region_file):
-    shp = _shapefile_without_prj(tmp_path / "osm_gebaeude.shp", _houses(12.5, 51.2, 0.001, None))
+    shp = shapefile_without_prj(tmp_path / "osm_gebaeude.shp", three_houses(12.5, 51.2, 0.001, None))
     wrong = potenzial("data", "use", "buildings", str(shp), "--region", str(region_file), "--crs", "EPSG:25833",
                       "--field", "building_id=oid", *LICENCE, data_dir=tmp_path / "data")
     _refused(wrong, region_file, "osm_gebaeude.shp", "degrees read as metres")
@@ -96,7 +97,7 @@ def test_degrees_without_prj_stated_as_metres_are_refused_and_as_degrees_land_in
 
 
 def test_metres_stated_as_degrees_are_refused(tmp_path, region_file):
-    shp = _shapefile_without_prj(tmp_path / "hausumringe.shp", _houses(X0 + 1_000, Y0 + 1_000, 100, None))
+    shp = shapefile_without_prj(tmp_path / "hausumringe.shp", three_houses(X0 + 1_000, Y0 + 1_000, 100, None))
     result = potenzial("data", "use", "buildings", str(shp), "--region", str(region_file), "--crs", "EPSG:4326",
                        "--field", "building_id=oid", *LICENCE, data_dir=tmp_path / "data")
     _refused(result, region_file, "are not degrees")
@@ -104,7 +105,7 @@ def test_metres_stated_as_degrees_are_refused(tmp_path, region_file):
 
 def test_a_files_own_crs_is_taken_and_never_overridden(tmp_path, region_file):
     gpkg = tmp_path / "hausumringe.gpkg"
-    pyogrio.write_dataframe(_houses(X0 + 1_000, Y0 + 1_000, 100, 25833), gpkg, layer="hu")
+    pyogrio.write_dataframe(three_houses(X0 + 1_000, Y0 + 1_000, 100, 25833), gpkg, layer="hu")
     clash = potenzial("data", "use", "buildings", str(gpkg), "--region", str(region_file), "--crs", "EPSG:4326",
                       "--field", "building_id=oid", *LICENCE, data_dir=tmp_path / "data")
     _refused(clash, region_file, "in EPSG:25833, --crs says EPSG:4326", "only states the CRS of a file that has none")
@@ -117,7 +118,7 @@ def test_a_files_own_crs_is_taken_and_never_overridden(tmp_path, region_file):
 
 
 def test_geotiff_without_crs_needs_the_option(tmp_path, region_file):
-    tif = _tif_without_crs(tmp_path / "dgm1.tif", X0 + 2_000, Y0 + 5_000, 10.0)
+    tif = tif_without_crs(tmp_path / "dgm1.tif", X0 + 2_000, Y0 + 5_000, 10.0)
     refused = potenzial("data", "use", "terrain", str(tif), "--region", str(region_file), *LICENCE,
                         data_dir=tmp_path / "data")
     _refused(refused, region_file, "dgm1.tif", "no CRS", "--crs")
@@ -132,12 +133,12 @@ def test_geotiff_without_crs_needs_the_option(tmp_path, region_file):
 
 def test_an_earlier_local_entry_is_kept_when_a_new_file_fails(tmp_path, region_file):
     gpkg = tmp_path / "hausumringe.gpkg"
-    pyogrio.write_dataframe(_houses(X0 + 1_000, Y0 + 1_000, 100, 25833), gpkg, layer="hu")
+    pyogrio.write_dataframe(three_houses(X0 + 1_000, Y0 + 1_000, 100, 25833), gpkg, layer="hu")
     assert potenzial("data", "use", "buildings", str(gpkg), "--region", str(region_file), "--field",
                      "building_id=oid", *LICENCE, data_dir=tmp_path / "data").returncode == 0
     before = (region_file.parent / "region.local.toml").read_bytes()
     far = tmp_path / "elsewhere.gpkg"   # 200 km east: another county
-    pyogrio.write_dataframe(_houses(X0 + 200_000, Y0, 100, 25833), far)
+    pyogrio.write_dataframe(three_houses(X0 + 200_000, Y0, 100, 25833), far)
     result = potenzial("data", "use", "buildings", str(far), "--region", str(region_file), "--field",
                        "building_id=oid", *LICENCE, data_dir=tmp_path / "data")
     assert result.returncode == 2 and "outside the region" in " ".join(result.stderr.split())

@@ -17,9 +17,8 @@ import sys
 import pytest
 
 from potenzial.settings import PROJECT_ROOT
+from tests.support.source_files import PAIR, dgm_tile, municipalities, potenzial
 from tests.support.source_server import SourceServer
-from tests.test_fetch import PAIR, _municipalities, potenzial
-from tests.test_fetch_tile_layouts import _tile
 
 BAR = "━"   #: rich's bar glyph
 
@@ -32,11 +31,11 @@ def grid_fetch(tmp_path):
     env = {"POTENZIAL_REGIONS_DIR": str(regions), "POTENZIAL_DATA_DIR": str(tmp_path / "data")}
     assert potenzial("region", "create", "--county", "14729", "--municipality", PAIR[0], "--id", "one",
                      "--name", "Belgershain", env=env).returncode == 0
-    box = _municipalities().geometry.loc[[PAIR[0]]].total_bounds
+    box = municipalities().geometry.loc[[PAIR[0]]].total_bounds
     e0, n0 = int(box[0] // 2000) * 2, int(box[1] // 2000) * 2
     (served / "dgm").mkdir(parents=True)
     for e_km in (e0, e0 + 2):
-        _tile(served / "dgm", e_km, n0, 150.0)
+        dgm_tile(served / "dgm", e_km, n0, 150.0)
     with SourceServer(served) as server:
         sources = tmp_path / "sources.toml"
         sources.write_text(f"""

@@ -16,32 +16,16 @@ server does not have (404, beyond the state border) are skipped, and said so.
 from __future__ import annotations
 
 import gzip
-import zipfile
 
 import geopandas as gpd
-import numpy as np
 import pyogrio
 import rasterio
 import shapely
-from rasterio.transform import from_origin
 
+from tests.support.source_files import PAIR, TILE_M, catalog, dgm_tile, municipalities, potenzial
 from tests.support.source_server import SourceServer
-from tests.test_fetch import DGM_RES_M, PAIR, TILE_M, _municipalities, catalog, potenzial
 
 SHARE = "index.php/s/Xq3TestShare9"
-
-
-def _tile(folder, e_km: int, n_km: int, height: float) -> str:
-    """A zipped 2 km DGM tile named like GeoSN's, 20 x 20 cells of ``height``; returns its stem."""
-    name = f"dgm1_33{e_km}_{n_km}_2_sn"
-    tif = folder / f"{name}.tif"
-    with rasterio.open(tif, "w", driver="GTiff", width=20, height=20, count=1, dtype="float32", crs="EPSG:25833",
-                       transform=from_origin(e_km * 1000, n_km * 1000 + TILE_M, DGM_RES_M, DGM_RES_M)) as dst:
-        dst.write(np.full((1, 20, 20), height, dtype="float32"))
-    with zipfile.ZipFile(folder / f"{name}_tiff.zip", "w") as archive:
-        archive.write(tif, f"{name}.tif")
-    tif.unlink()
-    return name
 
 
 def test_tiles_behind_share_links_are_cached_and_mosaicked_one_by_one(tmp_path):
@@ -51,14 +35,14 @@ def test_tiles_behind_share_links_are_cached_and_mosaicked_one_by_one(tmp_path):
     made = potenzial("region", "create", "--county", "14729", "--municipality", PAIR[0], "--id", "one",
                      "--name", "Belgershain", env=env)
     assert made.returncode == 0, made.stderr
-    p = _municipalities().geometry.loc[PAIR[0]].representative_point()
+    p = municipalities().geometry.loc[PAIR[0]].representative_point()
     e0, n0 = int(p.x // TILE_M) * 2, int(p.y // TILE_M) * 2
     tiles = [(e0, n0, 150.0), (e0 + 2, n0, 160.0)]
     (served / SHARE).mkdir(parents=True)
     with SourceServer(served) as server:
         rows, geoms = [], []
         for e_km, n_km, height in tiles:
-            name = _tile(served / SHARE, e_km, n_km, height)
+            name = dgm_tile(served / SHARE, e_km, n_km, height)
             rows.append({"location": f"/vsizip/vsicurl/{server.url}/{SHARE}/download?path=%2F&files={name}_tiff.zip"
                                      f"/{name}.tif"})
             geoms.append(shapely.box(e_km * 1000, n_km * 1000, e_km * 1000 + TILE_M, n_km * 1000 + TILE_M))
@@ -88,7 +72,7 @@ def test_a_tile_grid_without_index_fetches_the_tiles_over_the_box_and_skips_thos
     env = {"POTENZIAL_REGIONS_DIR": str(regions), "POTENZIAL_DATA_DIR": str(data)}
     assert potenzial("region", "create", "--county", "14729", "--municipality", PAIR[0], "--id", "one",
                      "--name", "Belgershain", env=env).returncode == 0
-    box = _municipalities().geometry.loc[[PAIR[0]]].total_bounds
+    box = municipalities().geometry.loc[[PAIR[0]]].total_bounds
     # the 2 km grid over Belgershain's box, by hand: even km from the box's south-west corner on
     e_first, n_first = int(box[0] // 2000) * 2, int(box[1] // 2000) * 2
     grid = [(e, n) for e in range(e_first, int(box[2] // 1000) + 1, 2)
@@ -97,7 +81,7 @@ def test_a_tile_grid_without_index_fetches_the_tiles_over_the_box_and_skips_thos
     (served / "dgm").mkdir(parents=True)
     kept = grid[:2]                              # the server has two of them; the others answer 404
     for e_km, n_km in kept:
-        _tile(served / "dgm", e_km, n_km, 150.0)
+        dgm_tile(served / "dgm", e_km, n_km, 150.0)
     with SourceServer(served) as server:
         sources = tmp_path / "sources.toml"
         sources.write_text(f"""
