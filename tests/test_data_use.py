@@ -8,6 +8,7 @@ file must land is known by hand: houses 100 m apart from (X0 + 1,000, Y0 + 1,000
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.raster import inspect_raster
+from potenzial.sources.table import read_table
 from potenzial.sources.vector import read_vector
 from tests.support.crs_files import X0, Y0, region_with_stand_ins, shapefile_without_prj, tif_without_crs
 from tests.support.crs_files import houses as three_houses
@@ -149,3 +151,28 @@ def test_an_earlier_local_entry_is_kept_when_a_new_file_fails(tmp_path, region_f
         bad = potenzial("data", "use", *args, "--region", str(region_file), *LICENCE, data_dir=tmp_path / "data")
         assert bad.returncode == 2 and needle in " ".join(bad.stderr.split()), bad.stderr
     assert (region_file.parent / "region.local.toml").read_bytes() == before
+
+
+def test_a_real_statistics_table_replaces_the_area_driven_defaults(tmp_path):
+    """A county without shipped statistics (Nordsachsen) gets a Regionalstatistik table; tables carry no CRS."""
+    regions, data = tmp_path / "regions", tmp_path / "data"
+    regions.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env.update({"COLUMNS": "200", "POTENZIAL_REGIONS_DIR": str(regions), "POTENZIAL_DATA_DIR": str(data)})
+    run = functools.partial(subprocess.run, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=300)
+    cli = [sys.executable, "-m", "potenzial.cli.main"]
+    assert run([*cli, "region", "create", "--county", "14730", "--municipality", "14730090"]).returncode == 0
+    before = load_region("lk-14730", regions, data).layer("statistics")
+    assert before.provenance == "synthetic"
+    table = tmp_path / "regionalstatistik_14730.csv"
+    table.write_text("ags,name,population_2021,area_ha_land_total\n14730090,Dommitzsch,2512,3233\n", encoding="utf-8")
+    args = [*cli, "data", "use", "statistics", str(table), "--region", "lk-14730", "--licence", "dl-de/by-2-0",
+            "--attribution", "© Statistische Ämter des Bundes und der Länder"]
+    stated = run([*args, "--crs", "EPSG:25833"])   # a CRS for a table is a mistake, not something to ignore
+    assert stated.returncode == 2 and "has no CRS; drop --crs" in " ".join(stated.stderr.split())
+    used = run(args)
+    assert used.returncode == 0, used.stderr
+    after = load_region("lk-14730", regions, data).layer("statistics")
+    assert after.provenance == "real" and after.path == table.resolve()
+    assert "crs" not in _local(regions / "lk-14730" / "region.toml")["layers"]["statistics"]   # a table has none
+    assert read_table(after).set_index("ags").loc["14730090", "population_2021"] == 2512

@@ -71,6 +71,8 @@ def use_file(region: Region, region_file: Path, layer_id: str, path: Path, crs: 
     base = region.layer(layer_id)
     own = file_crs(path, base.kind, layer)
     stated = parse_crs(crs, f"--crs for {path.name}") if crs else None
+    if base.kind == "table" and stated is not None:
+        raise CRSError(f"{path}: layer {layer_id!r} is a table, which has no CRS; drop --crs.")
     if base.kind != "table":
         if own is None and stated is None:
             raise CRSError(f"{path}: the file has no CRS (a shapefile without .prj, a GeoTIFF without "
