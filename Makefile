@@ -15,7 +15,7 @@ help:
 	@echo "make lint   – ruff, mypy, import contracts and the architecture test"
 	@echo "make test-fast – the unit tests: no PostGIS, no browser, no whole-region run"
 	@echo "make mutation – mutation score of the kernels, the publish path and the error mapping (slow)"
-	@echo "make test-county – region create + demo run + serve of a whole other county (Nordsachsen, about 3 min)"
+	@echo "make test-county – region create + demo run + serve of a whole other county (Nordsachsen; minutes)"
 	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
 	@echo "make bench-first-request – first tile, GeoPackage and fact sheet right after 'potenzial run' publishes"
 

@@ -190,7 +190,7 @@ def test_county_14730_region_file_has_its_30_municipalities_and_says_what_is_mis
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("POTENZIAL_COUNTY_RUN"),
-                    reason="the whole of Nordsachsen (about 3 min): `make test-county`")
+                    reason="the whole of Nordsachsen (minutes): `make test-county`")
 def test_county_14730_whole_region_demo_run_completes_and_serves(tmp_path):
     """`region create --county 14730`, `potenzial run` of all 30 municipalities into an embedded store, then
     the API serves each municipality with its VG5000 area and names the stand-ins the figures rest on."""
