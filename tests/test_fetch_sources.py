@@ -12,6 +12,7 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
+from potenzial.data.download import FetchError
 from potenzial.data.fetch import fetch_region, select_sources
 from potenzial.data.region_create import boundaries_from_file, create_region, select_municipalities
 from potenzial.data.sources import load_sources
@@ -197,3 +198,32 @@ attribution = "BfN"
     assert list(areas["name"]) == ["Partheaue"] and list(areas["kind"]) == ["natura2000_ffh"]
     assert areas.crs.to_epsg() == 25833
     assert areas.geometry.area.iloc[0] / 1e4 == pytest.approx(78.5, rel=0.01)   # π · 500² m² = 78.5 ha
+
+
+def test_a_raster_api_path_without_extension_must_deliver_a_geotiff(borsdorf, tmp_path):
+    """The Global Wind Atlas serves its country GeoTIFF from …/api/gis/country/DEU/wind-speed/150 (no
+    extension): an HTML page there is refused as not a GeoTIFF, and nothing is cached."""
+    region, munis = borsdorf
+    served = tmp_path / "served"
+    served.mkdir()
+    with SourceServer(served) as server:
+        server.html.add("/api/gis/country/DEU/wind-speed/150")
+        sources = tmp_path / "gwa.toml"
+        sources.write_text(f"""[catalog]
+id = "t"
+version = "1"
+[sources.gwa]
+title = "Global Wind Atlas (Test)"
+fills = "wind_speed_150m"
+kind = "raster"
+layout = "file"
+url = "{server.url}/api/gis/country/DEU/wind-speed/150"
+crs = "EPSG:4326"
+licence = "CC BY 4.0"
+attribution = "Global Wind Atlas"
+""", encoding="utf-8")
+        gwa = load_sources([sources])["gwa"]
+        with pytest.raises(FetchError, match="HTML page instead of a tiff"):
+            fetch_region(region, [gwa], tmp_path / "cache", tuple(munis.total_bounds))
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert not (region.root / "region.local.toml").exists()

@@ -126,6 +126,8 @@ def _get(url: str, cache: Path, source: SourceEntry, on_bytes: Bytes | None, ref
     name = _file_name(url)
     expect = "zip" if name.endswith(".zip") else "gzip" if name.endswith(".gz") else \
         "tiff" if name.endswith((".tif", ".tiff")) else ""
+    if not expect and "." not in name and source.kind == "raster" and source.layout == "file":
+        expect = "tiff"   # an API path without extension (Global Wind Atlas: …/wind-speed/150) serves a GeoTIFF
     progress: Progress | None = (lambda got, total: on_bytes(source.id, name, got, total)) if on_bytes else None
     sha = source.sha256 if source.layout == "file" else ""
     return download(url, cache, name, sha256=sha, expect=expect, progress=progress, refresh=refresh)
