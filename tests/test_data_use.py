@@ -145,7 +145,10 @@ def test_an_earlier_local_entry_is_kept_when_a_new_file_fails(tmp_path, region_f
                        "building_id=oid", *LICENCE, data_dir=tmp_path / "data")
     assert result.returncode == 2 and "outside the region" in " ".join(result.stderr.split())
     assert (region_file.parent / "region.local.toml").read_bytes() == before
+    junk = tmp_path / "truncated.gpkg"
+    junk.write_bytes(b"SQLite format 3\x00 cut off")
     for args, needle in ((["nosuchlayer", str(gpkg)], "not in the catalog"),
+                         (["buildings", str(junk)], "cannot be read as a vector file"),
                          (["buildings", str(tmp_path / "missing.gpkg")], "file not found"),
                          (["buildings", str(gpkg), "--field", "oid"], "canonical=column")):
         bad = potenzial("data", "use", *args, "--region", str(region_file), *LICENCE, data_dir=tmp_path / "data")

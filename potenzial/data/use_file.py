@@ -42,7 +42,6 @@ def file_crs(path: Path, kind: str, layer: str | None) -> CRS | None:
     """The CRS the file itself declares, or None (a table has none)."""
     if kind == "table":
         return None
-    what = f"{path}"
     try:
         if kind == "raster":
             import rasterio
@@ -54,7 +53,8 @@ def file_crs(path: Path, kind: str, layer: str | None) -> CRS | None:
         text = pyogrio.read_info(path, layer=layer).get("crs")
         return CRS.from_user_input(text) if text else None
     except Exception as exc:
-        raise InputDataError(f"{what}: cannot be read as a {kind} file ({str(exc).splitlines()[0][:160]}). "
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+        raise InputDataError(f"{path}: cannot be read as a {kind} file ({reason}). "
                              "Check the path and that the file is complete.") from None
 
 
