@@ -15,6 +15,7 @@ help:
 	@echo "make lint   – ruff, mypy, import contracts and the architecture test"
 	@echo "make test-fast – the unit tests: no PostGIS, no browser, no whole-region run"
 	@echo "make mutation – mutation score of the kernels, the publish path and the error mapping (slow)"
+	@echo "make test-county – region create + demo run + serve of a whole other county (Nordsachsen; minutes)"
 	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
 	@echo "make bench-first-request – first tile, GeoPackage and fact sheet right after 'potenzial run' publishes"
 
@@ -51,6 +52,12 @@ test: venv web db
 
 test-fast: venv
 	$(PY) -m pytest -q -p no:cacheprovider -m "not postgis and not slow"
+
+# A whole other county: `region create --county 14730`, `potenzial run` of its 30 municipalities
+# into an embedded store, the API serving them. Skipped by `make test` (tests/test_region_create.py).
+.PHONY: test-county
+test-county: venv
+	POTENZIAL_COUNTY_RUN=1 $(PY) -m pytest -q -p no:cacheprovider tests/test_region_create.py -k whole_region
 
 bench: venv web system
 	scripts/ensure-testdb.sh potenzial_bench --fresh

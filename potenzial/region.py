@@ -186,6 +186,13 @@ def merge_override(base: dict, patch: dict) -> dict:
     return merged
 
 
+def layer_entry_with_override(region_file: Path, layer_id: str, patch: dict, synthetic_dir: Path) -> LayerEntry:
+    """The entry ``layer_id`` of ``region_file`` would have with ``patch`` as its ``region.local.toml``
+    entry (validated as a loaded region's are; nothing is written)."""
+    base = dict(_read_toml(region_file).get("layers", {}).get(layer_id, {}))
+    return _entry(layer_id, merge_override(base, patch), region_file, synthetic_dir)
+
+
 def _entry(layer_id: str, raw: dict, region_file: Path, synthetic_dir: Path) -> LayerEntry:
     where = f"{region_file}: [layers.{layer_id}]"
     missing = [k for k in _REQUIRED if not raw.get(k)]

@@ -11,12 +11,9 @@ import dataclasses
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pyogrio
 import pytest
-import rasterio
 import shapely
-from rasterio.transform import from_origin
 
 from potenzial.errors import CRSError
 from potenzial.params import load_params
@@ -26,93 +23,23 @@ from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.raster import inspect_raster
 from potenzial.sources.vector import read_vector
 from potenzial.steps.context import StepContext
+from tests.support.crs_files import (
+    LAT0,
+    LON0,
+    SIDE_M,
+    X0,
+    Y0,
+    houses,
+    region_with_stand_ins,
+    shapefile_without_prj,
+    tif_without_crs,
+)
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
-X0, Y0 = 320_000.0, 5_670_000.0   #: south-west corner of the test region [EPSG:25833, m] (near Borna)
-SIDE_M = 10_000.0
-# the same corner in degrees (pyproj, EPSG:25833 -> 4326): about 12.43° E, 51.16° N
-LON0, LAT0 = 12.43, 51.16
-
-
-def _region(folder: Path, buildings_entry: str, terrain_entry: str = "") -> Path:
-    """A region of two municipalities (real squares) whose buildings layer is a stand-in that
-    ``region.local.toml`` replaces with ``buildings_entry``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    squares = [shapely.box(X0, Y0, X0 + SIDE_M, Y0 + SIDE_M),
-               shapely.box(X0 + SIDE_M, Y0, X0 + 2 * SIDE_M, Y0 + SIDE_M)]
-    gpd.GeoDataFrame({"AGS": ["14729010", "14729020"], "GEN": ["A", "B"]}, geometry=squares,
-                     crs=25833).to_file(folder / "gemeinden.gpkg", layer="gemeinden")
-    (folder / "region.toml").write_text("""
-[region]
-id = "crs-test"
-name = "CRS test"
-ags_prefix = "14729"
-crs = "EPSG:25833"
-municipalities = "municipalities"
-
-[layers.municipalities]
-title = "Gemeinden"
-kind = "vector"
-geometry = "polygon"
-source = "gemeinden.gpkg"
-layer = "gemeinden"
-crs = "EPSG:25833"
-columns = ["ags", "name"]
-fields = { ags = "AGS", name = "GEN" }
-licence = "test"
-attribution = "test"
-provenance = "real"
-
-[layers.buildings]
-title = "Gebäude (synthetisch)"
-kind = "vector"
-geometry = "polygon"
-crs = "EPSG:25833"
-columns = ["building_id"]
-generator = "buildings"
-licence = "CC0-1.0"
-attribution = "synthetic"
-provenance = "synthetic"
-
-[layers.terrain]
-title = "Gelände (synthetisch)"
-kind = "raster"
-crs = "EPSG:25833"
-generator = "terrain"
-licence = "CC0-1.0"
-attribution = "synthetic"
-provenance = "synthetic"
-""", encoding="utf-8")
-    (folder / "region.local.toml").write_text(buildings_entry + terrain_entry, encoding="utf-8")
-    return folder / "region.toml"
-
-
 def _local(layer: str, source: Path, crs: str | None) -> str:
     line = f'crs = "{crs}"\n' if crs else ""
     return (f'[layers.{layer}]\nsource = "{source}"\nprovenance = "real"\nlicence = "dl-de/by-2-0"\n'
             f'attribution = "test"\ngenerator = ""\nfields = {{ building_id = "oid" }}\n{line}')
-
-
-def _houses(x: float, y: float, step: float, crs: int | None) -> gpd.GeoDataFrame:
-    """Three 'houses' starting at (x, y), ``step`` apart (units of the CRS)."""
-    boxes = [shapely.box(x + k * step, y, x + k * step + step / 2, y + step / 2) for k in range(3)]
-    return gpd.GeoDataFrame({"oid": ["h1", "h2", "h3"]}, geometry=boxes, crs=crs)
-
-
-def _shapefile_without_prj(path: Path, frame: gpd.GeoDataFrame) -> Path:
-    pyogrio.write_dataframe(frame, path, driver="ESRI Shapefile")
-    path.with_suffix(".prj").unlink(missing_ok=True)
-    assert not path.with_suffix(".prj").exists()
-    return path
-
-
-def _tif_without_crs(path: Path, west: float, north: float, res: float) -> Path:
-    with rasterio.open(path, "w", driver="GTiff", width=10, height=10, count=1, dtype="float32",
-                       transform=from_origin(west, north, res, res)) as dst:   # no crs= : none in the file
-        dst.write(np.full((1, 10, 10), 120.0, dtype="float32"))
-    with rasterio.open(path) as src:
-        assert src.crs is None
-    return path
 
 
 def _context(region_file: Path, data_dir: Path) -> StepContext:
@@ -122,16 +49,16 @@ def _context(region_file: Path, data_dir: Path) -> StepContext:
 
 
 def test_local_entry_does_not_inherit_the_stand_ins_crs(tmp_path):
-    shp = _shapefile_without_prj(tmp_path / "hu.shp", _houses(LON0, LAT0, 0.001, 4326))
-    region = load_region(_region(tmp_path / "reg", _local("buildings", shp, None)), REGIONS, tmp_path)
+    shp = shapefile_without_prj(tmp_path / "hu.shp", houses(LON0, LAT0, 0.001, 4326))
+    region = load_region(region_with_stand_ins(tmp_path / "reg", _local("buildings", shp, None)), REGIONS, tmp_path)
     entry = region.layer("buildings")
     assert entry.crs is None            # the stand-in said EPSG:25833; the new file did not
     assert entry.columns == ("building_id",)   # what the layer must hold is still inherited
 
 
 def test_shapefile_without_prj_and_no_stated_crs_is_refused_naming_file_and_fix(tmp_path):
-    shp = _shapefile_without_prj(tmp_path / "hu.shp", _houses(LON0, LAT0, 0.001, 4326))
-    region = load_region(_region(tmp_path / "reg", _local("buildings", shp, None)), REGIONS, tmp_path)
+    shp = shapefile_without_prj(tmp_path / "hu.shp", houses(LON0, LAT0, 0.001, 4326))
+    region = load_region(region_with_stand_ins(tmp_path / "reg", _local("buildings", shp, None)), REGIONS, tmp_path)
     with pytest.raises(CRSError) as err:
         read_vector(region.layer("buildings"))
     message = str(err.value)
@@ -140,10 +67,10 @@ def test_shapefile_without_prj_and_no_stated_crs_is_refused_naming_file_and_fix(
 
 
 def test_geotiff_without_crs_and_no_stated_crs_is_refused(tmp_path):
-    tif = _tif_without_crs(tmp_path / "dgm.tif", X0, Y0 + SIDE_M, 1_000.0)
+    tif = tif_without_crs(tmp_path / "dgm.tif", X0, Y0 + SIDE_M, 1_000.0)
     local = (f'[layers.terrain]\nsource = "{tif}"\nprovenance = "real"\nlicence = "dl-de/by-2-0"\n'
              'attribution = "GeoSN"\ngenerator = ""\n')
-    region = load_region(_region(tmp_path / "reg", "", local), REGIONS, tmp_path)
+    region = load_region(region_with_stand_ins(tmp_path / "reg", "", local), REGIONS, tmp_path)
     assert region.layer("terrain").crs is None
     with pytest.raises(CRSError, match=r"dgm\.tif.*no CRS.*gdal_edit"):
         inspect_raster(region.layer("terrain"))
@@ -151,16 +78,17 @@ def test_geotiff_without_crs_and_no_stated_crs_is_refused(tmp_path):
 
 def test_geojson_in_degrees_declared_as_utm_is_refused(tmp_path):
     geojson = tmp_path / "hu.geojson"
-    pyogrio.write_dataframe(_houses(LON0, LAT0, 0.001, 4326), geojson, driver="GeoJSON")
-    region = load_region(_region(tmp_path / "reg", _local("buildings", geojson, "EPSG:25833")), REGIONS, tmp_path)
+    pyogrio.write_dataframe(houses(LON0, LAT0, 0.001, 4326), geojson, driver="GeoJSON")
+    region_file = region_with_stand_ins(tmp_path / "reg", _local("buildings", geojson, "EPSG:25833"))
+    region = load_region(region_file, REGIONS, tmp_path)
     with pytest.raises(CRSError, match=r"hu\.geojson.*EPSG:4326.*EPSG:25833"):
         read_vector(region.layer("buildings"))
 
 
 def test_geojson_in_degrees_without_stated_crs_takes_the_files_and_lands_in_the_region(tmp_path):
     geojson = tmp_path / "hu.geojson"
-    pyogrio.write_dataframe(_houses(LON0, LAT0, 0.001, 4326), geojson, driver="GeoJSON")
-    region = load_region(_region(tmp_path / "reg", _local("buildings", geojson, None)), REGIONS, tmp_path)
+    pyogrio.write_dataframe(houses(LON0, LAT0, 0.001, 4326), geojson, driver="GeoJSON")
+    region = load_region(region_with_stand_ins(tmp_path / "reg", _local("buildings", geojson, None)), REGIONS, tmp_path)
     frame = read_vector(region.layer("buildings"))
     xmin, ymin, _, _ = frame.total_bounds
     # 12.43° E, 51.16° N is about (319,600 m, 5,670,700 m) in EPSG:25833: within 2 km of the corner
@@ -168,8 +96,8 @@ def test_geojson_in_degrees_without_stated_crs_takes_the_files_and_lands_in_the_
 
 
 def test_degrees_read_as_metres_are_refused_before_any_step(tmp_path):
-    shp = _shapefile_without_prj(tmp_path / "hu.shp", _houses(LON0, LAT0, 0.001, 4326))
-    ctx = _context(_region(tmp_path / "reg", _local("buildings", shp, "EPSG:25833")), tmp_path)
+    shp = shapefile_without_prj(tmp_path / "hu.shp", houses(LON0, LAT0, 0.001, 4326))
+    ctx = _context(region_with_stand_ins(tmp_path / "reg", _local("buildings", shp, "EPSG:25833")), tmp_path)
     # the entry states EPSG:25833 for a file in degrees: read as metres, it lies at x ≈ 12, y ≈ 51
     assert read_vector(ctx.region.layer("buildings")).total_bounds[0] == pytest.approx(LON0)
     with pytest.raises(CRSError, match=r"hu\.shp.*degrees read as metres.*EPSG:4326"):
@@ -177,34 +105,35 @@ def test_degrees_read_as_metres_are_refused_before_any_step(tmp_path):
 
 
 def test_metres_declared_as_degrees_are_refused(tmp_path):
-    shp = _shapefile_without_prj(tmp_path / "hu.shp", _houses(X0 + 100, Y0 + 100, 20.0, None))
-    region = load_region(_region(tmp_path / "reg", _local("buildings", shp, "EPSG:4326")), REGIONS, tmp_path)
+    shp = shapefile_without_prj(tmp_path / "hu.shp", houses(X0 + 100, Y0 + 100, 20.0, None))
+    region_file = region_with_stand_ins(tmp_path / "reg", _local("buildings", shp, "EPSG:4326"))
+    region = load_region(region_file, REGIONS, tmp_path)
     with pytest.raises(CRSError, match=r"hu\.shp.*not degrees.*EPSG:4326"):
         read_vector(region.layer("buildings"))
 
 
 def test_geotiff_in_metres_declared_as_degrees_is_refused(tmp_path):
-    tif = _tif_without_crs(tmp_path / "dgm.tif", X0, Y0 + SIDE_M, 1_000.0)
+    tif = tif_without_crs(tmp_path / "dgm.tif", X0, Y0 + SIDE_M, 1_000.0)
     local = (f'[layers.terrain]\nsource = "{tif}"\ncrs = "EPSG:4326"\nprovenance = "real"\n'
              'licence = "dl-de/by-2-0"\nattribution = "GeoSN"\ngenerator = ""\n')
-    region = load_region(_region(tmp_path / "reg", "", local), REGIONS, tmp_path)
+    region = load_region(region_with_stand_ins(tmp_path / "reg", "", local), REGIONS, tmp_path)
     with pytest.raises(CRSError, match=r"dgm\.tif.*not degrees"):
         inspect_raster(region.layer("terrain"))
 
 
 def test_a_file_outside_the_region_is_refused(tmp_path):
     # right CRS, wrong place: 300 km north of the region (around Rostock)
-    shp = _shapefile_without_prj(tmp_path / "hu.shp", _houses(X0, Y0 + 300_000, 20.0, None))
-    ctx = _context(_region(tmp_path / "reg", _local("buildings", shp, "EPSG:25833")), tmp_path)
+    shp = shapefile_without_prj(tmp_path / "hu.shp", houses(X0, Y0 + 300_000, 20.0, None))
+    ctx = _context(region_with_stand_ins(tmp_path / "reg", _local("buildings", shp, "EPSG:25833")), tmp_path)
     with pytest.raises(CRSError, match=r"hu\.shp.*outside the region"):
         _load_real_layers(ctx)
 
 
 def test_geotiff_without_crs_with_stated_crs_in_the_region_is_accepted(tmp_path):
-    tif = _tif_without_crs(tmp_path / "dgm.tif", X0, Y0 + SIDE_M, 1_000.0)
+    tif = tif_without_crs(tmp_path / "dgm.tif", X0, Y0 + SIDE_M, 1_000.0)
     local = (f'[layers.terrain]\nsource = "{tif}"\ncrs = "EPSG:25833"\nprovenance = "real"\n'
              'licence = "dl-de/by-2-0"\nattribution = "GeoSN"\ngenerator = ""\n')
-    ctx = _context(_region(tmp_path / "reg", "", local), tmp_path)
+    ctx = _context(region_with_stand_ins(tmp_path / "reg", "", local), tmp_path)
     info = inspect_raster(ctx.region.layer("terrain"))
     assert info.crs == "EPSG:25833" and info.bounds == (X0, Y0, X0 + 10_000.0, Y0 + 10_000.0)
     _load_real_layers(ctx)   # inside the region: no error
@@ -212,8 +141,8 @@ def test_geotiff_without_crs_with_stated_crs_in_the_region_is_accepted(tmp_path)
 
 def test_municipalities_in_degrees_declared_as_metres_are_refused(tmp_path):
     folder = tmp_path / "reg"
-    _region(folder, "")
-    shp = _shapefile_without_prj(tmp_path / "gem.shp", gpd.GeoDataFrame(
+    region_with_stand_ins(folder, "")
+    shp = shapefile_without_prj(tmp_path / "gem.shp", gpd.GeoDataFrame(
         {"AGS": ["14729010"], "GEN": ["A"]}, geometry=[shapely.box(LON0, LAT0, LON0 + 0.1, LAT0 + 0.1)], crs=4326))
     (folder / "region.local.toml").write_text(f'[layers.municipalities]\nsource = "{shp}"\ncrs = "EPSG:25833"\n',
                                               encoding="utf-8")

@@ -12,6 +12,7 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
+from potenzial.data.download import FetchError
 from potenzial.data.fetch import fetch_region, select_sources
 from potenzial.data.region_create import boundaries_from_file, create_region, select_municipalities
 from potenzial.data.sources import load_sources
@@ -46,7 +47,9 @@ def test_the_shipped_catalog_names_licence_attribution_docs_and_the_layer_of_eac
         if source.fetch:
             assert source.fills in layers or source.extra.get("new_layer"), \
                 f"{source.id} fills {source.fills}, not a layer of the default region"
-            assert source.url or source.tile_index
+            assert source.url or source.tile_index or source.extra.get("tile_url_pattern")
+        # what the entry was compared with, dated; "unverified" where the documentation did not say
+        assert str(source.extra.get("checked", ""))[:4].isdigit(), f"{source.id}: say what was checked, and when"
         if source.id.startswith("geosn_"):
             assert source.licence == "dl-de/by-2-0" and "GeoSN" in source.attribution
     for head in (tomllib.loads(p.read_text(encoding="utf-8"))["catalog"] for p in SOURCES.glob("*.toml")):
@@ -195,3 +198,32 @@ attribution = "BfN"
     assert list(areas["name"]) == ["Partheaue"] and list(areas["kind"]) == ["natura2000_ffh"]
     assert areas.crs.to_epsg() == 25833
     assert areas.geometry.area.iloc[0] / 1e4 == pytest.approx(78.5, rel=0.01)   # π · 500² m² = 78.5 ha
+
+
+def test_a_raster_api_path_without_extension_must_deliver_a_geotiff(borsdorf, tmp_path):
+    """The Global Wind Atlas serves its country GeoTIFF from …/api/gis/country/DEU/wind-speed/150 (no
+    extension): an HTML page there is refused as not a GeoTIFF, and nothing is cached."""
+    region, munis = borsdorf
+    served = tmp_path / "served"
+    served.mkdir()
+    with SourceServer(served) as server:
+        server.html.add("/api/gis/country/DEU/wind-speed/150")
+        sources = tmp_path / "gwa.toml"
+        sources.write_text(f"""[catalog]
+id = "t"
+version = "1"
+[sources.gwa]
+title = "Global Wind Atlas (Test)"
+fills = "wind_speed_150m"
+kind = "raster"
+layout = "file"
+url = "{server.url}/api/gis/country/DEU/wind-speed/150"
+crs = "EPSG:4326"
+licence = "CC BY 4.0"
+attribution = "Global Wind Atlas"
+""", encoding="utf-8")
+        gwa = load_sources([sources])["gwa"]
+        with pytest.raises(FetchError, match="HTML page instead of a tiff"):
+            fetch_region(region, [gwa], tmp_path / "cache", tuple(munis.total_bounds))
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert not (region.root / "region.local.toml").exists()

@@ -146,3 +146,75 @@ def test_nordsachsen_region_runs_and_serves(tmp_path):
     for ags in NORDSACHSEN_PAIR:
         expected_km2 = vg.loc[[ags]].geometry.area.sum() / 1e6
         assert served[ags]["area_km2"] == pytest.approx(expected_km2, rel=0.005)
+
+
+def _nordsachsen_vg5000() -> gpd.GeoDataFrame:
+    """Nordsachsen's municipalities as the shipped VG5000 has them, read independently (parts dissolved)."""
+    vg = gpd.read_file(VG5000, layer="sachsen_gemeinden")
+    return vg[vg["AGS"].str.startswith("14730")].dissolve(by="AGS", aggfunc="first")
+
+
+def test_county_14730_region_file_has_its_30_municipalities_and_says_what_is_missing(tmp_path):
+    """The whole of Nordsachsen, without a run: the region file, its statistics and `data status`."""
+    regions = tmp_path / "regions"
+    regions.mkdir()
+    env = {"POTENZIAL_REGIONS_DIR": str(regions), "POTENZIAL_DATA_DIR": str(tmp_path / "data")}
+    created = potenzial("region", "create", "--county", "14730", "--name", "Landkreis Nordsachsen", env_extra=env)
+    assert created.returncode == 0, created.stderr
+    said = " ".join(created.stdout.split())
+    assert "30 municipalities" in said and "0 real, 30 area-driven defaults" in said
+
+    expected = _nordsachsen_vg5000()
+    region = load_region("lk-14730", regions, tmp_path / "data")
+    munis = read_vector(region.layer("municipalities")).set_index("ags").sort_index()
+    assert list(munis.index) == sorted(expected.index) and len(munis) == 30
+    assert list(munis["name"]) == list(expected.sort_index()["GEN"])
+    # Nordsachsen is about 2,020 km² (Statistisches Landesamt Sachsen); the VG5000 is generalised
+    assert 1_950 < munis.geometry.area.sum() / 1e6 < 2_100
+    stats = read_table(region.layer("statistics")).set_index("ags")
+    assert sorted(stats.index) == sorted(expected.index)
+    assert stats["basis"].str.startswith("area-driven").all() and stats["mastr2024_kw_pv"].isna().all()
+    entry = region.layer("statistics")
+    assert entry.provenance == "synthetic" and "synthetisch" in entry.title and "synthetic" in entry.extra["title_en"]
+    header = (regions / "lk-14730" / "region.toml").read_text(encoding="utf-8").split("[region]")[0]
+    text = " ".join(header.replace("#", " ").split())
+    assert "Missing in the shipped data for 30 of 30 municipalities" in text and "MaStR" in text
+    assert "plants_wind_2015" in text   # Leipzig's plant list of 2015 is not Nordsachsen's
+
+    status = potenzial("data", "status", "--region", "lk-14730", "--json", env_extra=env)
+    assert status.returncode == 0, status.stderr
+    rows = {row["layer"]: row for row in json.loads(status.stdout)}
+    assert rows["municipalities"]["provenance"] == "real" and rows["statistics"]["provenance"] == "synthetic"
+    assert rows["buildings"]["provenance"] == "synthetic" and rows["buildings"]["sha256"] == "not generated"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("POTENZIAL_COUNTY_RUN"),
+                    reason="the whole of Nordsachsen (minutes): `make test-county`")
+def test_county_14730_whole_region_demo_run_completes_and_serves(tmp_path):
+    """`region create --county 14730`, `potenzial run` of all 30 municipalities into an embedded store, then
+    the API serves each municipality with its VG5000 area and names the stand-ins the figures rest on."""
+    from api.app import create_app
+    from tests.support.live_server import LiveServer
+
+    regions, data = tmp_path / "regions", tmp_path / "data"
+    regions.mkdir()
+    env = {"POTENZIAL_REGIONS_DIR": str(regions), "POTENZIAL_DATA_DIR": str(data),
+           "POTENZIAL_RASTER_CACHE": str(tmp_path / "raster_cache")}
+    created = potenzial("region", "create", "--county", "14730", "--name", "Landkreis Nordsachsen", env_extra=env)
+    assert created.returncode == 0, created.stderr
+    run = potenzial("run", "--region", "lk-14730", env_extra=env, timeout=1800)
+    assert run.returncode == 0, run.stderr[-3000:]
+
+    settings = Settings(store=str(data / "store"), data_dir=data, raster_cache=tmp_path / "raster_cache",
+                        regions_dir=regions, region="lk-14730")
+    with LiveServer(create_app(settings)) as base:
+        body = json.loads(urllib.request.urlopen(f"{base}/api/municipalities", timeout=120).read())
+        page = urllib.request.urlopen(f"{base}/", timeout=120).read().decode("utf-8")
+    expected = _nordsachsen_vg5000()
+    served = {str(f["properties"]["ags"]): f["properties"] for f in body["features"]}
+    assert sorted(served) == sorted(expected.index)
+    for ags, row in expected.iterrows():
+        assert served[ags]["area_km2"] == pytest.approx(row.geometry.area / 1e6, rel=0.005), ags
+    assert {"statistics", "buildings", "terrain", "wind_speed_150m"} <= set(body["synthetic_inputs"])
+    assert "Nordsachsen" in page

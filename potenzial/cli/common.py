@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar
@@ -59,13 +58,16 @@ def one_line_errors(func: F) -> F:
 
 
 class RichReporter(Reporter):
-    """Progress bars per pipeline step (on stderr, so stdout stays parseable)."""
+    """Progress bars per pipeline step (on stderr, so stdout stays parseable), among them the
+    preparation of tiles, downloads and fact sheets after a publish. Bars only on a terminal; in a
+    log (stderr not a TTY) one line per finished step."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
+        out = console or err_console
         self.progress = Progress(
             SpinnerColumn(), TextColumn("[bold]{task.fields[step]:<10}"), BarColumn(),
             TextColumn("{task.completed}/{task.total}"), TextColumn("{task.description}"),
-            TimeElapsedColumn(), console=err_console, transient=False, disable=not sys.stderr.isatty(),
+            TimeElapsedColumn(), console=out, transient=False, disable=not out.is_terminal,
         )
         self.tasks: dict[str, TaskID] = {}
 
@@ -88,4 +90,4 @@ class RichReporter(Reporter):
         total = self.progress.tasks[task].total
         self.progress.update(task, completed=total or 1, total=total or 1, description=f"done in {seconds:.1f} s")
         if not self.progress.console.is_terminal:
-            err_console.print(f"{step}: done in {seconds:.1f} s")
+            self.progress.console.print(f"{step}: done in {seconds:.1f} s")

@@ -34,6 +34,10 @@ class FetchError(InputDataError):
     """A download failed or is not what the source catalog says (checksum, format, tiles, CRS)."""
 
 
+class NotOnServer(FetchError):
+    """The server answered 404: the file is not there (a grid tile outside the provider's area)."""
+
+
 @dataclass(frozen=True)
 class Downloaded:
     path: Path
@@ -72,7 +76,8 @@ def download(url: str, cache_dir: Path, name: str, sha256: str = "", expect: str
         except (http.client.IncompleteRead, ConnectionError, TimeoutError, OSError) as exc:
             if isinstance(exc, urllib.error.HTTPError):
                 part.unlink(missing_ok=True)
-                raise FetchError(f"{url}: the server answered HTTP {exc.code} ({exc.reason}). Check the URL in the "
+                error = NotOnServer if exc.code == 404 else FetchError
+                raise error(f"{url}: the server answered HTTP {exc.code} ({exc.reason}). Check the URL in the "
                                  "source catalog (layers/sources/) against the provider's download page.") from None
             if isinstance(exc, urllib.error.URLError) and not part.is_file():
                 raise FetchError(f"{url}: cannot connect ({exc.reason}). Check the network and the URL.") from None

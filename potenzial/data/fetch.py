@@ -10,9 +10,9 @@ and renamed. A failure in one source leaves the local catalog as it was before t
 
 from __future__ import annotations
 
-import os
+import math
 import shutil
-import tomllib
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,15 +23,13 @@ import pyogrio
 from pyproj import CRS
 
 from potenzial.data import convert
-from potenzial.data.download import Downloaded, FetchError, Progress, download
+from potenzial.data.download import Downloaded, FetchError, NotOnServer, Progress, download
+from potenzial.data.local_catalog import put_local_entry
 from potenzial.data.sources import SourceEntry
-from potenzial.data.toml_text import dumps
 from potenzial.errors import ConfigError, CRSError
 from potenzial.provenance import sha256_path
 from potenzial.region import Region
 from potenzial.sources.extent import Bounds, to_analysis_bounds
-
-LOCAL_FILE = "region.local.toml"
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,11 @@ class Fetched:
     sha256: str
 
 
-#: events: (source id, message) for the CLI's progress; bytes: (source id, file name, received, total)
+#: events: (source id, message) for the CLI's progress; bytes: (source id, file name, received, total);
+#: files: (source id, files done, files to do) as the tiles of a tiled source come in
 Say = Callable[[str, str], None]
 Bytes = Callable[[str, str, int, int | None], None]
+Files = Callable[[str, int, int], None]
 
 
 def select_sources(region: Region, sources: dict[str, SourceEntry], only: list[str] | None) -> list[SourceEntry]:
@@ -65,26 +65,33 @@ def select_sources(region: Region, sources: dict[str, SourceEntry], only: list[s
 
 
 def fetch_region(region: Region, sources: list[SourceEntry], cache_dir: Path, region_bounds: Bounds,
-                 say: Say | None = None, on_bytes: Bytes | None = None) -> list[Fetched]:
+                 say: Say | None = None, on_bytes: Bytes | None = None,
+                 on_files: Files | None = None) -> list[Fetched]:
     """Fetch ``sources`` for ``region``; each one ends with an updated local catalog or an error."""
     done = []
     for source in sources:
-        if not (source.url or source.tile_index) or "<" in source.url:
+        if not (source.url or source.tile_index or source.extra.get("tile_url_pattern")) or "<" in source.url:
             raise ConfigError(f"source {source.id!r}: no complete url in the source catalog ({source.catalog}). "
                               f"Set it from {source.attribution_url or 'the provider'} or leave this source out (--only).")
-        done.append(_fetch_one(region, source, cache_dir / source.id, region_bounds, say, on_bytes))
+        done.append(_fetch_one(region, source, cache_dir / source.id, region_bounds, say, on_bytes, on_files))
     return done
 
 
 def _fetch_one(region: Region, source: SourceEntry, cache: Path, bounds: Bounds, say: Say | None,
-               on_bytes: Bytes | None) -> Fetched:
+               on_bytes: Bytes | None, on_files: Files | None = None) -> Fetched:
     tell = say or (lambda _s, _m: None)
     work = cache / f".work-{uuid.uuid4().hex[:8]}"
     try:
         downloads: list[tuple[Downloaded, Bounds | None]]
-        if source.layout == "tiles":
+        if source.layout == "tiles" and source.tile_index:
             tiles = _tiles_in_region(source, cache, work, bounds, tell, on_bytes)
-            downloads = [(_get(url, cache, source, on_bytes), footprint) for url, footprint in tiles]
+            downloads = []
+            for k, (url, box) in enumerate(tiles):
+                downloads.append((_get(url, cache, source, on_bytes), box))
+                if on_files:
+                    on_files(source.id, k + 1, len(tiles))
+        elif source.layout == "tiles":
+            downloads = _grid_downloads(source, cache, bounds, tell, on_bytes, on_files)
         else:
             downloads = [(_get(source.url, cache, source, on_bytes), None)]
         files: list[Path] = []
@@ -119,13 +126,20 @@ def _get(url: str, cache: Path, source: SourceEntry, on_bytes: Bytes | None, ref
     name = _file_name(url)
     expect = "zip" if name.endswith(".zip") else "gzip" if name.endswith(".gz") else \
         "tiff" if name.endswith((".tif", ".tiff")) else ""
+    if not expect and "." not in name and source.kind == "raster" and source.layout == "file":
+        expect = "tiff"   # an API path without extension (Global Wind Atlas: …/wind-speed/150) serves a GeoTIFF
     progress: Progress | None = (lambda got, total: on_bytes(source.id, name, got, total)) if on_bytes else None
     sha = source.sha256 if source.layout == "file" else ""
     return download(url, cache, name, sha256=sha, expect=expect, progress=progress, refresh=refresh)
 
 
 def _file_name(url: str) -> str:
-    tail = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    """The cache name of a download: the URL's last path part, or, for a share link of the
+    GeoSN cloud (``…/index.php/s/<share>/download?path=%2F&files=<file>``), the ``files`` value,
+    so that the tiles of one share do not all become ``download``."""
+    parts = urllib.parse.urlsplit(url)
+    files = urllib.parse.parse_qs(parts.query).get("files")
+    tail = files[-1].rstrip("/").rsplit("/", 1)[-1] if files else parts.path.rstrip("/").rsplit("/", 1)[-1]
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in tail)
     return safe or "download"
 
@@ -159,6 +173,53 @@ def _tiles_in_region(source: SourceEntry, cache: Path, work: Path, bounds: Bound
     return picked
 
 
+def grid_tiles(source: SourceEntry, bounds: Bounds) -> list[tuple[str, Bounds]]:
+    """(url, footprint [EPSG:25833]) of every tile of a regular grid that meets the region's box:
+    ``tile_url_pattern`` with ``{e_km}``/``{n_km}``, the tile's south-west corner in km, on a grid of
+    ``tile_size_m`` (GeoSN: 2 km tiles at even km, ``dgm1_33<e_km>_<n_km>_2_sn_tiff.zip``)."""
+    pattern = str(source.extra.get("tile_url_pattern", ""))
+    try:
+        size_m = float(source.extra.get("tile_size_m", 0))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        size_m = 0.0
+    if "{e_km}" not in pattern or "{n_km}" not in pattern or size_m < 1000 or size_m % 1000:
+        raise ConfigError(f"source {source.id!r}: a tile grid needs tile_url_pattern with {{e_km}} and {{n_km}} and "
+                          f"tile_size_m in whole km (found {pattern!r}, {size_m!r}).")
+    tiles = []
+    e_m = math.floor(bounds[0] / size_m) * size_m
+    while e_m < bounds[2]:
+        n_m = math.floor(bounds[1] / size_m) * size_m
+        while n_m < bounds[3]:
+            url = pattern.format(e_km=int(e_m // 1000), n_km=int(n_m // 1000))
+            tiles.append((url, (e_m, n_m, e_m + size_m, n_m + size_m)))
+            n_m += size_m
+        e_m += size_m
+    return tiles
+
+
+def _grid_downloads(source: SourceEntry, cache: Path, bounds: Bounds, tell: Say,
+                    on_bytes: Bytes | None, on_files: Files | None = None) -> list[tuple[Downloaded, Bounds | None]]:
+    """The grid's tiles over the region's box; tiles the server does not have (404: beyond the
+    provider's area, e.g. across the state border) are skipped and counted."""
+    tiles = grid_tiles(source, bounds)
+    downloads: list[tuple[Downloaded, Bounds | None]] = []
+    missing = 0
+    for k, (url, footprint) in enumerate(tiles):
+        try:
+            downloads.append((_get(url, cache, source, on_bytes), footprint))
+        except NotOnServer:
+            missing += 1
+        if on_files:
+            on_files(source.id, k + 1, len(tiles))
+    if not downloads:
+        raise FetchError(f"{source.id}: none of the {len(tiles)} grid tiles over the region's box is on the server "
+                         f"(first: {tiles[0][0]}). Check tile_url_pattern (its share token may have changed) against "
+                         f"{source.attribution_url or 'the provider page'}.")
+    tell(source.id, f"{len(downloads)} of {len(tiles)} grid tiles over the region's box"
+                    + (f"; {missing} not on the server (outside the provider's area)" if missing else ""))
+    return downloads
+
+
 def _tile_url(value: str) -> str:
     """``/vsizip/vsicurl/https://…/x.zip/x.tif`` (GDAL, as in the mundialis indices) -> the zip's URL."""
     for prefix in ("/vsizip/", "/vsicurl/", "vsicurl/"):
@@ -171,21 +232,13 @@ def _tile_url(value: str) -> str:
 
 def write_local_entry(region: Region, source: SourceEntry, output: Path, digest: str) -> Path:
     """Put the layer's entry into ``region.local.toml`` (temporary file + rename)."""
-    local = region.root / LOCAL_FILE
-    doc: dict = {}
-    if local.is_file():
-        try:
-            doc = tomllib.loads(local.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{local}: not valid TOML ({exc}); fix or remove it before fetching.") from None
-    layers = doc.setdefault("layers", {})
     relative = output.relative_to(region.root).as_posix()
     entry: dict[str, object] = {
         "source": relative, "provenance": "real", "generator": "", "licence": source.licence,
         "attribution": source.attribution, "attribution_url": source.attribution_url,
         "retrieved": datetime.now(UTC).strftime("%Y-%m-%d"), "crs": "EPSG:25833",
         "fetched_from": f"{source.catalog}/{source.id} (catalog version {source.version})",
-        "fetched_url": source.tile_index or source.url, "fetched_sha256": digest,
+        "fetched_url": source.tile_index or source.url or str(source.extra.get("tile_url_pattern", "")), "fetched_sha256": digest,
         "title": source.title, "fields": {},
     }
     if source.kind == "citygml":
@@ -200,9 +253,4 @@ def write_local_entry(region: Region, source: SourceEntry, output: Path, digest:
     if source.fills not in region.layers:   # a layer the region has no stand-in for (e.g. the DSM)
         entry.update({"kind": "vector" if source.kind == "citygml" else source.kind, "units": source.units,
                       "geometry": source.geometry, "columns": list(source.columns)})
-    layers[source.fills] = entry
-    tmp = local.with_name(f".{LOCAL_FILE}.{uuid.uuid4().hex[:8]}")
-    tmp.write_text(dumps(doc, "Local catalog: real files for this machine, written by `potenzial data fetch`.\n"
-                               "Entries override region.toml layer by layer."), encoding="utf-8")
-    os.replace(tmp, local)
-    return local
+    return put_local_entry(region.root, source.fills, entry)

@@ -153,10 +153,15 @@ def create_region(municipalities: gpd.GeoDataFrame, region_id: str, name: str, r
                 dropped.append(lid)
         head = {"id": region_id, "name": name, "ags_prefix": prefix, "crs": "EPSG:25833",
                 "municipalities": "municipalities", "statistics": "statistics", "seed": seed}
+        missing = (f"\nMissing in the shipped data for {stats_default} of {len(munis)} municipalities: the municipal "
+                   "statistics (Regionalstatistik: land use, buildings, population)\nand the installed capacity (MaStR "
+                   "sums). Area-driven defaults from Landkreis Leipzig stand in (labelled synthetic);\ninstalled "
+                   "capacity is left empty. Bring a real table as [layers.statistics] in region.local.toml."
+                   if stats_default else "")
         header = (f"Region: {name} ({len(munis)} municipalities, keys {prefix}…), made by `potenzial region create`.\n"
                   "Stand-ins are generated at the first run; `potenzial data fetch --region "
                   f"{region_id}` replaces them\nwith real files (region.local.toml). Not taken from the template "
-                  f"(one county's data only): {', '.join(dropped) or 'none'}.")
+                  f"(one county's data only): {', '.join(dropped) or 'none'}.{missing}")
         (tmp / "region.toml").write_text(dumps({"region": head, "layers": layers}, header), encoding="utf-8")
         tmp.rename(target)
     except BaseException:

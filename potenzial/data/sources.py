@@ -86,8 +86,10 @@ def _entries(file: Path) -> list[SourceEntry]:
             raise ConfigError(f"{where}: kind = {raw['kind']!r}; use one of {', '.join(KINDS)}.")
         if raw["layout"] not in LAYOUTS:
             raise ConfigError(f"{where}: layout = {raw['layout']!r}; use file or tiles.")
-        if raw.get("fetch", True) and raw["layout"] == "tiles" and not raw.get("tile_index"):
-            raise ConfigError(f"{where}: layout = \"tiles\" needs tile_index (a vector file listing the tiles).")
+        if raw.get("fetch", True) and raw["layout"] == "tiles" and not raw.get("tile_index") and not (
+                raw.get("tile_url_pattern") and raw.get("tile_size_m")):
+            raise ConfigError(f"{where}: layout = \"tiles\" needs tile_index (a vector file listing the tiles) or "
+                              "tile_url_pattern with {e_km}/{n_km} and tile_size_m (a regular grid).")
         args = {k: v for k, v in raw.items() if k in known}
         if "columns" in args:
             args["columns"] = tuple(args["columns"])

@@ -1,12 +1,14 @@
 """A download server on loopback for the fetch tests: files from a folder, HTTP Range, and two
 kinds of trouble a real provider causes: a connection dropped mid-file and an HTML error page
-with status 200 instead of the file."""
+with status 200 instead of the file. A cloud share link as GeoSN's older tile URLs have it
+(``/index.php/s/<share>/download?path=%2F&files=<file>``) is served from ``index.php/s/<share>/<file>``."""
 
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 LOOPBACK = "127.0.0.1"
 ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>Wartungsarbeiten</title></head><body><h1>Der Download ist "
@@ -33,7 +35,10 @@ class SourceServer:
                 pass
 
             def do_GET(self) -> None:
-                path = self.path.split("?", 1)[0]
+                path, _, query = self.path.partition("?")
+                shared = parse_qs(query).get("files")
+                if shared and path.endswith("/download"):   # a cloud share link: …/s/<share>/download?files=<f>
+                    path = f"{path[: -len('/download')]}/{shared[-1]}"
                 server.requests.append((path, self.headers.get("Range", "")))
                 if path in server.html:
                     self._send(200, ERROR_PAGE, "text/html; charset=utf-8")
