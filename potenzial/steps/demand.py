@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -65,12 +66,24 @@ def _biomass(ctx: StepContext, ags: list[str]) -> tuple[pd.Series, pd.Series]:
             totals["biomass_heat_mwh_per_a_p50"].fillna(0.0) * ratio)
 
 
+def _in_municipalities(buildings: gpd.GeoDataFrame, munis: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The buildings whose representative point lies in a municipality, with its ``ags`` (the rule of the
+    base figures and the roofs; the layer's own ``ags``, if any, is replaced)."""
+    points = gpd.GeoDataFrame({"_row": np.arange(len(buildings))},
+                              geometry=buildings.geometry.representative_point().to_numpy(), crs=ANALYSIS_CRS)
+    joined = gpd.sjoin(points, munis[["ags", "geometry"]], predicate="within", how="inner").drop_duplicates("_row")
+    out = buildings.iloc[np.sort(joined["_row"].to_numpy())].copy()
+    out["ags"] = joined.set_index("_row").loc[np.sort(joined["_row"].to_numpy()), "ags"].astype(str).to_numpy()
+    return out
+
+
 def run(ctx: StepContext, inputs: DemandInputs) -> dict[str, pd.DataFrame]:
     params = inputs.params
     munis = ctx.municipalities
     require_metric(munis.crs, "municipalities")
     ags = sorted(munis["ags"].astype(str))
-    buildings = ctx.vector(BUILDINGS_LAYER).to_crs(ANALYSIS_CRS)
+    munis = munis.to_crs(ANALYSIS_CRS).assign(ags=lambda f: f["ags"].astype(str))
+    buildings = _in_municipalities(ctx.vector(BUILDINGS_LAYER).to_crs(ANALYSIS_CRS), munis)
     stats = ctx.statistics.assign(ags=lambda f: f["ags"].astype(str))
     ctx.progress(f"heat demand of {len(buildings)} buildings")
     per_building = building_demand(buildings, stats, params)
