@@ -211,3 +211,13 @@ def test_density_classes_follow_the_published_bounds():
     assert dh_class(np.array([0.0, 69.9, 70.0, 175.0, 414.0, 415.0, 2000.0]), bounds).tolist() == [
         "no_potential", "no_potential", "new_development", "low_temperature", "low_temperature", "conventional",
         "very_high"]
+
+
+def test_synthetic_residential_area_is_scaled_to_the_target_and_nothing_else():
+    params = load_demand_params(section())
+    target = pd.Series({A1: 480.0})   # A (160 m²) + B (800 m²) = 960 m² → factor 0.5; E (A2) has no target
+    result = building_demand(buildings(), statistics(), params, target).set_index("building_id")
+    assert result["heated_area_m2"].loc[["A", "B", "D", "E"]].tolist() == pytest.approx([80.0, 400.0, 240.0, 320.0])
+    # A: 80 m² × 200 = 16 MWh; D (retail) keeps 240 × 90 = 21.6 MWh
+    assert result.at["A", "heat_demand_mwh_th_per_a"] == pytest.approx(16.0)
+    assert result.at["D", "heat_demand_mwh_th_per_a"] == pytest.approx(21.6)

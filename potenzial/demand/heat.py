@@ -161,9 +161,23 @@ def after_refurbishment(levels: dict[str, np.ndarray], share: float, advanced_sh
     return np.minimum(levels["status_quo"], (1.0 - share) * levels["status_quo"] + share * refurbished)
 
 
-def building_demand(buildings: gpd.GeoDataFrame, statistics: pd.DataFrame, params: DemandParams) -> gpd.GeoDataFrame:
+def scale_residential(area: np.ndarray, ags: pd.Series, residential: np.ndarray,
+                      target_m2: pd.Series) -> np.ndarray:
+    """``area`` with the residential buildings of each municipality scaled so that they sum to ``target_m2``
+    (per AGS); municipalities without a target or without residential area keep theirs."""
+    frame = pd.DataFrame({"ags": ags.to_numpy(), "area": np.where(residential, area, 0.0)})
+    now = frame.groupby("ags")["area"].sum()
+    factor = (target_m2.reindex(now.index) / now).where(lambda f: np.isfinite(f) & (f > 0), 1.0)
+    return np.where(residential, area * ags.map(factor).fillna(1.0).to_numpy(float), area)
+
+
+def building_demand(buildings: gpd.GeoDataFrame, statistics: pd.DataFrame, params: DemandParams,
+                    residential_target_m2: pd.Series | None = None) -> gpd.GeoDataFrame:
     """One row per building with type, age class, heated area [m²], specific demand [kWh/(m²·a)], heat demand
-    [MWh/a] now and per horizon (columns ``heat_<year>_mwh_th_per_a``), geometry in the input's CRS."""
+    [MWh/a] now and per horizon (columns ``heat_<year>_mwh_th_per_a``), geometry in the input's CRS.
+
+    ``residential_target_m2`` (per AGS): scale the residential heated area to it (synthetic stand-ins only,
+    see ``[demand.floor_area] scale_synthetic_to_zensus``)."""
     require_metric(buildings.crs, "buildings")
     frame = buildings.reset_index(drop=True)
     if "ags" not in frame.columns:
@@ -172,6 +186,9 @@ def building_demand(buildings: gpd.GeoDataFrame, statistics: pd.DataFrame, param
     frame = frame.assign(ags=frame["ags"].astype(str)).sort_values("building_id", kind="stable").reset_index(drop=True)
     classes = classify(frame, zensus_type_shares(statistics), params)
     area = heated_area_m2(frame, params)
+    if residential_target_m2 is not None:
+        area = scale_residential(area, frame["ags"], classes["building_type"].isin(list(params.residential)).to_numpy(),
+                                 residential_target_m2)
     levels = specific_demand(classes["building_type"], classes["age_class"], params)
     out = gpd.GeoDataFrame({
         "building_id": frame["building_id"].astype(str), "ags": frame["ags"],

@@ -77,6 +77,8 @@ class DemandParams:
     net_to_gross: float
     area_per_volume_per_m: float
     default_floors: int
+    scale_synthetic_to_zensus: bool
+    reference_per_living_area: float
     age_codes: tuple[str, ...]
     age_shares: tuple[float, ...]
     residential: Mapping[str, ResidentialType]
@@ -205,6 +207,8 @@ def load_demand_params(section: Mapping[str, Any]) -> DemandParams:
         net_to_gross=_ranged(floor, "net_to_gross", "demand.floor_area"),
         area_per_volume_per_m=_ranged(floor, "area_per_volume_per_m", "demand.floor_area"),
         default_floors=int(_get(floor, "default_floors", "demand.floor_area")),
+        scale_synthetic_to_zensus=bool(_get(floor, "scale_synthetic_to_zensus", "demand.floor_area")),
+        reference_per_living_area=_ranged(floor, "reference_per_living_area", "demand.floor_area"),
         age_codes=codes, age_shares=_shares(_get(ages, "shares", "demand.age_classes"), len(codes), "shares",
                                             "demand.age_classes"),
         residential=residential, non_residential=non_res,

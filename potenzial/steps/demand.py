@@ -86,7 +86,13 @@ def run(ctx: StepContext, inputs: DemandInputs) -> dict[str, pd.DataFrame]:
     buildings = _in_municipalities(ctx.vector(BUILDINGS_LAYER).to_crs(ANALYSIS_CRS), munis)
     stats = ctx.statistics.assign(ags=lambda f: f["ags"].astype(str))
     ctx.progress(f"heat demand of {len(buildings)} buildings")
-    per_building = building_demand(buildings, stats, params)
+    stat_rows = stats.set_index("ags").reindex(ags)
+    living_m2 = stat_rows["zensus2011_residential_buildings_area_total"].astype(float) * THOUSAND_M2
+    synthetic = ctx.region.layer(BUILDINGS_LAYER).synthetic
+    target = living_m2 * params.reference_per_living_area if synthetic and params.scale_synthetic_to_zensus else None
+    if target is not None:
+        ctx.progress("synthetic buildings: residential floor area scaled to the Zensus 2011 living area")
+    per_building = building_demand(buildings, stats, params, target)
     grid = heat_density_grid(per_building, "heat_demand_mwh_th_per_a", params.grid_cell_m,
                              params.density_bounds_mwh_per_ha_a)
     # the class of each building's cell (the same point and cell the grid used)
@@ -97,7 +103,6 @@ def run(ctx: StepContext, inputs: DemandInputs) -> dict[str, pd.DataFrame]:
     density = pd.Series(cell_id).map(grid.set_index("cell_id")["heat_density_mwh_th_per_ha_a"]).fillna(0.0)
     building_class = pd.Series(dh_class(density.to_numpy(), params.density_bounds_mwh_per_ha_a))
 
-    stat_rows = stats.set_index("ags").reindex(ags)
     table_id = params.electricity.sector_table_layer
     table = ctx.table(table_id) if table_id in ctx.region.layers else None
     electricity = electricity_use(stat_rows["population_2021"], stat_rows["area_ha_settlement_ghd"],
@@ -106,7 +111,7 @@ def run(ctx: StepContext, inputs: DemandInputs) -> dict[str, pd.DataFrame]:
     el_pot = cascade.reindex(ags)[list(CASCADE_ELECTRICITY)].fillna(0.0).sum(axis=1) * MWH_PER_GWH
     bio_el, bio_heat = _biomass(ctx, ags)
     zensus = pd.DataFrame({
-        "living_area_m2": stat_rows["zensus2011_residential_buildings_area_total"].astype(float) * THOUSAND_M2,
+        "living_area_m2": living_m2,
         "heatnet_buildings": stat_rows["zensus2011_buildings_heatnet"].astype(float),
         "buildings": stat_rows["zensus2011_buildings_total"].astype(float)}, index=ags)
     muni, horizons = municipality_balance(ags, per_building, building_class, electricity, el_pot + bio_el,
