@@ -45,6 +45,19 @@ def measure(env: dict[str, str], store: str | None) -> tuple[float, float]:
 from machine_info import machine  # noqa: E402  (bench/ is sys.path[0] when run as a script)
 
 
+def step_timings(work: Path) -> dict[str, float]:
+    """Wall time per step of the embedded store's current run (the run record's ``timings_s``)."""
+    sys.path.insert(0, str(ROOT))
+    from potenzial.store import open_store
+
+    store = open_store(f"gpkg:{work / 'store'}")
+    try:
+        record = store.current_run()
+        return dict(record.timings_s) if record else {}
+    finally:
+        store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgis", help="also measure a warm run into this postgresql:// URL")
@@ -56,11 +69,13 @@ def main() -> None:
     try:
         rows.append(("cold: stand-ins generated, embedded store", *measure(env, None)))
         rows.append(("warm: stand-ins cached, embedded store", *measure(env, None)))
+        steps = step_timings(work)
         if args.postgis:
             rows.append(("warm: stand-ins cached, PostGIS", *measure(env, args.postgis)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"machine: {machine()}")
+    print("steps of the warm embedded run [s]: " + ", ".join(f"{k} {v:.1f}" for k, v in steps.items()))
     print("| case | wall time [s] | peak RSS [MiB] |\n|---|---:|---:|")
     for name, wall, rss in rows:
         print(f"| {name} | {wall:.1f} | {rss:.0f} |")
@@ -68,6 +83,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "run.json").write_text(json.dumps({
         "machine": machine(), "date": time.strftime("%Y-%m-%d"),
+        "steps_warm_s": {k: round(v, 2) for k, v in steps.items()},
         "cases": [{"case": n, "wall_s": round(w, 2), "peak_rss_mib": round(r)} for n, w, r in rows],
     }, indent=2))
 

@@ -64,6 +64,8 @@ UNITS: dict[str, Unit] = {
     "persons": Unit("Personen", "persons", 0),
     "W/inhabitant": Unit("W/Einwohner", "W/inhabitant", 1),
     "MWh_el/a": Unit("MWh_el/a", "MWh_el/a", 0),
+    "MWh_th/a": Unit("MWh_th/a", "MWh_th/a", 0),
+    "kWh/(m²·a)": Unit("kWh/(m²·a)", "kWh/(m²·a)", 0),
     "MW (biomass: GWh/a primary energy)": Unit("MW (Biomasse: GWh/a Primärenergie)",
                                                "MW (biomass: GWh/a primary energy)", 2),
     "rank": Unit("Rang", "rank", 0),

@@ -128,6 +128,11 @@ FEEDSTOCK_COLOURS = {
     "manure": OKABE_ITO["reddish_purple"], "biowaste": OKABE_ITO["vermillion"], "green_waste": OKABE_ITO["black"],
 }
 
+#: heat density classes (district-heating suitability, KEA-BW 2020), low to high: viridis, light to dark
+#: (a sequential scale that stays ordered in grey and for colour-blind readers)
+DH_CLASS_COLOURS = {"no_potential": VIRIDIS_5[4], "new_development": VIRIDIS_5[3], "low_temperature": VIRIDIS_5[2],
+                    "conventional": VIRIDIS_5[1], "very_high": VIRIDIS_5[0]}
+
 #: open-field PV: a site in several legal categories takes the first (strongest) of them
 PV_CATEGORY_CLASSES = (
     StyleClass("post_mining", "Konversion: Bergbaufolgeflächen", "Conversion land: post-mining",
@@ -211,6 +216,8 @@ def layer_styles(schemas: Mapping[str, ResultSchema]) -> dict[str, LayerStyle]:
                                             SUITABILITY_COLOURS)
     if "biomass_map" in schemas:
         styles["biomass_map"] = _from_schema("biomass_map", schemas["biomass_map"], "feedstock", FEEDSTOCK_COLOURS)
+    if "demand_grid" in schemas:
+        styles["demand_grid"] = _from_schema("demand_grid", schemas["demand_grid"], "dh_class", DH_CLASS_COLOURS)
     if "pv_ground_areas" in schemas:
         styles["pv_ground_areas"] = LayerStyle("pv_ground_areas", "first_match", "categories", PV_CATEGORY_CLASSES)
     if "wind_exclusions" in schemas:
