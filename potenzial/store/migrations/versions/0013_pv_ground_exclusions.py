@@ -1,7 +1,7 @@
 """Excluded land of the open-field PV potential.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03
 
 pv_ground_exclusions (geometry, SRID 25833, GiST index): the land the exclusions of every PV
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
