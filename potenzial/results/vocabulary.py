@@ -74,6 +74,7 @@ UNITS: dict[str, Unit] = {
     "id": Unit("Nummer", "number", 0),
     "bit number": Unit("Bitnummer", "bit number", 0),
     "bitmask of wind_rules.bit": Unit("Bitmaske der Regeln", "bitmask of the rules", 0),
+    "bitmask of scenario_parameters.bit": Unit("Bitmaske der Szenariokriterien", "bitmask of the scenario criteria", 0),
     "bitmask: bit i = i-th of [pv_ground] categories": Unit("Bitmaske der Kategorien", "bitmask of the categories",
                                                             0),
     "° from horizontal": Unit("° gegen die Waagerechte", "° from horizontal", 0),
