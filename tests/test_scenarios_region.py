@@ -90,3 +90,34 @@ def test_fast_path_within_2_percent_of_the_exclusion_engine(pipeline_run, run_ta
         assert not off.any(), (setback, switches, [(a, w, g) for a, w, g, o in zip(exact.ags, want, got, off,
                                                                                   strict=True) if o])
         assert got.sum() == pytest.approx(want.sum(), rel=0.01)
+
+
+def test_saved_scenarios_compare_export_and_gone(client, pipeline_run):
+    settings, _record = pipeline_run
+    a = client.post("/api/scenarios", json={"name": "800 m", "residential_setback_m": 800})
+    b = client.post("/api/scenarios", json={"name": "Wald offen", "switches": {"forest": False}})
+    assert (a.status_code, b.status_code) == (201, 201)
+    assert client.post("/api/scenarios", json={"residential_setback_m": 800}).status_code == 422  # no name
+    ids = [a.json()["scenario_id"], b.json()["scenario_id"]]
+    listed = {s["scenario_id"]: s for s in client.get("/api/scenarios").json()}
+    assert set(ids) <= set(listed) and listed[ids[0]]["parameters"]["residential_setback_m"] == 800.0
+    one = client.get(f"/api/scenarios/{ids[0]}").json()
+    evaluated = client.post("/api/scenarios/evaluate", json={"residential_setback_m": 800}).json()
+    assert one["result"]["county"]["wind_area_ha"] == pytest.approx(evaluated["county"]["wind_area_ha"])
+    side = client.get("/api/scenarios/compare", params={"ids": ",".join(ids)}).json()
+    area = next(r for r in side["county"] if r["figure"] == "wind_area_ha")
+    assert area["differences"][1] == pytest.approx(area["values"][1] - area["values"][0])
+    book = client.get(f"/api/scenarios/{ids[0]}/export.xlsx")
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+    # a scenario whose base run the store no longer keeps: 410 with the reason
+    from potenzial.store import open_store
+    from potenzial.store.saved_scenarios import new_scenario
+
+    store = open_store(settings.store_url)
+    try:
+        gone = new_scenario("alt", {"residential_setback_m": 900.0}, "20200101T000000Z-gone00")
+        store.saved_scenarios().save(gone)
+    finally:
+        store.close()
+    answer = client.get(f"/api/scenarios/{gone.scenario_id}")
+    assert answer.status_code == 410 and "no longer keeps" in answer.json()["detail"]
