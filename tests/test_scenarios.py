@@ -181,3 +181,20 @@ def test_a_larger_setback_or_an_added_exclusion_never_gives_more(seed, s1, s2, f
     # the realisable stage shares a county build cap out: its county capacity never grows (its energy may,
     # when the cap binds and the turbines it allows move to windier municipalities)
     assert strict.county["wind_realisable_capacity_mw"] <= loose.county["wind_realisable_capacity_mw"] + 1e-9
+
+
+def test_cli_scenario_evaluate_fails_in_one_line(tmp_path):
+    """An empty store and a broken file: one line that says what to do, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("residential_setback_m = 800\n[switches\n", encoding="utf-8")
+    env_store = str(tmp_path / "store")
+    done = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "scenario", "evaluate", str(bad), "--store",
+                           env_store], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "POTENZIAL_DATA_DIR": str(tmp_path)})
+    assert done.returncode != 0
+    lines = [line for line in done.stderr.splitlines() + done.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), lines
