@@ -7,7 +7,7 @@ TEST_DB ?= potenzial_test
 export POTENZIAL_REQUIRE_POSTGIS := 1
 export POTENZIAL_TEST_DB ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
 
-.PHONY: demo test test-fast lint venv web system db bench bench-first-request clean help
+.PHONY: demo test test-fast lint venv web system db bench bench-first-request bench-scenarios test-scenarios-exact clean help
 
 help:
 	@echo "make demo   – install, run the default region into the embedded store, serve http://127.0.0.1:8000"
@@ -67,6 +67,14 @@ bench: venv web system
 # publishes (a fresh embedded store; port 8150). Not run by `make test`.
 bench-first-request: venv web
 	$(PY) bench/bench_first_request.py
+
+# Scenarios: the fast path against the exclusion engine evaluated again on the whole default region (minutes)
+test-scenarios-exact: venv web
+	POTENZIAL_SCENARIOS_EXACT=1 $(PY) -m pytest -q -p no:cacheprovider tests/test_scenarios_region.py
+
+# POST /api/scenarios/evaluate, >= 200 random scenarios: p50/p99 (STORE=… for an existing run)
+bench-scenarios: venv web
+	$(PY) bench/bench_scenarios.py $(if $(STORE),--store $(STORE))
 
 # Mutation testing of the targets listed in scripts/mutation_score.py, with the tests of
 # [tool.mutmut] in pyproject.toml (a fresh mutants/ folder; 37 min on 2 busy cores). Not run by `make test`.

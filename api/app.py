@@ -19,7 +19,7 @@ from api.errors import add_exception_handlers
 from api.fastpath import CachedTileMiddleware
 from api.head import HeadAsGetMiddleware
 from api.routers import basemap as basemap_routes
-from api.routers import health, layers, monitoring, municipalities, page, point, summary, tiles
+from api.routers import health, layers, monitoring, municipalities, page, point, scenarios, summary, tiles
 from api.routers import schemas as schema_labels
 from api.serving import Serving, ServingSettings
 from potenzial import __version__
@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None, map_settings: MapSettings | Non
     app.add_middleware(CachedTileMiddleware)
     app.add_middleware(HeadAsGetMiddleware)  # outermost: the fast path sees a HEAD as GET too
     for router in (health.router, municipalities.router, summary.router, point.router, layers.router,
-                   schema_labels.router, tiles.router, basemap_routes.router, monitoring.router, page.router):
+                   schema_labels.router, tiles.router, basemap_routes.router, monitoring.router, scenarios.router,
+                   page.router):
         app.include_router(router)
     for package, folder in vendor.items():
         app.mount(f"{STATIC_URL}/{package.mount_path}", StaticFiles(directory=folder),

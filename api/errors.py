@@ -18,8 +18,10 @@ from pydantic import BaseModel
 
 from potenzial.errors import (
     ConfigError,
+    GoneError,
     InputDataError,
     NotFoundError,
+    ParameterError,
     PotenzialError,
     StoreError,
     StoreUnavailableError,
@@ -33,6 +35,8 @@ STATUS_CODES: dict[type[PotenzialError], int] = {
     PotenzialError: 400,
     UnknownLayerError: 404,
     NotFoundError: 404,
+    GoneError: 410,
+    ParameterError: 422,
     ConfigError: 500,
     InputDataError: 500,
     StoreError: 500,

@@ -21,6 +21,8 @@ from potenzial.region import Region
 from potenzial.runs import RunRecord
 from potenzial.serving.headline import load_headline_params
 from potenzial.serving.registry import LayerRegistry, ServedLayer
+from potenzial.serving.saved_scenarios import SavedScenarioService
+from potenzial.serving.scenarios import ScenarioService
 from potenzial.serving.services import RunServices
 from potenzial.settings import Settings
 from potenzial.store.base import Store
@@ -122,6 +124,8 @@ class Serving:
         self.results = RunServices(store, region, self.raster_cache, schemas, on_registry=self._start_display_builds,
                                    headline=load_headline_params(settings.params_dir, settings.figures_precedence),
                                    rules_dir=settings.rules_dir)
+        self.scenarios = ScenarioService(self.results)  #: what-if scenarios on the fast path
+        self.saved_scenarios = SavedScenarioService(self.scenarios)
         self._sources: dict[Path, TileSource] = {}
         self._builds: dict[Path, Future] = {}
         self._lock = threading.Lock()

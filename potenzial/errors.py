@@ -39,3 +39,11 @@ class StoreBusyError(StoreError):
 
 class NotFoundError(PotenzialError):
     """A requested object (run, municipality, layer in a run) does not exist."""
+
+
+class ParameterError(PotenzialError):
+    """A request's parameter is unknown or outside its allowed range (the message names both)."""
+
+
+class GoneError(NotFoundError):
+    """An object that existed once and is gone for good (e.g. a scenario whose base run was deleted)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import typer
@@ -13,6 +14,7 @@ from potenzial.params import load_params
 from potenzial.pipeline import run_pipeline
 from potenzial.region import load_region
 from potenzial.runs import RunRecord
+from potenzial.scenario_run import read_scenario_file, scenario_run_inputs
 from potenzial.settings import Settings
 from potenzial.store import open_store
 
@@ -24,22 +26,29 @@ ParamsOpt = typer.Option(None, "--params", help="parameter set: a TOML file or a
 
 
 def run_region(settings: Settings, params_path: Path | None = None, only: list[str] | None = None,
-               wait: bool = False) -> RunRecord:
+               wait: bool = False, scenario: Path | None = None) -> RunRecord:
     """Run the pipeline with the settings' folders; ``params_path`` (default ``settings.params_dir``);
-    ``wait``: queue behind a run that holds the store's run lock instead of refusing."""
+    ``wait``: queue behind a run that holds the store's run lock instead of refusing; ``scenario``: a
+    scenario file whose overrides the run applies (the exact answer to it, every geometry computed again)."""
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     params = load_params(params_path or settings.params_dir)
-    store = open_store(settings.store_url)
-    try:
-        store.init()
-        with RichReporter() as reporter:
-            record = run_pipeline(region, store, params, reporter, only=only,
-                                  raster_cache=settings.raster_cache, rules_dir=settings.rules_dir,
-                                  wait=wait, on_wait=_say_waiting)
-        summarise(settings, record)
-        return record
-    finally:
-        store.close()
+    with tempfile.TemporaryDirectory(prefix="potenzial-scenario-") as tmp:
+        rules_dir = settings.rules_dir
+        if scenario is not None:
+            chosen, params, rules_dir = scenario_run_inputs(params, settings.rules_dir, read_scenario_file(scenario),
+                                                            Path(tmp))
+            console.print(f"scenario {chosen.name or scenario.name}: {chosen.as_dict()}", highlight=False)
+        store = open_store(settings.store_url)
+        try:
+            store.init()
+            with RichReporter() as reporter:
+                record = run_pipeline(region, store, params, reporter, only=only,
+                                      raster_cache=settings.raster_cache, rules_dir=rules_dir,
+                                      wait=wait, on_wait=_say_waiting)
+            summarise(settings, record)
+            return record
+        finally:
+            store.close()
 
 
 def _say_waiting(holder: str) -> None:
@@ -83,10 +92,13 @@ def run(
                                           "results are carried over from the current run"),
     wait: bool = typer.Option(False, "--wait", help="when another run is writing into the store, wait for it "
                               "to finish instead of refusing"),
+    scenario: Path | None = typer.Option(None, "--scenario", help="a scenario file (TOML or JSON: "
+                                         "residential_setback_m, switches, pv_ground_power_density_mwp_per_ha): the "
+                                         "exact answer to it"),
 ) -> None:
     """Run the pipeline for a region into a store (atomically: a failed run changes nothing).
     One run writes into a store at a time: a second one refuses, or queues with --wait."""
-    run_region(settings_from(store, region), params, only, wait)
+    run_region(settings_from(store, region), params, only, wait, scenario)
 
 
 @one_line_errors

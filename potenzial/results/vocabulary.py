@@ -77,6 +77,7 @@ UNITS: dict[str, Unit] = {
     "bit number": Unit("Bitnummer", "bit number", 0),
     "bitmask of wind_rules.bit": Unit("Bitmaske der Regeln", "bitmask of the rules", 0),
     "bitmask: bit i = i-th rule of the exclusion rule set": Unit("Bitmaske der Regeln", "bitmask of the rules", 0),
+    "bitmask of scenario_parameters.bit": Unit("Bitmaske der Szenariokriterien", "bitmask of the scenario criteria", 0),
     "bitmask: bit i = i-th of [pv_ground] categories": Unit("Bitmaske der Kategorien", "bitmask of the categories",
                                                             0),
     "° from horizontal": Unit("° gegen die Waagerechte", "° from horizontal", 0),

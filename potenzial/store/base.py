@@ -21,6 +21,7 @@ from potenzial.errors import StoreError
 from potenzial.provenance import utc_now
 from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store.runlock import LockHolder, OnWait, RunLease, failure_line
+from potenzial.store.saved_scenarios import ScenarioStore
 from potenzial.store.schema import PANDAS_DTYPES, ResultSchema, schema
 from potenzial.store.snapshots import SnapshotStore
 
@@ -130,6 +131,10 @@ class Store(ABC):
     @abstractmethod
     def snapshots(self) -> SnapshotStore:
         """The store's monitoring snapshots (:mod:`potenzial.store.snapshots`)."""
+
+    @abstractmethod
+    def saved_scenarios(self) -> ScenarioStore:
+        """The store's saved what-if scenarios (:mod:`potenzial.store.saved_scenarios`)."""
 
     def close(self) -> None:  # noqa: B027 - a store without connections has nothing to release
         """Release connections."""

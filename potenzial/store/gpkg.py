@@ -25,6 +25,7 @@ from potenzial.errors import NotFoundError, StoreUnavailableError
 from potenzial.runs import RunAttempt, RunRecord
 from potenzial.store.base import LayerWritten, RunResult, Store, conform
 from potenzial.store.runlock import FileRunLock, LockHolder, OnWait
+from potenzial.store.saved_scenarios import FileScenarios
 from potenzial.store.schema import schema
 from potenzial.store.snapshots import GeoPackageSnapshots
 
@@ -236,6 +237,9 @@ class GeoPackageStore(Store):
     def snapshots(self) -> GeoPackageSnapshots:
         self.init()
         return GeoPackageSnapshots(self.folder)
+
+    def saved_scenarios(self) -> FileScenarios:
+        return FileScenarios(self.folder)
 
     def delete(self) -> None:
         """Remove the whole store folder (tests)."""

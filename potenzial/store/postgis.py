@@ -1,14 +1,13 @@
 """PostGIS store: every run's rows in shared tables keyed by ``run_id``, and a current-run pointer.
 
-A run is published in one transaction: the ``runs`` row, every result frame (bulk ``COPY``)
-and the switch of ``current_run`` commit together or not at all, so a failed or killed
-publish leaves the previous run current and complete. Old runs beyond the newest
-:data:`KEEP_RUNS` are pruned afterwards (``ON DELETE CASCADE``), never the current one.
+A run is published in one transaction: the ``runs`` row, every result frame (bulk ``COPY``) and the switch of
+``current_run`` commit together or not at all, so a failed or killed publish leaves the previous run current and
+complete. Old runs beyond the newest :data:`KEEP_RUNS` are pruned afterwards (``ON DELETE CASCADE``), never the
+current one.
 
-The schema is created by Alembic migrations in ``potenzial/store/migrations`` (configured in
-code, see :mod:`potenzial.store.migrate`). Every SQL statement here is static text with bind
-parameters; table and column names come only from the result registry in
-:mod:`potenzial.store.schema`.
+The schema is created by Alembic migrations in ``potenzial/store/migrations`` (configured in code, see
+:mod:`potenzial.store.migrate`). Every SQL statement here is static text with bind parameters; table and column names
+come only from the result registry in :mod:`potenzial.store.schema`.
 """
 
 from __future__ import annotations
@@ -41,6 +40,7 @@ from potenzial.store.postgis_runs import PreparationRecord
 from potenzial.store.postgis_serving import SERVING_STATEMENT_TIMEOUT_S, serving_engine
 from potenzial.store.postgis_sql import GEOMETRY_COLUMN
 from potenzial.store.runlock import LockHolder, OnWait
+from potenzial.store.saved_scenarios import PostgisScenarios
 from potenzial.store.schema import schema
 from potenzial.store.snapshots import PostgisSnapshots
 
@@ -187,11 +187,8 @@ class PostgisStore(PreparationRecord, Store):
 
     # -- Store interface
     def init(self) -> None:
-        """Create the postgis extension if missing and migrate to the newest schema.
-
-        Idempotent; concurrent calls from several processes queue on an advisory lock and the
-        whole initialisation is one transaction.
-        """
+        """Create the postgis extension if missing and migrate to the newest schema. Idempotent; concurrent calls
+        from several processes queue on an advisory lock and the whole initialisation is one transaction."""
         with self._guard("initialising the schema"), self._engine.begin() as conn:
             conn.execute(sql.INIT_LOCK, {"key": INIT_LOCK_KEY})
             self._ensure_postgis(conn)
@@ -393,6 +390,9 @@ class PostgisStore(PreparationRecord, Store):
 
     def snapshots(self) -> PostgisSnapshots:
         return PostgisSnapshots(self._engine)
+
+    def saved_scenarios(self) -> PostgisScenarios:
+        return PostgisScenarios(self._engine)
 
     def close(self) -> None:
         self._engine.dispose()

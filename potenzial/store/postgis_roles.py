@@ -102,6 +102,8 @@ def grant_reader(owner: Connection, role: str, password: str | None = None) -> b
             "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
             "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {role}",
             "ALTER ROLE {role} SET default_transaction_read_only = on",
+            # the one table the server writes: saved what-if scenarios (POST /api/scenarios)
+            "GRANT INSERT ON TABLE {schema}.saved_scenarios TO {role}",
         ):
             conn.execute(sql.SQL(statement).format(db=db, schema=schema, role=name))
         if password:

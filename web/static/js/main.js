@@ -23,6 +23,7 @@ import { renderLegend } from "./legend.js";
 import { addAttributions, control, fitCounty, panelPadding, removeAttributions } from "./map.js";
 import { buildSide, openPanel, renderPanel } from "./panel.js";
 import { onMapClick } from "./point.js";
+import { buildScenario, renderScenario } from "./scenario.js";
 import { api, overlayOn, state } from "./state.js";
 import { renderTable, renderTool as drawTool } from "./tool.js";
 import { readLink, writeLink } from "./url.js";
@@ -68,6 +69,7 @@ export function setLang(lang) {
   }
   if (shown) addAttributions(choroplethAttributions());
   nameZoomButtons();
+  renderScenario();
   if (state.detail) renderPanel(state.detail);
   state.map.closePopup();
   writeLink();
@@ -175,6 +177,7 @@ export function start(map, config, baseLayers) {
     state.linkReady = true;
     writeLink();
     markRendered();
+    buildScenario();
   }).catch(function (err) {
     state.error = err.message;
     renderTool();

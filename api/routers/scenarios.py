@@ -1,0 +1,69 @@
+"""What-if scenarios: evaluate a scenario on the fast path (the service: potenzial/serving/scenarios.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import Response
+
+from api.deps import CurrentRunDep, ServingDep
+from api.errors import error_responses
+from potenzial.serving.summaries import XLSX_MEDIA_TYPE
+
+router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
+
+ScenarioBody = Annotated[dict[str, Any], Body(
+    description="residential_setback_m [m], switches {criterion: true|false}, pv_ground_power_density_mwp_per_ha "
+                "[MWp/ha], name; a key left out keeps the base run's value (GET /api/scenarios/parameters)",
+    examples=[{"name": "800 m, forest open", "residential_setback_m": 800, "switches": {"forest": False}}])]
+
+
+@router.get("/parameters", responses=error_responses(404, 503))
+def parameters(serving: ServingDep, record: CurrentRunDep) -> list[dict[str, Any]]:
+    """What a scenario on the current run may change: each parameter with its title, unit, the run's value
+    and the allowed range (switches: 1 on, 0 off)."""
+    return serving.scenarios.parameters(record)
+
+
+@router.post("/evaluate", responses=error_responses(404, 422, 503))
+def evaluate(serving: ServingDep, record: CurrentRunDep, body: ScenarioBody) -> dict[str, Any]:
+    """Per-municipality and county figures of a scenario on the current run: wind area (before and after the
+    area filters), turbines (estimate), capacity and yield, every cascade stage of wind and open-field PV, the
+    electricity and heat headlines (never added together), the gap to the wind-area targets, and the base
+    run's county figures beside them. An unknown parameter or one outside its range: 422 naming it."""
+    return serving.scenarios.evaluate(record, body)
+
+
+@router.post("", status_code=201, responses=error_responses(404, 422, 503))
+def save(serving: ServingDep, record: CurrentRunDep, body: ScenarioBody) -> dict[str, Any]:
+    """Save a scenario (``name`` required) with the current run as its base: id, name, parameters, base run,
+    created at."""
+    return serving.saved_scenarios.save(record, body)
+
+
+@router.get("", responses=error_responses(503))
+def listing(serving: ServingDep) -> list[dict[str, Any]]:
+    """The saved scenarios, oldest first; ``base_run_kept`` false: their base run is gone."""
+    return serving.saved_scenarios.list()
+
+
+@router.get("/compare", responses=error_responses(404, 410, 422, 503))
+def compare(serving: ServingDep, ids: Annotated[str, Query(description="2–6 scenario ids, comma-separated")]
+            ) -> dict[str, Any]:
+    """The county figures of saved scenarios side by side, with each one's difference to the first."""
+    return serving.saved_scenarios.compare([i.strip() for i in ids.split(",") if i.strip()])
+
+
+@router.get("/{scenario_id}", responses=error_responses(404, 410, 503))
+def get(serving: ServingDep, scenario_id: str) -> dict[str, Any]:
+    """A saved scenario with its figures on its base run; 410 when the store no longer keeps that run."""
+    return serving.saved_scenarios.get(scenario_id)
+
+
+@router.get("/{scenario_id}/export.xlsx", response_class=Response, responses=error_responses(404, 410, 503))
+def export(serving: ServingDep, scenario_id: str,
+           lang: Annotated[Literal["de", "en"], Query(description="language of the sheets")] = "de") -> Response:
+    """Excel workbook: the inputs (parameters, base run) and the outputs (municipalities, county, targets)."""
+    return Response(serving.saved_scenarios.export_xlsx(scenario_id, lang), media_type=XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="scenario_{scenario_id}.xlsx"'})

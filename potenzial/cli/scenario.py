@@ -1,0 +1,56 @@
+"""`potenzial scenario evaluate FILE`: a scenario's figures on the store's current run (the fast path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from potenzial.cli.common import console, one_line_errors, settings_from
+from potenzial.errors import NotFoundError
+from potenzial.region import load_region
+from potenzial.scenario_run import read_scenario_file
+from potenzial.serving.headline import load_headline_params
+from potenzial.serving.scenarios import ScenarioService
+from potenzial.serving.services import RunServices
+from potenzial.store import open_store
+
+scenario_app = typer.Typer(help="What-if scenarios on the current run (fast path; exact: potenzial run --scenario).",
+                           no_args_is_help=True)
+#: the figures the table shows per municipality, with their units
+SHOWN = (("wind_area_ha", "ha"), ("wind_turbines_estimated", ""), ("wind_yield_gwh_per_a", "GWh/a"),
+         ("electricity_potential_gwh_per_a", "GWh_el/a"), ("heat_potential_gwh_per_a", "GWh_th/a"))
+
+
+@scenario_app.command("evaluate")
+@one_line_errors
+def evaluate(
+    file: Path = typer.Argument(..., help="scenario file (TOML or JSON: residential_setback_m, switches, "
+                                "pv_ground_power_density_mwp_per_ha, name)"),
+    store: str | None = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: "
+                                     "POTENZIAL_STORE or the embedded store"),
+    region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
+) -> None:
+    """Print a scenario's figures per municipality and for the county, beside the base run's county."""
+    settings = settings_from(store, region)
+    reg = load_region(settings.region, settings.regions_dir, settings.data_dir)
+    opened = open_store(settings.store_url)
+    try:
+        record = opened.current_run()
+        if record is None:
+            raise NotFoundError("the store holds no run yet; run `potenzial run` first.")
+        services = RunServices(opened, reg, settings.raster_cache, headline=load_headline_params(settings.params_dir),
+                               rules_dir=settings.rules_dir)
+        answer = ScenarioService(services).evaluate(record, read_scenario_file(file))
+    finally:
+        opened.close()
+    table = Table(title=f"scenario {answer['scenario']['name'] or file.name} on run {answer['run_id']}")
+    table.add_column("municipality")
+    for column, unit in SHOWN:
+        table.add_column(f"{column} [{unit}]" if unit else column, justify="right")
+    rows = [*((m["name"], m) for m in answer["municipalities"]), ("county", answer["county"]),
+            ("county, base run", answer["base_county"])]
+    for name, values in rows:
+        table.add_row(name, *(f"{values[c]:,.1f}" if values.get(c) is not None else "–" for c, _ in SHOWN))
+    console.print(table)
