@@ -61,6 +61,8 @@ def test_used_share_by_hand(client):
     bio = _tech(body, "biomass")["values"]["2024-12-31"][GRIMMA]
     assert bio["installed"] == pytest.approx(bio_kw * BIOMASS_FULL_LOAD_H_PER_A / 1e6 / BIOMASS_EFFICIENCY)
     assert bio["used_share_pct"] == pytest.approx(bio["installed"] / BIOMASS_GWH_PER_A * 100)
+    # biomass against the restricted stage: its realisable stage already deducts the existing plants' use
+    assert [t["stage"] for t in body["technologies"]] == ["realisable", "realisable", "restricted"]
 
 
 def test_groups_and_labels(client):

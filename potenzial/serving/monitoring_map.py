@@ -33,6 +33,9 @@ MAP_POTENTIALS: dict[str, tuple[str, ...]] = {
     "wind": ("wind_{stage}_capacity_mw",),
     "biomass": ("biomass_{stage}_primary_energy_gwh_per_a",),
 }
+#: a technology whose stage is another for the comparison: biomass's realisable stage is what is left after
+#: the existing plants' use (results/cascade.py), so its plants are set against the restricted stage instead
+STAGE_FOR = {"biomass": {"realisable": "restricted"}}
 #: the used share's classes [%]: lower limits, the last class open upwards; colours light to dark (ColorBrewer
 #: YlGnBu, 6 classes, colour-blind safe)
 SHARE_LIMITS_PCT = (0.0, 5.0, 10.0, 25.0, 50.0, 100.0)
@@ -50,13 +53,18 @@ def installed_in_potential_unit(technology: str, capacity_kw: float, ctx: Monito
     return capacity_kw / KW_PER_MW
 
 
+def stage_for(technology: str, stage: str) -> str:
+    """The cascade stage the installed capacity of ``technology`` is set against when ``stage`` is asked."""
+    return STAGE_FOR.get(technology, {}).get(stage, stage)
+
+
 def _potentials(cascade: pd.DataFrame | None, stage: str) -> dict[str, dict[str, float]]:
     """Per technology and AGS the potential of ``stage`` (empty without a run)."""
     if cascade is None:
         return {}
     out: dict[str, dict[str, float]] = {}
     for tech, patterns in MAP_POTENTIALS.items():
-        columns = [p.format(stage=stage) for p in patterns]
+        columns = [p.format(stage=stage_for(tech, stage)) for p in patterns]
         if not all(c in cascade.columns for c in columns):
             continue
         total = cascade[columns].astype(float).sum(axis=1, min_count=len(columns))
@@ -95,7 +103,7 @@ def monitoring_map(store: Store, ctx: MonitoringContext, stage: str = DEFAULT_ST
                               "used_share_pct": _number(share)}
             by_date[str(date)] = cells
         technologies.append({"code": tech, "title_de": titles[tech].title_de, "title_en": titles[tech].title_en,
-                             "unit": unit, "values": by_date})
+                             "unit": unit, "stage": stage_for(tech, stage), "values": by_date})
     stage_titles = {c.code: c for c in STAGE_CLASSES}
     snapshots = store.snapshots().records(ctx.region.id)
     return {

@@ -27,7 +27,7 @@ from potenzial.serving.schemas import check_lang, schemas_document
 from potenzial.serving.sheet_data import SheetData, county_members, sheet_data
 from potenzial.serving.sheet_monitoring import sheet_monitoring
 from potenzial.serving.summaries import RunFigures
-from potenzial.settings import PROJECT_ROOT
+from potenzial.settings import DEFAULT_PARAMS_DIR
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
 from potenzial.store.schema import RESULTS, ResultSchema
@@ -35,9 +35,6 @@ from potenzial.store.schema import RESULTS, ResultSchema
 #: registries kept (one per run); figures, fact sheets … kept across runs
 REGISTRIES_KEPT = 4
 PRODUCTS_KEPT = 64
-#: the default parameter set (the monitoring's full-load hours and targets)
-DEFAULT_PARAMS_DIR = PROJECT_ROOT / "layers" / "params" / "default"
-
 
 class RunServices:
     """Everything served from the runs of one store, for one region.

@@ -106,15 +106,13 @@ _WORDS = {
     "potential": ("Potenzial", "potential"),
     "used": ("genutzt", "used"),
     "of_potential": ("des Potenzials", "of the potential"),
-    "primary": ("des Potenzials als Primärenergie", "of the potential as primary energy"),
+    "primary": ("des Potenzials als Primärenergie", "of the primary-energy potential"),
     "pp": ("Prozentpunkte", "percentage points"),
-    "estimate": ("Stromverbrauch geschätzt: Verbrauch des Landkreises nach Einwohnern",
-                 "electricity use estimated: the county's use split by population"),
     "snapshots": ("Datenstände", "Snapshots"),
 }
-W, H = 760, 190
+W, H = 760, 168
 PANEL_W, SHARE_W = 180, 220  #: the three technology panels, then the share panel
-TOP, BOTTOM, LEFT = 64, 26, 22
+TOP, BOTTOM, LEFT = 60, 24, 22
 MIN_TICK_GAP = 34.0  #: a year label closer than this to another is left out (they would overlap)
 
 
@@ -212,7 +210,5 @@ def monitoring_caption(data: SheetMonitoring, lang: Lang) -> str:
     """What the figure shows and rests on, in one line."""
     dashed = ("gestrichelt: Potenzial (MW) und Zielpfad des Leitbilds (%)" if lang == "de" else
               "dashed: the potential (MW) and the Leitbild's target path (%)")
-    parts = [dashed, f"{word('snapshots', lang)}: {'; '.join(data.snapshots)}"]
-    if data.use_estimated:
-        parts.append(word("estimate", lang))
-    return ". ".join(parts)
+    # the estimated electricity use is named by the page's notes already
+    return f"{dashed}. {word('snapshots', lang)}: {'; '.join(data.snapshots)}"

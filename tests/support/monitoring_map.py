@@ -18,8 +18,9 @@ from tests.support.demo_run import municipalities_frame, run_record
 from tests.support.monitoring import default_region
 
 STATISTICS = Settings().regions_dir / "lk-leipzig" / "data" / "lk_leipzig_gemeinden_statistik.csv"
-#: the hand-made potentials of every municipality, at every stage
+#: the hand-made potentials of every municipality, at every stage (biomass: but the realisable)
 ROOF_PV_MWP, GROUND_PV_MWP, WIND_MW, BIOMASS_GWH_PER_A = 40.0, 60.0, 50.0, 10.0
+BIOMASS_REALISABLE_GWH_PER_A = 2.0
 
 
 def cascade_frame(ags: list[str]) -> pd.DataFrame:
@@ -32,7 +33,8 @@ def cascade_frame(ags: list[str]) -> pd.DataFrame:
         elif name.startswith("wind_") and name.endswith("_capacity_mw"):
             frame[name] = WIND_MW
         elif name.startswith("biomass_") and name.endswith("_primary_energy_gwh_per_a"):
-            frame[name] = BIOMASS_GWH_PER_A
+            # the realisable stage of biomass is what is left after the existing plants: smaller
+            frame[name] = BIOMASS_REALISABLE_GWH_PER_A if "_realisable_" in name else BIOMASS_GWH_PER_A
         elif name not in frame.columns:
             frame[name] = 0.0
     return frame[list(CASCADE_MUNICIPALITIES.column_names)]

@@ -99,6 +99,12 @@ function apply() {
   }
 }
 
+/* The title of a cascade stage (a technology may be compared with another stage than asked: biomass). */
+function stageTitle(code) {
+  const s = monitoring.data.stages.find(function (x) { return x.code === code; }) || monitoring.data.stage;
+  return pick({de: s.title_de, en: s.title_en});
+}
+
 function legendHtml() {
   const classes = monitoring.data.classes;
   const rows = classes.colours.map(function (colour, i) {
@@ -110,7 +116,7 @@ function legendHtml() {
   rows.push('<li><span class="swatch" style="background:' + esc(classes.no_data) + '"></span>' + esc(w("no_data")) +
     "</li>");
   return '<p class="stage">' + esc(columnTitle("used_share_pct")) + " [%], " + esc(w("stage")) + ": " +
-    esc(pick({de: monitoring.data.stage.title_de, en: monitoring.data.stage.title_en})) + '</p><ul class="classes">' +
+    esc(stageTitle(tech().stage)) + '</p><ul class="classes">' +
     rows.join("") + "</ul>";
 }
 
