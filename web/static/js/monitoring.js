@@ -11,7 +11,7 @@ import { esc, fmt, getJSON, isNumber } from "./format.js";
 import { restyle } from "./figures.js";
 import { pick } from "./i18n.js";
 import { renderLegend } from "./legend.js";
-import { control } from "./map.js";
+import { NARROW, control } from "./map.js";
 import { api, state } from "./state.js";
 
 const WORDS = {
@@ -140,7 +140,12 @@ export function renderMonitoring() {
   div.dataset.technology = monitoring.technology;
   div.dataset.date = shownDate();
   div.dataset.on = monitoring.on ? "1" : "0";
-  div.innerHTML = "<h2>" + esc(w("heading")) + "</h2>" +
+  // the reader's open/closed choice survives a re-render; first open on a wide screen, closed on a phone
+  const open = div.dataset.rendered ? (div.querySelector("details.monitoring-main") || {}).open
+    : !window.matchMedia(NARROW).matches;
+  div.dataset.rendered = "1";
+  div.innerHTML = '<details class="monitoring-main"' + (open ? " open" : "") + "><summary>" + esc(w("heading")) +
+    "</summary>" +
     '<p><input type="checkbox" id="potenzial-monitoring-on"' + (monitoring.on ? " checked" : "") + '> ' +
     '<label for="potenzial-monitoring-on">' + esc(w("show")) + "</label></p>" +
     '<p><label for="potenzial-monitoring-technology">' + esc(w("technology")) + "</label> " +
@@ -149,7 +154,7 @@ export function renderMonitoring() {
     '<input type="range" id="potenzial-monitoring-date" min="0" max="' + last + '" step="1" value="' +
     monitoring.dateIndex + '" aria-valuetext="' + esc(shownDate()) + '"> <output for="potenzial-monitoring-date">' +
     esc(shownDate()) + '</output></p><div class="ticks" aria-hidden="true">' + ticks + "</div>" +
-    (monitoring.on ? legendHtml() : "");
+    (monitoring.on ? legendHtml() : "") + "</details>";
   div.querySelector("#potenzial-monitoring-on").addEventListener("change", function (e) {
     monitoring.on = e.target.checked;
     apply();
@@ -187,7 +192,8 @@ export function initMonitoring() {
     monitoring.data = data;
     if (window.potenzial) window.potenzial.monitoring = monitoring;  // for the browser tests and the console
     monitoring.dateIndex = data.dates.length - 1;
-    monitoring.div = control("topright", "potenzial-monitoring");
+    // beside the layer control on a wide screen; on a phone above the legend, out of the tool panel's way
+    monitoring.div = control(window.matchMedia(NARROW).matches ? "bottomleft" : "topright", "potenzial-monitoring");
     monitoring.div.setAttribute("role", "group");
     renderMonitoring();
     if (state.detail) fillMonitoringPanel();
