@@ -56,6 +56,7 @@ def browser():
 @pytest.fixture
 def m(browser, server):
     page = MapPage(browser, server, LAPTOP)
+    page.page.click(".potenzial-monitoring summary")  # the control starts closed
     page.page.wait_for_selector(".potenzial-monitoring input[type=range]")
     yield page
     page.close()

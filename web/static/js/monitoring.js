@@ -140,9 +140,9 @@ export function renderMonitoring() {
   div.dataset.technology = monitoring.technology;
   div.dataset.date = shownDate();
   div.dataset.on = monitoring.on ? "1" : "0";
-  // the reader's open/closed choice survives a re-render; first open on a wide screen, closed on a phone
-  const open = div.dataset.rendered ? (div.querySelector("details.monitoring-main") || {}).open
-    : !window.matchMedia(NARROW).matches;
+  // closed at first (open, it would reach the corner below the layer control); the reader's choice survives a
+  // re-render
+  const open = div.dataset.rendered ? (div.querySelector("details.monitoring-main") || {}).open : false;
   div.dataset.rendered = "1";
   div.innerHTML = '<details class="monitoring-main"' + (open ? " open" : "") + "><summary>" + esc(w("heading")) +
     "</summary>" +
