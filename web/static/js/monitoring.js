@@ -126,7 +126,8 @@ export function renderMonitoring() {
   const data = monitoring.data;
   if (!div || !data) return;
   if (!data.dates.length) {
-    div.innerHTML = "<h2>" + esc(w("heading")) + '</h2><p class="note">' + esc(w("no_snapshots")) + "</p>";
+    div.innerHTML = '<details class="monitoring-main"><summary>' + esc(w("heading")) + '</summary><p class="note">' +
+      esc(w("no_snapshots")) + "</p></details>";
     return;
   }
   const options = data.technologies.map(function (t) {
