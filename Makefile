@@ -7,7 +7,7 @@ TEST_DB ?= potenzial_test
 export POTENZIAL_REQUIRE_POSTGIS := 1
 export POTENZIAL_TEST_DB ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
 
-.PHONY: demo test test-fast lint venv web system db bench bench-first-request bench-scenarios test-scenarios-exact clean help
+.PHONY: demo test test-fast lint venv web system db bench bench-first-request bench-scenarios test-scenarios-exact bench-mastr clean help
 
 help:
 	@echo "make demo   – install, run the default region into the embedded store, serve http://127.0.0.1:8000"
@@ -18,6 +18,7 @@ help:
 	@echo "make test-county – region create + demo run + serve of a whole other county (Nordsachsen; minutes)"
 	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
 	@echo "make bench-first-request – first tile, GeoPackage and fact sheet right after 'potenzial run' publishes"
+	@echo "make bench-mastr – time and peak memory of reading synthetic MaStR exports of 50,000 and 200,000 solar units"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -75,6 +76,11 @@ test-scenarios-exact: venv web
 # POST /api/scenarios/evaluate, >= 200 random scenarios: p50/p99 (STORE=… for an existing run)
 bench-scenarios: venv web
 	$(PY) bench/bench_scenarios.py $(if $(STORE),--store $(STORE))
+
+# Reading a MaStR bulk export: synthetic exports of 50,000 and 200,000 solar units, each read in a fresh
+# process (wall time, peak RSS; bench/results/mastr_import.json). Not run by `make test`.
+bench-mastr: venv
+	$(PY) bench/bench_mastr_import.py --units 50000 200000
 
 # Mutation testing of the targets listed in scripts/mutation_score.py, with the tests of
 # [tool.mutmut] in pyproject.toml (a fresh mutants/ folder; 37 min on 2 busy cores). Not run by `make test`.

@@ -123,7 +123,7 @@ class Serving:
         #: registries, figures, summaries, downloads, fact sheets and point queries of the runs
         self.results = RunServices(store, region, self.raster_cache, schemas, on_registry=self._start_display_builds,
                                    headline=load_headline_params(settings.params_dir, settings.figures_precedence),
-                                   rules_dir=settings.rules_dir)
+                                   rules_dir=settings.rules_dir, params_dir=settings.params_dir)
         self.scenarios = ScenarioService(self.results)  #: what-if scenarios on the fast path
         self.saved_scenarios = SavedScenarioService(self.scenarios)
         self._sources: dict[Path, TileSource] = {}

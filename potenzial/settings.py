@@ -12,6 +12,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REGION = "lk-leipzig"
 
 
+#: the parameter set used when none is given
+DEFAULT_PARAMS_DIR = PROJECT_ROOT / "layers" / "params" / "default"
+
 class Settings(BaseSettings):
     """Where things live. ``store`` is a ``postgresql://`` URL or a folder for the embedded store."""
 
@@ -30,7 +33,7 @@ class Settings(BaseSettings):
                          "or a comma-separated list of display, tiles, downloads, factsheets, rasters")
     rules_dir: Path = Field(PROJECT_ROOT / "layers" / "rules",
                             description="dated rule sets (TOML) that parameter sets name by file stem")
-    params_dir: Path = Field(PROJECT_ROOT / "layers" / "params" / "default",
+    params_dir: Path = Field(DEFAULT_PARAMS_DIR,
                              description="parameter set used when none is given: a folder of TOML files or one file")
     figures_precedence: str = Field("", description="headline figures: land that suits wind and open-field PV counts "
                                                     "for wind_first or pv_first (empty: [headline] precedence)")

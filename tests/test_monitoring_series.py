@@ -180,3 +180,28 @@ def test_a_use_table_replaces_the_estimate(store, ctx):
     assert row["renewable_share_pct"] == pytest.approx(row["renewable_electricity_gwh_per_a"])  # of 100 GWh
     assert targets_view(store, given, ags=GRIMMA)["electricity_use_note"]["en"] == "electricity use from the " \
                                                                                    "region's table"
+
+
+def test_group_sums_equal_member_sums_for_a_unit_level_export(region, ctx, tmp_path):
+    """The small export (units with and without coordinates, decommissioned, replaced, across a border): a
+    group's commissioning curve and snapshot points are its members' sums, technology by technology."""
+    from potenzial.serving.monitoring_import import import_exports
+    from potenzial.store.gpkg import GeoPackageStore
+
+    store = GeoPackageStore(tmp_path / "store")
+    store.init()
+    import_exports(store, region, Settings().params_dir, [write_test_export(tmp_path).path])
+    group = ctx.groups["muldenland"]  # holds Grimma, Naunhof, Wurzen and Bad Lausick of the export
+    view = monitoring_view(store, ctx, group=group.id)
+
+    def points(v, kind):
+        return {(r["technology"], r["date"]): r["capacity_kw"] for r in v["series"]["rows"] if r["point"] == kind}
+
+    for kind in ("curve", "snapshot"):
+        expected: dict[tuple[str, str], float] = {}
+        for member in group.members:
+            for key, kw in points(monitoring_view(store, ctx, ags=member), kind).items():
+                expected[key] = expected.get(key, 0.0) + kw
+        assert points(view, kind) == pytest.approx(expected), kind
+    # by hand: the group's open-field PV is Naunhof's SEE005 (100 kW), replaced by SEE006 (150 kW) in 2022
+    assert points(view, "curve")[("pv_ground", "2023-12-31")] == pytest.approx(150.0)

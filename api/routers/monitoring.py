@@ -11,6 +11,7 @@ from api.deps import RegionDep, StoreDep
 from api.errors import error_responses
 from potenzial.results.monitoring import MONITORING_SERIES, MONITORING_TARGETS
 from potenzial.serving.monitoring import MonitoringContext, monitoring_context, monitoring_view, table_csv, targets_view
+from potenzial.serving.monitoring_map import DEFAULT_STAGE, monitoring_map
 from potenzial.serving.monitoring_page import monitoring_page
 
 router = APIRouter(prefix="/api", tags=["monitoring"])
@@ -19,6 +20,8 @@ AgsQuery = Annotated[str | None, Query(description="AGS of a municipality, e.g. 
 GroupQuery = Annotated[str | None, Query(description="id of a group of the region file, e.g. muldenland",
                                          max_length=64)]
 
+StageQuery = Annotated[str, Query(pattern="^(technical|restricted|realisable)$",
+                                  description="stage of the potential cascade the installed capacity is set against")]
 LangQuery = Annotated[str, Query(pattern="^(de|en)$", description="language of the headers: de or en")]
 
 
@@ -36,6 +39,14 @@ def monitoring(request: Request, store: StoreDep, region: RegionDep, ags: AgsQue
     """Installed capacity and estimated generation over time of one municipality (``ags``) or group
     (``group``), the used share of each potential stage and the watts per inhabitant with the county rank."""
     return monitoring_view(store, _context(request, region), ags=ags, group=group)
+
+
+@router.get("/monitoring/map", responses=error_responses(404, 503))
+def monitoring_on_the_map(request: Request, store: StoreDep, region: RegionDep,
+                          stage: StageQuery = DEFAULT_STAGE) -> dict:
+    """The map's "installed vs potential" view: per snapshot date, technology and municipality the installed
+    capacity, the potential of ``stage`` and the used share, with the share's classes and the region's groups."""
+    return monitoring_map(store, _context(request, region), stage)
 
 
 @router.get("/targets", responses=error_responses(404, 503))

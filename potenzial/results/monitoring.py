@@ -18,6 +18,11 @@ TECHNOLOGY_CLASSES = (
     ValueClass("hydro", "Wasserkraft", "Hydropower"),
     ValueClass("storage", "Stromspeicher", "Electricity storage"),
 )
+STAGE_CLASSES = (
+    ValueClass("technical", "technisch", "technical", "hard exclusion rules only"),
+    ValueClass("restricted", "planerisch eingeschränkt", "restricted", "every enabled rule"),
+    ValueClass("realisable", "realisierbar", "realisable", "what can plausibly be built by the horizon year"),
+)
 POINT_CLASSES = (
     ValueClass("snapshot", "Stand eines Datensatzes", "State of a snapshot",
                "what one snapshot says was installed on its date"),
@@ -118,7 +123,7 @@ MONITORING_STATUS = ResultSchema(
         L("unit", "Einheit", "Unit",
           "Einheit von installiert und Potenzial", "unit of installed and potential"),
     ),
-    classes=(("technology", TECHNOLOGY_CLASSES),),
+    classes=(("technology", TECHNOLOGY_CLASSES), ("stage", STAGE_CLASSES)),
 )
 
 MONITORING_RANKING = ResultSchema(

@@ -32,6 +32,7 @@ from potenzial.serving.charts import COLOURS, Bar, Segment, bar_chart_svg
 from potenzial.serving.figures import Figure
 from potenzial.serving.sheet_data import TECHNOLOGIES, SheetData
 from potenzial.serving.sheet_map import attribution_of, sheet_map_svg
+from potenzial.serving.sheet_monitoring import monitoring_caption, monitoring_chart_svg
 from potenzial.serving.sheet_texts import Lang, check_lang, column_label, column_unit, format_value, text
 
 #: the four potentials: result-table prefix, title, the installed-capacity column it compares with
@@ -147,6 +148,15 @@ def charts(sheet: SheetData, lang: Lang) -> list[Markup]:
                         (Segment(text("potential", lang), figs.number(cap) if cap else None, COLOURS["potential"]),)))
     out.append(bar_chart_svg(text("capacity_chart", lang), "MW", bars, lang))
     return [Markup(svg) for svg in out]
+
+
+def monitoring(sheet: SheetData, lang: Lang) -> dict[str, Markup | str] | None:
+    """Page 1's monitoring figure (installed over time against the potential and the Leitbild's target, with
+    the gap) and its caption; None while the store holds no snapshot."""
+    if sheet.monitoring is None:
+        return None
+    return {"svg": Markup(monitoring_chart_svg(sheet.monitoring, lang)),
+            "caption": monitoring_caption(sheet.monitoring, lang)}
 
 
 def headline(sheet: SheetData, lang: Lang) -> dict[str, object]:
@@ -275,7 +285,7 @@ def factsheet_html(sheet: SheetData, lang: str = "de") -> str:
         header_css=css_string(f"{warning} · {sheet.title}" if warning else sheet.title),
         footer_css=css_string(f"{text('sheet', lang)} · {text('run', lang)} {run['run_id']}"),
         page_word=css_string(f"{text('page', lang)} "), of_word=css_string(f" {text('of', lang)} "),
-        headline=headline(sheet, lang), charts=charts(sheet, lang),
+        headline=headline(sheet, lang), charts=charts(sheet, lang), monitoring=monitoring(sheet, lang),
         pages=technology_pages(sheet, lang), sources=sources(sheet, lang),
         other_lang="en" if lang == "de" else "de",
     )

@@ -34,6 +34,9 @@ from potenzial.results.headline import HEADLINE
 from potenzial.serving.figures import Figure
 from potenzial.units import MWH_PER_GWH
 
+#: the columns of a region's electricity use table (``[headline] electricity_use_layer``)
+USE_TABLE_COLUMNS = ("ags", "electricity_use_mwh_per_a")
+
 PRECEDENCES = ("wind_first", "pv_first")
 ENV_PRECEDENCE = "POTENZIAL_FIGURES_PRECEDENCE"
 
@@ -254,6 +257,7 @@ def with_headline(merged: pd.DataFrame, meta: list[Figure], params: HeadlinePara
     return out, figures
 
 
-__all__ = ["ENV_PRECEDENCE", "PRECEDENCES", "STAGES", "HeadlineParams", "StageColumns", "electricity_parts",
+__all__ = ["ENV_PRECEDENCE", "PRECEDENCES", "STAGES", "USE_TABLE_COLUMNS", "HeadlineParams", "StageColumns",
+           "electricity_parts",
            "electricity_use", "headline_frame", "headline_params", "heat_parts", "load_headline_params",
            "with_headline"]

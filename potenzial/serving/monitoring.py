@@ -36,8 +36,7 @@ from potenzial.params import load_params
 from potenzial.region import Region
 from potenzial.results import ResultSchema
 from potenzial.results.monitoring import MONITORING_RANKING, MONITORING_SERIES, MONITORING_STATUS, MONITORING_TARGETS
-from potenzial.serving.headline import electricity_use
-from potenzial.serving.services import USE_TABLE_COLUMNS
+from potenzial.serving.headline import USE_TABLE_COLUMNS, electricity_use
 from potenzial.sources.table import read_table
 from potenzial.sources.vector import read_vector
 from potenzial.store.base import Store

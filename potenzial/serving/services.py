@@ -16,7 +16,8 @@ from potenzial.serving import downloads, raster_downloads, summaries
 from potenzial.serving.basemap import BaseMapData, build_basemap
 from potenzial.serving.cache import RunCache
 from potenzial.serving.factsheet import html_to_pdf, render_factsheet
-from potenzial.serving.headline import HeadlineParams
+from potenzial.serving.headline import USE_TABLE_COLUMNS, HeadlineParams
+from potenzial.serving.monitoring import MonitoringContext, monitoring_context
 from potenzial.serving.municipality import AGS_PATTERN, Municipality, find_municipality, municipality_detail
 from potenzial.serving.plants import InstalledPlants, load_plants
 from potenzial.serving.point import point_query
@@ -24,7 +25,9 @@ from potenzial.serving.point_text import RULE_TABLES, RuleText, english_rule_tit
 from potenzial.serving.registry import LayerRegistry, build_registry
 from potenzial.serving.schemas import check_lang, schemas_document
 from potenzial.serving.sheet_data import SheetData, county_members, sheet_data
+from potenzial.serving.sheet_monitoring import sheet_monitoring
 from potenzial.serving.summaries import RunFigures
+from potenzial.settings import DEFAULT_PARAMS_DIR
 from potenzial.sources.table import read_table
 from potenzial.store.base import Store
 from potenzial.store.schema import RESULTS, ResultSchema
@@ -32,9 +35,6 @@ from potenzial.store.schema import RESULTS, ResultSchema
 #: registries kept (one per run); figures, fact sheets … kept across runs
 REGISTRIES_KEPT = 4
 PRODUCTS_KEPT = 64
-#: the columns an electricity use table must have
-USE_TABLE_COLUMNS = ("ags", "electricity_use_mwh_per_a")
-
 
 class RunServices:
     """Everything served from the runs of one store, for one region.
@@ -49,7 +49,8 @@ class RunServices:
     def __init__(self, store: Store, region: Region, raster_cache: Path,
                  schemas: Mapping[str, ResultSchema] = RESULTS,
                  on_registry: Callable[[LayerRegistry], None] | None = None,
-                 headline: HeadlineParams | None = None, rules_dir: Path | None = None) -> None:
+                 headline: HeadlineParams | None = None, rules_dir: Path | None = None,
+                 params_dir: Path = DEFAULT_PARAMS_DIR) -> None:
         self.store = store
         self.region = region
         self.raster_cache = Path(raster_cache)
@@ -58,6 +59,8 @@ class RunServices:
         self.headline = headline if headline is not None else HeadlineParams()
         #: the rule set files (for the rules' English titles; None: the German titles of the run only)
         self.rules_dir = Path(rules_dir) if rules_dir is not None else None
+        #: the parameters of the monitoring (full-load hours, targets) that the fact sheet's figure uses
+        self.params_dir = Path(params_dir)
         layer = self.headline.electricity_use_layer
         self.use_table = (read_table(region.layer(layer), required=USE_TABLE_COLUMNS)
                           if layer in region.layers else None)
@@ -135,9 +138,18 @@ class RunServices:
 
     def sheet(self, record: RunRecord, ags: tuple[str, ...], title: str | None = None) -> SheetData:
         """What the fact sheet of the municipalities ``ags`` shows (read once per run and area)."""
-        return self.products.get_or_build(
-            ("sheet", record.run_id, ags, title),
-            lambda: sheet_data(self.store, record, self.registry(record), self.figures(record), ags, title))
+        def build() -> SheetData:
+            sheet = sheet_data(self.store, record, self.registry(record), self.figures(record), ags, title)
+            if self.store.snapshots().records(self.region.id):
+                sheet.monitoring = sheet_monitoring(self.store, self.monitoring_context(), sheet.ags)
+            return sheet
+
+        return self.products.get_or_build(("sheet", record.run_id, ags, title), build)
+
+    def monitoring_context(self) -> MonitoringContext:
+        """The region's groups, population, electricity use and monitoring parameters (read once)."""
+        return self.products.get_or_build(("monitoring_context",),
+                                          lambda: monitoring_context(self.region, self.params_dir))
 
     def factsheet_path(self, record: RunRecord, ags: str, fmt: str = "html", lang: str = "de") -> Path:
         """The municipality's fact sheet file (prepared when the run was published, else built now)."""

@@ -22,6 +22,7 @@ from potenzial.runs import RunRecord
 from potenzial.serving.figures import Figure, json_value
 from potenzial.serving.registry import LayerRegistry
 from potenzial.serving.sheet_map import MapLayer, Place
+from potenzial.serving.sheet_monitoring import SheetMonitoring
 from potenzial.serving.summaries import RunFigures
 from potenzial.store.base import Store
 from potenzial.units import HA_PER_KM2
@@ -61,6 +62,8 @@ class SheetData:
     run: dict[str, object]  #: run_id, finished_at, params_hash, code_version, synthetic_inputs
     sources: list[dict[str, str]]  #: title, provenance, licence, attribution
     wind_targets: list[dict[str, object]] = field(default_factory=list)
+    #: installed over time against the potential and the targets; None while the store holds no snapshot
+    monitoring: SheetMonitoring | None = None
 
     @property
     def is_group(self) -> bool:

@@ -28,6 +28,7 @@ export function buildChoropleth(collection, onSelect) {
 }
 
 function tooltipHtml(feature) {
+  if (state.tooltipOverride) return state.tooltipOverride(feature);  // another view's figure (monitoring.js)
   const fig = figure(state.figureId);
   const value = fig ? fig.values[feature.id] : null;
   return "<b>" + esc(feature.properties.name) + "</b> <small>" + esc(feature.id) + "</small>" +

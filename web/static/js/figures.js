@@ -30,10 +30,12 @@ export function styleFeature(feature) {
   const fig = figure(state.figureId);
   const value = fig ? fig.values[feature.id] : null;
   const selected = feature.id === state.selected;
-  return {
+  const base = {
     fillColor: colourFor(fig, value), fillOpacity: anyOverlayOn() ? 0.2 : 0.72,
     color: selected ? "#000000" : "#4d4d4d", weight: selected ? 3.5 : 1, opacity: 1,
   };
+  // another view (monitoring.js) may colour the municipalities by its own figure
+  return state.styleOverride ? state.styleOverride(feature, base) : base;
 }
 
 /* Colours every municipality again and keeps the selected one on top. */

@@ -94,7 +94,7 @@ export function renderLegend() {
     : window.matchMedia(WIDE).matches;
   const parts = ['<details class="legend-main"' + (open ? " open" : "") + "><summary>" + esc(t("legend")) +
     "</summary>"];
-  if (fig && state.map.hasLayer(state.choropleth)) parts.push(choroplethSection(fig, synthetic));
+  if (fig && !state.styleOverride && state.map.hasLayer(state.choropleth)) parts.push(choroplethSection(fig, synthetic));
   state.served.forEach(function (info) {
     const o = state.overlays[info.id];
     if (state.map.hasLayer(o.layer)) parts.push(layerSection(o));

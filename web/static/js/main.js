@@ -19,6 +19,7 @@ import { restyle } from "./figures.js";
 import { initialLang, rememberLang, t } from "./i18n.js";
 import { loadSchemas } from "./labels.js";
 import { buildLayerControl, buildOverlays } from "./layers.js";
+import { initMonitoring, renderMonitoring } from "./monitoring.js";
 import { renderLegend } from "./legend.js";
 import { addAttributions, control, fitCounty, panelPadding, removeAttributions } from "./map.js";
 import { buildSide, openPanel, renderPanel } from "./panel.js";
@@ -70,6 +71,7 @@ export function setLang(lang) {
   if (shown) addAttributions(choroplethAttributions());
   nameZoomButtons();
   renderScenario();
+  renderMonitoring();
   if (state.detail) renderPanel(state.detail);
   state.map.closePopup();
   writeLink();
@@ -174,6 +176,7 @@ export function start(map, config, baseLayers) {
     renderTool();
     fitCounty();
     applyLink(view);
+    initMonitoring();
     state.linkReady = true;
     writeLink();
     markRendered();

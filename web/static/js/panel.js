@@ -6,6 +6,7 @@ import { countyLinks, esc, fmt, getJSON, isNumber, syntheticWarning } from "./fo
 import { figure, restyle } from "./figures.js";
 import { pick, t } from "./i18n.js";
 import { columnDescription, columnTitle, columnUnit } from "./labels.js";
+import { fillMonitoringPanel, monitoringSection } from "./monitoring.js";
 import { rankingHtml } from "./ranking.js";
 import { api, state } from "./state.js";
 import { writeLink } from "./url.js";
@@ -162,6 +163,7 @@ export function renderPanel(detail) {
   rows.push(potentialsTable(detail, has));
   rows.push(installedTables(detail, has));
   rows.push(qualityTable(detail));
+  rows.push(monitoringSection(detail.ags));
   rows.push(rankingHtml(detail.ags));
   rows.push('<h3>' + esc(t("downloads")) + '</h3><p class="links"><a class="download" href="' +
     esc(detail.links.download) + '" download>' + esc(t("download")) + '</a> <a class="factsheet" href="' +
@@ -178,6 +180,7 @@ export function renderPanel(detail) {
     esc(detail.finished_at) + "</p>");
   state.side.innerHTML = rows.join("");
   state.side.querySelector("button.close").addEventListener("click", closePanel);
+  fillMonitoringPanel();
   // a newly opened panel takes the focus (the keyboard goes on from its name); a re-render keeps it
   if (state.focusPanel) state.side.focus({preventScroll: true});
   state.focusPanel = false;

@@ -8,6 +8,8 @@ export const state = {
   schemas: {},
   // the address bar follows the view only once the page has applied the link it was opened with
   linkReady: false, returnFocus: null, focusPanel: false,
+  // another view's colours and tooltips for the municipalities (monitoring.js), null: the chosen figure's
+  styleOverride: null, tooltipOverride: null,
 };
 
 /* The URL of an API path, below the root the page was served under (a proxy prefix). */
