@@ -39,3 +39,7 @@ class StoreBusyError(StoreError):
 
 class NotFoundError(PotenzialError):
     """A requested object (run, municipality, layer in a run) does not exist."""
+
+
+class DiskFullError(PotenzialError):
+    """A folder a run or the server writes into (raster cache, store) is full or not writable."""
