@@ -7,7 +7,7 @@ TEST_DB ?= potenzial_test
 export POTENZIAL_REQUIRE_POSTGIS := 1
 export POTENZIAL_TEST_DB ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
 
-.PHONY: demo test test-fast lint venv web system db bench bench-first-request bench-scenarios test-scenarios-exact bench-mastr clean help
+.PHONY: demo test test-fast lint venv web system db bench bench-first-request bench-scenarios test-scenarios-exact bench-mastr reliability clean help
 
 help:
 	@echo "make demo   – install, run the default region into the embedded store, serve http://127.0.0.1:8000"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
 	@echo "make bench-first-request – first tile, GeoPackage and fact sheet right after 'potenzial run' publishes"
 	@echo "make bench-mastr – time and peak memory of reading synthetic MaStR exports of 50,000 and 200,000 solar units"
+	@echo "make reliability – 50 clients x 60 s x 3 against serve --workers 2, random kill times (loads the machine)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -81,6 +82,10 @@ bench-scenarios: venv web
 # process (wall time, peak RSS; bench/results/mastr_import.json). Not run by `make test`.
 bench-mastr: venv
 	$(PY) bench/bench_mastr_import.py --units 50000 200000
+
+# Load (bench/bench_load.py, port 8241) and random kill times on both stores: not in `make test`.
+reliability: venv web db
+	$(PY) -m pytest -q -p no:cacheprovider -s -m reliability tests/test_load.py tests/test_publish_hazards.py
 
 # Mutation testing of the targets listed in scripts/mutation_score.py, with the tests of
 # [tool.mutmut] in pyproject.toml (a fresh mutants/ folder; 37 min on 2 busy cores). Not run by `make test`.

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from potenzial.errors import (
     ConfigError,
+    DiskFullError,
     GoneError,
     InputDataError,
     NotFoundError,
@@ -41,6 +42,7 @@ STATUS_CODES: dict[type[PotenzialError], int] = {
     InputDataError: 500,
     StoreError: 500,
     StoreUnavailableError: 503,
+    DiskFullError: 503,
     TileRequestError: 400,
     TileMatrixError: 404,
     TileTimeoutError: 503,

@@ -47,3 +47,7 @@ class ParameterError(PotenzialError):
 
 class GoneError(NotFoundError):
     """An object that existed once and is gone for good (e.g. a scenario whose base run was deleted)."""
+
+
+class DiskFullError(PotenzialError):
+    """A folder a run or the server writes into (raster cache, store) is full or not writable."""

@@ -41,6 +41,7 @@ from potenzial.store.base import RunResult, Store
 from potenzial.store.runlock import RunLease
 from potenzial.tiles.cog import ensure_run_cogs
 from potenzial.tiles.display import CATALOG_DISPLAY_FOLDER, build_run_display_files
+from potenzial.tiles.written import check_writable, disk_error
 
 PREPARE_STEPS = ("stand_ins", "inputs")
 
@@ -85,9 +86,16 @@ def run_pipeline(region: Region, store: Store, params: ParameterSet,
     steps = select_steps(only)
     run_id = new_run_id()
     store.ping()
+    check_writable(raster_cache)
     with locked_run(store, raster_cache, run_id, wait=wait, on_wait=on_wait):
-        record = _run_locked(region, store, params, reporter, on_layer_written, steps, bool(only), run_id,
-                             raster_cache, rules_dir)
+        try:
+            record = _run_locked(region, store, params, reporter, on_layer_written, steps, bool(only), run_id,
+                                 raster_cache, rules_dir)
+        except OSError as exc:
+            full = disk_error(exc, f"run {run_id}")
+            if full is None:
+                raise
+            raise full from None
         if prepare is not None:
             record = prepare_published(store, region, record, raster_cache, prepare, reporter)
         return record

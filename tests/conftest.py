@@ -34,6 +34,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.postgis)
         if needs & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
+    # load, random kill times: only `make reliability` (-m reliability) runs them
+    if "reliability" not in (config.getoption("markexpr", "") or ""):
+        skip = pytest.mark.skip(reason="reliability run: make reliability")
+        for item in items:
+            if "reliability" in item.keywords:
+                item.add_marker(skip)
 
 
 # ==============================================================================================

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +13,9 @@ from potenzial.crs import parse_crs
 from potenzial.errors import CRSError, InputDataError
 from potenzial.region import LayerEntry
 from potenzial.sources.extent import check_coordinates_fit_crs
+
+#: the share of the machine's memory one band of an input raster may claim
+MEMORY_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,23 @@ class RasterInfo:
     max_value: float
 
 
+def memory_bytes() -> int:
+    """Physical memory of this machine [bytes]."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_claimed_size(width: int, height: int, itemsize: int, what: str) -> None:
+    """Refuse a raster whose band, as its header claims it, would not fit into half the memory
+    (a run reads a band whole), before anything is read."""
+    claimed = width * height * itemsize
+    limit = memory_bytes() * MEMORY_SHARE
+    if claimed > limit:
+        raise InputDataError(f"{what}: its header claims {width} x {height} cells "
+                             f"({claimed / 2**30:.1f} GiB per band), more than {MEMORY_SHARE:.0%} of this "
+                             f"machine's memory ({limit / 2**30:.1f} GiB). "
+                             "Clip it to the region (gdalwarp -te) or coarsen it (gdalwarp -tr).")
+
+
 def inspect_raster(entry: LayerEntry) -> RasterInfo:
     """Open ``entry``'s file, read it fully once (to catch corrupt blocks) and describe it."""
     what = f"layer {entry.id!r} ({entry.path})"
@@ -38,8 +59,11 @@ def inspect_raster(entry: LayerEntry) -> RasterInfo:
     try:
         with rasterio.open(entry.path) as src:
             crs = src.crs
+            check_claimed_size(src.width, src.height, np.dtype(src.dtypes[0]).itemsize, what)
             data = src.read(1, masked=True)
             info = (src.width, src.height, src.res, tuple(src.bounds), src.nodata)
+    except InputDataError:  # the claimed size, refused before reading
+        raise
     except RasterioIOError as exc:
         raise InputDataError(f"{what}: not a readable raster ({str(exc).splitlines()[0][:160]}). "
                              "Replace it with a valid GeoTIFF (check the download is complete).") from None

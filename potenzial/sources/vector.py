@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
 import pyogrio
+import shapely
 from pyproj import CRS
 
 from potenzial.crs import ANALYSIS_CRS, parse_crs
 from potenzial.errors import CRSError, InputDataError
 from potenzial.region import LayerEntry
 from potenzial.sources.extent import check_coordinates_fit_crs
+
+log = logging.getLogger(__name__)
+
+#: where a repaired layer notes what was repaired (``frame.attrs``): counts by kind of repair
+REPAIRS_ATTR = "geometry_repairs"
 
 _GEOM_FAMILIES = {
     "point": {"Point", "MultiPoint"},
@@ -49,6 +57,8 @@ def read_vector(entry: LayerEntry, target_crs: CRS = ANALYSIS_CRS) -> gpd.GeoDat
     if special is None:
         frame = _with_crs(frame, entry, what)
     _check_geometry_type(frame, entry, what)
+    if entry.geometry == "polygon":
+        frame = repair_polygons(frame, what)
     frame = _rename(frame, entry, what)
     if frame.crs != target_crs:
         frame = frame.to_crs(target_crs)
@@ -135,6 +145,34 @@ def _check_geometry_type(frame: gpd.GeoDataFrame, entry: LayerEntry, what: str) 
     if not found <= allowed:
         raise InputDataError(f"{what}: the catalog says {entry.geometry} geometry but the file has "
                              f"{', '.join(sorted(found))}. Point `source` at the right file or fix `geometry`.")
+
+
+def repair_polygons(frame: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """Drop empty geometries and make self-intersecting polygons valid (their polygonal part), counted
+    in ``frame.attrs[REPAIRS_ATTR]`` (``empty_dropped``, ``invalid_made_valid``) and logged."""
+    geoms = frame.geometry.to_numpy()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    invalid = ~empty & ~shapely.is_valid(geoms)
+    if invalid.any():
+        geoms = geoms.copy()
+        geoms[invalid] = [_polygonal(shapely.make_valid(g)) for g in geoms[invalid]]
+        empty |= shapely.is_empty(geoms)  # a polygon that was only a line has no area left
+        frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+    repairs = {"empty_dropped": int(empty.sum()), "invalid_made_valid": int((invalid & ~empty).sum())}
+    if any(repairs.values()):
+        frame = frame.loc[~empty].copy()
+        log.warning("%s: %d empty geometries dropped, %d self-intersecting polygons made valid", what,
+                    repairs["empty_dropped"], repairs["invalid_made_valid"])
+    frame.attrs[REPAIRS_ATTR] = repairs
+    return frame
+
+
+def _polygonal(geom):
+    """The polygons of a geometry that ``make_valid`` returned (it may add lines or points)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def _rename(frame: gpd.GeoDataFrame, entry: LayerEntry, what: str) -> gpd.GeoDataFrame:

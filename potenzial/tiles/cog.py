@@ -28,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from potenzial.crs import ANALYSIS_EPSG
 from potenzial.errors import ConfigError, CRSError, InputDataError
 from potenzial.tiles.display import DISPLAY_SUFFIX, SIDECAR_SUFFIX, parse_sidecar
+from potenzial.tiles.written import GDAL_ERRORS, check_written, full_disk, remove_partial
 
 #: internal block size of the analysis COGs [px]
 COG_BLOCK_PX = 512
@@ -65,13 +66,17 @@ def _write_cog(source: Path, target: Path, resampling: str, check_crs: Callable[
         with rasterio.open(source) as src:
             check_crs(src, source.name)
             rasterio.shutil.copy(src, tmp, driver="COG", **_cog_options(src.dtypes[0], resampling))
+            check_written(tmp, (src.count, src.height, src.width), f"raster {source.name}")
         os.replace(tmp, target)
-    except RasterioError as exc:
-        tmp.unlink(missing_ok=True)
+    except GDAL_ERRORS as exc:
+        full = full_disk(tmp.parent, f"raster {source.name}")
+        remove_partial(tmp)
+        if full is not None:
+            raise full from None
         raise InputDataError(f"raster {source.name}: cannot {doing} a Cloud-Optimized GeoTIFF "
                              f"({str(exc).splitlines()[0][:160]}).") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        remove_partial(tmp)
         raise
 
 
@@ -156,13 +161,17 @@ def clip_to_cog(source: Path, area: BaseGeometry, target: Path, resampling: str 
                         dst.set_band_description(1, description)
                 with mem.open() as clipped:
                     rasterio.shutil.copy(clipped, tmp, driver="COG", **_cog_options(data.dtype.name, resampling))
+            check_written(tmp, (1, *data.shape), f"raster {source.name}")
         os.replace(tmp, target)
-    except RasterioError as exc:
-        tmp.unlink(missing_ok=True)
+    except GDAL_ERRORS as exc:
+        full = full_disk(tmp.parent, f"raster {source.name}")
+        remove_partial(tmp)
+        if full is not None:
+            raise full from None
         raise InputDataError(f"raster {source.name}: cannot clip it "
                              f"({str(exc).splitlines()[0][:160]}).") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        remove_partial(tmp)
         raise
     return target
 

@@ -32,12 +32,12 @@ from pathlib import Path
 import numpy as np
 import rasterio
 import rasterio.shutil
-from rasterio.errors import RasterioError
 
 from potenzial.crs import WEB_MERCATOR_EPSG
 from potenzial.errors import ConfigError, InputDataError
 from potenzial.tiles.colormap import DEFAULT_COLORMAP, ColourScale, palette
 from potenzial.tiles.grid import MAX_ZOOM, ORIGIN_M, TILE_SIZE_PX, zoom_for_resolution
+from potenzial.tiles.written import GDAL_ERRORS, check_written, full_disk, remove_partial
 
 SIDECAR_SUFFIX = ".json"
 DISPLAY_SUFFIX = ".3857.tif"
@@ -191,13 +191,17 @@ def build_display_cog(analysis: Path, display: Path, resampling: str = "average"
             if src.crs is None:
                 raise InputDataError(f"raster {analysis.name} has no CRS; write it in EPSG:25833.")
             rasterio.shutil.copy(src, tmp, driver="COG", **options)
+        check_written(tmp, None, f"raster {analysis.name}")  # its grid is GDAL's choice: any shape
         os.replace(tmp, display)
-    except RasterioError as exc:
-        tmp.unlink(missing_ok=True)
+    except GDAL_ERRORS as exc:
+        full = full_disk(tmp.parent, f"raster {analysis.name}")
+        remove_partial(tmp)
+        if full is not None:
+            raise full from None
         raise InputDataError(f"raster {analysis.name}: cannot build its display COG "
                              f"({str(exc).splitlines()[0][:160]}). Check the file is a valid GeoTIFF.") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        remove_partial(tmp)
         raise
     return display
 
