@@ -7,7 +7,7 @@ TEST_DB ?= potenzial_test
 export POTENZIAL_REQUIRE_POSTGIS := 1
 export POTENZIAL_TEST_DB ?= postgresql://postgres@127.0.0.1:5432/$(TEST_DB)
 
-.PHONY: demo test test-fast lint venv web system db bench bench-first-request bench-scenarios test-scenarios-exact bench-mastr reliability clean help
+.PHONY: demo test test-fast lint venv web system db bench bench-first-request bench-scenarios test-scenarios-exact bench-mastr reliability bench-scale bench-roof-tiles clean help
 
 help:
 	@echo "make demo   – install, run the default region into the embedded store, serve http://127.0.0.1:8000"
@@ -17,6 +17,8 @@ help:
 	@echo "make mutation – mutation score of the kernels, the publish path and the error mapping (slow)"
 	@echo "make test-county – region create + demo run + serve of a whole other county (Nordsachsen; minutes)"
 	@echo "make bench  – time and peak memory of 'potenzial run' on the default region"
+	@echo "make bench-scale – wall, CPU and peak memory per step on synthetic regions of 1× and 4× the county"
+	@echo "make bench-roof-tiles – build time and size of the z10 roof tiles on PostGIS and the embedded store"
 	@echo "make bench-first-request – first tile, GeoPackage and fact sheet right after 'potenzial run' publishes"
 	@echo "make bench-mastr – time and peak memory of reading synthetic MaStR exports of 50,000 and 200,000 solar units"
 	@echo "make reliability – 50 clients x 60 s x 3 against serve --workers 2, random kill times (loads the machine)"
@@ -86,6 +88,13 @@ bench-mastr: venv
 # Load (bench/bench_load.py, port 8241) and random kill times on both stores: not in `make test`.
 reliability: venv web db
 	$(PY) -m pytest -q -p no:cacheprovider -s -m reliability tests/test_load.py tests/test_publish_hazards.py
+
+bench-scale: venv
+	$(PY) bench/bench_scale.py --scales 1 4
+
+bench-roof-tiles: venv system
+	scripts/ensure-testdb.sh potenzial_bench --fresh
+	$(PY) bench/bench_roof_tiles.py --postgis postgresql://postgres@127.0.0.1:5432/potenzial_bench
 
 # Mutation testing of the targets listed in scripts/mutation_score.py, with the tests of
 # [tool.mutmut] in pyproject.toml (a fresh mutants/ folder; 37 min on 2 busy cores). Not run by `make test`.

@@ -8,6 +8,7 @@ import typer
 
 from potenzial.cli.common import console, one_line_errors, settings_from
 from potenzial.data.region_create import boundaries_from_file, create_region, select_municipalities
+from potenzial.data.region_synth import create_synthetic_region, template_ghi_points
 from potenzial.errors import ConfigError
 
 region_app = typer.Typer(help="Make and inspect regions.", no_args_is_help=True)
@@ -57,3 +58,24 @@ def create(
                       "a real table (Regionalstatistik) via `potenzial data fetch` or region.local.toml")
     if created.dropped_layers:
         console.print(f"not taken from {template.parent.name} (its county only): {', '.join(created.dropped_layers)}")
+
+
+@region_app.command("synth")
+@one_line_errors
+def synth(
+    scale: int = typer.Option(4, "--scale", help="copies of Landkreis Leipzig side by side (1, 4, 16, …)"),
+    region_id: str | None = typer.Option(None, "--id", help="region id (folder name); default synth-<scale>x"),
+    seed: int = typer.Option(99, "--seed", help="seed of the stand-ins"),
+) -> None:
+    """Write a synthetic region of SCALE copies of the county (new keys, stand-ins, labelled synthetic)
+    for scaling measurements."""
+    settings = settings_from()
+    template = settings.template_region
+    source = template.parent / SHIPPED_BOUNDARIES[0]
+    frame = boundaries_from_file(source, "AGS", "GEN", layer=SHIPPED_BOUNDARIES[1])
+    county = select_municipalities(frame, "14729", None, f"VG5000 ({source.name})")
+    ghi = template_ghi_points(template)
+    created = create_synthetic_region(county, ghi, scale, region_id or f"synth-{scale}x", settings.regions_dir,
+                                      template, seed)
+    console.print(f"synthetic region written: {created.region_file} ({created.municipalities} municipalities, "
+                  f"{scale} × Landkreis Leipzig)")

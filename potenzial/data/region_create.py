@@ -17,6 +17,7 @@ import re
 import shutil
 import tomllib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,8 +109,14 @@ def select_municipalities(frame: gpd.GeoDataFrame, county: str | None, only: lis
 
 
 def create_region(municipalities: gpd.GeoDataFrame, region_id: str, name: str, regions_dir: Path,
-                  template_file: Path, seed: int) -> CreatedRegion:
-    """Write ``regions_dir/region_id/`` for ``municipalities`` (``ags``, ``name``, ``bez``; EPSG:25833)."""
+                  template_file: Path, seed: int, *, own_layers: Mapping[str, tuple[gpd.GeoDataFrame, dict]] | None = None,
+                  entry_updates: Mapping[str, dict] | None = None) -> CreatedRegion:
+    """Write ``regions_dir/region_id/`` for ``municipalities`` (``ags``, ``name``, ``bez``; EPSG:25833).
+
+    ``own_layers`` maps a shared layer id to (its frame, updates of the template entry): written into
+    the region instead of the template's file (e.g. a tiled irradiation grid); ``entry_updates`` are
+    merged into the written entries (e.g. provenance)."""
+    own_layers = own_layers or {}
     if not _REGION_ID.match(region_id):
         raise ConfigError(f"region id {region_id!r}: use 2–41 lower-case letters, digits and '-' (e.g. lk-nordsachsen).")
     target = regions_dir / region_id
@@ -138,8 +145,11 @@ def create_region(municipalities: gpd.GeoDataFrame, region_id: str, name: str, r
             "statistics": stats_entry,
         }
         bounds = tuple(munis.total_bounds)
+        for lid, (frame, updates) in own_layers.items():
+            frame.to_file(tmp / "data" / f"{lid}.gpkg", layer=lid, driver="GPKG")
+            layers[lid] = {**t_layers[lid], **updates, "source": f"data/{lid}.gpkg", "layer": lid}
         for lid in SHARED_LAYERS:
-            if lid in t_layers:
+            if lid in t_layers and lid not in layers:
                 layers[lid] = _copied_entry(lid, t_layers[lid], template_file, tmp / "data", bounds)
         dropped = []
         for lid, entry in t_layers.items():
@@ -151,6 +161,8 @@ def create_region(municipalities: gpd.GeoDataFrame, region_id: str, name: str, r
                 layers[lid] = _copied_entry(lid, entry, template_file, tmp / "data", None)
             else:
                 dropped.append(lid)
+        for lid, updates in (entry_updates or {}).items():
+            layers[lid] = {**layers[lid], **updates}
         head = {"id": region_id, "name": name, "ags_prefix": prefix, "crs": "EPSG:25833",
                 "municipalities": "municipalities", "statistics": "statistics", "seed": seed}
         missing = (f"\nMissing in the shipped data for {stats_default} of {len(munis)} municipalities: the municipal "

@@ -154,3 +154,46 @@ SOLAR_ROOF_REPORT = ResultSchema(
 )
 
 SCHEMAS = (SOLAR_ROOF, SOLAR_ROOF_MUNICIPALITIES, SOLAR_ROOF_REPORT)
+
+#: what a roof-plane tile holds below the zoom of single planes (:mod:`potenzial.tiles.density`)
+SOLAR_ROOF_DENSITY = ResultSchema(
+    name="solar_roof_density",
+    title_de="Dach-PV: Leistungsdichte (Raster)",
+    title_en="Rooftop PV: capacity density (grid)",
+    geometry_type="POLYGON",
+    key=("cell_y_m", "cell_x_m"),
+    description=("The roof planes at low zoom levels of the map: square cells in EPSG:25833 (100 m at zoom 12, "
+                 "doubling per zoom level out) with the planes whose bounding-box centre lies in the cell and the "
+                 "sums of their capacity, yield and usable area; from zoom 13 the tiles hold the single planes."),
+    columns=(
+        ("cell_x_m", "float"),
+        ("cell_y_m", "float"),
+        ("cell_size_m", "float"),
+        ("planes", "int"),
+        ("capacity_kwp", "float"),
+        ("yield_kwh_per_a", "float"),
+        ("usable_area_m2", "float"),
+    ),
+    units=(
+        ("cell_x_m", "m"), ("cell_y_m", "m"), ("cell_size_m", "m"), ("planes", "count"),
+        ("capacity_kwp", "kWp"), ("yield_kwh_per_a", "kWh/a"), ("usable_area_m2", "m²"),
+    ),
+    labels=(
+        L("cell_x_m", "Rasterzelle: Rechtswert", "Grid cell: easting",
+          "Westkante der Zelle (EPSG:25833)", "west edge of the cell (EPSG:25833)"),
+        L("cell_y_m", "Rasterzelle: Hochwert", "Grid cell: northing",
+          "Südkante der Zelle (EPSG:25833)", "south edge of the cell (EPSG:25833)"),
+        L("cell_size_m", "Zellengröße", "Cell size", "Seitenlänge der Zelle", "side of the cell"),
+        L("planes", "Dachflächen", "Roof planes", "Dachflächen mit Mittelpunkt in der Zelle",
+          "roof planes whose centre lies in the cell"),
+        L("capacity_kwp", "Leistung", "Capacity", "mögliche PV-Leistung der Dachflächen der Zelle",
+          "possible PV capacity of the cell's roof planes"),
+        L("yield_kwh_per_a", "Ertrag", "Yield", "Stromertrag der Dachflächen der Zelle im Jahr",
+          "electricity per year of the cell's roof planes"),
+        L("usable_area_m2", "Nutzbare Fläche", "Usable area", "für Module nutzbare Dachfläche der Zelle",
+          "roof area of the cell usable for modules"),
+    ),
+    inputs=ROOF_INPUTS,
+)
+
+DERIVED = (SOLAR_ROOF_DENSITY,)

@@ -260,15 +260,24 @@ class Store(ABC):
 
         The tile address must already be checked (``potenzial.tiles.grid.check_tile``). The tile
         envelope (plus ``buffer``), cut to where EPSG:25833 is defined, is transformed into
-        EPSG:25833 for the bounding-box read.
+        EPSG:25833 for the bounding-box read: at most ``max_features`` rows in key order (the same
+        bytes on every request). Below the zoom of a dense layer's single features, its density
+        grid (:mod:`potenzial.tiles.density`).
         """
+        from potenzial.tiles.density import cell_size_m, density_cells, density_grid, read_box
         from potenzial.tiles.grid import tile_bounds_in
         from potenzial.tiles.mvt import encode_layer
 
         bbox = tile_bounds_in(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
         if bbox is None:  # the tile lies where EPSG:25833 has no coordinates: no feature can be there
             return b""
-        frame = self.read_bbox(name, bbox, run_id=run_id, limit=max_features)
+        grid = density_grid(name, z)
+        if grid is not None:
+            cell_m = cell_size_m(grid, z)
+            rows = self.read_bbox(name, read_box(bbox, cell_m), run_id=run_id)
+            frame = density_cells(rows, grid, cell_m, bbox)
+        else:
+            frame = self.read_bbox(name, bbox, run_id=run_id, limit=max_features)
         return encode_layer(frame, name, z, x, y, extent=extent, buffer=buffer, max_features=max_features)
 
     def run_layers(self, run_id: str) -> list[str]:

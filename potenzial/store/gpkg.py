@@ -222,7 +222,7 @@ class GeoPackageStore(Store):
     def read_bbox(self, name: str, bbox: tuple[float, float, float, float], run_id: str | None = None,
                   limit: int | None = None):
         """Rows whose geometry meets ``bbox`` (EPSG:25833), read through the GeoPackage's R-tree."""
-        self._require_geometry_layer(name)
+        sch = self._require_geometry_layer(name)
         run_id = self._require_run(run_id)
         path = self.run_path(run_id)
         if not path.is_file():
@@ -232,6 +232,8 @@ class GeoPackageStore(Store):
         except pyogrio.errors.DataLayerError:
             raise NotFoundError(f"run {run_id} has no result {name!r}.") from None
         frame = conform(name, frame.set_crs(ANALYSIS_CRS, allow_override=True))
+        if sch.key:  # key order, as PostGIS reads: a limit cuts the same rows on every request
+            frame = frame.sort_values(list(sch.key), kind="stable", ignore_index=True)
         return frame.head(limit) if limit is not None else frame
 
     def snapshots(self) -> GeoPackageSnapshots:

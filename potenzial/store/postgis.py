@@ -374,18 +374,14 @@ class PostgisStore(PreparationRecord, Store):
 
     def vector_tile(self, name: str, z: int, x: int, y: int, run_id: str | None = None, *,
                     extent: int = 4096, buffer: int = 64, max_features: int = 20_000) -> bytes:
-        """The tile from ``ST_AsMVT`` (static SQL from the registry, bind parameters only)."""
-        from potenzial.tiles.grid import tile_bounds_3857_within, tile_size_m
+        """The tile from ``ST_AsMVT`` (static SQL from the registry, bind parameters only); a dense
+        layer's density grid below the zoom of its single features (:mod:`potenzial.tiles.density`)."""
         self._require_geometry_layer(name)
-        run_id = self._require_run(run_id)
-        box = tile_bounds_3857_within(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
-        if box is None:  # the tile lies where EPSG:25833 has no coordinates: no feature can be there
+        tile = sql.mvt_query(name, z, x, y, self._require_run(run_id), extent, buffer, max_features)
+        if tile is None:  # the tile lies where EPSG:25833 has no coordinates: no feature can be there
             return b""
-        params = {"layer": name, "extent": int(extent), "buffer": int(buffer), "z": int(z), "x": int(x),
-                  "y": int(y), "bx0": box[0], "by0": box[1], "bx1": box[2], "by1": box[3],
-                  "segment": tile_size_m(z) / 16.0, "run_id": run_id, "limit": int(max_features)}
         with self._serving_guard(f"building a vector tile of {name}"), self._serving_engine().connect() as conn:
-            data = conn.execute(sql.MVT[name], params).scalar()
+            data = conn.execute(*tile).scalar()
         return bytes(data) if data else b""
 
     def snapshots(self) -> PostgisSnapshots:

@@ -12,6 +12,8 @@ from sqlalchemy import TextClause, text
 from potenzial.crs import ANALYSIS_EPSG
 from potenzial.errors import StoreError
 from potenzial.store.schema import RESULTS, ResultSchema
+from potenzial.tiles.density import DENSITY_GRIDS, DensityGrid, cell_size_m, density_grid
+from potenzial.tiles.grid import tile_bounds_3857_within, tile_size_m
 
 GEOMETRY_COLUMN = "geom"
 
@@ -120,30 +122,83 @@ def _bbox_sql(sch: ResultSchema) -> TextClause:
     )
 
 
-def _mvt_sql(sch: ResultSchema) -> TextClause:
-    """One layer's Mapbox Vector Tile: the tile envelope plus buffer, cut to where EPSG:25833 is
-    defined (``:bx0 … :by1`` [m, EPSG:3857], :func:`potenzial.tiles.grid.tile_bounds_3857_within`),
-    densified, is transformed into EPSG:25833 for the index filter; only the matching rows are
-    transformed to EPSG:3857. No ORDER BY: a sort before LIMIT makes the planner walk the primary
-    key of the whole run."""
-    cols = ", ".join(f"r.{_quote(c)}" for c in sch.column_names)
-    geom = _quote(GEOMETRY_COLUMN)
-    return text(
-        "SELECT ST_AsMVT(q, CAST(:layer AS text), CAST(:extent AS integer), 'geom') FROM ("
-        f"SELECT {cols}, ST_AsMVTGeom(ST_Transform(r.{geom}, 3857), e.tile, CAST(:extent AS integer), "
-        "CAST(:buffer AS integer), true) AS geom "
-        f"FROM {_quote(sch.name)} AS r, ("
+def _tile_envelope() -> str:
+    """The tile envelope (``tile``, EPSG:3857) and, densified and transformed into EPSG:25833 for the
+    index filter, the tile plus buffer cut to where EPSG:25833 is defined (``box``; ``:bx0 … :by1``
+    [m, EPSG:3857], :func:`potenzial.tiles.grid.tile_bounds_3857_within`)."""
+    return (
         "SELECT ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)) AS tile, "
         "ST_Transform(ST_Segmentize(ST_MakeEnvelope(CAST(:bx0 AS float8), CAST(:by0 AS float8), "
         "CAST(:bx1 AS float8), CAST(:by1 AS float8), 3857), CAST(:segment AS float8)), "
         f"{ANALYSIS_EPSG}) AS box"
-        ") AS e "
-        f"WHERE r.run_id = :run_id AND r.{geom} && e.box "
-        "LIMIT :limit"
+    )
+
+
+def _mvt_sql(sch: ResultSchema) -> TextClause:
+    """One layer's Mapbox Vector Tile: the rows whose box meets the tile's box, at most ``:limit`` of
+    them in key order (the same tile, byte for byte, on every request), transformed to EPSG:3857.
+    The matching rows are gathered first (``MATERIALIZED``) and sorted then: a sort the planner sees
+    before the filter makes it walk the primary key of the whole run."""
+    cols = ", ".join(f"h.{_quote(c)}" for c in sch.column_names)
+    geom = _quote(GEOMETRY_COLUMN)
+    key = sch.key or tuple(sch.column_names)
+    order = ", ".join(_quote(c) for c in key)
+    return text(
+        f"WITH e AS MATERIALIZED ({_tile_envelope()}), "
+        f"hit AS MATERIALIZED (SELECT r.* FROM {_quote(sch.name)} AS r, e "
+        f"WHERE r.run_id = :run_id AND r.{geom} && e.box) "
+        "SELECT ST_AsMVT(q, CAST(:layer AS text), CAST(:extent AS integer), 'geom' "
+        f"ORDER BY {', '.join(f'q.{_quote(c)}' for c in key)}) FROM ("
+        f"SELECT {cols}, ST_AsMVTGeom(ST_Transform(h.{geom}, 3857), e.tile, CAST(:extent AS integer), "
+        "CAST(:buffer AS integer), true) AS geom "
+        f"FROM (SELECT * FROM hit ORDER BY {order} LIMIT :limit) AS h, e"
         ") AS q WHERE q.geom IS NOT NULL"
+    )
+
+
+def _density_mvt_sql(sch: ResultSchema, grid: DensityGrid) -> TextClause:
+    """A dense layer's tile below the zoom of its single features: the cells of side ``:cell`` [m,
+    EPSG:25833] that meet the tile's box, each with the count and sums of the rows whose box centre
+    lies in it, read from the tile's box grown by one cell (:mod:`potenzial.tiles.density`)."""
+    geom = _quote(GEOMETRY_COLUMN)
+    sums = ", ".join(f"sum(r.{_quote(c)}) AS {_quote(c)}" for c in grid.sums)
+    out = ", ".join(f"CAST(g.{_quote(c)} AS float8) AS {_quote(c)}" for c in grid.sums)
+    count = _quote(grid.count_column)
+    cell = "CAST(:cell AS float8)"
+    return text(
+        f"WITH e AS MATERIALIZED ({_tile_envelope()}), "
+        f"c AS (SELECT floor((ST_XMin(r.{geom}) + ST_XMax(r.{geom})) / 2.0 / {cell}) AS ix, "
+        f"floor((ST_YMin(r.{geom}) + ST_YMax(r.{geom})) / 2.0 / {cell}) AS iy, count(*) AS {count}, {sums} "
+        f"FROM {_quote(sch.name)} AS r, e WHERE r.run_id = :run_id AND r.{geom} && ST_Expand(e.box, {cell}) "
+        "GROUP BY 1, 2), "
+        f"g AS (SELECT c.*, ST_MakeEnvelope(c.ix * {cell}, c.iy * {cell}, (c.ix + 1) * {cell}, "
+        f"(c.iy + 1) * {cell}, {ANALYSIS_EPSG}) AS cell FROM c) "
+        "SELECT ST_AsMVT(q, CAST(:layer AS text), CAST(:extent AS integer), 'geom' ORDER BY q.cell_y_m, q.cell_x_m) "
+        f"FROM (SELECT g.ix * {cell} AS cell_x_m, g.iy * {cell} AS cell_y_m, {cell} AS cell_size_m, "
+        f"CAST(g.{count} AS bigint) AS {count}, {out}, "
+        "ST_AsMVTGeom(ST_Transform(g.cell, 3857), e.tile, CAST(:extent AS integer), CAST(:buffer AS integer), "
+        "true) AS geom FROM g, e WHERE g.cell && e.box) AS q WHERE q.geom IS NOT NULL"
     )
 
 
 _GEOMETRY_RESULTS = {name: sch for name, sch in RESULTS.items() if sch.geometry_type}
 BBOX = {name: _bbox_sql(sch) for name, sch in _GEOMETRY_RESULTS.items()}
 MVT = {name: _mvt_sql(sch) for name, sch in _GEOMETRY_RESULTS.items()}
+DENSITY_MVT = {name: _density_mvt_sql(_GEOMETRY_RESULTS[name], grid) for name, grid in DENSITY_GRIDS.items()}
+
+
+def mvt_query(name: str, z: int, x: int, y: int, run_id: str, extent: int, buffer: int,
+              max_features: int) -> tuple[TextClause, dict[str, object]] | None:
+    """The statement and bind parameters of a layer's tile (single rows, or the density grid below
+    the zoom of a dense layer's single features); None where EPSG:25833 has no coordinates."""
+    grid = density_grid(name, z)
+    box = tile_bounds_3857_within(z, x, y, ANALYSIS_EPSG, margin=buffer / extent)
+    if box is None:
+        return None
+    params: dict[str, object] = {
+        "layer": name, "extent": int(extent), "buffer": int(buffer), "z": int(z), "x": int(x), "y": int(y),
+        "bx0": box[0], "by0": box[1], "bx1": box[2], "by1": box[3], "segment": tile_size_m(z) / 16.0,
+        "run_id": run_id}
+    if grid is not None:
+        return DENSITY_MVT[name], params | {"cell": cell_size_m(grid, z)}
+    return MVT[name], params | {"limit": int(max_features)}
