@@ -12,9 +12,11 @@ import logging
 import re
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from potenzial.errors import (
     ConfigError,
@@ -67,6 +69,21 @@ class ErrorBody(BaseModel):
     detail: str
 
 
+class FieldError(BaseModel):
+    """One field a request got wrong: where (``loc``), what (``msg``) and the kind (``type``)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidRequestBody(BaseModel):
+    """A 422: the request's fields that did not validate (FastAPI's layout), or one sentence naming the value
+    out of range."""
+
+    detail: str | list[FieldError]
+
+
 def status_for(exc: PotenzialError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS_CODES:
@@ -113,7 +130,33 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": detail})
 
 
+def documented_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the OpenAPI document lists for ``path``: of its literal path if it has one (``POST
+    /api/scenarios/evaluate``), else of the path templates it fits (``GET /api/scenarios/{scenario_id}``)."""
+    literal: list[str] = []
+    templated: set[str] = set()
+    for template, item in app.openapi().get("paths", {}).items():
+        methods = [m.upper() for m in item]
+        if template == path:
+            literal = methods
+        elif "{" in template and re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)), path):
+            templated.update(methods)
+    return sorted(literal or templated)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (404, 405, a body that is not JSON: 400) as FastAPI answers them, but a 405's
+    ``Allow`` lists the methods of every route at the path (GET and POST /api/scenarios are two routes)."""
+    response = await http_exception_handler(request, exc)  # type: ignore[arg-type]
+    if response.status_code == 405:
+        methods = documented_methods(request.app, request.url.path)
+        if methods:
+            response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
+
+
 def add_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PotenzialError, _potenzial_error)
     app.add_exception_handler(Exception, _unexpected_error)
@@ -124,7 +167,10 @@ def error_responses(*statuses: int, non_json_route: bool = False) -> dict[int | 
     """Error responses (JSON ``ErrorBody``) for a route. ``non_json_route``: the route's own
     response is HTML or a file, so the JSON error schema is spelled out (FastAPI would otherwise
     list it under the route's media type)."""
+    def model(status: int) -> type[BaseModel]:
+        return InvalidRequestBody if status == 422 else ErrorBody
+
     if not non_json_route:
-        return {s: {"model": ErrorBody} for s in statuses}
-    ref = {"$ref": "#/components/schemas/ErrorBody"}
-    return {s: {"description": "error", "content": {"application/json": {"schema": ref}}} for s in statuses}
+        return {s: {"model": model(s)} for s in statuses}
+    return {s: {"description": "error", "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model(s).__name__}"}}}} for s in statuses}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -122,12 +123,18 @@ def pipeline_run(tmp_path_factory):
     from potenzial.settings import PROJECT_ROOT, Settings
     from potenzial.store import open_store
 
-    tmp = tmp_path_factory.mktemp("pipeline-run")
+    # POTENZIAL_TEST_REUSE_RUN=DIR keeps the run in DIR and reuses it in later test sessions (while
+    # working on the map or the API; a change to the pipeline needs the folder removed)
+    reuse = os.environ.get("POTENZIAL_TEST_REUSE_RUN")
+    tmp = Path(reuse) if reuse else tmp_path_factory.mktemp("pipeline-run")
     settings = Settings(store=str(tmp / "store"), data_dir=tmp / "data", raster_cache=tmp / "raster_cache")
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     store = open_store(settings.store_url)
     try:
         store.init()
+        kept = store.current_run() if reuse else None
+        if kept is not None:
+            return settings, kept
         # every product is prepared, for two municipalities and the two lowest zooms (all of them:
         # minutes; tests/test_prepare.py counts a full plan on a small store)
         prepare = PrepareSettings(zooms=PREPARED_ZOOMS, municipalities=PREPARED_MUNICIPALITIES)

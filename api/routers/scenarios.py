@@ -9,9 +9,13 @@ from fastapi.responses import Response
 
 from api.deps import CurrentRunDep, ServingDep
 from api.errors import error_responses
+from potenzial.serving.saved_scenarios import MAX_COMPARED
 from potenzial.serving.summaries import XLSX_MEDIA_TYPE
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
+
+#: 2 to MAX_COMPARED ids, comma-separated (an id: letters, digits, '-' and '_')
+COMPARED_IDS = rf"^\s*[\w-]+\s*(,\s*[\w-]+\s*){{1,{MAX_COMPARED - 1}}}$"
 
 ScenarioBody = Annotated[dict[str, Any], Body(
     description="residential_setback_m [m], switches {criterion: true|false}, pv_ground_power_density_mwp_per_ha "
@@ -26,7 +30,7 @@ def parameters(serving: ServingDep, record: CurrentRunDep) -> list[dict[str, Any
     return serving.scenarios.parameters(record)
 
 
-@router.post("/evaluate", responses=error_responses(404, 422, 503))
+@router.post("/evaluate", responses=error_responses(400, 404, 422, 503))
 def evaluate(serving: ServingDep, record: CurrentRunDep, body: ScenarioBody) -> dict[str, Any]:
     """Per-municipality and county figures of a scenario on the current run: wind area (before and after the
     area filters), turbines (estimate), capacity and yield, every cascade stage of wind and open-field PV, the
@@ -35,7 +39,7 @@ def evaluate(serving: ServingDep, record: CurrentRunDep, body: ScenarioBody) -> 
     return serving.scenarios.evaluate(record, body)
 
 
-@router.post("", status_code=201, responses=error_responses(404, 422, 503))
+@router.post("", status_code=201, responses=error_responses(400, 404, 422, 503))
 def save(serving: ServingDep, record: CurrentRunDep, body: ScenarioBody) -> dict[str, Any]:
     """Save a scenario (``name`` required) with the current run as its base: id, name, parameters, base run,
     created at."""
@@ -49,7 +53,8 @@ def listing(serving: ServingDep) -> list[dict[str, Any]]:
 
 
 @router.get("/compare", responses=error_responses(404, 410, 422, 503))
-def compare(serving: ServingDep, ids: Annotated[str, Query(description="2–6 scenario ids, comma-separated")]
+def compare(serving: ServingDep, ids: Annotated[str, Query(description="2–6 scenario ids, comma-separated",
+                                                                  pattern=COMPARED_IDS)]
             ) -> dict[str, Any]:
     """The county figures of saved scenarios side by side, with each one's difference to the first."""
     return serving.saved_scenarios.compare([i.strip() for i in ids.split(",") if i.strip()])

@@ -7,7 +7,6 @@ it answers GoneError (410) with the reason.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,6 +15,7 @@ from potenzial.results.headline import HEADLINE
 from potenzial.results.scenarios import SCENARIO_MUNICIPALITIES
 from potenzial.runs import RunRecord
 from potenzial.serving.scenarios import ScenarioService
+from potenzial.serving.workbook import workbook_bytes
 from potenzial.store.saved_scenarios import SavedScenario, new_scenario
 
 MAX_COMPARED = 6  #: scenarios side by side at most
@@ -125,6 +125,4 @@ class SavedScenarioService:
         for sheet in book.worksheets:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
+        return workbook_bytes(book, str(doc["created_at"]))

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from potenzial.errors import InputDataError
+from potenzial.errors import InputDataError, NotFoundError
 from potenzial.results.headline import HEADLINE
 from potenzial.results.scenarios import SCENARIO_MUNICIPALITIES
 from potenzial.runs import RunRecord
@@ -43,8 +43,16 @@ class RunScenarios:
     base: dict[str, Any]  #: the base run's county figures on the fast path
 
 
+#: the number parameters every run's scenario_parameters holds (the switches vary with the rule set)
+LIMIT_PARAMETERS = ("residential_setback_m", "pv_ground_power_density_mwp_per_ha")
+
+
 def limits_of(parameters: pd.DataFrame) -> ScenarioLimits:
     rows = parameters.set_index("parameter")
+    absent = [p for p in LIMIT_PARAMETERS if p not in rows.index]
+    if absent:
+        raise InputDataError(f"the run's scenario_parameters lack {', '.join(absent)}: the table was not written by "
+                             "the scenarios step. Run the pipeline again (potenzial run).")
     switches = rows[rows["kind"] == "switch"].sort_values("bit")
     setback = rows.loc["residential_setback_m"]
     density = rows.loc["pv_ground_power_density_mwp_per_ha"]
@@ -77,10 +85,9 @@ class ScenarioService:
 
     def _build(self, record: RunRecord) -> RunScenarios:
         store = self.results.store
-        have = set(store.run_layers(record.run_id))
-        missing = [t for t in TABLES if t not in have]
+        missing = self.missing_tables(record)
         if missing:
-            raise InputDataError(f"run {record.run_id} has no {', '.join(missing)}: scenarios need a run with the "
+            raise NotFoundError(f"run {record.run_id} has no {', '.join(missing)}: scenarios need a run with the "
                                  "wind, open-field PV, cascade and scenarios steps. Run the full pipeline once.")
         tables = {t: store.read(t, record.run_id) for t in TABLES}
         parameters = tables["scenario_parameters"]
@@ -133,6 +140,14 @@ class ScenarioService:
             "units": units,
         }
 
+    def missing_tables(self, record: RunRecord) -> list[str]:
+        """The tables the fast path needs that ``record`` lacks (a run of some steps only, ``--only``)."""
+        have = set(self.results.store.run_layers(record.run_id))
+        return [t for t in TABLES if t not in have]
+
     def parameters(self, record: RunRecord) -> list[dict[str, Any]]:
-        """What a scenario on this run may change (GET /api/scenarios/parameters)."""
+        """What a scenario on this run may change (GET /api/scenarios/parameters); none on a run without the
+        scenarios' tables (the map then shows no what-if panel)."""
+        if self.missing_tables(record):
+            return []
         return self.run(record).parameters

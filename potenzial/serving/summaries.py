@@ -27,6 +27,7 @@ from potenzial.runs import RunRecord
 from potenzial.serving.figures import Figure, json_value, merge_figures
 from potenzial.serving.headline import HeadlineParams, with_headline
 from potenzial.serving.sources import SourceInfo, joined
+from potenzial.serving.workbook import workbook_bytes
 from potenzial.store.base import Store
 from potenzial.store.schema import MUNICIPALITIES, RESULTS, ResultSchema
 
@@ -211,9 +212,7 @@ def summary_xlsx(figures: RunFigures, record: RunRecord, sources: Iterable[Sourc
     sheet_sources.append(["layer", "title", "provenance", "licence", "attribution"])
     for s in sources:
         sheet_sources.append([s.layer_id, s.title, s.provenance, s.licence, s.attribution])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book, record.finished_at)
 
 
 __all__ = ["CSV_MEDIA_TYPE", "READ_ME_SHEET", "XLSX_MEDIA_TYPE", "RunFigures", "figure_headers", "of_municipalities",
