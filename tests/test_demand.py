@@ -160,6 +160,24 @@ def test_unknown_type_in_a_real_file_is_one_line_naming_value_and_known_types():
         building_demand(buildings(function=["barnyard", None, None, None, None]), statistics(), params)
 
 
+def test_alkis_function_codes_give_the_type_of_their_code_group():
+    """ALKIS Hausumringe and LoD2 carry the Gebäudefunktion code: 31001_1010 (Wohnhaus) is a dwelling whose type
+    comes from the Zensus mix (A1: houses only → sfh), 2463 (Garage) is unheated, 31001_3021 (Schule) public,
+    2111.0 (Fabrik, as a float column reads) industrial; 9998 (not specified) is drawn from the typed
+    non-residential buildings of its municipality."""
+    params = load_demand_params(section())
+    frame = buildings(function=["31001_1010", "2463", "31001_3021", "2111.0", "9998"], building_type=[None] * 5,
+                      use=["residential", "non_residential", "non_residential", "non_residential",
+                           "non_residential"], volume_m3=[None] * 5)
+    frame.loc[4, "ags"] = A1
+    result = building_demand(frame, statistics(), params).set_index("building_id")
+    assert result.loc[["A", "B", "C", "D"], "building_type"].tolist() == ["sfh", "unheated", "public", "industrial"]
+    assert result.loc[["A", "B", "C", "D", "E"], "type_basis"].tolist() == ["drawn", "function", "function",
+                                                                        "function", "drawn"]
+    assert result.loc["E", "building_type"] in {"unheated", "public", "industrial"}
+    assert result.loc["B", "heat_demand_mwh_th_per_a"] == 0.0  # a garage is not heated
+
+
 def test_demand_table_missing_a_municipality_names_it():
     params = load_demand_params(section()).electricity
     table = pd.DataFrame({"ags": [A1], "commerce_mwh_el_per_a": [1.0], "industry_mwh_el_per_a": [2.0]})

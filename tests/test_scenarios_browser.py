@@ -38,6 +38,8 @@ def test_the_setback_slider_shows_the_api_s_figures(browser, server):
     try:
         page = m.page
         wait_until(page, "document.querySelector('.potenzial-scenario dl[data-setback=\"1000\"]')")
+        page.click(".potenzial-scenario summary")  # the section starts closed
+        assert page.is_visible("#potenzial-setback")
         before = shown(page)
         page.evaluate("""() => { const s = document.getElementById('potenzial-setback');
             s.value = '700'; s.dispatchEvent(new Event('input', {bubbles: true})); }""")

@@ -42,6 +42,21 @@ def _refuse_unknown(values: pd.Series, known: list[str], what: str, frame: pd.Da
                              "Fix the value in the layer or map it in [demand.types].")
 
 
+_ALKIS_CODE = r"^(?:\d{5}_)?(\d{4})(?:\.0)?$"  #: "1010", "31001_1010" (31001 = AX_Gebaeude), "1010.0"
+
+
+def alkis_types(function: pd.Series, params: DemandParams) -> pd.Series:
+    """The type of each building whose function is an ALKIS Gebäudefunktion code (not one of the names in
+    ``function_types``), by ``[demand.types.alkis] ranges`` (the first range that holds it; "" = residential
+    of a type drawn from the Zensus mix, or a code in no range)."""
+    codes = function[~function.isin(list(params.function_types))].str.extract(_ALKIS_CODE)[0].dropna().astype(int)
+
+    def type_of(code: int) -> str:
+        return next((t for low, high, t in params.alkis_ranges if low <= code <= high), "")
+
+    return codes.map(type_of).astype(object)
+
+
 def _draw(rng: np.random.Generator, codes: list[str], weights: np.ndarray, n: int) -> np.ndarray:
     return rng.choice(np.asarray(codes, dtype=object), size=n, p=weights / weights.sum())
 
@@ -62,6 +77,10 @@ def classify(buildings: gpd.GeoDataFrame, shares: pd.DataFrame, params: DemandPa
     """``building_type``, ``age_class`` and how each was found (``type_basis``, ``age_basis``)."""
     frame = buildings.reset_index(drop=True)
     btype, function, age = _text(frame, "building_type"), _text(frame, "function"), _text(frame, "age_class")
+    alkis = alkis_types(function, params) if params.alkis_ranges else pd.Series(dtype=object)
+    function = function.where(~function.index.isin(alkis.index), "")  # an ALKIS code is typed below, not refused
+    from_alkis = pd.Series(btype.index.isin(alkis[alkis != ""].index), index=btype.index) & (btype == "")
+    btype = btype.where(~from_alkis, alkis.reindex(btype.index).fillna(""))
     _refuse_unknown(btype, list(params.types), "building_type", frame)
     _refuse_unknown(function, sorted(params.function_types), "function", frame)
     _refuse_unknown(age, list(params.age_codes), "age_class", frame)
@@ -76,7 +95,7 @@ def classify(buildings: gpd.GeoDataFrame, shares: pd.DataFrame, params: DemandPa
     mapped = function[by_function].map(params.function_types)
     block = (mapped == "mfh") & (floors[by_function] >= params.block_min_floors)
     out_type[by_function] = np.where(block, "ab", mapped)
-    basis[by_function] = BASIS_FUNCTION
+    basis[by_function | from_alkis] = BASIS_FUNCTION
 
     out_age = age.copy()
     age_basis = pd.Series(np.where(age != "", BASIS_GIVEN, ""), index=frame.index, dtype=object)

@@ -85,6 +85,8 @@ class DemandParams:
     non_residential: Mapping[str, NonResidentialType]
     block_min_floors: int
     function_types: Mapping[str, str]
+    #: ALKIS Gebäudefunktion code ranges (low, high, type; "" = residential, type from the Zensus mix)
+    alkis_ranges: tuple[tuple[int, int, str], ...]
     rate_per_a: float
     advanced_share: float
     density_bounds_mwh_per_ha_a: tuple[float, ...]
@@ -182,6 +184,15 @@ def load_demand_params(section: Mapping[str, Any]) -> DemandParams:
         if code not in known:
             raise ConfigError(f"{WHERE}: [demand.types] function_types maps {function!r} to unknown type {code!r}; "
                               f"known types: {', '.join(sorted(known))}.")
+    alkis = _get(types, "alkis", "demand.types")
+    if not str(alkis.get("source", "")).strip():
+        raise ConfigError(f"{WHERE}: [demand.types.alkis] has no source for its code ranges.")
+    alkis_ranges = tuple((int(low), int(high), str(code))
+                         for low, high, code in _get(alkis, "ranges", "demand.types.alkis"))
+    for low, high, code in alkis_ranges:
+        if high < low or (code and code not in known):
+            raise ConfigError(f"{WHERE}: [demand.types.alkis] range {low}–{high} -> {code!r}: give low <= high and a "
+                              f"known type ({', '.join(sorted(known))}) or \"\" (residential, type drawn).")
     floor = _get(raw, "floor_area", "demand")
     refurb = _get(raw, "refurbishment", "demand")
     bounds = tuple(float(b) for b in _get(_get(raw, "density_classes", "demand"), "lower_bounds_mwh_per_ha_a",
@@ -213,7 +224,7 @@ def load_demand_params(section: Mapping[str, Any]) -> DemandParams:
                                             "demand.age_classes"),
         residential=residential, non_residential=non_res,
         block_min_floors=int(_get(types, "block_min_floors", "demand.types")), function_types=function_types,
-        rate_per_a=_ranged(refurb, "rate_per_a", "demand.refurbishment"),
+        alkis_ranges=alkis_ranges, rate_per_a=_ranged(refurb, "rate_per_a", "demand.refurbishment"),
         advanced_share=_ranged(refurb, "advanced_share", "demand.refurbishment"),
         density_bounds_mwh_per_ha_a=bounds,
         electricity=ElectricityParams(

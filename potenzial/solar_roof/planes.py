@@ -65,11 +65,14 @@ def clean_buildings(buildings: gpd.GeoDataFrame, report: BuildingReport,
     if "building_id" not in buildings.columns:
         raise InputDataError(f"{what}: no building_id column (columns: {', '.join(map(str, buildings.columns))}). "
                              "Map one with fields = { building_id = \"…\" } in the catalog entry.")
+    # what the layer's reader repaired already (potenzial.sources.vector.repair_polygons) is counted here too
+    earlier = buildings.attrs.get("geometry_repairs", {})
+    dropped, made_valid = int(earlier.get("empty_dropped", 0)), int(earlier.get("invalid_made_valid", 0))
     frame = buildings.to_crs(ANALYSIS_CRS) if buildings.crs != ANALYSIS_CRS else buildings
-    report.add("buildings_read", len(frame))
+    report.add("buildings_read", len(frame) + dropped)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    report.add("buildings_without_geometry_skipped", int(missing.sum()), "no or empty geometry")
+    report.add("buildings_without_geometry_skipped", int(missing.sum()) + dropped, "no or empty geometry")
     types = shapely.get_type_id(geoms)
     polygonal = np.isin(types, (3, 6))  # Polygon, MultiPolygon
     wrong_type = ~missing & ~polygonal
@@ -82,11 +85,11 @@ def clean_buildings(buildings: gpd.GeoDataFrame, report: BuildingReport,
         fixed = np.array([_polygonal_part(g) for g in fixed], dtype=object)
         bad = shapely.is_missing(fixed) | shapely.is_empty(fixed)
         repaired[np.where(invalid)[0]] = fixed
-        report.add("buildings_invalid_repaired", int((~bad).sum()), "repaired with shapely.make_valid")
+        report.add("buildings_invalid_repaired", int((~bad).sum()) + made_valid, "repaired with shapely.make_valid")
         report.add("buildings_invalid_skipped", int(bad.sum()), "nothing polygonal left after repair")
         keep[np.where(invalid)[0][bad]] = False
     else:
-        report.add("buildings_invalid_repaired", 0, "repaired with shapely.make_valid")
+        report.add("buildings_invalid_repaired", made_valid, "repaired with shapely.make_valid")
         report.add("buildings_invalid_skipped", 0, "nothing polygonal left after repair")
     out = frame.loc[keep].copy()
     out = out.set_geometry(gpd.GeoSeries(repaired[keep], index=out.index, crs=ANALYSIS_CRS))

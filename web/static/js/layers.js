@@ -110,5 +110,7 @@ export function buildLayerControl() {
   }).addTo(state.map);
   const container = state.layerControl.getContainer();
   container.classList.add("potenzial-layers");
+  // first in its corner (the rightmost), built again or not: the analysis control stays beside it
+  container.parentNode.insertBefore(container, container.parentNode.firstChild);
   L.DomEvent.disableScrollPropagation(container);
 }

@@ -13,6 +13,7 @@
  * figures + choropleth; layers (overlays, layer control); legend; tool + search + table; panel +
  * ranking; point + room (where a popup fits); url (share links).
  */
+import { buildAnalysis } from "./analysis.js";
 import { buildChoropleth, choroplethAttributions, choroplethShown } from "./choropleth.js";
 import { getJSON } from "./format.js";
 import { restyle } from "./figures.js";
@@ -172,6 +173,7 @@ export function start(map, config, baseLayers) {
     buildChoropleth(answers[1], municipalityClicked);
     keepShapesOutOfTabOrder();
     buildLayerControl();
+    buildAnalysis();
     renderLegend();
     renderTool();
     fitCounty();

@@ -11,7 +11,7 @@ import { esc, fmt, getJSON, isNumber } from "./format.js";
 import { restyle } from "./figures.js";
 import { pick } from "./i18n.js";
 import { renderLegend } from "./legend.js";
-import { NARROW, control } from "./map.js";
+import { analysisSection } from "./analysis.js";
 import { api, state } from "./state.js";
 
 const WORDS = {
@@ -141,8 +141,7 @@ export function renderMonitoring() {
   div.dataset.technology = monitoring.technology;
   div.dataset.date = shownDate();
   div.dataset.on = monitoring.on ? "1" : "0";
-  // closed at first (open, it would reach the corner below the layer control); the reader's choice survives a
-  // re-render
+  // closed at first; the reader's choice survives a re-render
   const open = div.dataset.rendered ? (div.querySelector("details.monitoring-main") || {}).open : false;
   div.dataset.rendered = "1";
   div.innerHTML = '<details class="monitoring-main"' + (open ? " open" : "") + "><summary>" + esc(w("heading")) +
@@ -193,8 +192,7 @@ export function initMonitoring() {
     monitoring.data = data;
     if (window.potenzial) window.potenzial.monitoring = monitoring;  // for the browser tests and the console
     monitoring.dateIndex = data.dates.length - 1;
-    // beside the layer control on a wide screen; on a phone above the legend, out of the tool panel's way
-    monitoring.div = control(window.matchMedia(NARROW).matches ? "bottomleft" : "topright", "potenzial-monitoring");
+    monitoring.div = analysisSection("potenzial-monitoring");
     monitoring.div.setAttribute("role", "group");
     renderMonitoring();
     if (state.detail) fillMonitoringPanel();

@@ -7,9 +7,12 @@ import { state } from "./state.js";
 const GAP = 8;
 const SELECTORS = [".leaflet-control-container .leaflet-control", ".potenzial-side:not([hidden])"];
 
-/* The boxes (relative to the map's container) of everything drawn over the map. */
+/* The boxes (relative to the map's container) of everything drawn over the map: the controls stacked in
+ * one corner of the map as one box (their union), so that the search below stays small however many
+ * controls a corner holds. */
 export function coveringBoxes() {
   const map = state.map.getContainer().getBoundingClientRect();
+  const byCorner = {};
   const boxes = [];
   SELECTORS.forEach(function (selector) {
     document.querySelectorAll(selector).forEach(function (el) {
@@ -17,6 +20,17 @@ export function coveringBoxes() {
       if (r.width <= 0 || r.height <= 0) return;
       const box = {left: r.left - map.left, top: r.top - map.top, right: r.right - map.left, bottom: r.bottom - map.top};
       if (box.right <= 0 || box.bottom <= 0 || box.left >= map.width || box.top >= map.height) return;
+      const corner = el.parentElement && el.parentElement.matches(".leaflet-top, .leaflet-bottom") ?
+        el.parentElement.className : null;
+      const same = corner === null ? null : byCorner[corner];
+      if (same) {
+        same.left = Math.min(same.left, box.left);
+        same.top = Math.min(same.top, box.top);
+        same.right = Math.max(same.right, box.right);
+        same.bottom = Math.max(same.bottom, box.bottom);
+        return;
+      }
+      if (corner !== null) byCorner[corner] = box;
       boxes.push(box);
     });
   });

@@ -4,7 +4,7 @@
 import { badge, esc, fmt, getJSON } from "./format.js";
 import { pick } from "./i18n.js";
 import { columnTitle, columnUnit } from "./labels.js";
-import { control } from "./map.js";
+import { analysisSection } from "./analysis.js";
 import { api, state } from "./state.js";
 
 /* the county figures the panel shows: wind first, then the two headlines (electricity, heat: never added) */
@@ -35,11 +35,14 @@ function render(div) {
       esc(fmt(value, columnUnit(f[0], f[1], answer ? answer.units[f[1]] : ""))) + "</dd>";
   }).join("");
   const synthetic = state.catalog.some(function (e) { return e.synthetic; });
-  div.innerHTML = "<h2>" + esc(pick(HEADING)) + (synthetic ? " " + badge() : "") + "</h2><label for=\"potenzial-setback\">" + esc(pick({de: p.title_de, en: p.title_en})) + ": <output>" +
+  // closed at first; the reader's choice survives a re-render (a new answer, a language switch)
+  const open = Boolean(div.querySelector("details.scenario-main[open]"));
+  div.innerHTML = "<details class=\"scenario-main\"" + (open ? " open" : "") + "><summary>" + esc(pick(HEADING)) +
+    (synthetic ? " " + badge() : "") + "</summary><label for=\"potenzial-setback\">" + esc(pick({de: p.title_de, en: p.title_en})) + ": <output>" +
     esc(fmt(s.value, p.unit)) + "</output></label><input type=\"range\" id=\"potenzial-setback\" min=\"" + p.low +
     "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\"><dl class=\"potenzial-scenario-figures\"" +
     " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\">" + rows + "</dl>" +
-    (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "");
+    (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + "</details>";
   const input = div.querySelector("input");
   input.addEventListener("input", function () {
     s.value = Number(input.value);
@@ -68,7 +71,8 @@ export function buildScenario() {
     const p = parameters.find(function (x) { return x.parameter === "residential_setback_m"; });
     if (!p) return;
     state.scenario = {parameter: p, value: p.value, answer: null, error: null, timer: null};
-    state.scenarioPanel = control("topright", "potenzial-scenario", function (div) { render(div); });
+    state.scenarioPanel = analysisSection("potenzial-scenario");
+    render(state.scenarioPanel);
     ask(state.scenarioPanel);
   }).catch(function (err) { console.warn("potenzial: no scenarios for this run:", err.message); });
 }
