@@ -450,7 +450,9 @@ def raw_hits(text: str, names: set[str]) -> set[str]:
 
 
 SURFACES = (".potenzial-tool", ".potenzial-legend", ".potenzial-layers", ".potenzial-side", ".potenzial-point",
-            ".leaflet-control-attribution")
+            ".potenzial-analysis", ".leaflet-control-attribution")
+#: units that are words in the data, never shown as they stand (the titles say what is counted)
+RAW_UNITS = ("[count]", "\u00a0count", "[persons]")
 
 
 def test_no_raw_field_name_or_rule_id_in_the_panel_popups_or_legends(open_map, api, config, served):
@@ -460,8 +462,8 @@ def test_no_raw_field_name_or_rule_id_in_the_panel_popups_or_legends(open_map, a
     assert {"roof_capacity_mwp", "residential_sachsbo84"} <= names  # the list is the real one
     page.evaluate(f"potenzial.openPanel('{GRIMMA}')")
     page.wait_for_selector(".potenzial-side h2.name")
-    page.evaluate("() => document.querySelectorAll('.potenzial-side details, .potenzial-legend details')"
-                  ".forEach(d => { d.open = true; })")
+    page.evaluate("() => document.querySelectorAll('.potenzial-side details, .potenzial-legend details, "
+                  ".potenzial-analysis details').forEach(d => { d.open = true; })")
     lon, lat = representative_point(api, GRIMMA)
     page.evaluate("([lat, lon]) => potenzial.map.setView([lat, lon], 13, {animate: false})", [lat, lon])
     for layer in served:
@@ -473,7 +475,8 @@ def test_no_raw_field_name_or_rule_id_in_the_panel_popups_or_legends(open_map, a
         click_in_room(m, lon, lat, 13)
         wait_for_popup(m)
         for surface in SURFACES:
-            hits = raw_hits(page.locator(surface).inner_text(), names)
+            text = page.locator(surface).inner_text()
+            hits = raw_hits(text, names) | {u for u in RAW_UNITS if u in text}
             if hits:
                 found[(lang, surface)] = sorted(hits)
     if found and not schema_docs(api):

@@ -11,7 +11,17 @@ export function esc(value) {
 export function isNumber(v) { return typeof v === "number" && isFinite(v); }
 
 /* A number for people: 0 decimals from 100, 1 from 10, else 2; locale of the page language. */
+/* units that are words in the data (a raster's sidecar, a plain API figure), as a person reads them */
+const UNIT_WORDS = {count: {de: "", en: ""}, persons: {de: "Einw.", en: "inhabitants"}, year: {de: "", en: ""}};
+
+/* A unit as shown: a word unit in the page language ("count" shows as nothing: the title says what is counted). */
+export function unitText(unit) {
+  const word = unit ? UNIT_WORDS[unit] : null;
+  return word ? word[state.lang === "de" ? "de" : "en"] : (unit || "");
+}
+
 export function fmt(value, unit) {
+  unit = unitText(unit);
   if (!isNumber(value)) return "–";
   const abs = Math.abs(value);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;

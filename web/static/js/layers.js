@@ -2,7 +2,7 @@
  * the layer control. Titles, units and styles are the API's; nothing here names a layer. */
 import { REGION, addRegionBase, baseWord, relabelBase } from "./basemap.js";
 import { classStyle } from "./classes.js";
-import { badge, esc } from "./format.js";
+import { badge, esc, unitText } from "./format.js";
 import { figure } from "./figures.js";
 import { pick, t } from "./i18n.js";
 import { WIDE } from "./map.js";
@@ -74,7 +74,7 @@ function addOverlay(info) {
 
 function overlayLabel(info, minZoom) {
   let html = '<span class="potenzial-layer" data-layer-id="' + esc(info.id) + '">' + esc(layerTitle(info));
-  if (info.units && info.kind === "raster") html += " <small>[" + esc(info.units) + "]</small>";
+  if (unitText(info.units) && info.kind === "raster") html += " <small>[" + esc(unitText(info.units)) + "]</small>";
   if (info.synthetic) html += " " + badge();
   if (minZoom > state.map.getMinZoom() && minZoom > 0) {
     html += ' <small class="minzoom">(' + esc(t("from_zoom")) + " " + minZoom + ")</small>";

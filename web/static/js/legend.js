@@ -1,7 +1,7 @@
 /* potenzial – the legend: the choropleth's classes, every overlay switched on, and every data
  * source of the catalog with provenance, attribution and licence. */
 import { classLegend } from "./classes.js";
-import { badge, esc, fmt, isNumber } from "./format.js";
+import { badge, esc, fmt, isNumber, unitText } from "./format.js";
 import { figure } from "./figures.js";
 import { pick, t } from "./i18n.js";
 import { geometryKind, layerTitle, vectorStyle } from "./layers.js";
@@ -21,7 +21,7 @@ function rasterLegend(info) {
   }).join(", ");
   return '<div class="ramp" style="background: linear-gradient(to right, ' + esc(gradient) + ')"></div>' +
     '<div class="ramp-labels"><span>' + esc(fmt(low)) + "</span><span>" + esc(fmt(high)) + " " +
-    esc(info.units || "") + "</span></div>";
+    esc(unitText(info.units)) + "</span></div>";
 }
 
 function choroplethSection(fig, synthetic) {
