@@ -3,7 +3,6 @@ mistake, the file written whole with --out."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -15,6 +14,7 @@ from potenzial.results.cascade import CASCADE_MUNICIPALITIES
 from potenzial.settings import PROJECT_ROOT
 from potenzial.store.base import RunResult
 from potenzial.store.gpkg import GeoPackageStore
+from tests.support.child_env import child_env
 from tests.support.demo_run import municipalities_frame, run_record
 
 SECTIONS = ("## Dach-PV / Roof PV", "## Freiflächen-PV / Open-field PV", "## Windenergie / Wind",
@@ -23,7 +23,7 @@ STAGES = ("technisch / technical", "planerisch eingeschränkt / restricted", "re
 
 
 def cli(*args: str, data_dir) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env.update({"POTENZIAL_DATA_DIR": str(data_dir), "COLUMNS": "200"})
     return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,
                           env=env, cwd=PROJECT_ROOT, timeout=300)

@@ -8,10 +8,11 @@ import sys
 import pytest
 
 from potenzial.settings import PROJECT_ROOT
+from tests.support.child_env import child_env
 
 
 def cli(*args: str, data_dir, env_extra: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env.update({"POTENZIAL_DATA_DIR": str(data_dir), "COLUMNS": "200"})
     env.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,

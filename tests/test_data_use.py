@@ -9,7 +9,6 @@ file must land is known by hand: houses 100 m apart from (X0 + 1,000, Y0 + 1,000
 from __future__ import annotations
 
 import functools
-import os
 import subprocess
 import sys
 import tomllib
@@ -23,6 +22,7 @@ from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.raster import inspect_raster
 from potenzial.sources.table import read_table
 from potenzial.sources.vector import read_vector
+from tests.support.child_env import child_env
 from tests.support.crs_files import X0, Y0, region_with_stand_ins, shapefile_without_prj, tif_without_crs
 from tests.support.crs_files import houses as three_houses
 
@@ -31,7 +31,7 @@ LICENCE = ["--licence", "dl-de/by-2-0", "--attribution", "© GeoSN, dl-de/by-2-0
 
 
 def potenzial(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env.update({"COLUMNS": "200", "POTENZIAL_DATA_DIR": str(data_dir)})
     return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,
                           env=env, cwd=PROJECT_ROOT, timeout=300)
@@ -160,7 +160,7 @@ def test_a_real_statistics_table_replaces_the_area_driven_defaults(tmp_path):
     """A county without shipped statistics (Nordsachsen) gets a Regionalstatistik table; tables carry no CRS."""
     regions, data = tmp_path / "regions", tmp_path / "data"
     regions.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env.update({"COLUMNS": "200", "POTENZIAL_REGIONS_DIR": str(regions), "POTENZIAL_DATA_DIR": str(data)})
     run = functools.partial(subprocess.run, capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=300)
     cli = [sys.executable, "-m", "potenzial.cli.main"]

@@ -17,6 +17,7 @@ import sys
 import pytest
 
 from potenzial.settings import PROJECT_ROOT
+from tests.support.child_env import child_env
 from tests.support.source_files import PAIR, dgm_tile, municipalities, potenzial
 from tests.support.source_server import SourceServer
 
@@ -69,7 +70,7 @@ def test_no_bars_in_a_log(grid_fetch):
 
 def test_bars_on_a_terminal(grid_fetch):
     args, env = grid_fetch
-    full = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    full = child_env()
     full.update({"TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40", **env})
     full.pop("NO_COLOR", None)
     main, child = pty.openpty()

@@ -1,6 +1,5 @@
 """The whole pipeline on the default region, into both stores; atomicity under failure."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,8 +18,10 @@ from potenzial.pipeline import Reporter, run_pipeline
 from potenzial.provenance import sha256_file
 from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT
+from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import all_steps
 from potenzial.store import open_store
+from tests.support.child_env import child_env
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
@@ -34,14 +35,20 @@ def data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def region(data_dir):
-    return load_region("lk-leipzig", REGIONS, data_dir)
+    region = load_region("lk-leipzig", REGIONS, data_dir)
+    ensure_stand_ins(region)  # the tests here read the stand-ins before any run of this module makes them
+    return region
 
 
 @pytest.fixture(scope="module")
-def gpkg_run(region, data_dir):
+def gpkg_run(pipeline_run, region, data_dir):
+    """The session's whole-region run (embedded store), copied with its rasters into this module's own store
+    and data folder: the tests here add runs to it."""
+    settings, record = pipeline_run
+    shutil.copytree(Path(settings.store_url.removeprefix("gpkg:")), data_dir / "store")
+    shutil.copytree(settings.raster_cache / record.run_id, data_dir / "raster_cache" / record.run_id)
     store = open_store(str(data_dir / "store"))
-    store.init()
-    record = run_pipeline(region, store, load_params(PARAMS), raster_cache=data_dir / "raster_cache")
+    assert store.current_run() == record
     return store, record
 
 
@@ -106,13 +113,14 @@ DRIVER = textwrap.dedent("""
     def die(name):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    run_pipeline(region, store, load_params(Path(sys.argv[4])), on_layer_written=die,
+    # one step computed, the rest carried over from the current run: killed at the first layer it writes
+    run_pipeline(region, store, load_params(Path(sys.argv[4])), on_layer_written=die, only=["base"],
                  raster_cache=Path(sys.argv[3]) / "raster_cache")
 """)
 
 
 def _killed_run(store_url: str, data_dir: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     return subprocess.run([sys.executable, "-c", DRIVER, store_url, str(REGIONS), str(data_dir), str(PARAMS)],
                           capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=600)
 
@@ -166,7 +174,7 @@ def test_bad_input_fails_clearly_and_keeps_results(gpkg_run, data_dir, tmp_path,
         gpd.read_file(region.layer("landcover").path, rows=5).iloc[:0].to_file(bad)
         local = f'[layers.landcover]\nsource = "{bad}"\nprovenance = "real"\n'
     region_file = _region_copy(tmp_path / "region", local)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env.update({"POTENZIAL_DATA_DIR": str(data_dir), "POTENZIAL_RASTER_CACHE": str(data_dir / "raster_cache"),
                 "COLUMNS": "200"})
     result = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "run", "--region", str(region_file),

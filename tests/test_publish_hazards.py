@@ -25,6 +25,7 @@ from potenzial.pipeline import locked_run
 from potenzial.store import open_store
 from potenzial.store.base import conform
 from potenzial.store.gpkg import GeoPackageStore
+from tests.support.child_env import child_env
 from tests.support.hand_run import hand_result
 from tests.support.kill_run import forked
 from tests.support.postgis import reset_store_tables
@@ -44,7 +45,7 @@ def store_url(store, request) -> str:
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     return env
 

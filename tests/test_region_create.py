@@ -23,6 +23,7 @@ from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT, Settings
 from potenzial.sources.table import read_table
 from potenzial.sources.vector import read_vector
+from tests.support.child_env import child_env
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 LEIPZIG = REGIONS / "lk-leipzig"
@@ -33,7 +34,7 @@ NORDSACHSEN_PAIR = ("14730090", "14730120")   # Dommitzsch, Elsnig
 
 
 def potenzial(*args: str, env_extra: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env.update({"COLUMNS": "200", **env_extra})
     return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,
                           env=env, cwd=PROJECT_ROOT, timeout=timeout)

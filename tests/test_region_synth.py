@@ -7,7 +7,6 @@ the region loader).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -25,6 +24,7 @@ from potenzial.region import load_region
 from potenzial.settings import PROJECT_ROOT
 from potenzial.sources.table import read_table
 from potenzial.sources.vector import read_vector
+from tests.support.child_env import child_env
 
 VG5000 = PROJECT_ROOT / "layers" / "regions" / "lk-leipzig" / "data" / "admin_vg5000_2021_sachsen.gpkg"
 
@@ -75,7 +75,7 @@ def test_irradiation_points_follow_their_copy():
 def test_cli_writes_a_labelled_synthetic_region_of_four_counties(tmp_path):
     regions = tmp_path / "regions"
     regions.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env |= {"POTENZIAL_REGIONS_DIR": str(regions), "COLUMNS": "200"}
     out = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "region", "synth", "--scale", "4"],
                          capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=300)

@@ -4,7 +4,6 @@ server refuses a superuser unless told --allow-superuser."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -18,6 +17,7 @@ from api.app import create_app
 from api.serving import ServingSettings
 from potenzial.settings import PROJECT_ROOT, Settings
 from potenzial.store.postgis_roles import SuperuserRefusedError
+from tests.support.child_env import child_env
 from tests.support.hand_run import hand_result
 
 #: writes a session could try (the role has SELECT only; the last one tries to take the lock table)
@@ -33,7 +33,7 @@ WRITES = (
 
 
 def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")} | {"COLUMNS": "200"}
+    env = child_env() | {"COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,
                           env=env, cwd=PROJECT_ROOT, timeout=timeout)
 

@@ -21,6 +21,7 @@ from potenzial.errors import InputDataError, StoreBusyError
 from potenzial.pipeline import locked_run
 from potenzial.store import open_store
 from potenzial.store.gpkg import GeoPackageStore
+from tests.support.child_env import child_env
 from tests.support.hand_run import RUN_DRIVER, hand_result
 
 REPO = Path(__file__).resolve().parent.parent
@@ -219,7 +220,7 @@ def test_two_runs_at_once_the_second_refuses_or_with_wait_queues_and_both_publis
     store = GeoPackageStore(tmp_path / "store")
     shutil.copytree(Path(settings.store_url.removeprefix("gpkg:")), store.folder)
     shutil.copytree(settings.raster_cache / record.run_id, tmp_path / "raster_cache" / record.run_id)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    env = child_env()
     env |= {"POTENZIAL_DATA_DIR": str(settings.data_dir), "POTENZIAL_RASTER_CACHE": str(tmp_path / "raster_cache"),
             "COLUMNS": "200"}
     args = ("run", "--store", str(store.folder), "--only", "biomass")

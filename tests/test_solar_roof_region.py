@@ -116,10 +116,13 @@ def test_both_stores_read_back_identically(step_run, gpkg_store, postgis_store):
 
 
 @pytest.mark.slow
-def test_cli_only_solar_roof_carries_the_rest_over(step_run, data_dir):
-    store_dir = data_dir / "store"
-    env = dict(os.environ, POTENZIAL_DATA_DIR=str(data_dir), POTENZIAL_RASTER_CACHE=str(data_dir / "raster_cache"),
-               COLUMNS="200")
+def test_cli_only_solar_roof_carries_the_rest_over(pipeline_run, tmp_path):
+    settings, record = pipeline_run  # the session's whole-region run, copied: the CLI adds a run to it
+    store_dir = tmp_path / "store"
+    shutil.copytree(Path(settings.store_url.removeprefix("gpkg:")), store_dir)
+    shutil.copytree(settings.raster_cache / record.run_id, tmp_path / "raster_cache" / record.run_id)
+    env = dict(os.environ, POTENZIAL_DATA_DIR=str(settings.data_dir),
+               POTENZIAL_RASTER_CACHE=str(tmp_path / "raster_cache"), COLUMNS="200")
 
     def cli(*args):
         result = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "run", "--store", str(store_dir), *args],
@@ -127,9 +130,9 @@ def test_cli_only_solar_roof_carries_the_rest_over(step_run, data_dir):
         assert result.returncode == 0, result.stdout + result.stderr
         return result
 
-    cli()
     store = open_store(str(store_dir))
     first = store.current_run()
+    assert first == record
     cli("--only", "solar_roof")
     second = store.current_run()
     assert second.run_id != first.run_id and "solar_roof" in second.timings_s and "base" not in second.timings_s

@@ -14,8 +14,14 @@ DEFAULT_STORE_TEST_DB = "postgresql://postgres@127.0.0.1:5432/potenzial_test_sto
 
 
 def store_test_db_url() -> str:
-    """The PostGIS test database URL (created by the ``postgis_url`` fixture when missing)."""
-    return os.environ.get("POTENZIAL_TEST_DB", DEFAULT_STORE_TEST_DB)
+    """The PostGIS test database URL (created by the ``postgis_url`` fixture when missing); under
+    pytest-xdist each worker has its own database, named after the worker (``…_gw0``, ``…_gw1``)."""
+    url = os.environ.get("POTENZIAL_TEST_DB", DEFAULT_STORE_TEST_DB)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base, _, query = url.partition("?")
+    return f"{base}_{worker}" + (f"?{query}" if query else "")
 
 
 def connect_admin(url: str) -> psycopg.Connection:

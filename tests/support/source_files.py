@@ -9,7 +9,6 @@ index of the GeoSN tiles), and a source catalog pointing at the loopback server.
 from __future__ import annotations
 
 import gzip
-import os
 import subprocess
 import sys
 import zipfile
@@ -23,6 +22,7 @@ import shapely
 from rasterio.transform import from_origin
 
 from potenzial.settings import PROJECT_ROOT
+from tests.support.child_env import child_env
 
 VG5000 = PROJECT_ROOT / "layers" / "regions" / "lk-leipzig" / "data" / "admin_vg5000_2021_sachsen.gpkg"
 
@@ -35,7 +35,7 @@ DGM_RES_M = 100.0                          #: 20 x 20 cells per 2 km tile (DGM1 
 
 
 def potenzial(*args: str, env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if not k.startswith("POTENZIAL_")}
+    full = child_env()
     full.update({"COLUMNS": "200", **env})
     return subprocess.run([sys.executable, "-m", "potenzial.cli.main", *args], capture_output=True, text=True,
                           env=full, cwd=PROJECT_ROOT, timeout=timeout)
