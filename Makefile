@@ -50,9 +50,12 @@ lint: venv
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_architecture.py
 
+# two workers (pytest-xdist), a test file per worker at a time: its module fixtures are computed once;
+# each worker has its own test database (…_gw0, …_gw1), both share the session's whole-region run
+TEST_WORKERS ?= 2
 test: venv web db
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: venv
 	$(PY) -m pytest -q -p no:cacheprovider -m "not postgis and not slow"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from filelock import FileLock
 
 from tests.support.postgis import create_database, reset_store_tables, store_test_db_url
 from tests.support.prepared import PREPARED_MUNICIPALITIES, PREPARED_ZOOMS
@@ -60,6 +61,8 @@ def postgis_url() -> str:
             pytest.fail(f"PostGIS test database {url} not reachable: {exc}")
         pytest.skip(f"PostGIS test database not reachable ({' '.join(str(exc).split())[:200]}); "
                     "start it with `make db` or set POTENZIAL_TEST_DB.")
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:  # a worker's database is new
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     reset_store_tables(url)  # a test session starts from an empty schema (no stale migrations)
     return url
 
@@ -116,6 +119,23 @@ def pipeline_run(tmp_path_factory):
     ``settings`` points at the run's store, data folder (with the generated stand-ins) and raster
     cache, all under a session temporary folder; ``record`` is the published run.
     """
+    # POTENZIAL_TEST_REUSE_RUN=DIR keeps the run in DIR and reuses it in later test sessions (while
+    # working on the map or the API; a change to the pipeline needs the folder removed). Under
+    # pytest-xdist the workers share one run: the first computes it, the others wait for it.
+    reuse = os.environ.get("POTENZIAL_TEST_REUSE_RUN")
+    shared = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    if reuse:
+        tmp = Path(reuse)
+    elif shared:
+        tmp = tmp_path_factory.getbasetemp().parent / "pipeline-run"
+    else:
+        tmp = tmp_path_factory.mktemp("pipeline-run")
+    tmp.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(tmp) + ".lock"):
+        return _run_once(tmp, keep=bool(reuse or shared))
+
+
+def _run_once(tmp: Path, *, keep: bool):
     from potenzial.params import load_params
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
@@ -123,16 +143,12 @@ def pipeline_run(tmp_path_factory):
     from potenzial.settings import PROJECT_ROOT, Settings
     from potenzial.store import open_store
 
-    # POTENZIAL_TEST_REUSE_RUN=DIR keeps the run in DIR and reuses it in later test sessions (while
-    # working on the map or the API; a change to the pipeline needs the folder removed)
-    reuse = os.environ.get("POTENZIAL_TEST_REUSE_RUN")
-    tmp = Path(reuse) if reuse else tmp_path_factory.mktemp("pipeline-run")
     settings = Settings(store=str(tmp / "store"), data_dir=tmp / "data", raster_cache=tmp / "raster_cache")
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     store = open_store(settings.store_url)
     try:
         store.init()
-        kept = store.current_run() if reuse else None
+        kept = store.current_run() if keep else None
         if kept is not None:
             return settings, kept
         # every product is prepared, for two municipalities and the two lowest zooms (all of them:
