@@ -276,6 +276,15 @@ def test_clicking_a_municipality_opens_its_panel_and_with_an_overlay_on_the_spot
     side = page.locator(".potenzial-side")
     assert side.locator("h2.name").inner_text() == detail["name"] == "Grimma"
     assert GRIMMA in side.locator(".ags").inner_text()
+    # the energy balance: electricity and heat each in their own block, use beside the potential of its kind
+    balance = {kind: side.locator(f"table.balance tbody[data-kind={kind}] td[data-column]").evaluate_all(
+        "tds => tds.map(td => td.dataset.column)") for kind in ("electricity", "heat")}
+    assert balance["electricity"] == ["electricity_use_mwh_el_per_a", "electricity_potential_mwh_el_per_a",
+                                      "electricity_coverage_pct"]
+    assert balance["heat"][:3] == ["heat_demand_mwh_th_per_a", "heat_potential_mwh_th_per_a", "heat_coverage_pct"]
+    coverage = detail["figures"]["heat_coverage_pct"]
+    assert coverage == pytest.approx(100 * detail["figures"]["heat_potential_mwh_th_per_a"]
+                                     / detail["figures"]["heat_demand_mwh_th_per_a"], rel=1e-6)
 
     # every figure shown is the API's, exactly in data-value and to the digits shown in the text
     cells = side.locator("td[data-column]").evaluate_all(

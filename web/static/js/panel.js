@@ -134,6 +134,27 @@ function installedTables(detail, has) {
   return rows.join("");
 }
 
+/* the energy balance: use against the realisable potential of the same kind, electricity and heat apart */
+const BALANCE = [["electricity_use_mwh_el_per_a", "electricity_potential_mwh_el_per_a", "electricity_coverage_pct"],
+  ["heat_demand_mwh_th_per_a", "heat_potential_mwh_th_per_a", "heat_coverage_pct", "heat_dh_suitable_share_pct"]];
+
+/* Use, potential and coverage of each kind of energy (demand step), titled by the result schemas. */
+function balanceTable(detail) {
+  const rows = [];
+  BALANCE.forEach(function (kind) {
+    const shown = kind.filter(function (c) { return isNumber(detail.figures[c]) && columnTitle(null, c); });
+    if (!shown.length) return;
+    rows.push('<tbody data-kind="' + esc(kind[0].split("_")[0]) + '">');
+    shown.forEach(function (c) {
+      rows.push("<tr><th>" + esc(columnTitle((detail.tables || {})[c] || null, c) || columnTitle(null, c)) + "</th>" +
+        cell(c, detail) + "</tr>");
+    });
+    rows.push("</tbody>");
+  });
+  if (!rows.length) return "";
+  return "<h3>" + esc(t("balance")) + '</h3><table class="balance">' + rows.join("") + "</table>";
+}
+
 /* Each graded technology's quality grade by its title, with the reason (docs/METHOD.md, quality grades). */
 function qualityTable(detail) {
   const graded = (state.config.panel.quality || []).filter(function (q) { return detail.figures[q.column]; });
@@ -162,6 +183,7 @@ export function renderPanel(detail) {
   rows.push(headlineTable(detail));
   rows.push(potentialsTable(detail, has));
   rows.push(installedTables(detail, has));
+  rows.push(balanceTable(detail));
   rows.push(qualityTable(detail));
   rows.push(monitoringSection(detail.ags));
   rows.push(rankingHtml(detail.ags));
