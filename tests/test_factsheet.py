@@ -193,6 +193,21 @@ def test_a_group_sums_what_adds_up_and_computes_shares_again():
     assert "7,75 %" in cell(page, "electricity_potential_to_use_pct")
 
 
+def test_a_group_s_coverage_of_its_heat_and_electricity_use_comes_from_its_sums():
+    """Heat 300 of 1,000 MWh_th/a covered in one, 100 of 100 in the other: together 400 / 1,100 = 36.4 %,
+    not the 65 % of the members' mean nor 130 % of their sum."""
+    cols = {"heat_demand_mwh_th_per_a": [1000.0, 100.0], "heat_potential_mwh_th_per_a": [300.0, 100.0],
+            "heat_coverage_pct": [30.0, 100.0], "electricity_use_mwh_el_per_a": [2000.0, 2000.0],
+            "electricity_potential_mwh_el_per_a": [1000.0, 5000.0], "electricity_coverage_pct": [50.0, 250.0]}
+    frame = pd.DataFrame({"ags": ["14729001", "14729002"], **cols})
+    meta = [Figure(c, "demand_municipalities", c, "%" if c.endswith("_pct") else
+                   ("MWh_th/a" if "_th_" in c else "MWh_el/a"), "float") for c in cols]
+    both = group_figures(frame, meta, ["14729001", "14729002"])
+    assert both["heat_coverage_pct"] == pytest.approx(400 / 1100 * 100)
+    assert both["electricity_coverage_pct"] == pytest.approx(6000 / 4000 * 100)
+    assert both["heat_demand_mwh_th_per_a"] == pytest.approx(1100.0)
+
+
 def visible_text(page: str) -> str:
     """What a person reads: the page without tags, attributes, styles."""
     body = re.sub(r"<style.*?</style>", " ", page, flags=re.S)

@@ -55,7 +55,8 @@ PV_GROUND_WIND_FIRST_MWP = "pv_ground_capacity_wind_first_mwp"
 CAPACITY = {"solar_roof": "roof_capacity_mwp", "pv_ground": "pv_ground_capacity_mwp", "wind": "wind_capacity_mw"}
 #: the headline figures page 1 lists, in this order
 HEADLINE_ROWS = ("electricity_potential_gwh_per_a", "electricity_use_gwh_per_a", "electricity_potential_to_use_pct",
-                 "heat_potential_gwh_per_a", "electricity_land_ha", "roof_remaining_mwp", "pv_ground_remaining_mwp")
+                 "heat_potential_gwh_per_a", "heat_coverage_pct", "electricity_land_ha",
+                 "roof_remaining_mwp", "pv_ground_remaining_mwp")
 #: the figures each technology's page lists besides its cascade (those whose schema declares a title)
 KEY_FIGURES: dict[str, tuple[str, ...]] = {
     "solar_roof": ("roof_buildings", "roof_suitable_buildings", "roof_capacity_mwp", "roof_yield_gwh_per_a",

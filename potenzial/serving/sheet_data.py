@@ -37,7 +37,8 @@ TECH_LAYERS: dict[str, tuple[tuple[str, str], ...]] = {
     "biomass": (("biomass_map", "#4d9221"),),
 }
 #: units of figures that add up over municipalities
-SUMMABLE_UNITS = frozenset({"MW", "MWp", "kWp", "GWh/a", "GWh_el/a", "GWh_th/a", "MWh/a", "GWh/a (primary energy)",
+SUMMABLE_UNITS = frozenset({"MW", "MWp", "kWp", "GWh/a", "GWh_el/a", "GWh_th/a", "MWh/a", "MWh_el/a", "MWh_th/a",
+                            "m²", "GWh/a (primary energy)",
                             "ha", "km²", "count", "persons"})
 #: features read per layer for a map (a sheet draws dense layers as grid cells)
 MAX_FEATURES_PER_LAYER = 60_000
@@ -88,6 +89,10 @@ def group_figures(merged: pd.DataFrame, meta: Sequence[Figure], ags: Sequence[st
             out[f.column] = None
     _share(out, "electricity_potential_to_use_pct", "electricity_potential_gwh_per_a", "electricity_use_gwh_per_a",
            100.0)
+    # the coverage of each use by the realisable potential of its kind (demand step), from the sums
+    _share(out, "electricity_coverage_pct", "electricity_potential_mwh_el_per_a", "electricity_use_mwh_el_per_a",
+           100.0)
+    _share(out, "heat_coverage_pct", "heat_potential_mwh_th_per_a", "heat_demand_mwh_th_per_a", 100.0)
     # [%] = wind_area_ha / (area_km2 × HA_PER_KM2) × 100
     _share(out, "wind_area_share_pct", "wind_area_ha", "area_km2", 100.0 / HA_PER_KM2)
     return out
