@@ -3,6 +3,8 @@ session's whole-region run: the setback slider moves and the panel shows the API
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 
@@ -55,6 +57,51 @@ def test_the_setback_slider_shows_the_api_s_figures(browser, server):
         assert after["heat_potential_gwh_per_a"] == pytest.approx(before["heat_potential_gwh_per_a"])
         label = page.inner_text(".potenzial-scenario label")
         assert "Abstand zu Wohngebäuden" in label and "700" in label
+        m.assert_clean()
+    finally:
+        m.close()
+
+
+def _move_slider(page, metres: int) -> None:
+    page.evaluate(f"""() => {{ const s = document.getElementById('potenzial-setback');
+        s.value = '{metres}'; s.dispatchEvent(new Event('input', {{bubbles: true}})); }}""")
+    wait_until(page, f"document.querySelector('.potenzial-scenario dl[data-setback=\"{metres}\"]')")
+
+
+def test_two_saved_scenarios_open_side_by_side_with_their_differences(browser, server):
+    """Save the slider at 800 m and at 1,200 m under names, tick both, compare: the table shows the API's
+    figures of each and the difference of the second to the first."""
+    m = MapPage(browser, server, LAPTOP)
+    try:
+        page = m.page
+        wait_until(page, "document.querySelector('.potenzial-scenario dl[data-setback]')")
+        page.click(".potenzial-scenario summary")
+        ids = []
+        tag = uuid.uuid4().hex[:6]  # the store may hold scenarios saved before, under any name
+        names = [f"Nah 800 m {tag}", f"Fern 1200 m {tag}"]
+        for metres, name in zip((800, 1200), names, strict=True):
+            _move_slider(page, metres)
+            page.fill("#potenzial-scenario-name", name)
+            page.click(".potenzial-scenario button.save")
+            page.wait_for_selector(f".potenzial-scenario .saved-list label:has-text('{name}')")
+            box = page.locator(f".potenzial-scenario .saved-list li:has(label:has-text('{name}')) input")
+            assert box.is_checked()  # a scenario just saved is ticked for the comparison
+            ids.append(box.get_attribute("value"))
+        page.click(".potenzial-scenario button.compare")
+        page.wait_for_selector(".potenzial-scenario table.comparison")
+        header = page.locator(".potenzial-scenario table.comparison th.num").all_inner_texts()
+        assert header == names
+        cells = page.locator(".potenzial-scenario table.comparison tr[data-figure='wind_area_ha'] td")
+        values = [float(v) for v in cells.evaluate_all("tds => tds.map(td => td.dataset.value)")]
+        difference = float(cells.nth(1).get_attribute("data-difference"))
+        with httpx.Client(base_url=server, timeout=60) as api:
+            near, far = (api.post("/api/scenarios/evaluate", json={"residential_setback_m": v}).json()["county"]
+                         for v in (800, 1200))
+            saved = {s["scenario_id"]: s for s in api.get("/api/scenarios").json()}
+        assert values == [pytest.approx(near["wind_area_ha"]), pytest.approx(far["wind_area_ha"])]
+        assert difference == pytest.approx(far["wind_area_ha"] - near["wind_area_ha"], abs=1e-6)
+        assert difference < 0  # farther from homes: less land
+        assert [saved[i]["parameters"]["residential_setback_m"] for i in ids] == [800.0, 1200.0]
         m.assert_clean()
     finally:
         m.close()

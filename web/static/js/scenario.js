@@ -13,6 +13,17 @@ const FIGURES = [["scenario_municipalities", "wind_area_ha"], ["scenario_municip
   ["headline", "heat_potential_gwh_per_a"]];
 const WAIT_MS = 120;
 const HEADING = {de: "Was wäre, wenn … (Landkreis)", en: "What if … (county)"};  // a slider move waits this long for the next before asking
+const WORDS = {
+  de: {name: "Name des Szenarios", save: "Speichern", saved: "Gespeicherte Szenarien", none: "Noch keines gespeichert.",
+    gone: "Basislauf nicht mehr vorhanden", compare: "Vergleichen", pick: "Zwei bis sechs zum Vergleich wählen.",
+    figure: "Kennzahl", difference: "Differenz zum ersten", export: "Excel"},
+  en: {name: "Scenario name", save: "Save", saved: "Saved scenarios", none: "None saved yet.",
+    gone: "base run no longer kept", compare: "Compare", pick: "Choose two to six to compare.",
+    figure: "Figure", difference: "difference to the first", export: "Excel"},
+};
+const MAX_COMPARED = 6;
+
+function w(key) { return WORDS[state.lang === "en" ? "en" : "de"][key]; }
 
 function postJSON(url, body) {
   return fetch(url, {method: "POST", headers: {"Content-Type": "application/json", Accept: "application/json"},
@@ -24,7 +35,16 @@ function postJSON(url, body) {
   });
 }
 
+/* Draws the section again, the focus kept where it was (a new answer arrives while the reader types). */
 function render(div) {
+  const active = document.activeElement;
+  const focusedId = active && div.contains(active) && active.id ? active.id : null;
+  draw(div);
+  const again = focusedId ? document.getElementById(focusedId) : null;
+  if (again) again.focus();
+}
+
+function draw(div) {
   const s = state.scenario;
   const p = s.parameter;
   const answer = s.answer;
@@ -42,13 +62,95 @@ function render(div) {
     esc(fmt(s.value, p.unit)) + "</output></label><input type=\"range\" id=\"potenzial-setback\" min=\"" + p.low +
     "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\"><dl class=\"potenzial-scenario-figures\"" +
     " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\">" + rows + "</dl>" +
-    (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + "</details>";
-  const input = div.querySelector("input");
+    (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + savedHtml(s) + "</details>";
+  attachSaved(div);
+  const input = div.querySelector("#potenzial-setback");
   input.addEventListener("input", function () {
     s.value = Number(input.value);
     div.querySelector("output").textContent = fmt(s.value, p.unit);
     clearTimeout(s.timer);
     s.timer = setTimeout(function () { ask(div); }, WAIT_MS);
+  });
+}
+
+/* Save the slider's scenario under a name; the saved ones (GET /api/scenarios) to tick for a comparison. */
+function savedHtml(s) {
+  const items = s.saved.map(function (x) {
+    const id = "potenzial-saved-" + x.scenario_id;
+    return "<li><input type=\"checkbox\" id=\"" + esc(id) + "\" value=\"" + esc(x.scenario_id) + "\"" +
+      (s.chosen.indexOf(x.scenario_id) >= 0 ? " checked" : "") + (x.base_run_kept ? "" : " disabled") +
+      "> <label for=\"" + esc(id) + "\">" + esc(x.name) + (x.base_run_kept ? "" : " (" + esc(w("gone")) + ")") +
+      "</label> <a class=\"export\" href=\"" + esc(api("/api/scenarios/" + x.scenario_id + "/export.xlsx?lang=" +
+        state.lang)) + "\" download>" + esc(w("export")) + "</a></li>";
+  }).join("");
+  return "<div class=\"scenario-saved\"><p class=\"save\"><label for=\"potenzial-scenario-name\">" + esc(w("name")) +
+    "</label> <input type=\"text\" id=\"potenzial-scenario-name\" maxlength=\"80\" value=\"" + esc(s.name) +
+    "\"> <button type=\"button\" class=\"save\"" + (s.name.trim() ? "" : " disabled") + ">" + esc(w("save")) +
+    "</button></p><h3>" + esc(w("saved")) + "</h3>" +
+    (items ? "<ul class=\"saved-list\">" + items + "</ul>" : "<p class=\"note\">" + esc(w("none")) + "</p>") +
+    "<p><button type=\"button\" class=\"compare\"" + (s.chosen.length >= 2 ? "" : " disabled") + ">" +
+    esc(w("compare")) + "</button> <span class=\"note\">" + esc(w("pick")) + "</span></p>" +
+    comparisonHtml(s.comparison) + "</div>";
+}
+
+/* The comparison (GET /api/scenarios/compare): the panel's figures, a column per scenario, the difference of
+ * each to the first in brackets. */
+function comparisonHtml(answer) {
+  if (!answer) return "";
+  const head = "<tr><th>" + esc(w("figure")) + "</th>" + answer.scenarios.map(function (x) {
+    return "<th class=\"num\">" + esc(x.name) + "</th>";
+  }).join("") + "</tr>";
+  const rows = FIGURES.map(function (f) {
+    const row = answer.county.find(function (r) { return r.figure === f[1]; });
+    if (!row) return "";
+    const unit = columnUnit(f[0], f[1], row.unit);
+    return "<tr data-figure=\"" + esc(f[1]) + "\"><th>" + esc(columnTitle(f[0], f[1]) || f[1]) + "</th>" +
+      row.values.map(function (v, i) {
+        const d = row.differences[i];
+        return "<td class=\"num\" data-value=\"" + (v === null ? "" : String(v)) + "\" data-difference=\"" +
+          (d === null || d === undefined ? "" : String(d)) + "\">" + esc(fmt(v, unit)) +
+          (i > 0 && d !== null && d !== undefined ? " <small title=\"" + esc(w("difference")) + "\">(" +
+            (d > 0 ? "+" : "") + esc(fmt(d, "")) + ")</small>" : "") + "</td>";
+      }).join("") + "</tr>";
+  }).join("");
+  return "<div class=\"comparison-wrap\"><table class=\"comparison\">" + head + rows + "</table></div>";
+}
+
+function loadSaved(div) {
+  return getJSON(api("/api/scenarios")).then(function (list) {
+    state.scenario.saved = list;
+    render(div);
+  }).catch(function (err) { state.scenario.error = err.message; render(div); });
+}
+
+function attachSaved(div) {
+  const s = state.scenario;
+  const name = div.querySelector("#potenzial-scenario-name");
+  name.addEventListener("input", function () {
+    s.name = name.value;
+    div.querySelector("button.save").disabled = !s.name.trim();
+  });
+  div.querySelector("button.save").addEventListener("click", function () {
+    postJSON(api("/api/scenarios"), {name: s.name.trim(), residential_setback_m: s.value}).then(function (saved) {
+      s.name = "";
+      s.chosen = s.chosen.concat([saved.scenario_id]).slice(-MAX_COMPARED);
+      return loadSaved(div);
+    }).then(function () { div.querySelector("#potenzial-scenario-name").focus(); })
+      .catch(function (err) { s.error = err.message; render(div); });
+  });
+  div.querySelectorAll(".saved-list input[type=checkbox]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      s.chosen = s.chosen.filter(function (id) { return id !== box.value; });
+      if (box.checked) s.chosen = s.chosen.concat([box.value]).slice(-MAX_COMPARED);
+      div.querySelector("button.compare").disabled = s.chosen.length < 2;
+    });
+  });
+  div.querySelector("button.compare").addEventListener("click", function () {
+    getJSON(api("/api/scenarios/compare?ids=" + encodeURIComponent(s.chosen.join(",")))).then(function (answer) {
+      s.comparison = answer;
+      render(div);
+      div.querySelector("button.compare").focus();
+    }).catch(function (err) { s.error = err.message; render(div); });
   });
 }
 
@@ -59,9 +161,7 @@ function ask(div) {
     if (value !== s.value) return;  // a newer move is on its way
     s.answer = answer;
     s.error = null;
-    const focused = document.activeElement && document.activeElement.id === "potenzial-setback";
     render(div);
-    if (focused) div.querySelector("input").focus();
   }).catch(function (err) { s.error = err.message; render(div); });
 }
 
@@ -70,10 +170,12 @@ export function buildScenario() {
   return getJSON(api("/api/scenarios/parameters")).then(function (parameters) {
     const p = parameters.find(function (x) { return x.parameter === "residential_setback_m"; });
     if (!p) return;
-    state.scenario = {parameter: p, value: p.value, answer: null, error: null, timer: null};
+    state.scenario = {parameter: p, value: p.value, answer: null, error: null, timer: null, name: "", saved: [],
+      chosen: [], comparison: null};
     state.scenarioPanel = analysisSection("potenzial-scenario");
     render(state.scenarioPanel);
     ask(state.scenarioPanel);
+    loadSaved(state.scenarioPanel);
   }).catch(function (err) { console.warn("potenzial: no scenarios for this run:", err.message); });
 }
 
