@@ -11,6 +11,7 @@ from filelock import FileLock
 
 from tests.support.postgis import create_database, reset_store_tables, store_test_db_url
 from tests.support.prepared import PREPARED_MUNICIPALITIES, PREPARED_ZOOMS
+from tests.support.stand_ins import copy_stand_ins
 
 # A published run prepares tiles, downloads and fact sheets for its first users (minutes for the
 # whole region): tests that run the pipeline prepare only what they name, and the CLI and
@@ -113,7 +114,25 @@ def gpkg_store(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def pipeline_run(tmp_path_factory):
+def stand_ins_dir(tmp_path_factory) -> Path:
+    """A data folder holding the default region's stand-ins, generated once per test session (under
+    pytest-xdist once for all workers): modules that need them in a data folder of their own copy them
+    with ``tests.support.stand_ins.copy_stand_ins`` (seconds) instead of generating them (about 20 s each)."""
+    from potenzial.region import load_region
+    from potenzial.settings import Settings
+    from potenzial.stand_ins import ensure_stand_ins
+
+    shared = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    folder = tmp_path_factory.getbasetemp().parent / "stand-ins" if shared else tmp_path_factory.mktemp("stand-ins")
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder) + ".lock"):
+        settings = Settings(data_dir=folder)
+        ensure_stand_ins(load_region(settings.region, settings.regions_dir, folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory, stand_ins_dir):
     """``(settings, record)`` of one complete run of every step on the default region.
 
     ``settings`` points at the run's store, data folder (with the generated stand-ins) and raster
@@ -132,10 +151,10 @@ def pipeline_run(tmp_path_factory):
         tmp = tmp_path_factory.mktemp("pipeline-run")
     tmp.mkdir(parents=True, exist_ok=True)
     with FileLock(str(tmp) + ".lock"):
-        return _run_once(tmp, keep=bool(reuse or shared))
+        return _run_once(tmp, stand_ins_dir, keep=bool(reuse or shared))
 
 
-def _run_once(tmp: Path, *, keep: bool):
+def _run_once(tmp: Path, stand_ins_dir: Path, *, keep: bool):
     from potenzial.params import load_params
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
@@ -144,6 +163,7 @@ def _run_once(tmp: Path, *, keep: bool):
     from potenzial.store import open_store
 
     settings = Settings(store=str(tmp / "store"), data_dir=tmp / "data", raster_cache=tmp / "raster_cache")
+    copy_stand_ins(stand_ins_dir, settings.data_dir)
     region = load_region(settings.region, settings.regions_dir, settings.data_dir)
     store = open_store(settings.store_url)
     try:

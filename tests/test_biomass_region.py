@@ -17,6 +17,7 @@ from potenzial.steps.biomass import STEP
 from potenzial.steps.context import StepContext
 from potenzial.store.base import RunResult
 from tests.support.biomass_checks import check_quantiles_and_sums
+from tests.support.stand_ins import copy_stand_ins
 
 pytestmark = pytest.mark.slow
 
@@ -26,8 +27,9 @@ COUNTY = "14729000"
 
 
 @pytest.fixture(scope="module")
-def region(tmp_path_factory):
+def region(tmp_path_factory, stand_ins_dir):
     data_dir = tmp_path_factory.mktemp("biomass-data")
+    copy_stand_ins(stand_ins_dir, data_dir)
     region = load_region("lk-leipzig", REGIONS, data_dir)
     ensure_stand_ins(region)
     return region

@@ -22,6 +22,7 @@ from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import all_steps
 from potenzial.store import open_store
 from tests.support.child_env import child_env
+from tests.support.stand_ins import copy_stand_ins
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
@@ -34,9 +35,10 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def region(data_dir):
+def region(data_dir, stand_ins_dir):
+    copy_stand_ins(stand_ins_dir, data_dir)  # the tests here read the stand-ins before any run of this module
     region = load_region("lk-leipzig", REGIONS, data_dir)
-    ensure_stand_ins(region)  # the tests here read the stand-ins before any run of this module makes them
+    ensure_stand_ins(region)
     return region
 
 

@@ -22,14 +22,12 @@ PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
 SOUTH_OF_LEIPZIG = {"14729040", "14729050", "14729190", "14729260", "14729320", "14729370", "14729430"}
 
 
-def region_context(tmp_path, params=None) -> StepContext:
+def region_context(tmp_path, stand_ins_dir, params=None) -> StepContext:
     from potenzial.region import load_region
     from potenzial.settings import Settings
-    from potenzial.stand_ins import ensure_stand_ins
 
     s = Settings()
-    region = load_region(s.region, s.regions_dir, s.data_dir)
-    ensure_stand_ins(region)
+    region = load_region(s.region, s.regions_dir, stand_ins_dir)  # the session's stand-ins, read only
     return StepContext(region=region, params=params or load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r",
                        rules_dir=s.rules_dir)
 
@@ -40,23 +38,23 @@ def with_section(params, name, **changes):
     return dataclasses.replace(params, values=types.MappingProxyType(values))
 
 
-def test_bad_rule_set_names_fail_before_any_geometry(tmp_path):
+def test_bad_rule_set_names_fail_before_any_geometry(tmp_path, stand_ins_dir):
     from potenzial.steps import pv_ground
 
     params = with_section(load_params(PARAMS), "pv_ground", categories=["pv_eeg_2023", "pv_eeg_2099"])
     with pytest.raises(ConfigError, match="rule set 'pv_eeg_2099' not found"):
-        pv_ground.check(region_context(tmp_path, params))
+        pv_ground.check(region_context(tmp_path, stand_ins_dir, params))
     params = with_section(load_params(PARAMS), "pv_ground", switches={"forest": False})
     with pytest.raises(ConfigError, match="not switchable"):
-        pv_ground.check(region_context(tmp_path, params))
+        pv_ground.check(region_context(tmp_path, stand_ins_dir, params))
 
 
 @pytest.mark.slow
-def test_pv_ground_step_on_the_default_region(tmp_path):
+def test_pv_ground_step_on_the_default_region(tmp_path, stand_ins_dir):
     from potenzial.steps import pv_ground
     from potenzial.steps import wind as wind_step
 
-    ctx = region_context(tmp_path)
+    ctx = region_context(tmp_path, stand_ins_dir)
     ctx.results.update(wind_step.STEP.execute(ctx))
     frames = pv_ground.STEP.execute(ctx)
     per = frames["pv_ground_municipalities"]

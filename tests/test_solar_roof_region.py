@@ -28,6 +28,7 @@ from potenzial.steps.context import StepContext
 from potenzial.steps.solar_roof import STEP
 from potenzial.store import open_store
 from potenzial.store.base import RunResult
+from tests.support.stand_ins import copy_stand_ins
 
 REGIONS = PROJECT_ROOT / "layers" / "regions"
 PARAMS = PROJECT_ROOT / "layers" / "params" / "default"
@@ -40,8 +41,9 @@ def data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def step_run(data_dir):
-    """The solar_roof step alone on the default region (stand-ins generated once)."""
+def step_run(data_dir, stand_ins_dir):
+    """The solar_roof step alone on the default region (the session's stand-ins)."""
+    copy_stand_ins(stand_ins_dir, data_dir)
     region = load_region("lk-leipzig", REGIONS, data_dir)
     ensure_stand_ins(region)
     ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=data_dir / "rc")

@@ -651,15 +651,13 @@ def test_wind_results_read_back_identically_from_both_stores(gpkg_store, postgis
 # ------------------------------------------------------------------------------ the default region
 
 @pytest.mark.slow
-def test_wind_step_on_the_default_region(tmp_path):
+def test_wind_step_on_the_default_region(tmp_path, stand_ins_dir):
     from potenzial.region import load_region
     from potenzial.settings import Settings
-    from potenzial.stand_ins import ensure_stand_ins
     from potenzial.steps import wind as wind_step
 
     s = Settings()
-    region = load_region(s.region, s.regions_dir, s.data_dir)
-    ensure_stand_ins(region)
+    region = load_region(s.region, s.regions_dir, stand_ins_dir)  # the session's stand-ins, read only
     ctx = StepContext(region=region, params=load_params(PARAMS), run_id="t", raster_dir=tmp_path / "r",
                       rules_dir=s.rules_dir)
     frames = wind_step.STEP.execute(ctx)
