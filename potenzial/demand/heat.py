@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from potenzial.alkis import FUNCTION_CODE
 from potenzial.crs import require_metric
 from potenzial.demand.params import DemandParams
 from potenzial.errors import InputDataError
@@ -42,14 +43,11 @@ def _refuse_unknown(values: pd.Series, known: list[str], what: str, frame: pd.Da
                              "Fix the value in the layer or map it in [demand.types].")
 
 
-_ALKIS_CODE = r"^(?:\d{5}_)?(\d{4})(?:\.0)?$"  #: "1010", "31001_1010" (31001 = AX_Gebaeude), "1010.0"
-
-
 def alkis_types(function: pd.Series, params: DemandParams) -> pd.Series:
     """The type of each building whose function is an ALKIS Gebäudefunktion code (not one of the names in
     ``function_types``), by ``[demand.types.alkis] ranges`` (the first range that holds it; "" = residential
     of a type drawn from the Zensus mix, or a code in no range)."""
-    codes = function[~function.isin(list(params.function_types))].str.extract(_ALKIS_CODE)[0].dropna().astype(int)
+    codes = function[~function.isin(list(params.function_types))].str.extract(FUNCTION_CODE)[0].dropna().astype(int)
 
     def type_of(code: int) -> str:
         return next((t for low, high, t in params.alkis_ranges if low <= code <= high), "")

@@ -13,14 +13,13 @@ Output columns: ``building_id``, ``use`` (``residential`` | ``non_residential`` 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 
+from potenzial.alkis import function_code
 from potenzial.crs import ANALYSIS_CRS, parse_crs
 from potenzial.errors import CRSError, InputDataError
 
@@ -28,18 +27,13 @@ ID_CANDIDATES = ("building_id", "oid", "OID", "oi", "OI", "gml_id", "uuid", "id"
 FUNCTION_CANDIDATES = ("function", "gfk", "GFK", "funktion", "FUNKTION", "gebaeudefunktion",
                        "Gebaeudefunktion", "gebaeudefk")
 RESIDENTIAL_CODES = (1000, 1299)  #: ALKIS Gebäudefunktion, inclusive range of dwellings
-_CODE = re.compile(r"(?:\d{5}_)?(\d{4})$")
 
 
 def alkis_use(function) -> str:
     """``residential`` / ``non_residential`` / ``unknown`` from an ALKIS Gebäudefunktion code."""
-    if function is None or (isinstance(function, float) and np.isnan(function)):
+    code = function_code(function)
+    if code is None:
         return "unknown"
-    text = str(function).strip().removesuffix(".0")
-    match = _CODE.match(text)
-    if not match:
-        return "unknown"
-    code = int(match.group(1))
     low, high = RESIDENTIAL_CODES
     return "residential" if low <= code <= high else "non_residential"
 
