@@ -29,6 +29,7 @@ from potenzial.params import ParameterSet
 from potenzial.provenance import code_version, new_run_id, sha256_path, utc_now
 from potenzial.region import Region
 from potenzial.runs import RunRecord
+from potenzial.scenarios.cells import CELLS_RASTER
 from potenzial.serving.prepare import PrepareSettings, default_headline, one_line, prepare_run
 from potenzial.serving.prepare import from_setting as prepare_from_setting
 from potenzial.serving.services import RunServices
@@ -179,7 +180,8 @@ def _run_locked(region: Region, store: Store, params: ParameterSet, reporter: Re
         with _timed("display", reporter, timings):
             ensure_run_cogs(raster_dir)
             build_run_display_files(raster_dir, [(e.id, e.path, str(e.extra.get("resampling", "average")))
-                                                 for e in region.layers.values() if e.kind == "raster"])
+                                                 for e in region.layers.values() if e.kind == "raster"],
+                                    data_rasters=(CELLS_RASTER,))
         frames: dict[str, pd.DataFrame] = dict(ctx.results)
         frames["run_inputs"] = pd.DataFrame(provenance)
 

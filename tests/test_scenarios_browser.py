@@ -105,3 +105,74 @@ def test_two_saved_scenarios_open_side_by_side_with_their_differences(browser, s
         m.assert_clean()
     finally:
         m.close()
+
+
+TILES_JS = """() => [...document.querySelectorAll('.potenzial-eligible-tile')].map(t => {
+    const d = t.getContext('2d').getImageData(0, 0, t.width, t.height).data;
+    let painted = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) painted += 1;
+    return {z: +t.dataset.z, x: +t.dataset.x, y: +t.dataset.y, loaded: t.dataset.loaded === '1',
+            setback: t.dataset.setback === undefined ? null : +t.dataset.setback,
+            eligible: +(t.dataset.eligible || 0), painted: painted};
+  })"""
+
+
+def _eligible_by_hand(api: httpx.Client, info: dict, tile: dict, setback_m: float, on: list[str]) -> int:
+    """The tile's eligible pixels, decoded here from the PNG the server sends (Pillow, not the page's code)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    answer = api.get(f"/api/scenarios/cells/{tile['z']}/{tile['x']}/{tile['y']}.png")
+    if answer.status_code == 204:
+        return 0
+    rgba = np.asarray(Image.open(io.BytesIO(answer.content)).convert("RGBA")).astype(np.int64)
+    value = rgba[..., 0] * 256 + rgba[..., 1]
+    mask = sum(1 << i for i, name in enumerate(info["encoding"]["criteria"]) if name in on)
+    return int(((rgba[..., 3] == 255) & ((value >> info["encoding"]["distance_shift"]) > setback_m)
+                & ((value & mask) == 0)).sum())
+
+
+def _tiles_at(page, setback_m: int) -> list[dict]:
+    wait_until(page, f"""(() => {{ const t = [...document.querySelectorAll('.potenzial-eligible-tile')];
+        return t.length > 0 && t.every(e => e.dataset.loaded === '1' && e.dataset.setback === '{setback_m}'); }})()""")
+    return page.evaluate(TILES_JS)
+
+
+def test_the_eligible_land_follows_the_slider_and_the_switches(browser, server):
+    m = MapPage(browser, server, LAPTOP)
+    try:
+        page = m.page
+        wait_until(page, "document.querySelector('.potenzial-scenario .eligible-key')")
+        assert page.query_selector(".potenzial-eligible-tile") is None  # no tiles while the section is closed
+        page.click(".potenzial-scenario summary")
+        with httpx.Client(base_url=server, timeout=60) as api:
+            info = api.get("/api/scenarios/cells.json").json()
+            switches = {p["parameter"]: p["value"] >= 0.5 for p in api.get("/api/scenarios/parameters").json()
+                        if p["kind"] == "switch"}
+            on = [k for k, v in switches.items() if v]
+            at_run = _tiles_at(page, 1000)
+            for tile in at_run:  # the page paints exactly the pixels the encoding makes eligible
+                assert tile["painted"] == tile["eligible"] == _eligible_by_hand(api, info, tile, 1000.0, on), tile
+            assert sum(t["eligible"] for t in at_run) > 0
+            _move_slider(page, 1400)
+            at_far = _tiles_at(page, 1400)
+            assert {(t["z"], t["x"], t["y"]) for t in at_far} == {(t["z"], t["x"], t["y"]) for t in at_run}
+            for tile in at_far:
+                assert tile["painted"] == tile["eligible"] == _eligible_by_hand(api, info, tile, 1400.0, on), tile
+            assert sum(t["eligible"] for t in at_far) < sum(t["eligible"] for t in at_run)
+            # a criterion switched: the land and the figures follow
+            name = info["encoding"]["criteria"][0]
+            page.click(f"#potenzial-switch-{name}")
+            flipped = [k for k in on if k != name] if name in on else on + [name]
+            want = api.post("/api/scenarios/evaluate", json={"residential_setback_m": 1400,
+                                                             "switches": {name: name in flipped}}).json()["county"]
+            area = want["wind_area_ha"]
+            wait_until(page, f"""Math.abs(Number(document.querySelector(
+                '.potenzial-scenario dd[data-figure="wind_area_ha"]').dataset.value) - {area}) < 1e-6""")
+            for tile in page.evaluate(TILES_JS):
+                assert tile["painted"] == _eligible_by_hand(api, info, tile, 1400.0, flipped), tile
+        m.assert_clean()
+    finally:
+        m.close()

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import CurrentRunDep, ServingDep
+from api.deps import BaseUrlDep, CurrentRunDep, ServingDep
 from api.errors import error_responses
+from api.routers.tiles import PNG, TileX, TileY, Zoom, _record, _tile_responses
+from api.serving import Serving
 from potenzial.serving.saved_scenarios import MAX_COMPARED
 from potenzial.serving.summaries import XLSX_MEDIA_TYPE
+from potenzial.tiles.etag import cache_control, etag_matches, tile_etag
+from potenzial.tiles.grid import check_tile
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
+
+#: the tile cache's name for the eligible-land cells (not a layer id of /api/layers)
+CELLS_CACHE_LAYER = "_scenario_cells"
 
 #: 2 to MAX_COMPARED ids, comma-separated (an id: letters, digits, '-' and '_')
 COMPARED_IDS = rf"^\s*[\w-]+\s*(,\s*[\w-]+\s*){{1,{MAX_COMPARED - 1}}}$"
@@ -58,6 +66,36 @@ def compare(serving: ServingDep, ids: Annotated[str, Query(description="2–6 sc
             ) -> dict[str, Any]:
     """The county figures of saved scenarios side by side, with each one's difference to the first."""
     return serving.saved_scenarios.compare([i.strip() for i in ids.split(",") if i.strip()])
+
+
+@router.get("/cells.json", responses=error_responses(404, 503))
+def cells_tilejson(serving: ServingDep, record: CurrentRunDep, base_url: BaseUrlDep) -> dict[str, Any]:
+    """TileJSON of the what-if map's eligible-land layer, with the ``encoding`` of its pixels: the page
+    thresholds them itself for any setback and criteria (no request per slider move)."""
+    return serving.scenarios.cells.tilejson(record, base_url)
+
+
+@router.get("/cells/{z}/{x}/{y}.png", response_class=Response, responses=_tile_responses(PNG),
+            summary="What-if map: eligible-land cells (RGBA PNG, WebMercatorQuad)")
+async def cells_tile(request: Request, z: Zoom, x: TileX, y: TileY) -> Response:
+    """A tile of packed cells (see ``/api/scenarios/cells.json`` ``encoding``): red and green hold the
+    distance to the homes and the criteria that hit the cell, alpha 0 marks land no scenario opens."""
+    check_tile(z, x, y)
+    serving: Serving = request.app.state.serving
+    record = await _record(serving)
+    etag = tile_etag(record.run_id, CELLS_CACHE_LAYER, z, x, y, "png")
+    headers = {"ETag": etag, "Cache-Control": cache_control(serving.config.tile_max_age_s)}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    cache = serving.config.tile_cache
+    data = serving.tiles.get(record.run_id, CELLS_CACHE_LAYER, z, x, y, "png") if cache else None
+    if data is None:
+        data = await run_in_threadpool(serving.scenarios.cells.tile, record, z, x, y)
+        if cache:
+            serving.tiles.put(record.run_id, CELLS_CACHE_LAYER, z, x, y, "png", data)
+    if not data:
+        return Response(status_code=204, headers=headers)
+    return Response(content=data, media_type=PNG, headers=headers)
 
 
 @router.get("/{scenario_id}", responses=error_responses(404, 410, 503))

@@ -22,6 +22,7 @@ from potenzial.scenarios import BandTable, Scenario, ScenarioBasis, ScenarioLimi
 from potenzial.scenarios.evaluate import ScenarioResult, area_targets, build_turbines, run_figures_frame
 from potenzial.serving.cache import RunCache
 from potenzial.serving.headline import headline_frame
+from potenzial.serving.scenario_cells import ScenarioCells
 from potenzial.serving.services import RunServices
 
 #: the run's tables the fast path reads
@@ -79,6 +80,8 @@ class ScenarioService:
     def __init__(self, results: RunServices) -> None:
         self.results = results
         self._runs = RunCache(max_entries=4)
+        #: the eligible-land tiles of the what-if map
+        self.cells = ScenarioCells(results.raster_cache)
 
     def run(self, record: RunRecord) -> RunScenarios:
         return self._runs.get_or_build(("scenarios", record.run_id), lambda: self._build(record))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from potenzial.errors import ConfigError, InputDataError
 from potenzial.exclusions import RuleSet, select_features, within_mask, zone_raster
 from potenzial.grid import Grid
 from potenzial.scenarios import BandTable, ScenarioParams, load_scenario_params, setback_histograms
+from potenzial.scenarios.cells import CELLS_RASTER, NODATA, CellEncoding, encoding_for, pack_cells
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
 from potenzial.steps.wind import load_wind_rules
@@ -127,7 +129,24 @@ def run(ctx: StepContext, inputs: ScenarioInputs) -> dict[str, pd.DataFrame]:
     technical = setback_histograms(distance, free_hard, [], zones, len(munis), thresholds, exempt)
     table = BandTable.from_counts(munis["ags"].tolist(), params.criteria, thresholds, restricted, technical,
                                   grid.cell_area_m2)
+    encoding = encoding_for(params.criteria, params.residential_setback_max_m)
+    write_cells(ctx.raster_dir, grid, pack_cells(encoding, distance, free, hits, zones > 0, exempt), encoding)
     return {"scenario_bands": table.to_frame(), "scenario_parameters": _parameters(inputs, bits)}
+
+
+def write_cells(raster_dir: Path, grid: Grid, cells: np.ndarray, encoding: CellEncoding) -> Path:
+    """``scenario_cells.tif`` in the run's raster folder (EPSG:25833, the wind grid): the what-if map's
+    packed cells (:mod:`potenzial.scenarios.cells`; tag ``encoding``). No sidecar: it is data for the
+    map's eligible-land layer, not a layer of its own; the pipeline builds its display COG (nearest)."""
+    raster_dir.mkdir(parents=True, exist_ok=True)
+    path = raster_dir / f"{CELLS_RASTER}.tif"
+    profile = {"driver": "GTiff", "width": grid.width, "height": grid.height, "count": 1, "crs": grid.crs,
+               "transform": grid.transform, "tiled": True, "blockxsize": 512, "blockysize": 512,
+               "compress": "deflate", "zlevel": 1, "predictor": 2, "dtype": "uint16", "nodata": NODATA}
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(cells, 1)
+        dst.update_tags(units="packed", layer=CELLS_RASTER, encoding=json.dumps(encoding.as_dict()))
+    return path
 
 
 def _parameters(inputs: ScenarioInputs, bits: dict[str, int]) -> pd.DataFrame:

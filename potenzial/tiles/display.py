@@ -138,13 +138,19 @@ def catalog_display_path(run_dir: Path, layer_id: str) -> Path:
     return run_dir / CATALOG_DISPLAY_FOLDER / f"{layer_id}{DISPLAY_SUFFIX}"
 
 
-def build_run_display_files(run_dir: Path, catalog: Iterable[tuple[str, Path, str]]) -> list[Path]:
-    """Every display COG a map of the run reads: of each raster the run wrote with a sidecar, and of
-    each catalog raster ``(layer id, analysis file, resampling)`` whose file exists. Built when the
-    run is made, so that a server's first tile of a layer is read, not waited for."""
+def build_run_display_files(run_dir: Path, catalog: Iterable[tuple[str, Path, str]],
+                            data_rasters: Iterable[str] = ()) -> list[Path]:
+    """Every display COG a map of the run reads: of each raster the run wrote with a sidecar, of each
+    catalog raster ``(layer id, analysis file, resampling)`` whose file exists, and of each data raster
+    (a name in ``run_dir`` without sidecar whose values the page decodes itself: nearest, never
+    averaged). Built when the run is made, so that a server's first tile is read, not waited for."""
     built = []
     for tif, sidecar in run_rasters(run_dir):
         built.append(ensure_display_cog(tif, display_path_for(tif), parse_sidecar(sidecar).resampling))
+    for name in data_rasters:
+        tif = run_dir / f"{name}.tif"
+        if tif.is_file():
+            built.append(ensure_display_cog(tif, display_path_for(tif), "nearest"))
     for layer_id, analysis, resampling in catalog:
         if analysis.is_file():
             built.append(ensure_display_cog(analysis, catalog_display_path(run_dir, layer_id), resampling))

@@ -1,4 +1,5 @@
-"""A minimal PNG encoder for palette images (8-bit indexed with transparency).
+"""A minimal PNG encoder for palette images (8-bit indexed with transparency) and for RGBA images
+that carry data values (the what-if map's packed cells).
 
 Raster tiles are palette images (index 0 = transparent nodata, 1..255 the colour map), which
 compress far better and encode far faster than RGBA: zlib over 256 × 257 bytes. The output is
@@ -41,3 +42,17 @@ def encode_palette_png(indices: np.ndarray, rgba_palette: np.ndarray, level: int
     parts.append(_chunk(b"IDAT", zlib.compress(rows.tobytes(), level)))
     parts.append(_chunk(b"IEND", b""))
     return b"".join(parts)
+
+
+def encode_rgba_png(rgba: np.ndarray, level: int = DEFAULT_ZLIB_LEVEL) -> bytes:
+    """PNG bytes of a (height, width, 4) uint8 RGBA image (8 bit per channel, colour type 6, no gamma
+    or colour profile chunk: a browser's canvas reads the bytes back unchanged where alpha is 255)."""
+    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
+        raise ValueError("rgba must be a (height, width, 4) uint8 array")
+    height, width = rgba.shape[:2]
+    rows = np.empty((height, 1 + 4 * width), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type None
+    rows[:, 1:] = rgba.reshape(height, 4 * width)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bit, colour type 6 (RGBA)
+    return b"".join([PNG_SIGNATURE, _chunk(b"IHDR", header), _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)),
+                     _chunk(b"IEND", b"")])

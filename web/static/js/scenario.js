@@ -5,6 +5,7 @@ import { badge, esc, fmt, getJSON } from "./format.js";
 import { pick } from "./i18n.js";
 import { columnTitle, columnUnit } from "./labels.js";
 import { analysisSection } from "./analysis.js";
+import { buildEligible, repaintEligible, showEligible } from "./eligible.js";
 import { api, state } from "./state.js";
 
 /* the county figures the panel shows: wind first, then the two headlines (electricity, heat: never added) */
@@ -16,14 +17,39 @@ const HEADING = {de: "Was wäre, wenn … (Landkreis)", en: "What if … (county
 const WORDS = {
   de: {name: "Name des Szenarios", save: "Speichern", saved: "Gespeicherte Szenarien", none: "Noch keines gespeichert.",
     gone: "Basislauf nicht mehr vorhanden", compare: "Vergleichen", pick: "Zwei bis sechs zum Vergleich wählen.",
-    figure: "Kennzahl", difference: "Differenz zum ersten", export: "Excel"},
+    figure: "Kennzahl", difference: "Differenz zum ersten", export: "Excel", criteria: "Ausschlusskriterien",
+    land: "Windenergie: geeignete Fläche im Szenario (auf der Karte)"},
   en: {name: "Scenario name", save: "Save", saved: "Saved scenarios", none: "None saved yet.",
     gone: "base run no longer kept", compare: "Compare", pick: "Choose two to six to compare.",
-    figure: "Figure", difference: "difference to the first", export: "Excel"},
+    figure: "Figure", difference: "difference to the first", export: "Excel", criteria: "Exclusion criteria",
+    land: "Wind: eligible land in the scenario (on the map)"},
 };
 const MAX_COMPARED = 6;
 
 function w(key) { return WORDS[state.lang === "en" ? "en" : "de"][key]; }
+
+/* The scenario the panel asks for: the slider's setback and every criterion's on/off. */
+function body(s) {
+  return {residential_setback_m: s.value, switches: Object.assign({}, s.switches)};
+}
+
+/* What the eligible-land layer draws: the slider's setback and the criteria switched on. */
+function view() {
+  const s = state.scenario;
+  return {setback: s.value, on: Object.keys(s.switches).filter(function (k) { return s.switches[k]; })};
+}
+
+/* A checkbox per scenario criterion (checked: the rule excludes land). */
+function switchesHtml(s) {
+  if (!s.switchRows.length) return "";
+  return "<fieldset class=\"scenario-switches\"><legend>" + esc(w("criteria")) + "</legend>" +
+    s.switchRows.map(function (r) {
+      const id = "potenzial-switch-" + r.parameter;
+      return "<label for=\"" + esc(id) + "\"><input type=\"checkbox\" id=\"" + esc(id) + "\" value=\"" +
+        esc(r.parameter) + "\"" + (s.switches[r.parameter] ? " checked" : "") + "> " +
+        esc(pick({de: r.title_de, en: r.title_en})) + "</label>";
+    }).join("") + "</fieldset>";
+}
 
 function postJSON(url, body) {
   return fetch(url, {method: "POST", headers: {"Content-Type": "application/json", Accept: "application/json"},
@@ -60,16 +86,28 @@ function draw(div) {
   div.innerHTML = "<details class=\"scenario-main\"" + (open ? " open" : "") + "><summary>" + esc(pick(HEADING)) +
     (synthetic ? " " + badge() : "") + "</summary><label for=\"potenzial-setback\">" + esc(pick({de: p.title_de, en: p.title_en})) + ": <output>" +
     esc(fmt(s.value, p.unit)) + "</output></label><input type=\"range\" id=\"potenzial-setback\" min=\"" + p.low +
-    "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\"><dl class=\"potenzial-scenario-figures\"" +
+    "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\">" + switchesHtml(s) +
+    (state.eligible ? "<p class=\"eligible-key\"><span class=\"swatch\"></span> " + esc(w("land")) + "</p>" : "") +
+    "<dl class=\"potenzial-scenario-figures\"" +
     " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\">" + rows + "</dl>" +
     (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + savedHtml(s) + "</details>";
   attachSaved(div);
+  const details = div.querySelector("details.scenario-main");
+  details.addEventListener("toggle", function () { showEligible(details.open); });
   const input = div.querySelector("#potenzial-setback");
   input.addEventListener("input", function () {
     s.value = Number(input.value);
     div.querySelector("output").textContent = fmt(s.value, p.unit);
+    repaintEligible();  // the land follows at once; the figures after the API's answer
     clearTimeout(s.timer);
     s.timer = setTimeout(function () { ask(div); }, WAIT_MS);
+  });
+  div.querySelectorAll(".scenario-switches input[type=checkbox]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      s.switches[box.value] = box.checked;
+      repaintEligible();
+      ask(div);
+    });
   });
 }
 
@@ -131,7 +169,7 @@ function attachSaved(div) {
     div.querySelector("button.save").disabled = !s.name.trim();
   });
   div.querySelector("button.save").addEventListener("click", function () {
-    postJSON(api("/api/scenarios"), {name: s.name.trim(), residential_setback_m: s.value}).then(function (saved) {
+    postJSON(api("/api/scenarios"), Object.assign(body(s), {name: s.name.trim()})).then(function (saved) {
       s.name = "";
       s.chosen = s.chosen.concat([saved.scenario_id]).slice(-MAX_COMPARED);
       return loadSaved(div);
@@ -156,9 +194,9 @@ function attachSaved(div) {
 
 function ask(div) {
   const s = state.scenario;
-  const value = s.value;
-  postJSON(api("/api/scenarios/evaluate"), {residential_setback_m: value}).then(function (answer) {
-    if (value !== s.value) return;  // a newer move is on its way
+  const asked = JSON.stringify(body(s));
+  postJSON(api("/api/scenarios/evaluate"), body(s)).then(function (answer) {
+    if (asked !== JSON.stringify(body(s))) return;  // a newer move is on its way
     s.answer = answer;
     s.error = null;
     render(div);
@@ -170,12 +208,16 @@ export function buildScenario() {
   return getJSON(api("/api/scenarios/parameters")).then(function (parameters) {
     const p = parameters.find(function (x) { return x.parameter === "residential_setback_m"; });
     if (!p) return;
+    const switchRows = parameters.filter(function (x) { return x.kind === "switch"; });
+    const switches = {};
+    switchRows.forEach(function (r) { switches[r.parameter] = r.value >= 0.5; });
     state.scenario = {parameter: p, value: p.value, answer: null, error: null, timer: null, name: "", saved: [],
-      chosen: [], comparison: null};
+      chosen: [], comparison: null, switchRows: switchRows, switches: switches};
     state.scenarioPanel = analysisSection("potenzial-scenario");
     render(state.scenarioPanel);
     ask(state.scenarioPanel);
     loadSaved(state.scenarioPanel);
+    buildEligible(view).then(function () { render(state.scenarioPanel); });
   }).catch(function (err) { console.warn("potenzial: no scenarios for this run:", err.message); });
 }
 

@@ -10,6 +10,8 @@ export const state = {
   linkReady: false, returnFocus: null, focusPanel: false,
   // another view's colours and tooltips for the municipalities (monitoring.js), null: the chosen figure's
   styleOverride: null, tooltipOverride: null,
+  // the what-if map's eligible-land layer (eligible.js), null until the run offers one
+  eligible: null,
 };
 
 /* The URL of an API path, below the root the page was served under (a proxy prefix). */
