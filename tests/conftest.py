@@ -43,6 +43,22 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "reliability" in item.keywords:
                 item.add_marker(skip)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items[:] = run_first_then_the_rest(items)
+
+
+def run_first_then_the_rest(items: list) -> list:
+    """Test files in the order the workers (``--dist loadfile``) take them: first one file that needs the
+    session's pipeline run (its worker computes the run), then every file that does not, then the
+    others. The other worker meanwhile works through files that never wait for the run. Every worker
+    collects the same order (xdist requires it): a stable sort on the collection order."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(str(item.path), []).append(item)
+    needs = {f: any("pipeline_run" in getattr(i, "fixturenames", ()) for i in group) for f, group in files.items()}
+    waiting = [f for f in files if needs[f]]
+    order = waiting[:1] + [f for f in files if not needs[f]] + waiting[1:]
+    return [item for f in order for item in files[f]]
 
 
 # ==============================================================================================

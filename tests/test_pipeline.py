@@ -21,6 +21,7 @@ from potenzial.settings import PROJECT_ROOT
 from potenzial.stand_ins import ensure_stand_ins
 from potenzial.steps import all_steps
 from potenzial.store import open_store
+from potenzial.store.base import RunResult
 from tests.support.child_env import child_env
 from tests.support.stand_ins import copy_stand_ins
 
@@ -55,10 +56,15 @@ def gpkg_run(pipeline_run, region, data_dir):
 
 
 @pytest.fixture(scope="module")
-def postgis_run(region, postgis_url, data_dir):
+def postgis_run(gpkg_run, postgis_url):
+    """The session run's whole-region results published into PostGIS as the pipeline publishes them (every
+    layer and table by COPY, one transaction, then the current-run switch). The pipeline's steps are the
+    same for both stores; what differs is the publish and the read-back, which the tests here compare."""
+    source, record = gpkg_run
+    frames = {name: source.read(name, record.run_id) for name in source.run_layers(record.run_id)}
     store = open_store(postgis_url)
     store.init()
-    record = run_pipeline(region, store, load_params(PARAMS), raster_cache=data_dir / "raster_cache")
+    store.publish(RunResult(record=record, frames=frames))
     yield store, record
     store.close()
 
@@ -108,6 +114,7 @@ DRIVER = textwrap.dedent("""
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
     from potenzial.store import open_store
+from potenzial.store.base import RunResult
 
     store = open_store(sys.argv[1])
     region = load_region("lk-leipzig", Path(sys.argv[2]), Path(sys.argv[3]))
