@@ -21,7 +21,7 @@ help:
 	@echo "make bench-roof-tiles – build time and size of the z10 roof tiles on PostGIS and the embedded store"
 	@echo "make bench-first-request – first tile, GeoPackage and fact sheet right after 'potenzial run' publishes"
 	@echo "make bench-mastr – time and peak memory of reading synthetic MaStR exports of 50,000 and 200,000 solar units"
-	@echo "make reliability – 50 clients x 60 s x 3 against serve --workers 2, random kill times (loads the machine)"
+	@echo "make reliability – 50 clients x 60 s x 3 against serve --workers 2, random kill times, PostgreSQL stopped under load (loads the machine)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -90,7 +90,7 @@ bench-mastr: venv
 
 # Load (bench/bench_load.py, port 8241) and random kill times on both stores: not in `make test`.
 reliability: venv web db
-	$(PY) -m pytest -q -p no:cacheprovider -s -m reliability tests/test_load.py tests/test_publish_hazards.py
+	$(PY) -m pytest -q -p no:cacheprovider -s -m reliability tests/test_load.py tests/test_publish_hazards.py tests/test_outage.py
 
 bench-scale: venv
 	$(PY) bench/bench_scale.py --scales 1 4
