@@ -1,4 +1,7 @@
-"""Request dependencies: everything a router needs comes from the app state built by the lifespan."""
+"""Request dependencies: everything a router needs comes from the app state built by the lifespan.
+
+The ones that only read the app state are coroutines: FastAPI runs a plain function dependency in
+its thread pool, a hop per dependency and request that costs more than the lookup under load."""
 
 from __future__ import annotations
 
@@ -16,32 +19,32 @@ from web.assets import STATIC_URL
 from web.page import BaseMap
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_region(request: Request) -> Region:
+async def get_region(request: Request) -> Region:
     return request.app.state.region
 
 
-def get_cache(request: Request) -> RunCache:
+async def get_cache(request: Request) -> RunCache:
     return request.app.state.cache
 
 
-def get_basemap(request: Request) -> BaseMap | None:
+async def get_basemap(request: Request) -> BaseMap | None:
     return request.app.state.basemap
 
 
-def get_static_url(request: Request) -> str:
+async def get_static_url(request: Request) -> str:
     """Where ``/static`` is as the browser sees it (honours a proxy's root_path)."""
     return f"{request.scope.get('root_path', '').rstrip('/')}{STATIC_URL}"
 
 
-def get_serving(request: Request) -> Serving:
+async def get_serving(request: Request) -> Serving:
     return request.app.state.serving
 
 
-def get_base_url(request: Request) -> str:
+async def get_base_url(request: Request) -> str:
     """The app's absolute base URL as the client sees it (scheme, host, proxy root_path), no trailing /."""
     return str(request.base_url).rstrip("/")
 

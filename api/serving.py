@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from potenzial.errors import NotFoundError, StoreUnavailableError
 from potenzial.region import Region
 from potenzial.runs import RunRecord
+from potenzial.serving.cache import RunCache
 from potenzial.serving.headline import load_headline_params
 from potenzial.serving.registry import LayerRegistry, ServedLayer
 from potenzial.serving.saved_scenarios import SavedScenarioService
@@ -35,6 +36,10 @@ from potenzial.tiles.mvt import DEFAULT_MAX_FEATURES
 from potenzial.tiles.raster import AnalysisTileSource, TileSource, render_tile
 
 log = logging.getLogger("potenzial.api")
+
+
+#: serialised municipality answers kept in memory (30 municipalities × a few base URLs × 2 runs)
+SUMMARIES_KEPT = 256
 
 
 class ServingSettings(BaseSettings):
@@ -126,6 +131,8 @@ class Serving:
                                    rules_dir=settings.rules_dir, params_dir=settings.params_dir)
         self.scenarios = ScenarioService(self.results)  #: what-if scenarios on the fast path
         self.saved_scenarios = SavedScenarioService(self.scenarios)
+        #: a municipality's JSON, serialised (per run, AGS and base URL)
+        self.summaries = RunCache(max_entries=SUMMARIES_KEPT)
         self._sources: dict[Path, TileSource] = {}
         self._builds: dict[Path, Future] = {}
         self._lock = threading.Lock()

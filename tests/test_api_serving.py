@@ -412,6 +412,15 @@ def test_one_municipality_with_units_and_provenance(client):
                                                        "livestock_state"}
     assert body["links"]["download"].endswith(f"/api/municipalities/{GRIMMA}/download.gpkg")
     assert body["geometry"]["type"] == "MultiPolygon"
+    # served from memory after the first answer: the same bytes under one ETag, 304 when the client has them
+    again = client.get(f"/api/municipalities/{GRIMMA}")
+    assert again.content == response.content and again.headers["etag"] == response.headers["etag"]
+    assert client.get(f"/api/municipalities/{GRIMMA}",
+                      headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+    # the links name the host the client asked: another base URL, another answer and ETag
+    other = client.get(f"/api/municipalities/{GRIMMA}", headers={"Host": "potenzial.example"})
+    assert other.json()["links"]["download"].startswith("http://potenzial.example/")
+    assert other.headers["etag"] != response.headers["etag"]
 
 
 @pytest.mark.parametrize("ags", ["14729999", "1472916", "abcdefgh", "14729160x", "x" * 32])

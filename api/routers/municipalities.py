@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import BaseUrlDep, CacheDep, CurrentRunDep, ServingDep
@@ -40,10 +41,27 @@ def municipalities(serving: ServingDep, record: CurrentRunDep, cache: CacheDep) 
                               lambda: municipality_collection(serving.results.figures(record), record))
 
 
-@router.get("/municipalities/{ags}", response_model=MunicipalityDetail, responses=error_responses(404, 503))
-def municipality(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, base_url: BaseUrlDep) -> dict:
+@router.get("/municipalities/{ags}", response_model=MunicipalityDetail,
+            responses={200: {"description": "the municipality (ETag; If-None-Match answers 304)"},
+                       304: {"description": "not modified (If-None-Match matched the ETag)"},
+                       **error_responses(404, 503)})
+async def municipality(request: Request, ags: AgsPath, serving: ServingDep, record: CurrentRunDep,
+                       base_url: BaseUrlDep) -> Response:
     """One municipality: every figure with unit and source table, geometry, the run's provenance
-    (run id, parameter hash, code version, data sources) and links to its download and fact sheet."""
+    (run id, parameter hash, code version, data sources) and links to its download and fact sheet.
+    Serialised once per run, municipality and base URL, then answered from memory."""
+    etag = product_etag(record.run_id, "municipality", ags, base_url)
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    key = ("municipality.json", record.run_id, ags, base_url)
+    body = serving.summaries.peek(key)
+    if body is None:
+        body = await run_in_threadpool(serving.summaries.get_or_build, key,
+                                       lambda: _municipality_json(serving, record, ags, base_url))
+    return Response(content=body, media_type="application/json", headers={"ETag": etag})
+
+
+def _municipality_json(serving, record, ags: str, base_url: str) -> bytes:
     detail = serving.results.municipality_detail(record, ags)
     detail["links"] = {"download": f"{base_url}/api/municipalities/{ags}/download.gpkg",
                        "factsheet": f"{base_url}/api/municipalities/{ags}/factsheet.html",
@@ -51,7 +69,7 @@ def municipality(ags: AgsPath, serving: ServingDep, record: CurrentRunDep, base_
                        "monitoring": f"{base_url}/api/monitoring.html?ags={ags}",
                        "summary_csv": f"{base_url}/api/municipalities/{ags}/summary.csv",
                        "summary_xlsx": f"{base_url}/api/municipalities/{ags}/summary.xlsx"}
-    return detail
+    return MunicipalityDetail.model_validate(detail).model_dump_json(by_alias=True).encode("utf-8")
 
 
 def file_response(request: Request, path: Path, media_type: str, etag: str, filename: str | None = None,
