@@ -34,6 +34,7 @@ from potenzial.tiles.display import ensure_display_cog
 from potenzial.tiles.grid import TILE_SIZE_PX
 from potenzial.tiles.mvt import DEFAULT_MAX_FEATURES
 from potenzial.tiles.raster import AnalysisTileSource, TileSource, render_tile
+from web.figures import figure_values
 
 log = logging.getLogger("potenzial.api")
 
@@ -129,7 +130,8 @@ class Serving:
         self.results = RunServices(store, region, self.raster_cache, schemas, on_registry=self._start_display_builds,
                                    headline=load_headline_params(settings.params_dir, settings.figures_precedence),
                                    rules_dir=settings.rules_dir, params_dir=settings.params_dir)
-        self.scenarios = ScenarioService(self.results)  #: what-if scenarios on the fast path
+        #: what-if scenarios on the fast path, with the map's figures of each answer
+        self.scenarios = ScenarioService(self.results, figure_values=figure_values)
         self.saved_scenarios = SavedScenarioService(self.scenarios)
         #: a municipality's JSON, serialised (per run, AGS and base URL)
         self.summaries = RunCache(max_entries=SUMMARIES_KEPT)

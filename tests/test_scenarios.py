@@ -96,6 +96,7 @@ def hand_basis() -> ScenarioBasis:
         "wind_technical_capacity_mw": [20.0], "wind_technical_yield_gwh_per_a": [50.0],
         "wind_whole_park_turbines": [3.0], "pv_ground_area_ha": [10.0], "pv_ground_capacity_mwp": [10.0],
         "pv_ground_yield_gwh_per_a": [9.0], "pv_ground_wind_overlap_ha": [0.0],
+        "pv_ground_capacity_wind_first_mwp": [10.0], "pv_ground_yield_wind_first_gwh_per_a": [9.0],
         **{f"pv_ground_{s}_{q}": [v] for s in ("technical", "restricted", "realisable")
            for q, v in (("area_ha", 10.0), ("capacity_mwp", 10.0), ("electricity_gwh_per_a", 9.0))},
     }, index=pd.Index(["14729001"], name="ags"))
@@ -126,6 +127,24 @@ def test_evaluate_on_hand_made_run():
     assert (m.wind_area_ha, m.wind_turbines_estimated, m.wind_yield_gwh_per_a) == pytest.approx((0.03, 3.0, 30.0))
 
 
+def test_pv_wind_first_is_the_run_s_own_scaled_by_the_land_pv_keeps():
+    basis = hand_basis()
+    # the run: 2 of its 10 ha of PV land are wind land too; PV keeps 8 ha with 7.5 MWp and 6 GWh/a (better land
+    # than the share 8/10 of 10 MWp and 9 GWh/a would say)
+    run = basis.run.assign(pv_ground_wind_overlap_ha=2.0, pv_ground_capacity_wind_first_mwp=7.5,
+                           pv_ground_yield_wind_first_gwh_per_a=6.0)
+    basis = ScenarioBasis(bands=basis.bands, limits=basis.limits, run=run, targets=basis.targets,
+                          build_turbines=basis.build_turbines)
+    m = evaluate_scenario(basis, parse_scenario({}, LIMITS)).municipalities.iloc[0]
+    assert (m.pv_ground_capacity_wind_first_mwp, m.pv_ground_yield_wind_first_gwh_per_a) == pytest.approx((7.5, 6.0))
+    # 25 m, forest off: wind area 0.03 -> 0.06 ha, the shared land 2 -> 4 ha, PV keeps 6 of the run's 8 ha
+    m = evaluate_scenario(basis, parse_scenario({"residential_setback_m": 25, "switches": {"forest": False}},
+                                                LIMITS)).municipalities.iloc[0]
+    assert (m.pv_ground_wind_overlap_ha, m.pv_ground_area_wind_first_ha) == pytest.approx((4.0, 6.0))
+    assert (m.pv_ground_capacity_wind_first_mwp, m.pv_ground_yield_wind_first_gwh_per_a) == \
+        pytest.approx((7.5 * 6 / 8, 6.0 * 6 / 8))
+
+
 MONOTONE = ("wind_eligible_ha", "wind_area_ha", "wind_turbines_estimated", "wind_capacity_mw", "wind_yield_gwh_per_a",
             "wind_technical_area_ha", "wind_technical_capacity_mw", "wind_technical_electricity_gwh_per_a",
             "wind_restricted_area_ha", "wind_restricted_capacity_mw", "wind_restricted_electricity_gwh_per_a",
@@ -154,6 +173,7 @@ def random_basis(seed: int, n: int = 4) -> ScenarioBasis:
         "wind_whole_park_turbines": np.floor(turbines / 2), "pv_ground_area_ha": rng.uniform(0, 5, n),
         "pv_ground_capacity_mwp": rng.uniform(0, 5, n), "pv_ground_yield_gwh_per_a": rng.uniform(0, 5, n),
         "pv_ground_wind_overlap_ha": np.zeros(n),
+        **{f"pv_ground_{c}_wind_first_{u}": np.zeros(n) for c, u in (("capacity", "mwp"), ("yield", "gwh_per_a"))},
         **{f"pv_ground_{s}_{q}": rng.uniform(0, 5, n) for s in ("technical", "restricted", "realisable")
            for q in ("area_ha", "capacity_mwp", "electricity_gwh_per_a")},
     }, index=pd.Index(list(table.ags), name="ags"))

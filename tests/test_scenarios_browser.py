@@ -176,3 +176,41 @@ def test_the_eligible_land_follows_the_slider_and_the_switches(browser, server):
         m.assert_clean()
     finally:
         m.close()
+
+
+def test_the_choropleth_and_the_panel_show_the_scenario_while_its_section_is_open(browser, server):
+    from tests.support.browser import expected_colour, fills
+    from tests.support.live_server import page_config
+
+    m = MapPage(browser, server, LAPTOP)
+    try:
+        page = m.page
+        with httpx.Client(base_url=server, timeout=60) as api:
+            config = page_config(api.get("/").text)
+            want = api.post("/api/scenarios/evaluate", json={"residential_setback_m": 700}).json()["figures"]
+        figure = next(f for f in config["figures"] if f["id"] == config["default_figure"])
+        wait_until(page, "document.querySelector('.potenzial-scenario dl[data-setback=\"1000\"]')")
+        base = fills(m)
+        assert base == {a: expected_colour(figure, v) for a, v in figure["values"].items()}
+        # a municipality panel open, then the what-if section opened and the slider moved to 700 m
+        ags = max(figure["values"], key=lambda a: abs((want[figure["id"]][a] or 0) - (figure["values"][a] or 0)))
+        page.locator(f'.leaflet-overlay-pane path[data-ags="{ags}"]').dispatch_event("click")
+        page.wait_for_selector(f'.potenzial-side[data-ags="{ags}"] h2.name')
+        page.click(".potenzial-scenario summary")
+        _move_slider(page, 700)
+        moved = {a: expected_colour(figure, v) for a, v in want[figure["id"]].items()}
+        assert moved != base  # 700 m moves some municipality into another class
+        wait_until(page, f"document.querySelector('.leaflet-overlay-pane path[data-ags=\"{ags}\"]')"
+                         f".getAttribute('fill') === '{moved[ags]}'")
+        assert fills(m) == moved
+        cell = page.locator(f'.potenzial-side table.headline td[data-figure="{figure["id"]}"]')
+        assert cell.get_attribute("data-scenario") == "1"
+        assert float(cell.get_attribute("data-value")) == pytest.approx(want[figure["id"]][ags], rel=1e-9)
+        assert page.is_visible(".potenzial-side .scenario-note")
+        # the section closed: the run's own figures again
+        page.click(".potenzial-scenario summary")
+        wait_until(page, "!document.querySelector('.potenzial-side .scenario-note')")
+        assert fills(m) == base
+        m.assert_clean()
+    finally:
+        m.close()

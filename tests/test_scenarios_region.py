@@ -121,3 +121,19 @@ def test_saved_scenarios_compare_export_and_gone(client, pipeline_run):
         store.close()
     answer = client.get(f"/api/scenarios/{gone.scenario_id}")
     assert answer.status_code == 410 and "no longer keeps" in answer.json()["detail"]
+
+
+def test_the_answer_carries_the_map_s_figures(client):
+    from tests.support.live_server import page_config
+
+    config = page_config(client.get("/").text)
+    base = client.post("/api/scenarios/evaluate", json={}).json()
+    # the run's own scenario: every figure the page colours by, as the page has it
+    for fig in config["figures"]:
+        assert base["figures"][fig["id"]] == pytest.approx(fig["values"], rel=1e-9, nan_ok=True), fig["id"]
+    near = client.post("/api/scenarios/evaluate", json={"residential_setback_m": 700}).json()
+    rows = {r["ags"]: r for r in near["municipalities"]}
+    figures = near["figures"]["electricity_potential"]
+    for ags, value in figures.items():  # the rows are rounded to 6 places
+        assert value == pytest.approx(rows[ags]["electricity_potential_gwh_per_a"], rel=1e-9, abs=1e-6)
+    assert sum(figures.values()) > sum(base["figures"]["electricity_potential"].values())

@@ -376,6 +376,14 @@ def figure_config(merged: pd.DataFrame, meta: Sequence[Figure]) -> FigureConfig:
     return FigureConfig(figures=figures, panel=panel)
 
 
+def figure_values(merged: pd.DataFrame, meta: Sequence[Figure]) -> dict[str, dict[str, float | None]]:
+    """``{figure id: {ags: value}}`` of every figure the page shows, from ``merged`` (e.g. a what-if
+    scenario's figures in place of the run's): the same figures as :func:`figure_config`, no classes."""
+    ags = merged["ags"].astype(str).tolist()
+    return {d.id: {a: _json_number(v) for a, v in zip(ags, d.values(merged), strict=True)}
+            for d in derived_figures(meta, HeadlineContext.of(merged))}
+
+
 def values_by_ags(config: FigureConfig) -> Mapping[str, Mapping[str, float | None]]:
     """``{figure id: {ags: value}}`` (for tests and checks)."""
     return {f["id"]: f["values"] for f in config.figures}

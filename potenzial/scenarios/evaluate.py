@@ -15,7 +15,8 @@ for setback s and criteria S, before the area filters):
   monotone (a county cap shared out), the county's total is.
 
 Open-field PV: capacity and electricity of every stage scale with the power density (areas stay).
-Wind first: the land both could use scales with the wind area (an estimate).
+Wind first: the land both could use scales with the wind area (an estimate); PV keeps the rest, and its
+wind-first capacity and yield are the run's (measured on its own land) times the kept land's change.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ _RUN_COLUMNS = ("municipality_area_ha", "wind_area_ha", "wind_turbines", "wind_c
                 "wind_technical_area_ha", "wind_technical_turbines", "wind_technical_capacity_mw",
                 "wind_technical_yield_gwh_per_a", "wind_whole_park_turbines", "pv_ground_area_ha",
                 "pv_ground_capacity_mwp", "pv_ground_yield_gwh_per_a", "pv_ground_wind_overlap_ha",
+                "pv_ground_capacity_wind_first_mwp", "pv_ground_yield_wind_first_gwh_per_a",
                 *(f"pv_ground_{s}_{q}" for s in _PV_STAGES for q in _PV_QUANTITIES))
 
 
@@ -175,13 +177,21 @@ def _pv(run: pd.DataFrame, density_ratio: float, wind_area: np.ndarray, wind_are
     scale[has_wind] = wind_area[has_wind] / wind_area_run[has_wind]
     overlap = np.minimum(overlap_run * scale, pv_area)
     first = pv_area - overlap
-    with np.errstate(invalid="ignore", divide="ignore"):
-        kept = np.where(pv_area > 0, first / pv_area, 0.0)
+    first_run = pv_area - overlap_run
     capacity = _col(run, "pv_ground_capacity_mwp") * density_ratio
     energy = _col(run, "pv_ground_yield_gwh_per_a") * density_ratio
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kept = np.where(pv_area > 0, first / pv_area, 0.0)
+        # the run's own wind-first figures (measured on its land) scaled by the land PV keeps; where the run
+        # kept none, the share of the whole PV land
+        grown = np.where(first_run > 0, first / first_run, 0.0)
+    on_run = first_run > 0
     out = {"pv_ground_area_ha": pv_area, "pv_ground_capacity_mwp": capacity, "pv_ground_yield_gwh_per_a": energy,
            "pv_ground_wind_overlap_ha": overlap, "pv_ground_area_wind_first_ha": first,
-           "pv_ground_capacity_wind_first_mwp": capacity * kept, "pv_ground_yield_wind_first_gwh_per_a": energy * kept}
+           "pv_ground_capacity_wind_first_mwp": np.where(
+               on_run, _col(run, "pv_ground_capacity_wind_first_mwp") * density_ratio * grown, capacity * kept),
+           "pv_ground_yield_wind_first_gwh_per_a": np.where(
+               on_run, _col(run, "pv_ground_yield_wind_first_gwh_per_a") * density_ratio * grown, energy * kept)}
     for stage in _PV_STAGES:
         out[f"pv_ground_{stage}_area_ha"] = _col(run, f"pv_ground_{stage}_area_ha")
         for q in ("capacity_mwp", "electricity_gwh_per_a"):
@@ -214,7 +224,8 @@ def run_figures_frame(ags: Sequence[str], tables: Mapping[str, pd.DataFrame]) ->
     in_park = park.map(park.value_counts())
     whole = turbines[in_park.to_numpy() >= min_park].assign(ags=lambda f: f["ags"].astype(str))
     out["wind_whole_park_turbines"] = whole.groupby("ags").size().reindex(list(ags)).fillna(0.0).to_numpy(float)
-    for c in ("pv_ground_area_ha", "pv_ground_capacity_mwp", "pv_ground_yield_gwh_per_a", "pv_ground_wind_overlap_ha"):
+    for c in ("pv_ground_area_ha", "pv_ground_capacity_mwp", "pv_ground_yield_gwh_per_a", "pv_ground_wind_overlap_ha",
+              "pv_ground_capacity_wind_first_mwp", "pv_ground_yield_wind_first_gwh_per_a"):
         out[c] = pv[c].to_numpy(dtype=float)
     for s in _PV_STAGES:
         for q in _PV_QUANTITIES:

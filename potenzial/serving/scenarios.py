@@ -7,7 +7,7 @@ The routes (api/routers/scenarios.py) only translate HTTP to these calls.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from potenzial.runs import RunRecord
 from potenzial.scenarios import BandTable, Scenario, ScenarioBasis, ScenarioLimits, evaluate_scenario, parse_scenario
 from potenzial.scenarios.evaluate import ScenarioResult, area_targets, build_turbines, run_figures_frame
 from potenzial.serving.cache import RunCache
+from potenzial.serving.figures import Figure
 from potenzial.serving.headline import headline_frame
 from potenzial.serving.scenario_cells import ScenarioCells
 from potenzial.serving.services import RunServices
@@ -31,6 +32,10 @@ TABLES = ("scenario_bands", "scenario_parameters", "wind_municipalities", "wind_
 #: the headline figures a scenario answers with (electricity and heat apart, never added)
 HEADLINE_COLUMNS = ("electricity_potential_gwh_per_a", "electricity_wind_gwh_per_a", "electricity_pv_ground_gwh_per_a",
                     "heat_potential_gwh_per_a")
+
+
+#: (the run's figures with a scenario's in place, their metadata) -> {figure id: {ags: value}}
+FigureValues = Callable[[pd.DataFrame, Sequence[Figure]], Mapping[str, Mapping[str, float | None]]]
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,10 @@ def _clean(value: Any) -> Any:
 class ScenarioService:
     """Scenarios on the runs of ``results`` (figures, headline parameters and store of the server)."""
 
-    def __init__(self, results: RunServices) -> None:
+    def __init__(self, results: RunServices, figure_values: FigureValues | None = None) -> None:
         self.results = results
+        #: the map's figures per municipality from a scenario's figures (given by the page's owner)
+        self.figure_values = figure_values
         self._runs = RunCache(max_entries=4)
         #: the eligible-land tiles of the what-if map
         self.cells = ScenarioCells(results.raster_cache)
@@ -133,6 +140,12 @@ class ScenarioService:
         for column in HEADLINE_COLUMNS:
             county[column] = float(np.nansum(head[column].to_numpy(dtype=float)))
         units = {**dict(SCENARIO_MUNICIPALITIES.units), **{c: u for c, u in HEADLINE.units if c in HEADLINE_COLUMNS}}
+        figures: Mapping[str, Mapping[str, float | None]] = {}
+        if self.figure_values is not None:
+            for column in head.columns:
+                if column in merged.columns:
+                    merged[column] = head[column].to_numpy()
+            figures = self.figure_values(merged, self.results.figures(record).meta)
         return {
             "run_id": record.run_id,
             "scenario": result.scenario.as_dict(),
@@ -141,6 +154,7 @@ class ScenarioService:
             "base_county": run.base,
             "targets": [{k: _clean(v) for k, v in r.items()} for r in result.targets.to_dict("records")],
             "units": units,
+            "figures": figures,
         }
 
     def missing_tables(self, record: RunRecord) -> list[str]:

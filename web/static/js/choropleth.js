@@ -1,6 +1,6 @@
 /* potenzial – the municipalities coloured by the chosen figure, with a tooltip each. */
 import { esc, fmt } from "./format.js";
-import { figure, restyle, styleFeature } from "./figures.js";
+import { figure, figureValue, restyle, styleFeature } from "./figures.js";
 import { pick } from "./i18n.js";
 import { MORE_SOURCES, addAttributions, removeAttributions } from "./map.js";
 import { state } from "./state.js";
@@ -30,7 +30,7 @@ export function buildChoropleth(collection, onSelect) {
 function tooltipHtml(feature) {
   if (state.tooltipOverride) return state.tooltipOverride(feature);  // another view's figure (monitoring.js)
   const fig = figure(state.figureId);
-  const value = fig ? fig.values[feature.id] : null;
+  const value = figureValue(fig, feature.id);
   return "<b>" + esc(feature.properties.name) + "</b> <small>" + esc(feature.id) + "</small>" +
     (fig ? "<br>" + esc(pick(fig.label)) + ": " + esc(fmt(value, fig.unit)) : "");
 }

@@ -7,6 +7,14 @@ export function figure(id) {
   return (state.config.figures || []).find(function (f) { return f.id === id; }) || null;
 }
 
+/* The figure's value for ``ags``: the what-if scenario's while the what-if section shows one
+ * (state.scenarioFigures, scenario.js), else the run's. */
+export function figureValue(fig, ags) {
+  if (!fig) return null;
+  const scenario = state.scenarioFigures && state.scenarioFigures[fig.id];
+  return scenario ? scenario[ags] : fig.values[ags];
+}
+
 export function selectableFigures() {
   return (state.config.figures || []).filter(function (f) { return f.selectable; });
 }
@@ -28,7 +36,7 @@ function anyOverlayOn() {
 
 export function styleFeature(feature) {
   const fig = figure(state.figureId);
-  const value = fig ? fig.values[feature.id] : null;
+  const value = figureValue(fig, feature.id);
   const selected = feature.id === state.selected;
   const base = {
     fillColor: colourFor(fig, value), fillOpacity: anyOverlayOn() ? 0.2 : 0.72,

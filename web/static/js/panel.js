@@ -3,7 +3,7 @@
  * and remaining capacity, the county ranking of the chosen figure, every figure by its title and unit
  * (result schemas), downloads and the run. */
 import { countyLinks, esc, fmt, getJSON, isNumber, syntheticWarning } from "./format.js";
-import { figure, restyle } from "./figures.js";
+import { figure, figureValue, restyle } from "./figures.js";
 import { pick, t } from "./i18n.js";
 import { columnDescription, columnTitle, columnUnit } from "./labels.js";
 import { fillMonitoringPanel, monitoringSection } from "./monitoring.js";
@@ -71,9 +71,10 @@ function cell(column, detail) {
 /* A figure of the page configuration (computed on the server from the API's figures). */
 function derivedCell(id, ags) {
   const fig = figure(id);
-  const value = fig ? fig.values[ags] : null;
-  return '<td class="num" data-figure="' + esc(id) + '" data-value="' + esc(isNumber(value) ? value : "") + '">' +
-    esc(fmt(value, fig ? fig.unit : "")) + "</td>";
+  const value = figureValue(fig, ags);
+  const scenario = Boolean(state.scenarioFigures && state.scenarioFigures[id]);
+  return '<td class="num" data-figure="' + esc(id) + '" data-value="' + esc(isNumber(value) ? value : "") + '"' +
+    (scenario ? ' data-scenario="1"' : "") + ">" + esc(fmt(value, fig ? fig.unit : "")) + "</td>";
 }
 
 /* Electricity and heat potential (never added), the ratio to the electricity use, their stage and rule. */
@@ -81,7 +82,8 @@ function headlineTable(detail) {
   const panel = state.config.panel;
   if (!(panel.headline || []).length) return "";
   const rows = ['<h3 class="headline">' + esc(t("headline")) + ' <span class="stage">(' + esc(pick(panel.stage)) +
-    ')</span></h3><table class="headline">'];
+    ')</span></h3>' + (state.scenarioFigures ? '<p class="note scenario-note">' + esc(t("in_scenario")) + "</p>" : "") +
+    '<table class="headline">'];
   const notes = [];
   panel.headline.forEach(function (id) {
     const fig = figure(id);

@@ -6,6 +6,8 @@ import { pick } from "./i18n.js";
 import { columnTitle, columnUnit } from "./labels.js";
 import { analysisSection } from "./analysis.js";
 import { buildEligible, repaintEligible, showEligible } from "./eligible.js";
+import { restyle } from "./figures.js";
+import { renderPanel } from "./panel.js";
 import { api, state } from "./state.js";
 
 /* the county figures the panel shows: wind first, then the two headlines (electricity, heat: never added) */
@@ -37,6 +39,21 @@ function body(s) {
 function view() {
   const s = state.scenario;
   return {setback: s.value, on: Object.keys(s.switches).filter(function (k) { return s.switches[k]; })};
+}
+
+/* The choropleth and the open municipality panel show the scenario's figures while the section is open. */
+function applyToMap(open) {
+  const s = state.scenario;
+  const figures = open && s.answer && s.answer.figures && Object.keys(s.answer.figures).length ? s.answer.figures : null;
+  if (figures === state.scenarioFigures) return;
+  state.scenarioFigures = figures;
+  restyle();
+  if (state.detail && state.selected === state.detail.ags && state.side && !state.side.hidden) renderPanel(state.detail);
+}
+
+function isOpen(div) {
+  const details = div.querySelector("details.scenario-main");
+  return Boolean(details && details.open);
 }
 
 /* A checkbox per scenario criterion (checked: the rule excludes land). */
@@ -93,7 +110,7 @@ function draw(div) {
     (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + savedHtml(s) + "</details>";
   attachSaved(div);
   const details = div.querySelector("details.scenario-main");
-  details.addEventListener("toggle", function () { showEligible(details.open); });
+  details.addEventListener("toggle", function () { showEligible(details.open); applyToMap(details.open); });
   const input = div.querySelector("#potenzial-setback");
   input.addEventListener("input", function () {
     s.value = Number(input.value);
@@ -200,6 +217,7 @@ function ask(div) {
     s.answer = answer;
     s.error = null;
     render(div);
+    applyToMap(isOpen(div));
   }).catch(function (err) { s.error = err.message; render(div); });
 }
 

@@ -12,6 +12,8 @@ export const state = {
   styleOverride: null, tooltipOverride: null,
   // the what-if map's eligible-land layer (eligible.js), null until the run offers one
   eligible: null,
+  // the what-if scenario's figures ({figure id: {ags: value}}) while its section is open, else null
+  scenarioFigures: null,
 };
 
 /* The URL of an API path, below the root the page was served under (a proxy prefix). */
