@@ -1,8 +1,9 @@
 /* potenzial – the what-if panel: a residential-setback slider whose county figures are the API's answer
- * (POST /api/scenarios/evaluate, the fast path). Titles and units come from the result schemas; the
- * slider's range and the run's value from /api/scenarios/parameters. */
+ * (POST /api/scenarios/evaluate, the fast path), and two sliders for the shares of heat pumps and electric
+ * cars at the run's horizon that move the electricity use and its coverage. Titles and units come from the
+ * result schemas; the sliders' ranges and the run's values from /api/scenarios/parameters. */
 import { badge, esc, fmt, getJSON } from "./format.js";
-import { pick } from "./i18n.js";
+import { pick, t } from "./i18n.js";
 import { columnTitle, columnUnit } from "./labels.js";
 import { analysisSection } from "./analysis.js";
 import { api, state } from "./state.js";
@@ -10,7 +11,13 @@ import { api, state } from "./state.js";
 /* the county figures the panel shows: wind first, then the two headlines (electricity, heat: never added) */
 const FIGURES = [["scenario_municipalities", "wind_area_ha"], ["scenario_municipalities", "wind_turbines_estimated"],
   ["scenario_municipalities", "wind_yield_gwh_per_a"], ["headline", "electricity_potential_gwh_per_a"],
-  ["headline", "heat_potential_gwh_per_a"]];
+  ["headline", "heat_potential_gwh_per_a"],
+  ["scenario_municipalities", "heat_pump_electricity_mwh_el_per_a"],
+  ["scenario_municipalities", "ev_electricity_mwh_el_per_a"],
+  ["scenario_municipalities", "electricity_use_with_add_ons_mwh_el_per_a"],
+  ["scenario_municipalities", "electricity_coverage_with_add_ons_pct"]];
+/* the add-on shares a scenario may set (rows of /api/scenarios/parameters; absent on a run without them) */
+const SHARES = ["heat_pump_share_pct", "ev_share_pct"];
 const WAIT_MS = 120;
 const HEADING = {de: "Was wäre, wenn … (Landkreis)", en: "What if … (county)"};  // a slider move waits this long for the next before asking
 const WORDS = {
@@ -24,6 +31,38 @@ const WORDS = {
 const MAX_COMPARED = 6;
 
 function w(key) { return WORDS[state.lang === "en" ? "en" : "de"][key]; }
+
+/* What the panel asks for: the setback and the shares the run offers. */
+function scenarioBody(s) {
+  return Object.assign({residential_setback_m: s.value}, s.shares);
+}
+
+/* The share sliders (heat pumps, electric cars) under a heading naming the horizon they are for. */
+function sharesHtml(s) {
+  if (!s.shareParams.length) return "";
+  const year = s.answer && s.answer.horizon_year ? " " + s.answer.horizon_year : "";
+  return "<h3 class=\"scenario-use\">" + esc(t("scenario_use") + year) + "</h3>" +
+    s.shareParams.map(function (p) {
+      const id = "potenzial-" + p.parameter.replace(/_/g, "-");
+      return "<label for=\"" + id + "\">" + esc(pick({de: p.title_de, en: p.title_en})) + ": <output for=\"" + id +
+        "\">" + esc(fmt(s.shares[p.parameter], p.unit)) + "</output></label><input type=\"range\" id=\"" + id +
+        "\" data-share=\"" + esc(p.parameter) + "\" min=\"" + p.low + "\" max=\"" + p.high + "\" step=\"1\" value=\"" +
+        s.shares[p.parameter] + "\">";
+    }).join("");
+}
+
+function attachShares(div) {
+  const s = state.scenario;
+  div.querySelectorAll("input[data-share]").forEach(function (input) {
+    const p = s.shareParams.find(function (x) { return x.parameter === input.dataset.share; });
+    input.addEventListener("input", function () {
+      s.shares[p.parameter] = Number(input.value);
+      div.querySelector("output[for=\"" + input.id + "\"]").textContent = fmt(s.shares[p.parameter], p.unit);
+      clearTimeout(s.timer);
+      s.timer = setTimeout(function () { ask(div); }, WAIT_MS);
+    });
+  });
+}
 
 function postJSON(url, body) {
   return fetch(url, {method: "POST", headers: {"Content-Type": "application/json", Accept: "application/json"},
@@ -60,10 +99,13 @@ function draw(div) {
   div.innerHTML = "<details class=\"scenario-main\"" + (open ? " open" : "") + "><summary>" + esc(pick(HEADING)) +
     (synthetic ? " " + badge() : "") + "</summary><label for=\"potenzial-setback\">" + esc(pick({de: p.title_de, en: p.title_en})) + ": <output>" +
     esc(fmt(s.value, p.unit)) + "</output></label><input type=\"range\" id=\"potenzial-setback\" min=\"" + p.low +
-    "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\"><dl class=\"potenzial-scenario-figures\"" +
-    " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\">" + rows + "</dl>" +
+    "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\">" + sharesHtml(s) +
+    "<dl class=\"potenzial-scenario-figures\"" +
+    " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\" data-shares=\"" +
+    (answer ? SHARES.map(function (k) { return answer.scenario[k]; }).join(",") : "") + "\">" + rows + "</dl>" +
     (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + savedHtml(s) + "</details>";
   attachSaved(div);
+  attachShares(div);
   const input = div.querySelector("#potenzial-setback");
   input.addEventListener("input", function () {
     s.value = Number(input.value);
@@ -131,7 +173,7 @@ function attachSaved(div) {
     div.querySelector("button.save").disabled = !s.name.trim();
   });
   div.querySelector("button.save").addEventListener("click", function () {
-    postJSON(api("/api/scenarios"), {name: s.name.trim(), residential_setback_m: s.value}).then(function (saved) {
+    postJSON(api("/api/scenarios"), Object.assign({name: s.name.trim()}, scenarioBody(s))).then(function (saved) {
       s.name = "";
       s.chosen = s.chosen.concat([saved.scenario_id]).slice(-MAX_COMPARED);
       return loadSaved(div);
@@ -156,9 +198,9 @@ function attachSaved(div) {
 
 function ask(div) {
   const s = state.scenario;
-  const value = s.value;
-  postJSON(api("/api/scenarios/evaluate"), {residential_setback_m: value}).then(function (answer) {
-    if (value !== s.value) return;  // a newer move is on its way
+  const body = scenarioBody(s);
+  postJSON(api("/api/scenarios/evaluate"), body).then(function (answer) {
+    if (JSON.stringify(body) !== JSON.stringify(scenarioBody(s))) return;  // a newer move is on its way
     s.answer = answer;
     s.error = null;
     render(div);
@@ -170,8 +212,11 @@ export function buildScenario() {
   return getJSON(api("/api/scenarios/parameters")).then(function (parameters) {
     const p = parameters.find(function (x) { return x.parameter === "residential_setback_m"; });
     if (!p) return;
+    const shareParams = parameters.filter(function (x) { return SHARES.indexOf(x.parameter) >= 0; });
+    const shares = {};
+    shareParams.forEach(function (x) { shares[x.parameter] = x.value; });
     state.scenario = {parameter: p, value: p.value, answer: null, error: null, timer: null, name: "", saved: [],
-      chosen: [], comparison: null};
+      chosen: [], comparison: null, shareParams: shareParams, shares: shares};
     state.scenarioPanel = analysisSection("potenzial-scenario");
     render(state.scenarioPanel);
     ask(state.scenarioPanel);
