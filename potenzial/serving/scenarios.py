@@ -31,8 +31,8 @@ from potenzial.scenarios import (
     parse_scenario,
     use_basis,
 )
-from potenzial.scenarios.scenario import SHARE_RANGE_PCT
 from potenzial.scenarios.evaluate import ScenarioResult, area_targets, build_turbines, run_figures_frame
+from potenzial.scenarios.scenario import SHARE_RANGE_PCT
 from potenzial.serving.cache import RunCache
 from potenzial.serving.headline import headline_frame
 from potenzial.serving.services import RunServices
@@ -102,7 +102,8 @@ def share_rows(use: UseBasis) -> list[dict[str, Any]]:
         rows.append({"parameter": key, "kind": "number", "title_de": title["de"], "title_en": title["en"],
                      "unit": DEMAND_HORIZONS.declared_unit(key), "value": value, "low": SHARE_RANGE_PCT[0],
                      "high": SHARE_RANGE_PCT[1], "bit": -1,
-                     "source": f"layers/params/default/demand.toml [demand.add_ons] {kind}_share_{use.horizon_year}_pct"})
+                     "source": f"layers/params/default/demand.toml [demand.add_ons] "
+                               f"{kind}_share_{use.horizon_year}_pct"})
     return rows
 
 
