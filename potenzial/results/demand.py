@@ -218,8 +218,8 @@ ADD_ON_LABELS = (
       "residential heat demand × heat-pump share / seasonal performance factor"),
     L("ev_share_pct", "Anteil Elektro-Pkw", "Electric-car share", "Anteil der Pkw, die elektrisch fahren",
       "share of the passenger cars that are electric"),
-    L("ev_electricity_all_mwh_el_per_a", "Strom, wenn alle Pkw elektrisch fahren würden", "Electricity if every car were "
-      "electric", "Einwohner × Pkw je Einwohner × km je Pkw × Verbrauch je km (mit Ladeverlusten)",
+    L("ev_electricity_all_mwh_el_per_a", "Strom, wenn alle Pkw elektrisch fahren würden",
+      "Electricity if every car were electric", "Einwohner × Pkw je Einwohner × km je Pkw × Verbrauch je km (mit Ladeverlusten)",
       "inhabitants × cars per inhabitant × km per car × use per km (charging losses included)"),
     L("ev_electricity_mwh_el_per_a", "Zusatzverbrauch E-Mobilität", "E-mobility add-on",
       "Strom aller Pkw, wären sie elektrisch, × Anteil Elektro-Pkw",
