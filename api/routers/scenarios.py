@@ -27,7 +27,8 @@ ScenarioBody = Annotated[dict[str, Any], Body(
 @router.get("/parameters", responses=error_responses(404, 503))
 def parameters(serving: ServingDep, record: CurrentRunDep) -> list[dict[str, Any]]:
     """What a scenario on the current run may change: each parameter with its title, unit, the run's value
-    and the allowed range (switches: 1 on, 0 off)."""
+    and the allowed range (switches: 1 on, 0 off); the heat-pump and electric-car shares at the run's horizon
+    where the run has electricity add-ons."""
     return serving.scenarios.parameters(record)
 
 
