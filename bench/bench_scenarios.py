@@ -7,7 +7,8 @@ Without ``--store`` runs `potenzial run` on the default region in a child proces
 embedded store first; with it, uses the store's current run. Starts the server (``python -m api``, one
 uvicorn worker, port 8210 unless ``--port``), asks one warm-up scenario (the run's tables are read
 once and cached), then ``--calls`` (default 300) scenarios with a random residential setback
-(300–2,000 m), random switches of the scenario criteria and a random PV power density (seeded), each
+(300–2,000 m), random switches of the scenario criteria, a random PV power density and, where the run
+offers them, random heat-pump and electric-car shares (seeded), each
 on one kept-alive loopback connection, timed to the last byte. Prints the machine, the load average
 before and after and a Markdown table; writes ``bench/results/scenarios.json``.
 Target: p50 ≤ 100 ms, p99 ≤ 300 ms.
@@ -100,6 +101,7 @@ def main() -> None:
             switches = [p["parameter"] for p in parameters if p["kind"] == "switch"]
             setback = next(p for p in parameters if p["parameter"] == "residential_setback_m")
             density = next(p for p in parameters if p["parameter"] == "pv_ground_power_density_mwp_per_ha")
+            shares = [p for p in parameters if p["parameter"] in ("heat_pump_share_pct", "ev_share_pct")]
             status, first, warm_ms = post(conn, {})
             if status != 200:
                 raise SystemExit(f"warm-up: HTTP {status}: {first}")
@@ -107,7 +109,8 @@ def main() -> None:
             for _ in range(args.calls):
                 body = {"residential_setback_m": round(rng.uniform(setback["low"], setback["high"]), 1),
                         "switches": {s: rng.random() < 0.5 for s in switches},
-                        "pv_ground_power_density_mwp_per_ha": round(rng.uniform(density["low"], density["high"]), 2)}
+                        "pv_ground_power_density_mwp_per_ha": round(rng.uniform(density["low"], density["high"]), 2),
+                        **{p["parameter"]: round(rng.uniform(p["low"], p["high"]), 1) for p in shares}}
                 status, answer, ms = post(conn, body)
                 if status != 200 or len(answer["municipalities"]) != municipalities:
                     raise SystemExit(f"HTTP {status} for {body}: {answer}")

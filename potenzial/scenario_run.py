@@ -3,7 +3,9 @@ overrides (``potenzial run --scenario FILE``), so that every geometry is compute
 
 The residential setback is the buffer of the setback rule in the wind rule set: the rule sets are
 copied into a folder of the run's own and that one buffer is rewritten; the switches go into
-``[wind.switches]`` and the PV power density into ``[pv_ground]``.
+``[wind.switches]``, the PV power density into ``[pv_ground]`` and the heat-pump and electric-car shares
+into ``[demand.add_ons]`` for the cascade's horizon year (their ranges widened to hold the scenario's
+value, which may be anything from 0 to 100 %).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from potenzial.cascade.params import load_cascade_params
+from potenzial.demand import load_demand_params
 from potenzial.errors import ConfigError, ParameterError
 from potenzial.exclusions import resolve_rule_set_path
 from potenzial.params import ParameterSet, plain
@@ -55,9 +59,15 @@ def scenario_limits(params: ParameterSet, rules_dir: Path) -> tuple[ScenarioLimi
     pv = params.values.get("pv_ground", {})
     density = float(pv.get(PV_DENSITY_KEY, 1.0))
     low, _, high = (float(v) for v in pv.get("ranges", {}).get(PV_DENSITY_KEY, (density, density, density)))
+    horizon = load_cascade_params(params.values.get("cascade", {})).horizon_year
+    add_ons = load_demand_params(params.section("demand")).add_ons
+    has = horizon in add_ons.heat_pump_share_pct
     limits = ScenarioLimits(setback_range_m=(sp.residential_setback_min_m, sp.residential_setback_max_m),
                             run_setback_m=float(rules[setback_id]["buffer_m"]), criteria=criteria,
-                            pv_density_range_mwp_per_ha=(low, high), run_pv_density_mwp_per_ha=density)
+                            pv_density_range_mwp_per_ha=(low, high), run_pv_density_mwp_per_ha=density,
+                            run_heat_pump_share_pct=add_ons.share_pct("heat_pump", horizon) if has else None,
+                            run_ev_share_pct=add_ons.share_pct("ev", horizon) if has else None,
+                            horizon_year=horizon if has else None)
     return limits, setback_id, rule_path
 
 
@@ -90,6 +100,13 @@ def scenario_run_inputs(params: ParameterSet, rules_dir: Path, doc: Mapping[str,
     values = copy.deepcopy(plain(params.values))
     values["wind"].setdefault("switches", {}).update(dict(scenario.switches))
     values.setdefault("pv_ground", {})[PV_DENSITY_KEY] = scenario.pv_ground_power_density_mwp_per_ha
+    add_ons = values["demand"]["add_ons"]
+    for kind, share in (("heat_pump", scenario.heat_pump_share_pct), ("ev", scenario.ev_share_pct)):
+        if share is not None and limits.horizon_year is not None:
+            key = f"{kind}_share_{limits.horizon_year}_pct"
+            add_ons[key] = share
+            add_ons[f"{key}_low"] = min(float(add_ons[f"{key}_low"]), share)
+            add_ons[f"{key}_high"] = max(float(add_ons[f"{key}_high"]), share)
     values.setdefault("meta", {})["scenario"] = scenario.as_dict()
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
     new = ParameterSet(path=params.path, version=f"{params.version}+scenario", values=MappingProxyType(values),

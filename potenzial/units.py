@@ -9,6 +9,9 @@ MWH_PER_GWH = 1_000.0
 KWH_PER_GWH = 1_000_000.0
 KG_PER_T = 1_000.0
 HOURS_PER_YEAR = 8_760.0
+PCT_PER_SHARE = 100.0  #: a share [-] × this = a percentage [%]
+KM_PER_100_KM = 100.0  #: a consumption per 100 km / this = per km
+PER_THOUSAND = 1_000.0  #: a rate per 1,000 (e.g. cars per 1,000 inhabitants) / this = per one
 
 
 def m2_to_ha(area_m2: float) -> float:

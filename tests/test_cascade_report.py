@@ -39,9 +39,31 @@ def cascade_frame(ags: list[str]) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-def publish(folder, with_cascade: bool = True) -> None:
+def demand_frames(ags: list[str]) -> dict[str, pd.DataFrame]:
+    """Two municipalities with 1,000 MWh_el use and 1,500 MWh_el realisable each; per horizon add-ons of 100
+    (heat pumps) and 50 (cars) MWh_el in each, 2045 twice that."""
+    from potenzial.results.demand import DEMAND_HORIZONS, DEMAND_MUNICIPALITIES
+
+    def empty(schema) -> dict:
+        return {c: {"int": 0, "float": float("nan"), "text": ""}[t] for c, t in schema.columns}
+
+    muni = pd.DataFrame([empty(DEMAND_MUNICIPALITIES)] * len(ags)).assign(
+        ags=ags, electricity_use_mwh_el_per_a=1_000.0, electricity_potential_mwh_el_per_a=1_500.0)
+    rows = []
+    for year, factor, hp, ev in ((2035, 1.0, 40.0, 35.0), (2045, 2.0, 75.0, 85.0)):
+        for a in ags:
+            rows.append(empty(DEMAND_HORIZONS) | {
+                "ags": a, "horizon_year": year, "heat_pump_share_pct": hp, "ev_share_pct": ev,
+                "heat_pump_electricity_mwh_el_per_a": 100.0 * factor, "ev_electricity_mwh_el_per_a": 50.0 * factor,
+                "electricity_use_with_add_ons_mwh_el_per_a": 1_000.0 + 150.0 * factor})
+    return {"demand_municipalities": muni, "demand_horizons": pd.DataFrame(rows)}
+
+
+def publish(folder, with_cascade: bool = True, with_demand: bool = False) -> None:
     munis = municipalities_frame()
     frames = {"municipalities": munis}
+    if with_demand:
+        frames.update(demand_frames(sorted(munis["ags"].astype(str))[:2]))
     if with_cascade:
         params = load_cascade_params(load_params(PROJECT_ROOT / "layers" / "params" / "default").section("cascade"))
         frames["cascade_municipalities"] = cascade_frame(sorted(munis["ags"].astype(str))[:2])
@@ -73,6 +95,22 @@ def test_report_method_prints_each_stage_of_each_technology(tmp_path):
     assert next(line for line in wind.splitlines() if line.startswith("| realisierbar")).count("| – |") == 1
     # the published reference figures carry their source
     assert "PVFVO" in text and "SächsGVBl. Nr. 34/2021" in text
+
+
+def test_report_method_gives_the_electricity_use_with_add_ons_per_horizon(tmp_path):
+    publish(tmp_path / "store", with_demand=True)
+    result = cli("report", "method", "--store", str(tmp_path / "store"), data_dir=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    part = result.stdout[result.stdout.index("## Stromverbrauch mit Wärmepumpen und E-Mobilität"):]
+    lines = {line.split("|")[1].strip(): line for line in part.splitlines() if line.startswith("| 20")}
+    # 2035: use 2 × 1,000 = 2,000; add-ons 2 × 100 = 200 and 2 × 50 = 100 → 2,300; realisable 3,000 → 130 %
+    assert [c.strip() for c in lines["2035 (synthetic)"].split("|")[2:-1]] == \
+        ["2,000", "40.0", "200", "35.0", "100", "2,300", "3,000", "130"]
+    # 2045: add-ons doubled → 2,600; 3,000 / 2,600 = 115 %
+    assert "| 2,600 | 3,000 | 115 |" in lines["2045 (synthetic)"]
+    assert "Deckung Strom mit Zusatzverbrauch / Electricity coverage with add-ons [%]" in part
+    # the factors of the parameter file with their sources
+    assert "`heat_pump_spf`" in part and "Fraunhofer ISE" in part and "`km_per_car_a`" in part
 
 
 def test_report_method_writes_the_file_given_with_out(tmp_path):

@@ -15,6 +15,7 @@ from shapely.geometry import box
 
 from potenzial.crs import ANALYSIS_CRS
 from potenzial.demand import (
+    add_on_horizons,
     after_refurbishment,
     building_demand,
     dh_class,
@@ -239,3 +240,82 @@ def test_synthetic_residential_area_is_scaled_to_the_target_and_nothing_else():
     # A: 80 m² × 200 = 16 MWh; D (retail) keeps 240 × 90 = 21.6 MWh
     assert result.at["A", "heat_demand_mwh_th_per_a"] == pytest.approx(16.0)
     assert result.at["D", "heat_demand_mwh_th_per_a"] == pytest.approx(21.6)
+
+
+def add_on_section(**update) -> dict:
+    """[demand.add_ons] in round numbers: SPF 4; 500 cars per 1,000 inhabitants, 10,000 km a year at 20 kWh/100 km
+    (= 2 MWh_el per car and year); 2030: 50 % heat pumps, 25 % electric cars."""
+    add_ons = {**section()["add_ons"], "heat_pump_spf": 4.0, "cars_per_1000_inhabitants": 500.0,
+               "km_per_car_a": 10_000.0, "ev_kwh_per_100km": 20.0, "heat_pump_share_2030_pct": 50.0,
+               "ev_share_2030_pct": 25.0}
+    for key in ("heat_pump_spf", "cars_per_1000_inhabitants", "km_per_car_a", "ev_kwh_per_100km",
+                "heat_pump_share_2030_pct", "ev_share_2030_pct"):
+        add_ons[f"{key}_low"], add_ons[f"{key}_high"] = add_ons[key] / 2, min(100.0, add_ons[key] * 2) \
+            if key.endswith("_pct") else add_ons[key] * 2
+    add_ons.update(update)
+    return section(add_ons=add_ons)
+
+
+def test_heat_pump_and_e_mobility_add_ons_by_hand():
+    params = load_demand_params(add_on_section()).add_ons
+    horizons = pd.DataFrame({"ags": [A1, A2], "horizon_year": [2030, 2030],
+                             "heat_residential_mwh_th_per_a": [800.0, 0.0]})
+    out = add_on_horizons(horizons, pd.Series({A1: 1_000.0, A2: 200.0}), pd.Series({A1: 1_000.0, A2: 0.0}),
+                          pd.Series({A1: 675.0, A2: 30.0}), params).set_index("ags")
+    # heat pumps: 800 MWh_th / SPF 4 = 200 MWh_el if every home had one; 50 % of it = 100 MWh_el
+    assert out.at[A1, "heat_pump_electricity_all_mwh_el_per_a"] == pytest.approx(200.0)
+    assert out.at[A1, "heat_pump_electricity_mwh_el_per_a"] == pytest.approx(100.0)
+    # e-mobility: 1,000 inhabitants × 500/1,000 = 500 cars × 10,000 km × 0.2 kWh/km = 1,000 MWh_el; 25 % = 250
+    assert out.at[A1, "ev_electricity_all_mwh_el_per_a"] == pytest.approx(1_000.0)
+    assert out.at[A1, "ev_electricity_mwh_el_per_a"] == pytest.approx(250.0)
+    # use 1,000 + 100 + 250 = 1,350 MWh_el; coverage 675 / 1,350 = 50 %
+    assert out.at[A1, "electricity_use_with_add_ons_mwh_el_per_a"] == pytest.approx(1_350.0)
+    assert out.at[A1, "electricity_coverage_with_add_ons_pct"] == pytest.approx(50.0)
+    # A2: no homes to heat; 200 inhabitants → 100 cars → 200 MWh_el, 25 % = 50; 30 / 50 = 60 %
+    assert out.at[A2, "heat_pump_electricity_mwh_el_per_a"] == 0.0
+    assert out.at[A2, "electricity_use_with_add_ons_mwh_el_per_a"] == pytest.approx(50.0)
+    assert out.at[A2, "electricity_coverage_with_add_ons_pct"] == pytest.approx(60.0)
+    assert (out["heat_pump_share_pct"].tolist(), out["ev_share_pct"].tolist()) == ([50.0, 50.0], [25.0, 25.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(low=st.floats(0.0, 100.0), more=st.floats(0.0, 100.0), heat=st.floats(0.0, 1e6), people=st.floats(0.0, 1e5))
+def test_a_larger_share_never_lowers_the_use(low, more, heat, people):
+    high = min(100.0, low + more)
+    use = {}
+    for share in (low, high):
+        params = load_demand_params(add_on_section(heat_pump_share_2030_pct=share, heat_pump_share_2030_pct_low=0.0,
+                                                   heat_pump_share_2030_pct_high=100.0, ev_share_2030_pct=share,
+                                                   ev_share_2030_pct_low=0.0, ev_share_2030_pct_high=100.0)).add_ons
+        frame = add_on_horizons(pd.DataFrame({"ags": [A1], "horizon_year": [2030],
+                                              "heat_residential_mwh_th_per_a": [heat]}), pd.Series({A1: people}),
+                                pd.Series({A1: 10.0}), pd.Series({A1: 5.0}), params)
+        use[share] = frame.iloc[0]
+    assert use[high]["electricity_use_with_add_ons_mwh_el_per_a"] >= \
+        use[low]["electricity_use_with_add_ons_mwh_el_per_a"] >= 10.0
+    assert use[high]["electricity_coverage_with_add_ons_pct"] <= use[low]["electricity_coverage_with_add_ons_pct"]
+
+
+def test_add_on_mistakes_are_one_line_naming_the_key():
+    s = add_on_section()
+    del s["add_ons"]["ev_share_2035_pct"]
+    with pytest.raises(ConfigError, match=r"\[demand.add_ons\] has no 'ev_share_2035_pct'"):
+        load_demand_params(s)
+    with pytest.raises(ConfigError, match=r"heat_pump_share_2030_pct: a share is a percentage.*0–120"):
+        load_demand_params(add_on_section(heat_pump_share_2030_pct_low=0.0, heat_pump_share_2030_pct_high=120.0))
+    with pytest.raises(ConfigError, match=r"heat_pump_spf = 6.0 is outside its range 2.0–5.0"):
+        load_demand_params(add_on_section(heat_pump_spf=6.0, heat_pump_spf_low=2.0, heat_pump_spf_high=5.0))
+    with pytest.raises(ConfigError, match=r"heat_pump_spf_low = 0.5: a heat pump gives at least"):
+        load_demand_params(add_on_section(heat_pump_spf_low=0.5))
+    with pytest.raises(ConfigError, match="no heat_pump_share_2040_pct"):
+        load_demand_params(add_on_section()).add_ons.share_pct("heat_pump", 2040)
+
+
+def test_the_default_add_ons_cover_every_horizon_with_a_source():
+    s = section()
+    params = load_demand_params(s).add_ons
+    assert sorted(params.heat_pump_share_pct) == sorted(params.ev_share_pct) == s["horizons"]
+    # a larger horizon never has a smaller share in the default file
+    for shares in (params.heat_pump_share_pct, params.ev_share_pct):
+        values = [shares[y] for y in sorted(shares)]
+        assert values == sorted(values)

@@ -4,6 +4,8 @@ Every expected value is worked out by hand in the comment beside it."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from potenzial.errors import ParameterError
 from potenzial.scenarios import BandTable, ScenarioLimits, parse_scenario, setback_histograms
 from potenzial.scenarios.evaluate import AreaTarget, ScenarioBasis, evaluate_scenario
+from potenzial.scenarios.use import UseBasis
 
 CELL_M2 = 100.0  #: 10 m cells
 HA_PER_CELL = CELL_M2 / 10_000.0
@@ -201,6 +204,87 @@ def test_a_larger_setback_or_an_added_exclusion_never_gives_more(seed, s1, s2, f
     # the realisable stage shares a county build cap out: its county capacity never grows (its energy may,
     # when the cap binds and the turbines it allows move to windier municipalities)
     assert strict.county["wind_realisable_capacity_mw"] <= loose.county["wind_realisable_capacity_mw"] + 1e-9
+
+
+WITH_USE = dataclasses.replace(LIMITS, run_heat_pump_share_pct=40.0, run_ev_share_pct=35.0, horizon_year=2035)
+
+
+def test_the_shares_default_to_the_run_and_refuse_mistakes():
+    s = parse_scenario({}, WITH_USE)
+    assert (s.heat_pump_share_pct, s.ev_share_pct) == (40.0, 35.0)
+    assert parse_scenario({"heat_pump_share_pct": 0, "ev_share_pct": 100}, WITH_USE).ev_share_pct == 100.0
+    with pytest.raises(ParameterError, match=r"heat_pump_share_pct = 150 % lies outside the allowed range 0–100 %"):
+        parse_scenario({"heat_pump_share_pct": 150}, WITH_USE)
+    with pytest.raises(ParameterError, match=r"ev_share_pct = -5 % lies outside the allowed range 0–100 %"):
+        parse_scenario({"ev_share_pct": -5}, WITH_USE)
+    with pytest.raises(ParameterError, match=r"'ev_shares_pct' is unknown\. Did you mean 'ev_share_pct'"):
+        parse_scenario({"ev_shares_pct": 50}, WITH_USE)
+    with pytest.raises(ParameterError, match="give a number in %"):
+        parse_scenario({"heat_pump_share_pct": "viel"}, WITH_USE)
+    # a run without electricity add-ons: the shares stay empty, and asking for one says why
+    assert parse_scenario({}, LIMITS).heat_pump_share_pct is None
+    with pytest.raises(ParameterError, match="this run has no electricity add-ons"):
+        parse_scenario({"ev_share_pct": 50}, LIMITS)
+
+
+def hand_use() -> UseBasis:
+    """Today's use 10,000 MWh_el; 2,000 MWh_el if every home had a heat pump (8,000 MWh_th / SPF 4); 5,000 MWh_el
+    if every car were electric; roof PV and biomass give 9,000 MWh_el; the run's shares 40 % and 35 %."""
+    return UseBasis(horizon_year=2035, use_mwh=np.array([10_000.0]), heat_pump_all_mwh=np.array([2_000.0]),
+                    ev_all_mwh=np.array([5_000.0]), unchanged_potential_mwh=np.array([9_000.0]),
+                    heat_pump_share_pct=40.0, ev_share_pct=35.0)
+
+
+def test_use_and_coverage_of_a_scenario_by_hand():
+    basis = dataclasses.replace(hand_basis(), limits=WITH_USE, use=hand_use())
+    r = evaluate_scenario(basis, parse_scenario({"heat_pump_share_pct": 50, "ev_share_pct": 20}, WITH_USE))
+    m = r.municipalities.iloc[0]
+    # heat pumps 50 % of 2,000 = 1,000; cars 20 % of 5,000 = 1,000 → use 10,000 + 2,000 = 12,000 MWh_el
+    assert (m.heat_pump_electricity_mwh_el_per_a, m.ev_electricity_mwh_el_per_a) == pytest.approx((1_000.0, 1_000.0))
+    assert m.electricity_use_with_add_ons_mwh_el_per_a == pytest.approx(12_000.0)
+    # realisable: 9,000 + open-field PV 9 GWh + wind: 3 turbines in whole parks, no cap, 10 GWh each = 30 GWh
+    # → 48,000 MWh_el; coverage 48,000 / 12,000 = 400 %
+    assert m.electricity_potential_mwh_el_per_a == pytest.approx(48_000.0)
+    assert m.electricity_coverage_with_add_ons_pct == pytest.approx(400.0)
+    assert r.county["electricity_coverage_with_add_ons_pct"] == pytest.approx(400.0)
+    # the run's shares: 40 % of 2,000 = 800, 35 % of 5,000 = 1,750 → 12,550; PV at 1.3 MWp/ha: 11.7 GWh
+    # → 9,000 + 11,700 + 30,000 = 50,700 MWh_el
+    m = evaluate_scenario(basis, parse_scenario({"pv_ground_power_density_mwp_per_ha": 1.3}, WITH_USE)
+                          ).municipalities.iloc[0]
+    assert m.electricity_use_with_add_ons_mwh_el_per_a == pytest.approx(12_550.0)
+    assert m.electricity_potential_mwh_el_per_a == pytest.approx(50_700.0)
+    # without a use basis the figures are empty, not zero
+    assert np.isnan(evaluate_scenario(hand_basis(), parse_scenario({}, LIMITS)).county[
+        "electricity_use_with_add_ons_mwh_el_per_a"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), hp=st.tuples(st.floats(0, 100), st.floats(0, 100)),
+       ev=st.tuples(st.floats(0, 100), st.floats(0, 100)), setback=st.floats(0, 100))
+def test_a_larger_share_never_lowers_the_use(seed, hp, ev, setback):
+    basis = random_basis(seed)
+    rng = np.random.default_rng(seed)
+    n = len(basis.bands.ags)
+    use = UseBasis(horizon_year=2035, use_mwh=rng.uniform(0, 1e5, n), heat_pump_all_mwh=rng.uniform(0, 1e4, n),
+                   ev_all_mwh=rng.uniform(0, 1e4, n), unchanged_potential_mwh=rng.uniform(0, 1e5, n),
+                   heat_pump_share_pct=30.0, ev_share_pct=30.0)
+    limits = dataclasses.replace(basis.limits, run_heat_pump_share_pct=30.0, run_ev_share_pct=30.0,
+                                 horizon_year=2035)
+    basis = dataclasses.replace(basis, limits=limits, use=use)
+    answers = [evaluate_scenario(basis, parse_scenario({"residential_setback_m": setback, "heat_pump_share_pct": h,
+                                                        "ev_share_pct": e}, limits))
+               for h, e in ((min(hp), min(ev)), (max(hp), max(ev)))]
+    less, more = (a.municipalities for a in answers)
+    column = "electricity_use_with_add_ons_mwh_el_per_a"
+    assert np.all(more[column].to_numpy() >= less[column].to_numpy() - 1e-9)
+    assert np.all(less[column].to_numpy() >= use.use_mwh - 1e-9)
+    # the same setback: the same realisable electricity, so the coverage never rises with the use
+    assert more["electricity_potential_mwh_el_per_a"].to_numpy() == pytest.approx(
+        less["electricity_potential_mwh_el_per_a"].to_numpy())
+    covered = less["electricity_coverage_with_add_ons_pct"].notna().to_numpy()
+    assert np.all(more["electricity_coverage_with_add_ons_pct"].to_numpy()[covered] <=
+                  less["electricity_coverage_with_add_ons_pct"].to_numpy()[covered] + 1e-9)
+    assert answers[1].county[column] >= answers[0].county[column] - 1e-6
 
 
 def test_cli_scenario_evaluate_fails_in_one_line(tmp_path):

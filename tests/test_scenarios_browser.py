@@ -1,5 +1,6 @@
 """The what-if panel in a real browser (Debian's headless Chromium), offline, against the app serving the
-session's whole-region run: the setback slider moves and the panel shows the API's own figures for it."""
+session's whole-region run: the setback slider and the heat-pump share slider move and the panel shows the
+API's own figures for them."""
 
 from __future__ import annotations
 
@@ -57,6 +58,40 @@ def test_the_setback_slider_shows_the_api_s_figures(browser, server):
         assert after["heat_potential_gwh_per_a"] == pytest.approx(before["heat_potential_gwh_per_a"])
         label = page.inner_text(".potenzial-scenario label")
         assert "Abstand zu Wohngebäuden" in label and "700" in label
+        m.assert_clean()
+    finally:
+        m.close()
+
+
+def test_the_heat_pump_slider_moves_the_use_to_the_api_s_value(browser, server):
+    """The heat-pump share slider from the run's value to 80 %: the panel's electricity use with add-ons is the
+    API's for that scenario, larger than before, and its coverage smaller; the wind figures do not move."""
+    m = MapPage(browser, server, LAPTOP)
+    try:
+        page = m.page
+        wait_until(page, "document.querySelector('.potenzial-scenario dl[data-shares]') && "
+                         "document.querySelector('.potenzial-scenario dl').dataset.shares !== ''")
+        page.click(".potenzial-scenario summary")
+        assert page.is_visible("#potenzial-heat-pump-share-pct") and page.is_visible("#potenzial-ev-share-pct")
+        run_hp, run_ev = (float(v) for v in page.get_attribute(".potenzial-scenario dl", "data-shares").split(","))
+        assert run_hp != 80.0
+        before = shown(page)
+        page.evaluate("""() => { const s = document.getElementById('potenzial-heat-pump-share-pct');
+            s.value = '80'; s.dispatchEvent(new Event('input', {bubbles: true})); }""")
+        wait_until(page, f"document.querySelector('.potenzial-scenario dl[data-shares=\"80,{run_ev:g}\"]')")
+        after = shown(page)
+        with httpx.Client(base_url=server, timeout=60) as api:
+            want = api.post("/api/scenarios/evaluate", json={"residential_setback_m": 1000, "heat_pump_share_pct": 80,
+                                                            "ev_share_pct": run_ev}).json()
+        use, coverage = "electricity_use_with_add_ons_mwh_el_per_a", "electricity_coverage_with_add_ons_pct"
+        assert after[use] == pytest.approx(want["county"][use], rel=1e-9)
+        assert after[coverage] == pytest.approx(want["county"][coverage], rel=1e-9)
+        assert want["scenario"]["heat_pump_share_pct"] == 80.0 and want["horizon_year"] == 2035
+        assert after[use] > before[use] and after[coverage] < before[coverage]
+        assert after["wind_area_ha"] == pytest.approx(before["wind_area_ha"])
+        panel = page.inner_text(".potenzial-scenario")
+        assert "Anteil Wärmepumpen" in panel and "80\u00a0%" in panel and "Zieljahr 2035" in panel
+        assert "Deckung Strom mit Zusatzverbrauch" in panel
         m.assert_clean()
     finally:
         m.close()

@@ -37,7 +37,8 @@ def run_tables(pipeline_run):
     store = open_store(settings.store_url)
     try:
         return {name: store.read(name, record.run_id) for name in
-                ("wind_municipalities", "scenario_bands", "scenario_parameters")}
+                ("wind_municipalities", "scenario_bands", "scenario_parameters", "demand_horizons",
+                 "demand_municipalities")}
     finally:
         store.close()
 
@@ -72,6 +73,91 @@ def test_a_larger_setback_gives_less_and_a_typo_names_the_key(client):
     params = client.get("/api/scenarios/parameters").json()
     assert {"residential_setback_m", "forest", "lsg", "pv_ground_power_density_mwp_per_ha"} <= \
         {p["parameter"] for p in params}
+
+
+def test_the_shares_move_the_use_and_the_api_names_the_range(client, run_tables):
+    params = {p["parameter"]: p for p in client.get("/api/scenarios/parameters").json()}
+    horizons = run_tables["demand_horizons"]
+    at = horizons[horizons["horizon_year"] == 2035]   # the cascade's horizon_year in the default parameters
+    hp, ev = params["heat_pump_share_pct"], params["ev_share_pct"]
+    assert (hp["value"], ev["value"]) == (at["heat_pump_share_pct"].iloc[0], at["ev_share_pct"].iloc[0])
+    assert (hp["low"], hp["high"], hp["unit"], hp["title_de"]) == (0.0, 100.0, "%", "Anteil Wärmepumpen")
+    base = client.post("/api/scenarios/evaluate", json={}).json()
+    assert base["horizon_year"] == 2035
+    county = base["county"]
+    # the run's own shares: the use the demand step wrote for 2035, exactly (the use does not depend on the
+    # fast path); its realisable electricity within 0.5 % of the demand step's (wind on the fast path)
+    use = "electricity_use_with_add_ons_mwh_el_per_a"
+    assert county[use] == pytest.approx(float(at[use].sum()), rel=1e-9)
+    assert county["electricity_use_mwh_el_per_a"] == pytest.approx(
+        float(run_tables["demand_municipalities"]["electricity_use_mwh_el_per_a"].sum()), rel=1e-9)
+    assert county["electricity_potential_mwh_el_per_a"] == pytest.approx(
+        float(run_tables["demand_municipalities"]["electricity_potential_mwh_el_per_a"].sum()), rel=0.005)
+    assert county["electricity_coverage_with_add_ons_pct"] == pytest.approx(
+        100.0 * county["electricity_potential_mwh_el_per_a"] / county[use], rel=1e-6)
+    # every heat pump and every car: the add-ons are the "all" figures of 2035
+    full = client.post("/api/scenarios/evaluate", json={"heat_pump_share_pct": 100, "ev_share_pct": 100}).json()
+    assert full["county"]["heat_pump_electricity_mwh_el_per_a"] == pytest.approx(
+        float(at["heat_pump_electricity_all_mwh_el_per_a"].sum()), rel=1e-9)
+    assert full["county"]["ev_electricity_mwh_el_per_a"] == pytest.approx(
+        float(at["ev_electricity_all_mwh_el_per_a"].sum()), rel=1e-9)
+    assert full["county"][use] > county[use]
+    assert full["county"]["electricity_coverage_with_add_ons_pct"] < county["electricity_coverage_with_add_ons_pct"]
+    for m in full["municipalities"]:
+        assert m[use] >= m["electricity_use_mwh_el_per_a"]
+    assert {use: "MWh_el/a", "electricity_coverage_with_add_ons_pct": "%"}.items() <= full["units"].items()
+    out = client.post("/api/scenarios/evaluate", json={"heat_pump_share_pct": 120})
+    assert out.status_code == 422 and "0–100 %" in out.json()["detail"]
+    typo = client.post("/api/scenarios/evaluate", json={"ev_share": 50})
+    assert typo.status_code == 422 and "Did you mean 'ev_share_pct'" in typo.json()["detail"]
+
+
+def test_a_saved_scenario_and_its_workbook_carry_the_shares_and_the_use(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    saved = client.post("/api/scenarios", json={"name": "Wärmepumpen 70 %", "heat_pump_share_pct": 70})
+    assert saved.status_code == 201
+    parameters = saved.json()["parameters"]
+    assert parameters["heat_pump_share_pct"] == 70.0 and parameters["ev_share_pct"] is not None
+    one = client.get(f"/api/scenarios/{saved.json()['scenario_id']}").json()
+    again = client.post("/api/scenarios/evaluate", json={"heat_pump_share_pct": 70}).json()
+    use = "electricity_use_with_add_ons_mwh_el_per_a"
+    assert one["result"]["county"][use] == pytest.approx(again["county"][use])
+    book = load_workbook(io.BytesIO(client.get(f"/api/scenarios/{saved.json()['scenario_id']}/export.xlsx").content))
+    inputs = [[c.value for c in row] for row in book["Eingaben"].iter_rows()]
+    assert ["Zieljahr", 2035] in [r[:2] for r in inputs]
+    shares = {r[0]: r[1] for r in inputs if r[0] in ("Anteil Wärmepumpen", "Anteil Elektro-Pkw")}
+    assert shares == {"Anteil Wärmepumpen": 70.0, "Anteil Elektro-Pkw": parameters["ev_share_pct"]}
+    county = {r[0].value: r[1].value for r in book["Landkreis"].iter_rows()}
+    assert county["Stromverbrauch mit Wärmepumpen und E-Mobilität (MWh_el/a)"] == pytest.approx(
+        one["result"]["county"][use])
+    assert "Deckung Strom mit Zusatzverbrauch (%)" in county
+    header = [c.value for c in book["Gemeinden"][1]]
+    assert "Zusatzverbrauch Wärmepumpen (MWh_el/a)" in header and "Zusatzverbrauch E-Mobilität (MWh_el/a)" in header
+
+
+def test_cli_scenario_evaluate_prints_the_use_with_the_shares(pipeline_run, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.support.child_env import child_env
+
+    settings, _record = pipeline_run
+    file = tmp_path / "wp.toml"
+    file.write_text('name = "viele Wärmepumpen"\nheat_pump_share_pct = 90\nev_share_pct = 10\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "scenario", "evaluate", str(file), "--store",
+                           settings.store_url], capture_output=True, text=True, timeout=600,
+                          env={**child_env(), "POTENZIAL_DATA_DIR": str(settings.data_dir), "COLUMNS": "400"})
+    assert done.returncode == 0, done.stderr
+    assert "horizon 2035" in done.stdout and "electricity_use_with_add_ons_mwh_el_per_a [MWh_el/a]" in done.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("ev_share_pct = 101\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "scenario", "evaluate", str(bad), "--store",
+                           settings.store_url], capture_output=True, text=True, timeout=600,
+                          env={**child_env(), "POTENZIAL_DATA_DIR": str(settings.data_dir)})
+    assert done.returncode != 0 and "0–100 %" in done.stderr + done.stdout
 
 
 @EXACT

@@ -27,14 +27,16 @@ COMPARED_IDS = rf"^\s*[\w-]+\s*(,\s*[\w-]+\s*){{1,{MAX_COMPARED - 1}}}$"
 
 ScenarioBody = Annotated[dict[str, Any], Body(
     description="residential_setback_m [m], switches {criterion: true|false}, pv_ground_power_density_mwp_per_ha "
-                "[MWp/ha], name; a key left out keeps the base run's value (GET /api/scenarios/parameters)",
+                "[MWp/ha], heat_pump_share_pct and ev_share_pct [%, 0–100, at the run's horizon], name; a key left "
+                "out keeps the base run's value (GET /api/scenarios/parameters)",
     examples=[{"name": "800 m, forest open", "residential_setback_m": 800, "switches": {"forest": False}}])]
 
 
 @router.get("/parameters", responses=error_responses(404, 503))
 def parameters(serving: ServingDep, record: CurrentRunDep) -> list[dict[str, Any]]:
     """What a scenario on the current run may change: each parameter with its title, unit, the run's value
-    and the allowed range (switches: 1 on, 0 off)."""
+    and the allowed range (switches: 1 on, 0 off); the heat-pump and electric-car shares at the run's horizon
+    where the run has electricity add-ons."""
     return serving.scenarios.parameters(record)
 
 
@@ -42,8 +44,10 @@ def parameters(serving: ServingDep, record: CurrentRunDep) -> list[dict[str, Any
 def evaluate(serving: ServingDep, record: CurrentRunDep, body: ScenarioBody) -> dict[str, Any]:
     """Per-municipality and county figures of a scenario on the current run: wind area (before and after the
     area filters), turbines (estimate), capacity and yield, every cascade stage of wind and open-field PV, the
-    electricity and heat headlines (never added together), the gap to the wind-area targets, and the base
-    run's county figures beside them. An unknown parameter or one outside its range: 422 naming it."""
+    electricity and heat headlines (never added together), the electricity use with heat pumps and e-mobility
+    at the scenario's shares and its coverage by the scenario's realisable electricity, the gap to the
+    wind-area targets, and the base run's county figures beside them. An unknown parameter or one outside its
+    range: 422 naming it."""
     return serving.scenarios.evaluate(record, body)
 
 

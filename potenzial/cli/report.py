@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from potenzial.cli.common import console, one_line_errors, settings_from
+from potenzial.params import load_params, plain
 from potenzial.region import load_region
 from potenzial.serving.method_report import method_report
 from potenzial.store import open_store
@@ -23,12 +24,14 @@ def method(
     out: Path | None = typer.Option(None, "--out", help="write the Markdown to this file instead of stdout"),
 ) -> None:
     """Each technology's cascade (technical, restricted, realisable) beside published figures, with the
-    assumptions that drive each stage and their ranges."""
+    assumptions that drive each stage and their ranges; the electricity use per horizon with heat pumps and
+    e-mobility and its coverage."""
     settings = settings_from(store, region)
     reg = load_region(settings.region, settings.regions_dir, settings.data_dir)
     opened = open_store(settings.store_url)
     try:
-        text = method_report(opened, reg.root / "references.toml")
+        demand = load_params(settings.params_dir).values.get("demand", {})
+        text = method_report(opened, reg.root / "references.toml", plain(demand).get("add_ons"))
     finally:
         opened.close()
     if out is None:

@@ -20,14 +20,15 @@ scenario_app = typer.Typer(help="What-if scenarios on the current run (fast path
                            no_args_is_help=True)
 #: the figures the table shows per municipality, with their units
 SHOWN = (("wind_area_ha", "ha"), ("wind_turbines_estimated", ""), ("wind_yield_gwh_per_a", "GWh/a"),
-         ("electricity_potential_gwh_per_a", "GWh_el/a"), ("heat_potential_gwh_per_a", "GWh_th/a"))
+         ("electricity_potential_gwh_per_a", "GWh_el/a"), ("heat_potential_gwh_per_a", "GWh_th/a"),
+         ("electricity_use_with_add_ons_mwh_el_per_a", "MWh_el/a"), ("electricity_coverage_with_add_ons_pct", "%"))
 
 
 @scenario_app.command("evaluate")
 @one_line_errors
 def evaluate(
     file: Path = typer.Argument(..., help="scenario file (TOML or JSON: residential_setback_m, switches, "
-                                "pv_ground_power_density_mwp_per_ha, name)"),
+                                "pv_ground_power_density_mwp_per_ha, heat_pump_share_pct, ev_share_pct, name)"),
     store: str | None = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: "
                                      "POTENZIAL_STORE or the embedded store"),
     region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
@@ -45,7 +46,8 @@ def evaluate(
         answer = ScenarioService(services).evaluate(record, read_scenario_file(file))
     finally:
         opened.close()
-    table = Table(title=f"scenario {answer['scenario']['name'] or file.name} on run {answer['run_id']}")
+    horizon = f", horizon {answer['horizon_year']}" if answer.get("horizon_year") else ""
+    table = Table(title=f"scenario {answer['scenario']['name'] or file.name} on run {answer['run_id']}{horizon}")
     table.add_column("municipality")
     for column, unit in SHOWN:
         table.add_column(f"{column} [{unit}]" if unit else column, justify="right")

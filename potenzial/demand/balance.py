@@ -27,7 +27,8 @@ def municipality_balance(ags: list[str], buildings: pd.DataFrame, building_class
                          electricity: pd.DataFrame, electricity_potential_mwh: pd.Series,
                          heat_potential_mwh: pd.Series, zensus: pd.DataFrame,
                          params: DemandParams) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per municipality, one row per municipality and horizon).
+    """(one row per municipality, one row per municipality and horizon; the latter with the residential
+    heat demand at the horizon, which the heat-pump add-on of :mod:`potenzial.demand.add_ons` reads).
 
     ``buildings``: the per-building result; ``building_class``: the district-heating class of each
     building's grid cell; ``zensus``: per AGS ``living_area_m2`` and ``heatnet_buildings``,
@@ -77,6 +78,7 @@ def municipality_balance(ags: list[str], buildings: pd.DataFrame, building_class
         rows.append(pd.DataFrame({
             "ags": ags, "horizon_year": year, "refurbished_share_pct": 100.0 * params.refurbished_share(year),
             "heat_demand_mwh_th_per_a": h, "heat_saving_pct": 100.0 - _pct(h, heat),
-            "heat_coverage_pct": _pct(heat_pot, h), "electricity_coverage_pct": _pct(el_pot, el_use)}))
+            "heat_coverage_pct": _pct(heat_pot, h), "electricity_coverage_pct": _pct(el_pot, el_use),
+            "heat_residential_mwh_th_per_a": total(b[f"heat_{year}_mwh_th_per_a"].where(residential, 0.0))}))
     horizons = pd.concat(rows, ignore_index=True)
     return muni, horizons

@@ -13,6 +13,7 @@ from typing import Any
 
 from potenzial.errors import ConfigError
 from potenzial.params import plain
+from potenzial.units import KM_PER_100_KM, KWH_PER_MWH
 
 WHERE = "layers/params/default/demand.toml"
 LEVELS = ("status_quo", "usual", "advanced")  #: refurbishment levels of the typology
@@ -69,6 +70,32 @@ class ElectricityParams:
 
 
 @dataclass(frozen=True)
+class AddOnParams:
+    """Heat pumps and e-mobility as additions to the electricity use per horizon (``[demand.add_ons]``)."""
+
+    heat_pump_share_pct: Mapping[int, float]  #: horizon -> share of the residential heat from heat pumps [%]
+    heat_pump_spf: float  #: seasonal performance factor (Jahresarbeitszahl) [kWh_th/kWh_el]
+    cars_per_1000_inhabitants: float  #: passenger cars per 1,000 inhabitants [count]
+    km_per_car_a: float  #: distance a car drives in a year [km/a]
+    ev_kwh_per_100km: float  #: electricity from the grid per 100 km, charging losses included [kWh/100 km]
+    ev_share_pct: Mapping[int, float]  #: horizon -> share of the cars that are electric [%]
+
+    @property
+    def ev_mwh_el_per_car_a(self) -> float:
+        """Electricity of one electric car in a year [MWh_el/a]: km × kWh per 100 km / 100 / 1,000."""
+        return self.km_per_car_a * self.ev_kwh_per_100km / KM_PER_100_KM / KWH_PER_MWH
+
+    def share_pct(self, kind: str, year: int) -> float:
+        """The ``heat_pump`` or ``ev`` share of ``year`` [%] (ConfigError for a year that is not a horizon)."""
+        shares = self.heat_pump_share_pct if kind == "heat_pump" else self.ev_share_pct
+        if year not in shares:
+            raise ConfigError(f"{WHERE}: [demand.add_ons] has no {kind}_share_{year}_pct; the add-ons are given "
+                              f"for the horizons {', '.join(str(y) for y in sorted(shares))}. Add the year or "
+                              "use one of them.")
+        return shares[year]
+
+
+@dataclass(frozen=True)
 class DemandParams:
     seed: int
     base_year: int
@@ -91,6 +118,7 @@ class DemandParams:
     advanced_share: float
     density_bounds_mwh_per_ha_a: tuple[float, ...]
     electricity: ElectricityParams
+    add_ons: AddOnParams
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -167,6 +195,35 @@ def _non_residential(code: str, row: Mapping[str, Any]) -> NonResidentialType:
                               value, low, high, share, usual, adv, source)
 
 
+def _add_ons(section: Mapping[str, Any], horizons: tuple[int, ...]) -> AddOnParams:
+    where = "demand.add_ons"
+
+    def share(kind: str) -> dict[int, float]:
+        out = {}
+        for year in horizons:
+            key = f"{kind}_share_{year}_pct"
+            value = _ranged(section, key, where)
+            low, high = float(section[f"{key}_low"]), float(section[f"{key}_high"])
+            if not 0.0 <= low <= high <= 100.0:
+                raise ConfigError(f"{WHERE}: [{where}] {key}: a share is a percentage; give 0 ≤ {key}_low ≤ "
+                                  f"{key}_high ≤ 100, got {low:g}–{high:g}.")
+            out[year] = value
+        return out
+
+    positive = {key: _ranged(section, key, where)
+                for key in ("heat_pump_spf", "cars_per_1000_inhabitants", "km_per_car_a", "ev_kwh_per_100km")}
+    for key in positive:
+        if float(section[f"{key}_low"]) <= 0.0:
+            raise ConfigError(f"{WHERE}: [{where}] {key}_low = {section[f'{key}_low']}: give a positive lower bound.")
+    if float(section["heat_pump_spf_low"]) < 1.0:
+        raise ConfigError(f"{WHERE}: [{where}] heat_pump_spf_low = {section['heat_pump_spf_low']}: a heat pump gives "
+                          "at least as much heat as it uses electricity; give 1 or more.")
+    return AddOnParams(heat_pump_share_pct=share("heat_pump"), heat_pump_spf=positive["heat_pump_spf"],
+                       cars_per_1000_inhabitants=positive["cars_per_1000_inhabitants"],
+                       km_per_car_a=positive["km_per_car_a"], ev_kwh_per_100km=positive["ev_kwh_per_100km"],
+                       ev_share_pct=share("ev"))
+
+
 def load_demand_params(section: Mapping[str, Any]) -> DemandParams:
     """The validated ``[demand]`` section."""
     raw = plain(section)
@@ -232,4 +289,5 @@ def load_demand_params(section: Mapping[str, Any]) -> DemandParams:
             household_kwh_el_per_a=per_household,
             commerce_share_of_non_household=_ranged(el, "commerce_share_of_non_household", "demand.electricity"),
             sector_table_layer=str(_get(el, "sector_table_layer", "demand.electricity"))),
+        add_ons=_add_ons(_get(raw, "add_ons", "demand"), horizons),
     )

@@ -196,18 +196,60 @@ DEMAND_MUNICIPALITIES = ResultSchema(
     inputs=DEMAND_INPUTS,
 )
 
+#: the per-horizon electricity add-ons (heat pumps, e-mobility; [demand.add_ons] in demand.toml): labelled once
+#: here, read by demand_horizons and by the what-if scenarios (potenzial/results/scenarios.py)
+ADD_ON_UNITS = (("heat_residential_mwh_th_per_a", _MWH_TH), ("heat_pump_share_pct", "%"),
+                ("heat_pump_electricity_all_mwh_el_per_a", _MWH_EL), ("heat_pump_electricity_mwh_el_per_a", _MWH_EL),
+                ("ev_share_pct", "%"), ("ev_electricity_all_mwh_el_per_a", _MWH_EL),
+                ("ev_electricity_mwh_el_per_a", _MWH_EL), ("electricity_use_with_add_ons_mwh_el_per_a", _MWH_EL),
+                ("electricity_coverage_with_add_ons_pct", "%"))
+ADD_ON_LABELS = (
+    L("heat_residential_mwh_th_per_a", "Wärmebedarf Wohngebäude im Zieljahr", "Residential heat demand in the horizon "
+      "year", "Wärmebedarf der Wohngebäude nach Sanierung im Zieljahr",
+      "heat demand of the residential buildings after refurbishment in the horizon year"),
+    L("heat_pump_share_pct", "Anteil Wärmepumpen", "Heat-pump share",
+      "Anteil des Wärmebedarfs der Wohngebäude, den Wärmepumpen decken",
+      "share of the residential heat demand supplied by heat pumps"),
+    L("heat_pump_electricity_all_mwh_el_per_a", "Strom, wenn alle Wohngebäude mit Wärmepumpe heizten",
+      "Electricity if every home had a heat pump", "Wärmebedarf der Wohngebäude / Jahresarbeitszahl",
+      "residential heat demand / seasonal performance factor"),
+    L("heat_pump_electricity_mwh_el_per_a", "Zusatzverbrauch Wärmepumpen", "Heat-pump add-on",
+      "Wärmebedarf der Wohngebäude × Anteil Wärmepumpen / Jahresarbeitszahl",
+      "residential heat demand × heat-pump share / seasonal performance factor"),
+    L("ev_share_pct", "Anteil Elektro-Pkw", "Electric-car share", "Anteil der Pkw, die elektrisch fahren",
+      "share of the passenger cars that are electric"),
+    L("ev_electricity_all_mwh_el_per_a", "Strom, wenn alle Pkw elektrisch fahren würden",
+      "Electricity if every car were electric",
+      "Einwohner × Pkw je Einwohner × km je Pkw × Verbrauch je km (mit Ladeverlusten)",
+      "inhabitants × cars per inhabitant × km per car × use per km (charging losses included)"),
+    L("ev_electricity_mwh_el_per_a", "Zusatzverbrauch E-Mobilität", "E-mobility add-on",
+      "Strom aller Pkw, wären sie elektrisch, × Anteil Elektro-Pkw",
+      "electricity if every car were electric × electric-car share"),
+    L("electricity_use_with_add_ons_mwh_el_per_a", "Stromverbrauch mit Wärmepumpen und E-Mobilität",
+      "Electricity use with heat pumps and e-mobility", "heutiger Stromverbrauch + Zusatzverbrauch Wärmepumpen "
+      "+ Zusatzverbrauch E-Mobilität", "today's electricity use + heat-pump add-on + e-mobility add-on"),
+    L("electricity_coverage_with_add_ons_pct", "Deckung Strom mit Zusatzverbrauch",
+      "Electricity coverage with add-ons",
+      "realisierbares Stromerzeugungspotenzial / Stromverbrauch mit Wärmepumpen und E-Mobilität",
+      "realisable electricity potential / electricity use with heat pumps and e-mobility"),
+)
+
 DEMAND_HORIZONS = ResultSchema(
     name="demand_horizons",
-    title_de="Wärmebedarf nach Sanierung je Zieljahr",
-    title_en="Heat demand after refurbishment per horizon",
+    title_de="Wärmebedarf nach Sanierung und Stromverbrauch je Zieljahr",
+    title_en="Heat demand after refurbishment and electricity use per horizon",
     key=("ags", "horizon_year"),
     description=("Per municipality and horizon: the refurbished share of the stock, heat demand after "
-                 "refurbishment, the saving against the status quo and the coverage of heat and electricity use."),
+                 "refurbishment, the saving against the status quo and the coverage of heat and electricity use; "
+                 "heat pumps (residential heat × share / seasonal performance factor) and e-mobility (cars × km × "
+                 "use per km × share) as add-ons to the electricity use, and the electricity coverage against the "
+                 "use with them (shares and factors: [demand.add_ons] in demand.toml). Heat and electricity are "
+                 "never added."),
     columns=(("ags", "text"), ("horizon_year", "int"), ("refurbished_share_pct", "float"),
              ("heat_demand_mwh_th_per_a", "float"), ("heat_saving_pct", "float"), ("heat_coverage_pct", "float"),
-             ("electricity_coverage_pct", "float")),
+             ("electricity_coverage_pct", "float"), *((c, "float") for c, _ in ADD_ON_UNITS)),
     units=(("horizon_year", "year"), ("refurbished_share_pct", "%"), ("heat_demand_mwh_th_per_a", _MWH_TH),
-           ("heat_saving_pct", "%"), ("heat_coverage_pct", "%"), ("electricity_coverage_pct", "%")),
+           ("heat_saving_pct", "%"), ("heat_coverage_pct", "%"), ("electricity_coverage_pct", "%"), *ADD_ON_UNITS),
     labels=(
         L("horizon_year", "Zieljahr", "Horizon year", "Jahr, für das der Bestand fortgeschrieben ist",
           "year the stock is projected to"),
@@ -221,8 +263,9 @@ DEMAND_HORIZONS = ResultSchema(
           "realisierbares Wärmepotenzial / Wärmebedarf im Zieljahr",
           "realisable heat potential / heat demand in the horizon year"),
         L("electricity_coverage_pct", "Deckung Strom", "Electricity coverage",
-          "realisierbares Stromerzeugungspotenzial / Stromverbrauch",
-          "realisable electricity potential / electricity use"),
+          "realisierbares Stromerzeugungspotenzial / heutiger Stromverbrauch (ohne Zusatzverbrauch)",
+          "realisable electricity potential / today's electricity use (without add-ons)"),
+        *ADD_ON_LABELS,
     ),
     inputs=DEMAND_INPUTS,
 )

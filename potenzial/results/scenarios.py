@@ -7,6 +7,7 @@ units of the run's own tables.
 
 from potenzial.results import ResultSchema
 from potenzial.results.cascade import CASCADE_MUNICIPALITIES
+from potenzial.results.demand import DEMAND_HORIZONS, DEMAND_INPUTS, DEMAND_MUNICIPALITIES
 from potenzial.results.pv_ground import PV_GROUND_INPUTS, PV_GROUND_MUNICIPALITIES
 from potenzial.results.vocabulary import ColumnLabel as L
 from potenzial.results.wind import WIND_INPUTS, WIND_MUNICIPALITIES
@@ -88,7 +89,8 @@ SCENARIO_PARAMETERS = ResultSchema(
     inputs=WIND_INPUTS,
 )
 
-_SOURCES = (WIND_MUNICIPALITIES, PV_GROUND_MUNICIPALITIES, CASCADE_MUNICIPALITIES)
+_SOURCES = (WIND_MUNICIPALITIES, PV_GROUND_MUNICIPALITIES, CASCADE_MUNICIPALITIES, DEMAND_MUNICIPALITIES,
+            DEMAND_HORIZONS)
 _OWN_LABELS = {
     "wind_eligible_ha": L("wind_eligible_ha", "Wind: Fläche vor Flächenfiltern", "Wind: area before the area filters",
                           "Fläche nach allen Ausschlüssen, vor Mindestfläche und Parkfilter",
@@ -129,11 +131,13 @@ SCENARIO_MUNICIPALITIES = ResultSchema(
     description="What a scenario changes per municipality, on the fast path (POST /api/scenarios/evaluate): wind "
                 "areas from the scenario bands, turbines from the base run's turbines per eligible hectare, "
                 "capacity and yield per turbine of the base run; open-field PV capacity and electricity scaled by "
-                "the power density. Roof PV and biomass do not change.",
+                "the power density. Roof PV and biomass do not change. Electricity use at the scenario's horizon: "
+                "today's use plus heat pumps and e-mobility at the scenario's shares, and the coverage of that use "
+                "by the scenario's realisable electricity (heat is never added).",
     columns=tuple((c, "text" if c == "ags" else "float") for c in COLUMNS),
     units=tuple((c, _unit(c)) for c in COLUMNS if c != "ags"),
     labels=tuple(_label(c) for c in COLUMNS if c != "ags"),
-    inputs=tuple(dict.fromkeys((*WIND_INPUTS, *PV_GROUND_INPUTS))),
+    inputs=tuple(dict.fromkeys((*WIND_INPUTS, *PV_GROUND_INPUTS, *DEMAND_INPUTS))),
 )
 
 SCHEMAS = (SCENARIO_BANDS, SCENARIO_PARAMETERS)

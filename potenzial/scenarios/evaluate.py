@@ -17,6 +17,10 @@ for setback s and criteria S, before the area filters):
 Open-field PV: capacity and electricity of every stage scale with the power density (areas stay).
 Wind first: the land both could use scales with the wind area (an estimate); PV keeps the rest, and its
 wind-first capacity and yield are the run's (measured on its own land) times the kept land's change.
+
+Electricity use and coverage (:mod:`~potenzial.scenarios.use`): today's use plus heat pumps and
+e-mobility at the scenario's shares, against the realisable electricity of the scenario (roof PV and
+biomass as in the run, open-field PV and wind of the scenario).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import pandas as pd
 from potenzial.errors import InputDataError
 from potenzial.scenarios.bands import BandTable
 from potenzial.scenarios.scenario import Scenario, ScenarioLimits
+from potenzial.scenarios.use import USE_COLUMNS, UseBasis, scenario_use
 
 _PV_STAGES = ("technical", "restricted", "realisable")
 _PV_QUANTITIES = ("area_ha", "capacity_mwp", "electricity_gwh_per_a")
@@ -44,9 +49,10 @@ COLUMNS = (
     "pv_ground_area_ha", "pv_ground_capacity_mwp", "pv_ground_yield_gwh_per_a", "pv_ground_wind_overlap_ha",
     "pv_ground_area_wind_first_ha", "pv_ground_capacity_wind_first_mwp", "pv_ground_yield_wind_first_gwh_per_a",
     *(f"pv_ground_{s}_{q}" for s in _PV_STAGES for q in _PV_QUANTITIES),
+    *USE_COLUMNS,
 )
 #: columns that are not sums over municipalities (recomputed for the county)
-_NOT_SUMMED = ("ags", "wind_area_share_pct")
+_NOT_SUMMED = ("ags", "wind_area_share_pct", "electricity_coverage_with_add_ons_pct")
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class ScenarioBasis:
     run: pd.DataFrame  #: indexed by ags (bands.ags order); the run's per-municipality figures
     targets: tuple[AreaTarget, ...]
     build_turbines: float  #: turbines the county can build by the horizon (inf: no cap)
+    use: UseBasis | None = None  #: the run's electricity use and add-ons; None: the run has none
 
     def __post_init__(self) -> None:
         missing = sorted(set(_RUN_COLUMNS) - set(self.run.columns))
@@ -152,8 +159,15 @@ def evaluate_scenario(basis: ScenarioBasis, scenario: Scenario) -> ScenarioResul
     }
     out.update(_pv(run, scenario.pv_ground_power_density_mwp_per_ha / limits.run_pv_density_mwp_per_ha,
                    area, _col(run, "wind_area_ha")))
+    out.update(scenario_use(basis.use, scenario.heat_pump_share_pct, scenario.ev_share_pct,
+                            {c: np.asarray(out[c], dtype=float) for c in ("pv_ground_realisable_electricity_gwh_per_a",
+                                                                         "wind_realisable_electricity_gwh_per_a")},
+                            len(bands.ags)))
     frame = pd.DataFrame(out)[list(COLUMNS)]
-    county = {c: float(frame[c].sum()) for c in COLUMNS if c not in _NOT_SUMMED}
+    county = {c: float(frame[c].sum(min_count=1)) for c in COLUMNS if c not in _NOT_SUMMED}
+    use = county["electricity_use_with_add_ons_mwh_el_per_a"]
+    county["electricity_coverage_with_add_ons_pct"] = (100.0 * county["electricity_potential_mwh_el_per_a"] / use
+                                                       if use > 0 else float("nan"))
     region_ha = float(muni_ha.sum())
     county["wind_area_share_pct"] = 100.0 * county["wind_area_ha"] / region_ha if region_ha > 0 else float("nan")
     for year in (2027, 2032):

@@ -4,7 +4,13 @@ Keys a scenario may set (everything else is the base run's value):
 
 - ``residential_setback_m`` [m]: the setback from residential buildings of SächsBO §84 classes 1–3;
 - ``switches``: ``{criterion: true|false}`` for the scenario criteria (true: the rule excludes land);
-- ``pv_ground_power_density_mwp_per_ha`` [MWp/ha]: open-field PV power density.
+- ``pv_ground_power_density_mwp_per_ha`` [MWp/ha]: open-field PV power density;
+- ``heat_pump_share_pct`` [%]: share of the residential heat demand supplied by heat pumps at the
+  scenario's horizon (the cascade's horizon year), 0–100;
+- ``ev_share_pct`` [%]: share of the passenger cars that are electric at that horizon, 0–100.
+
+The two shares default to the parameter file's values for the horizon ([demand.add_ons]); a run
+without electricity add-ons (``run_heat_pump_share_pct`` None) refuses them.
 
 An unknown key names the nearest valid one; a value outside its range names the range.
 """
@@ -19,7 +25,10 @@ from typing import Any
 
 from potenzial.errors import ParameterError
 
-KEYS = ("name", "residential_setback_m", "switches", "pv_ground_power_density_mwp_per_ha")
+KEYS = ("name", "residential_setback_m", "switches", "pv_ground_power_density_mwp_per_ha", "heat_pump_share_pct",
+        "ev_share_pct")
+SHARE_KEYS = ("heat_pump_share_pct", "ev_share_pct")  #: the electricity add-ons' shares [%]
+SHARE_RANGE_PCT = (0.0, 100.0)
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,10 @@ class ScenarioLimits:
     criteria: Mapping[str, bool]  #: criterion -> switched on in the run
     pv_density_range_mwp_per_ha: tuple[float, float]
     run_pv_density_mwp_per_ha: float
+    #: the run's add-on shares at its horizon [%]; None: the run has no electricity add-ons
+    run_heat_pump_share_pct: float | None = None
+    run_ev_share_pct: float | None = None
+    horizon_year: int | None = None  #: the horizon the shares are for (the cascade's)
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class Scenario:
     residential_setback_m: float
     switches: Mapping[str, bool] = field(default_factory=dict)  #: every criterion -> on
     pv_ground_power_density_mwp_per_ha: float = 1.0
+    heat_pump_share_pct: float | None = None  #: None: the run has no electricity add-ons
+    ev_share_pct: float | None = None
 
     @property
     def on(self) -> tuple[str, ...]:
@@ -50,7 +65,8 @@ class Scenario:
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "residential_setback_m": self.residential_setback_m,
                 "switches": dict(self.switches),
-                "pv_ground_power_density_mwp_per_ha": self.pv_ground_power_density_mwp_per_ha}
+                "pv_ground_power_density_mwp_per_ha": self.pv_ground_power_density_mwp_per_ha,
+                "heat_pump_share_pct": self.heat_pump_share_pct, "ev_share_pct": self.ev_share_pct}
 
 
 def _nearest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
@@ -99,5 +115,16 @@ def parse_scenario(doc: Mapping[str, Any], limits: ScenarioLimits) -> Scenario:
     d_low, d_high = limits.pv_density_range_mwp_per_ha
     density = _number(doc, "pv_ground_power_density_mwp_per_ha", d_low, d_high, limits.run_pv_density_mwp_per_ha,
                       "MWp/ha")
+    shares: dict[str, float | None] = {}
+    for key, run_value in zip(SHARE_KEYS, (limits.run_heat_pump_share_pct, limits.run_ev_share_pct), strict=True):
+        if run_value is None:
+            if doc.get(key) is not None:
+                raise ParameterError(f"scenario parameter {key}: this run has no electricity add-ons per horizon "
+                                     "(demand_horizons without heat pumps and e-mobility). Leave it out, or run the "
+                                     "pipeline again (potenzial run).")
+            shares[key] = None
+        else:
+            shares[key] = _number(doc, key, *SHARE_RANGE_PCT, run_value, "%")
     return Scenario(name=name, residential_setback_m=setback, switches=resolved,
-                    pv_ground_power_density_mwp_per_ha=density)
+                    pv_ground_power_density_mwp_per_ha=density, heat_pump_share_pct=shares["heat_pump_share_pct"],
+                    ev_share_pct=shares["ev_share_pct"])

@@ -6,13 +6,20 @@ template ``templates/method_report.md.j2``: per technology the stages with their
 the assumptions that drive them (value, range, source) and the reference figures of the region
 (``layers/regions/<region>/references.toml``, each with its exact source). Figures of a run on
 synthetic stand-ins are labelled synthetic.
+
+Then the electricity use per horizon from the run's ``demand_horizons`` and ``demand_municipalities``:
+today's use, the heat-pump and e-mobility add-ons at the parameter file's shares, the use with them and
+its coverage by the realisable electricity (county sums; titles and units from the demand schemas), and
+the factors of ``[demand.add_ons]`` with their ranges and sources when the caller passes that section.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pandas as pd
@@ -20,6 +27,7 @@ import pandas as pd
 from potenzial.cascade import ASSUMPTIONS, STAGES
 from potenzial.errors import ConfigError, NotFoundError
 from potenzial.results.cascade import CASCADE_MUNICIPALITIES, STAGE_DEFINITIONS, stage_columns
+from potenzial.results.demand import DEMAND_HORIZONS, DEMAND_MUNICIPALITIES
 from potenzial.store.base import Store
 
 TECHNOLOGIES = ("solar_roof", "pv_ground", "wind", "biomass")
@@ -99,8 +107,57 @@ def _quantities(tech: str) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def method_report(store: Store, references_path: Path) -> str:
-    """The Markdown method report of the store's current run."""
+#: the per-horizon county sums of the electricity section: (column, schema it is declared in)
+USE_COLUMNS = (("electricity_use_mwh_el_per_a", DEMAND_MUNICIPALITIES), ("heat_pump_share_pct", DEMAND_HORIZONS),
+               ("heat_pump_electricity_mwh_el_per_a", DEMAND_HORIZONS), ("ev_share_pct", DEMAND_HORIZONS),
+               ("ev_electricity_mwh_el_per_a", DEMAND_HORIZONS),
+               ("electricity_use_with_add_ons_mwh_el_per_a", DEMAND_HORIZONS),
+               ("electricity_potential_mwh_el_per_a", DEMAND_MUNICIPALITIES),
+               ("electricity_coverage_with_add_ons_pct", DEMAND_HORIZONS))
+_SHARES = ("heat_pump_share_pct", "ev_share_pct")  #: the same in every municipality: not summed
+
+
+def electricity_use_rows(horizons: pd.DataFrame, municipalities: pd.DataFrame) -> list[dict[str, str]]:
+    """Per horizon: the county's use today, the add-ons, the use with them, the realisable electricity and
+    the coverage (formatted); empty for a run without the add-ons."""
+    if "electricity_use_with_add_ons_mwh_el_per_a" not in horizons.columns or \
+            horizons["electricity_use_with_add_ons_mwh_el_per_a"].isna().all():
+        return []
+    today = float(municipalities["electricity_use_mwh_el_per_a"].sum())
+    potential = float(municipalities["electricity_potential_mwh_el_per_a"].sum())
+    rows = []
+    for year, group in horizons.groupby("horizon_year", sort=True):
+        use = float(group["electricity_use_with_add_ons_mwh_el_per_a"].sum())
+        values = {"electricity_use_mwh_el_per_a": today, "electricity_potential_mwh_el_per_a": potential,
+                  "electricity_coverage_with_add_ons_pct": 100.0 * potential / use if use > 0 else float("nan"),
+                  **{c: float(group[c].iloc[0]) for c in _SHARES},
+                  **{c: float(group[c].sum()) for c in ("heat_pump_electricity_mwh_el_per_a",
+                                                        "ev_electricity_mwh_el_per_a",
+                                                        "electricity_use_with_add_ons_mwh_el_per_a")}}
+        rows.append({"year": str(int(year)), **{c: _number(v) for c, v in values.items()}})
+    return rows
+
+
+def add_on_assumptions(section: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The factors of ``[demand.add_ons]`` (value, range, source), in the file's order."""
+    out = []
+    for key, value in section.items():
+        if key.endswith(("_low", "_high", "_source")) or not isinstance(value, (int, float)):
+            continue
+        out.append({"parameter": key, "value": _number(float(value)),
+                    "range": f"{_number(float(section[f'{key}_low']))} – {_number(float(section[f'{key}_high']))}",
+                    "source": str(section.get(f"{key}_source", ""))})
+    return out
+
+
+def _title(column: str, schema: Any) -> str:
+    title, unit = schema.column_title(column), schema.column_unit(column)
+    return f"{title['de']} / {title['en']} [{unit['en']}]"
+
+
+def method_report(store: Store, references_path: Path, add_ons: Mapping[str, Any] | None = None) -> str:
+    """The Markdown method report of the store's current run; ``add_ons``: the ``[demand.add_ons]`` section of
+    the parameter set, whose factors the electricity section lists."""
     record = store.current_run()
     if record is None:
         raise NotFoundError("the store has no complete run. Run `potenzial run` first.")
@@ -132,9 +189,15 @@ def method_report(store: Store, references_path: Path) -> str:
             "references": [r for r in references if r.technology == tech],
         })
     horizon = int(cascade["horizon_year"].iloc[0]) if len(cascade) else None
+    try:
+        use_rows = electricity_use_rows(store.read(DEMAND_HORIZONS.name), store.read(DEMAND_MUNICIPALITIES.name))
+    except NotFoundError:
+        use_rows = []
     env = jinja2.Environment(loader=jinja2.PackageLoader("potenzial.serving", "templates"), autoescape=False,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True)
     return env.get_template("method_report.md.j2").render(
         record=record, horizon=horizon, municipalities=len(cascade), sections=sections,
-        synthetic=sorted(record.synthetic_inputs), number=_number)
+        synthetic=sorted(record.synthetic_inputs), number=_number, use_rows=use_rows,
+        use_columns=[(c, _title(c, schema)) for c, schema in USE_COLUMNS],
+        add_ons=add_on_assumptions(add_ons) if add_ons else [])

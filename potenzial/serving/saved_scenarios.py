@@ -14,6 +14,7 @@ from potenzial.errors import GoneError, ParameterError
 from potenzial.results.headline import HEADLINE
 from potenzial.results.scenarios import SCENARIO_MUNICIPALITIES
 from potenzial.runs import RunRecord
+from potenzial.scenarios import SHARE_KEYS
 from potenzial.serving.scenarios import ScenarioService
 from potenzial.serving.workbook import workbook_bytes
 from potenzial.store.saved_scenarios import SavedScenario, new_scenario
@@ -95,10 +96,13 @@ class SavedScenarioService:
         inputs.append(["Szenario" if de else "Scenario", doc["name"]])
         inputs.append(["Basislauf" if de else "Base run", doc["base_run_id"]])
         inputs.append(["Gespeichert am" if de else "Saved at", doc["created_at"]])
+        if result.get("horizon_year") is not None:
+            inputs.append(["Zieljahr" if de else "Horizon year", result["horizon_year"]])
         by_name = {p["parameter"]: p for p in self.scenarios.parameters(self._runs()[doc["base_run_id"]])}
         scenario = result["scenario"]
         rows = [("residential_setback_m", scenario["residential_setback_m"]),
                 ("pv_ground_power_density_mwp_per_ha", scenario["pv_ground_power_density_mwp_per_ha"]),
+                *((k, scenario.get(k)) for k in SHARE_KEYS if scenario.get(k) is not None),
                 *((k, ("an" if de else "on") if v else ("aus" if de else "off"))
                   for k, v in scenario["switches"].items())]
         inputs.append([])

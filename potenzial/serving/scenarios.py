@@ -6,6 +6,7 @@ The routes (api/routers/scenarios.py) only translate HTTP to these calls.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,11 +16,23 @@ import numpy as np
 import pandas as pd
 
 from potenzial.errors import InputDataError, NotFoundError
+from potenzial.results.demand import DEMAND_HORIZONS
 from potenzial.results.headline import HEADLINE
 from potenzial.results.scenarios import SCENARIO_MUNICIPALITIES
 from potenzial.runs import RunRecord
-from potenzial.scenarios import BandTable, Scenario, ScenarioBasis, ScenarioLimits, evaluate_scenario, parse_scenario
+from potenzial.scenarios import (
+    SHARE_KEYS,
+    BandTable,
+    Scenario,
+    ScenarioBasis,
+    ScenarioLimits,
+    UseBasis,
+    evaluate_scenario,
+    parse_scenario,
+    use_basis,
+)
 from potenzial.scenarios.evaluate import ScenarioResult, area_targets, build_turbines, run_figures_frame
+from potenzial.scenarios.scenario import SHARE_RANGE_PCT
 from potenzial.serving.cache import RunCache
 from potenzial.serving.figures import Figure
 from potenzial.serving.headline import headline_frame
@@ -29,6 +42,8 @@ from potenzial.serving.services import RunServices
 #: the run's tables the fast path reads
 TABLES = ("scenario_bands", "scenario_parameters", "wind_municipalities", "wind_technical", "wind_turbines",
           "wind_areas", "wind_targets", "pv_ground_municipalities", "cascade_municipalities", "cascade_assumptions")
+#: the run's tables of the electricity use and its add-ons (optional: without them a scenario has no use figures)
+USE_TABLES = ("demand_municipalities", "demand_horizons")
 #: the headline figures a scenario answers with (electricity and heat apart, never added)
 HEADLINE_COLUMNS = ("electricity_potential_gwh_per_a", "electricity_wind_gwh_per_a", "electricity_pv_ground_gwh_per_a",
                     "heat_potential_gwh_per_a")
@@ -69,6 +84,35 @@ def limits_of(parameters: pd.DataFrame) -> ScenarioLimits:
                           run_pv_density_mwp_per_ha=float(density["value"]))
 
 
+def horizon_of(assumptions: pd.DataFrame) -> int | None:
+    """The cascade's horizon year (cascade_assumptions), the horizon of a scenario's use."""
+    rows = assumptions[assumptions["parameter"] == "horizon_year"]
+    return int(float(rows["value"].iloc[0])) if len(rows) else None
+
+
+def with_use(limits: ScenarioLimits, use: UseBasis | None) -> ScenarioLimits:
+    """``limits`` with the run's add-on shares at its horizon (none without a use basis)."""
+    if use is None:
+        return limits
+    return dataclasses.replace(limits, run_heat_pump_share_pct=use.heat_pump_share_pct,
+                               run_ev_share_pct=use.ev_share_pct, horizon_year=use.horizon_year)
+
+
+def share_rows(use: UseBasis) -> list[dict[str, Any]]:
+    """The two shares as rows of scenario_parameters: titles and unit from demand_horizons' schema, the run's
+    value at its horizon, the range a scenario may give."""
+    rows = []
+    for key, value in zip(SHARE_KEYS, (use.heat_pump_share_pct, use.ev_share_pct), strict=True):
+        title = DEMAND_HORIZONS.column_title(key)
+        kind = key.removesuffix("_share_pct")
+        rows.append({"parameter": key, "kind": "number", "title_de": title["de"], "title_en": title["en"],
+                     "unit": DEMAND_HORIZONS.declared_unit(key), "value": value, "low": SHARE_RANGE_PCT[0],
+                     "high": SHARE_RANGE_PCT[1], "bit": -1,
+                     "source": f"layers/params/default/demand.toml [demand.add_ons] "
+                               f"{kind}_share_{use.horizon_year}_pct"})
+    return rows
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         return None if not math.isfinite(float(value)) else round(float(value), 6)
@@ -101,20 +145,32 @@ class ScenarioService:
                                  "wind, open-field PV, cascade and scenarios steps. Run the full pipeline once.")
         tables = {t: store.read(t, record.run_id) for t in TABLES}
         parameters = tables["scenario_parameters"]
-        limits = limits_of(parameters)
         figures = self.results.figures(record)
         merged = figures.merged.assign(ags=lambda f: f["ags"].astype(str)).sort_values("ags", kind="stable")
         ags = merged["ags"].tolist()
+        use = self._use(record, ags, tables)
+        limits = with_use(limits_of(parameters), use)
         bands = BandTable.from_frame(tables["scenario_bands"], ags, list(limits.criteria))
         basis = ScenarioBasis(bands=bands, limits=limits, run=run_figures_frame(ags, tables),
                               targets=area_targets(tables["wind_targets"]),
-                              build_turbines=build_turbines(tables["cascade_assumptions"]))
+                              build_turbines=build_turbines(tables["cascade_assumptions"]), use=use)
         names = merged["name"].astype(str).tolist() if "name" in merged.columns else ags
         rows = [{k: _clean(v) for k, v in r.items()} for r in parameters.to_dict("records")]
+        rows += [{k: _clean(v) for k, v in r.items()} for r in (share_rows(use) if use is not None else [])]
         partial = RunScenarios(basis=basis, merged=merged.reset_index(drop=True), names=names, parameters=rows,
                                base={})
         base = self._document(partial, evaluate_scenario(basis, parse_scenario({}, limits)), record)["county"]
         return RunScenarios(basis=basis, merged=partial.merged, names=names, parameters=rows, base=base)
+
+    def _use(self, record: RunRecord, ags: list[str], tables: Mapping[str, pd.DataFrame]) -> UseBasis | None:
+        """The run's use at the cascade's horizon; None for a run without the demand tables or add-ons."""
+        have = set(self.results.store.run_layers(record.run_id))
+        horizon = horizon_of(tables["cascade_assumptions"])
+        if horizon is None or not set(USE_TABLES) <= have:
+            return None
+        demand = {t: self.results.store.read(t, record.run_id) for t in USE_TABLES}
+        return use_basis(ags, demand["demand_municipalities"], demand["demand_horizons"],
+                         tables["cascade_municipalities"], horizon)
 
     def parse(self, record: RunRecord, doc: Mapping[str, Any]) -> Scenario:
         return parse_scenario(doc, self.run(record).basis.limits)
@@ -148,6 +204,7 @@ class ScenarioService:
             figures = self.figure_values(merged, self.results.figures(record).meta)
         return {
             "run_id": record.run_id,
+            "horizon_year": run.basis.use.horizon_year if run.basis.use is not None else None,
             "scenario": result.scenario.as_dict(),
             "municipalities": [{k: _clean(v) for k, v in r.items()} for r in per_muni.to_dict("records")],
             "county": {k: _clean(v) for k, v in county.items()},

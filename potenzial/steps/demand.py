@@ -1,5 +1,6 @@
 """Step `demand`: heat demand per building and on a 100 m grid, the saving by refurbishment per
-horizon, electricity use and the balance against the realisable potential (issue 16).
+horizon, electricity use (heat pumps and e-mobility as add-ons per horizon) and the balance against the
+realisable potential (issue 16).
 
 Wiring only. :func:`check` validates ``[demand]`` (layers/params/default/demand.toml) and reads the
 county's electricity use from ``[headline]``; :func:`run` reads the buildings, the statistics and
@@ -23,6 +24,7 @@ import shapely
 from potenzial.crs import ANALYSIS_CRS, require_metric
 from potenzial.demand import (
     DemandParams,
+    add_on_horizons,
     building_demand,
     dh_class,
     electricity_use,
@@ -116,6 +118,11 @@ def run(ctx: StepContext, inputs: DemandInputs) -> dict[str, pd.DataFrame]:
         "buildings": stat_rows["zensus2011_buildings_total"].astype(float)}, index=ags)
     muni, horizons = municipality_balance(ags, per_building, building_class, electricity, el_pot + bio_el,
                                           bio_heat, zensus, params)
+    m = muni.set_index("ags")
+    horizons = add_on_horizons(horizons, stat_rows["population_2021"].astype(float),
+                               m["electricity_use_mwh_el_per_a"], m["electricity_potential_mwh_el_per_a"],
+                               params.add_ons)
+    ctx.progress("electricity add-ons per horizon: heat pumps and e-mobility")
     ctx.progress(f"heat density: {len(grid)} cells of {cell_m:.0f} m")
     keep = ["building_id", "ags", "building_type", "age_class", "type_basis", "age_basis", "heated_area_m2",
             "specific_heat_kwh_per_m2_a", "heat_demand_mwh_th_per_a", "geometry"]

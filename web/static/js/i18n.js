@@ -35,6 +35,7 @@ export const STRINGS = {
     county_csv: "Landkreis: Tabelle (CSV)", county_xlsx: "Landkreis: Tabelle (Excel)",
     county_downloads: "Alle Gemeinden herunterladen", map_label: "Karte der Gemeinden",
     zoom_in_button: "Hineinzoomen", zoom_out_button: "Herauszoomen",
+    scenario_use: "Stromverbrauch mit Wärmepumpen und E-Mobilität im Zieljahr",
   },
   en: {
     switch_to: "DE", switch_title: "Auf Deutsch umschalten",
@@ -68,6 +69,7 @@ export const STRINGS = {
     county_csv: "County: table (CSV)", county_xlsx: "County: table (Excel)",
     county_downloads: "Download every municipality", map_label: "Map of the municipalities",
     zoom_in_button: "Zoom in", zoom_out_button: "Zoom out",
+    scenario_use: "Electricity use with heat pumps and e-mobility in the horizon year",
   },
 };
 

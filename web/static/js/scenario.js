@@ -1,8 +1,9 @@
 /* potenzial – the what-if panel: a residential-setback slider whose county figures are the API's answer
- * (POST /api/scenarios/evaluate, the fast path). Titles and units come from the result schemas; the
- * slider's range and the run's value from /api/scenarios/parameters. */
+ * (POST /api/scenarios/evaluate, the fast path), and two sliders for the shares of heat pumps and electric
+ * cars at the run's horizon that move the electricity use and its coverage. Titles and units come from the
+ * result schemas; the sliders' ranges and the run's values from /api/scenarios/parameters. */
 import { badge, esc, fmt, getJSON } from "./format.js";
-import { pick } from "./i18n.js";
+import { pick, t } from "./i18n.js";
 import { columnTitle, columnUnit } from "./labels.js";
 import { analysisSection } from "./analysis.js";
 import { buildEligible, repaintEligible, showEligible } from "./eligible.js";
@@ -13,7 +14,13 @@ import { api, state } from "./state.js";
 /* the county figures the panel shows: wind first, then the two headlines (electricity, heat: never added) */
 const FIGURES = [["scenario_municipalities", "wind_area_ha"], ["scenario_municipalities", "wind_turbines_estimated"],
   ["scenario_municipalities", "wind_yield_gwh_per_a"], ["headline", "electricity_potential_gwh_per_a"],
-  ["headline", "heat_potential_gwh_per_a"]];
+  ["headline", "heat_potential_gwh_per_a"],
+  ["scenario_municipalities", "heat_pump_electricity_mwh_el_per_a"],
+  ["scenario_municipalities", "ev_electricity_mwh_el_per_a"],
+  ["scenario_municipalities", "electricity_use_with_add_ons_mwh_el_per_a"],
+  ["scenario_municipalities", "electricity_coverage_with_add_ons_pct"]];
+/* the add-on shares a scenario may set (rows of /api/scenarios/parameters; absent on a run without them) */
+const SHARES = ["heat_pump_share_pct", "ev_share_pct"];
 const WAIT_MS = 120;
 const HEADING = {de: "Was wäre, wenn … (Landkreis)", en: "What if … (county)"};  // a slider move waits this long for the next before asking
 const WORDS = {
@@ -30,9 +37,10 @@ const MAX_COMPARED = 6;
 
 function w(key) { return WORDS[state.lang === "en" ? "en" : "de"][key]; }
 
-/* The scenario the panel asks for: the slider's setback and every criterion's on/off. */
+/* The scenario the panel asks for: the slider's setback, every criterion's on/off and the shares the run
+ * offers. */
 function body(s) {
-  return {residential_setback_m: s.value, switches: Object.assign({}, s.switches)};
+  return Object.assign({residential_setback_m: s.value, switches: Object.assign({}, s.switches)}, s.shares);
 }
 
 /* What the eligible-land layer draws: the slider's setback and the criteria switched on. */
@@ -66,6 +74,33 @@ function switchesHtml(s) {
         esc(r.parameter) + "\"" + (s.switches[r.parameter] ? " checked" : "") + "> " +
         esc(pick({de: r.title_de, en: r.title_en})) + "</label>";
     }).join("") + "</fieldset>";
+}
+
+/* The share sliders (heat pumps, electric cars) under a heading naming the horizon they are for. */
+function sharesHtml(s) {
+  if (!s.shareParams.length) return "";
+  const year = s.answer && s.answer.horizon_year ? " " + s.answer.horizon_year : "";
+  return "<h3 class=\"scenario-use\">" + esc(t("scenario_use") + year) + "</h3>" +
+    s.shareParams.map(function (p) {
+      const id = "potenzial-" + p.parameter.replace(/_/g, "-");
+      return "<label for=\"" + id + "\">" + esc(pick({de: p.title_de, en: p.title_en})) + ": <output for=\"" + id +
+        "\">" + esc(fmt(s.shares[p.parameter], p.unit)) + "</output></label><input type=\"range\" id=\"" + id +
+        "\" data-share=\"" + esc(p.parameter) + "\" min=\"" + p.low + "\" max=\"" + p.high + "\" step=\"1\" value=\"" +
+        s.shares[p.parameter] + "\">";
+    }).join("");
+}
+
+function attachShares(div) {
+  const s = state.scenario;
+  div.querySelectorAll("input[data-share]").forEach(function (input) {
+    const p = s.shareParams.find(function (x) { return x.parameter === input.dataset.share; });
+    input.addEventListener("input", function () {
+      s.shares[p.parameter] = Number(input.value);
+      div.querySelector("output[for=\"" + input.id + "\"]").textContent = fmt(s.shares[p.parameter], p.unit);
+      clearTimeout(s.timer);
+      s.timer = setTimeout(function () { ask(div); }, WAIT_MS);
+    });
+  });
 }
 
 function postJSON(url, body) {
@@ -105,10 +140,12 @@ function draw(div) {
     esc(fmt(s.value, p.unit)) + "</output></label><input type=\"range\" id=\"potenzial-setback\" min=\"" + p.low +
     "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\">" + switchesHtml(s) +
     (state.eligible ? "<p class=\"eligible-key\"><span class=\"swatch\"></span> " + esc(w("land")) + "</p>" : "") +
-    "<dl class=\"potenzial-scenario-figures\"" +
-    " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\">" + rows + "</dl>" +
+    sharesHtml(s) + "<dl class=\"potenzial-scenario-figures\"" +
+    " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\" data-shares=\"" +
+    (answer ? SHARES.map(function (k) { return answer.scenario[k]; }).join(",") : "") + "\">" + rows + "</dl>" +
     (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + savedHtml(s) + "</details>";
   attachSaved(div);
+  attachShares(div);
   const details = div.querySelector("details.scenario-main");
   details.addEventListener("toggle", function () { showEligible(details.open); applyToMap(details.open); });
   const input = div.querySelector("#potenzial-setback");
@@ -229,8 +266,12 @@ export function buildScenario() {
     const switchRows = parameters.filter(function (x) { return x.kind === "switch"; });
     const switches = {};
     switchRows.forEach(function (r) { switches[r.parameter] = r.value >= 0.5; });
+    const shareParams = parameters.filter(function (x) { return SHARES.indexOf(x.parameter) >= 0; });
+    const shares = {};
+    shareParams.forEach(function (x) { shares[x.parameter] = x.value; });
     state.scenario = {parameter: p, value: p.value, answer: null, error: null, timer: null, name: "", saved: [],
-      chosen: [], comparison: null, switchRows: switchRows, switches: switches};
+      chosen: [], comparison: null, switchRows: switchRows, switches: switches, shareParams: shareParams,
+      shares: shares};
     state.scenarioPanel = analysisSection("potenzial-scenario");
     render(state.scenarioPanel);
     ask(state.scenarioPanel);
