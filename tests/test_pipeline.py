@@ -114,7 +114,6 @@ DRIVER = textwrap.dedent("""
     from potenzial.pipeline import run_pipeline
     from potenzial.region import load_region
     from potenzial.store import open_store
-from potenzial.store.base import RunResult
 
     store = open_store(sys.argv[1])
     region = load_region("lk-leipzig", Path(sys.argv[2]), Path(sys.argv[3]))
