@@ -249,3 +249,32 @@ def test_the_choropleth_and_the_panel_show_the_scenario_while_its_section_is_ope
         m.assert_clean()
     finally:
         m.close()
+
+
+def test_the_tornado_shows_the_api_s_ends_with_bars_to_scale(browser, server):
+    m = MapPage(browser, server, LAPTOP)
+    try:
+        page = m.page
+        wait_until(page, "document.querySelector('.potenzial-scenario dl[data-setback=\"1000\"]')")
+        page.click(".potenzial-scenario summary")
+        page.click(".potenzial-scenario details.scenario-sensitivity summary")
+        wait_until(page, "document.querySelector('.potenzial-scenario .tornado li')")
+        with httpx.Client(base_url=server, timeout=60) as api:
+            want = api.get("/api/scenarios/sensitivity").json()
+        shown = page.evaluate("""() => [...document.querySelectorAll('.potenzial-scenario .tornado')].map(t => ({
+            figure: t.dataset.figure, bars: [...t.querySelectorAll('li')].map(li => ({
+              parameter: li.dataset.parameter, at_low: Number(li.dataset.atLow), at_high: Number(li.dataset.atHigh),
+              widths: [...li.querySelectorAll('.bar')].map(b => b.getBoundingClientRect().width),
+              track: li.querySelector('.track').getBoundingClientRect().width}))}))""")
+        assert [t["figure"] for t in shown] == [f["figure"] for f in want["figures"]]
+        for tornado, figure in zip(shown, want["figures"], strict=True):
+            assert [b["parameter"] for b in tornado["bars"]] == [b["parameter"] for b in figure["bars"]]
+            for bar, exp in zip(tornado["bars"], figure["bars"], strict=True):
+                assert bar["at_low"] == pytest.approx(exp["at_low"]) and bar["at_high"] == pytest.approx(exp["at_high"])
+            # the bar that moves the figure most reaches the edge of its half of the track
+            top = tornado["bars"][0]
+            assert max(top["widths"]) == pytest.approx(top["track"] / 2, abs=2.0)
+        assert "Empfindlichkeit" in page.inner_text(".potenzial-scenario details.scenario-sensitivity summary")
+        m.assert_clean()
+    finally:
+        m.close()

@@ -223,3 +223,63 @@ def test_the_answer_carries_the_map_s_figures(client):
     for ags, value in figures.items():  # the rows are rounded to 6 places
         assert value == pytest.approx(rows[ags]["electricity_potential_gwh_per_a"], rel=1e-9, abs=1e-6)
     assert sum(figures.values()) > sum(base["figures"]["electricity_potential"].values())
+
+
+@pytest.mark.parametrize("ags", [None, "14729160"])
+def test_the_tornado_is_the_fast_path_one_parameter_at_a_time(client, ags):
+    query = f"?ags={ags}" if ags else ""
+    answer = client.get(f"/api/scenarios/sensitivity{query}")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["ags"] == ags and (body["name"] == "Grimma" if ags else body["name"] is None)
+    parameters = client.get("/api/scenarios/parameters").json()
+    figures = {f["figure"]: f for f in body["figures"]}
+    assert {"wind_area_ha", "electricity_potential_gwh_per_a"} <= set(figures)
+
+    def value(doc: dict, column: str) -> float:
+        result = client.post("/api/scenarios/evaluate", json=doc).json()
+        return result["county"][column] if ags is None else \
+            next(r for r in result["municipalities"] if r["ags"] == ags)[column]
+
+    for f in figures.values():
+        assert [b["parameter"] for b in f["bars"]] and len(f["bars"]) == len(parameters)
+        swings = [b["swing"] for b in f["bars"]]
+        assert swings == sorted(swings, reverse=True)
+        assert f["base"] == pytest.approx(value({}, f["figure"]), rel=1e-9)
+    # each end is the fast path's answer with that parameter alone at the end of its range
+    for bar in figures["wind_area_ha"]["bars"]:
+        if bar["kind"] == "switch":
+            low, high = {"switches": {bar["parameter"]: False}}, {"switches": {bar["parameter"]: True}}
+        else:
+            low, high = {bar["parameter"]: bar["low"]}, {bar["parameter"]: bar["high"]}
+        assert bar["at_low"] == pytest.approx(value(low, "wind_area_ha"), rel=1e-9, abs=1e-6)
+        assert bar["at_high"] == pytest.approx(value(high, "wind_area_ha"), rel=1e-9, abs=1e-6)
+        if bar["parameter"] == "residential_setback_m" or bar["kind"] == "switch":
+            assert bar["at_high"] <= bar["at_low"] + 1e-9  # a larger setback, a rule on: never more land
+    assert client.get("/api/scenarios/sensitivity?ags=14729999").status_code == 404
+    assert client.get("/api/scenarios/sensitivity?ags=grimma").status_code == 422
+
+
+def test_cli_scenario_compare_prints_the_county_side_by_side(pipeline_run, client, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.support.child_env import child_env
+
+    settings, _record = pipeline_run
+    near, far = tmp_path / "near.toml", tmp_path / "far.json"
+    near.write_text('name = "nah"\nresidential_setback_m = 700\n', encoding="utf-8")
+    far.write_text('{"name": "weit", "residential_setback_m": 1200, "switches": {"forest": true}}', encoding="utf-8")
+    env = {**child_env(), "POTENZIAL_DATA_DIR": str(settings.data_dir), "COLUMNS": "400"}
+    done = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "scenario", "compare", str(near), str(far),
+                           "--store", settings.store_url], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr
+    a = client.post("/api/scenarios/evaluate", json={"residential_setback_m": 700}).json()["county"]["wind_area_ha"]
+    b = client.post("/api/scenarios/evaluate", json={"residential_setback_m": 1200,
+                                                     "switches": {"forest": True}}).json()["county"]["wind_area_ha"]
+    row = next(line for line in done.stdout.splitlines() if "wind_area_ha" in line)
+    assert "nah" in done.stdout and "weit" in done.stdout
+    assert f"{a:,.1f}" in row and f"{b:,.1f} ({b - a:+,.1f})" in row
+    one = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "scenario", "compare", str(near), "--store",
+                          settings.store_url], capture_output=True, text=True, timeout=600, env=env)
+    assert one.returncode != 0 and "at least two" in one.stderr + one.stdout and "Traceback" not in one.stderr

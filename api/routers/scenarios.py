@@ -72,6 +72,17 @@ def compare(serving: ServingDep, ids: Annotated[str, Query(description="2–6 sc
     return serving.saved_scenarios.compare([i.strip() for i in ids.split(",") if i.strip()])
 
 
+@router.get("/sensitivity", responses=error_responses(404, 422, 503))
+def sensitivity(serving: ServingDep, record: CurrentRunDep,
+                ags: Annotated[str | None, Query(description="AGS of a municipality; without: the county",
+                                                 pattern=r"^\d{8}$", examples=["14729160"])] = None
+                ) -> dict[str, Any]:
+    """One-at-a-time sensitivity on the fast path (a tornado chart): each scenario parameter at the low and
+    the high end of its range (a switch off and on), the others at the run's values; per headline figure the
+    parameters ordered by how far they move it."""
+    return serving.scenarios.sensitivity(record, ags)
+
+
 @router.get("/cells.json", responses=error_responses(404, 503))
 def cells_tilejson(serving: ServingDep, record: CurrentRunDep, base_url: BaseUrlDep) -> dict[str, Any]:
     """TileJSON of the what-if map's eligible-land layer, with the ``encoding`` of its pixels: the page

@@ -1,4 +1,5 @@
-"""`potenzial scenario evaluate FILE`: a scenario's figures on the store's current run (the fast path)."""
+"""`potenzial scenario evaluate FILE`: a scenario's figures on the store's current run (the fast path);
+`potenzial scenario compare A B …`: the county figures of several scenario files side by side."""
 
 from __future__ import annotations
 
@@ -34,18 +35,7 @@ def evaluate(
     region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
 ) -> None:
     """Print a scenario's figures per municipality and for the county, beside the base run's county."""
-    settings = settings_from(store, region)
-    reg = load_region(settings.region, settings.regions_dir, settings.data_dir)
-    opened = open_store(settings.store_url)
-    try:
-        record = opened.current_run()
-        if record is None:
-            raise NotFoundError("the store holds no run yet; run `potenzial run` first.")
-        services = RunServices(opened, reg, settings.raster_cache, headline=load_headline_params(settings.params_dir),
-                               rules_dir=settings.rules_dir)
-        answer = ScenarioService(services).evaluate(record, read_scenario_file(file))
-    finally:
-        opened.close()
+    answer = _answers(store, region, [file])[0]
     horizon = f", horizon {answer['horizon_year']}" if answer.get("horizon_year") else ""
     table = Table(title=f"scenario {answer['scenario']['name'] or file.name} on run {answer['run_id']}{horizon}")
     table.add_column("municipality")
@@ -55,4 +45,50 @@ def evaluate(
             ("county, base run", answer["base_county"])]
     for name, values in rows:
         table.add_row(name, *(f"{values[c]:,.1f}" if values.get(c) is not None else "–" for c, _ in SHOWN))
+    console.print(table)
+
+
+def _answers(store: str | None, region: str | None, files: list[Path]) -> list[dict]:
+    """The fast path's answer to each scenario file on the store's current run (every file read first)."""
+    settings = settings_from(store, region)
+    docs = [read_scenario_file(f) for f in files]
+    reg = load_region(settings.region, settings.regions_dir, settings.data_dir)
+    opened = open_store(settings.store_url)
+    try:
+        record = opened.current_run()
+        if record is None:
+            raise NotFoundError("the store holds no run yet; run `potenzial run` first.")
+        services = RunServices(opened, reg, settings.raster_cache, headline=load_headline_params(settings.params_dir),
+                               rules_dir=settings.rules_dir)
+        scenarios = ScenarioService(services)
+        return [scenarios.evaluate(record, doc) for doc in docs]
+    finally:
+        opened.close()
+
+
+@scenario_app.command("compare")
+@one_line_errors
+def compare(
+    files: list[Path] = typer.Argument(..., help="two or more scenario files (TOML or JSON, as for evaluate)"),
+    store: str | None = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: "
+                                     "POTENZIAL_STORE or the embedded store"),
+    region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
+) -> None:
+    """Print the county figures of two or more scenarios side by side, each with its difference to the first."""
+    if len(files) < 2:
+        raise typer.BadParameter("give at least two scenario files to compare.")
+    answers = _answers(store, region, files)
+    table = Table(title=f"scenarios on run {answers[0]['run_id']} (county; in brackets: difference to the first)")
+    table.add_column("figure")
+    for f, answer in zip(files, answers, strict=True):
+        table.add_column(answer["scenario"]["name"] or f.name, justify="right")
+    for column, unit in SHOWN:
+        values = [a["county"].get(column) for a in answers]
+        cells = []
+        for i, v in enumerate(values):
+            text = "–" if v is None else f"{v:,.1f}"
+            if i > 0 and v is not None and values[0] is not None:
+                text += f" ({v - values[0]:+,.1f})"
+            cells.append(text)
+        table.add_row(f"{column} [{unit}]" if unit else column, *cells)
     console.print(table)

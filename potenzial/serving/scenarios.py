@@ -131,6 +131,7 @@ class ScenarioService:
         #: the map's figures per municipality from a scenario's figures (given by the page's owner)
         self.figure_values = figure_values
         self._runs = RunCache(max_entries=4)
+        self._tornados = RunCache(max_entries=64)  #: sensitivity per run and area
         #: the eligible-land tiles of the what-if map
         self.cells = ScenarioCells(results.raster_cache)
 
@@ -219,9 +220,67 @@ class ScenarioService:
         have = set(self.results.store.run_layers(record.run_id))
         return [t for t in TABLES if t not in have]
 
+    def sensitivity(self, record: RunRecord, ags: str | None = None) -> dict[str, Any]:
+        """The tornado of the county or of municipality ``ags`` (:func:`sensitivity_document`), kept per run."""
+        run = self.run(record)
+        return self._tornados.get_or_build(("sensitivity", record.run_id, ags), lambda: sensitivity_document(
+            run.parameters, lambda doc: self._document(run, evaluate_scenario(run.basis, parse_scenario(
+                doc, run.basis.limits)), record), ags))
+
     def parameters(self, record: RunRecord) -> list[dict[str, Any]]:
         """What a scenario on this run may change (GET /api/scenarios/parameters); none on a run without the
         scenarios' tables (the map then shows no what-if panel)."""
         if self.missing_tables(record):
             return []
         return self.run(record).parameters
+
+
+# ------------------------------------------------------------------ sensitivity (tornado)
+
+#: the figures the tornado shows, with the schema that titles each (electricity and heat never mixed)
+SENSITIVITY_FIGURES = (("scenario_municipalities", "wind_area_ha"), ("scenario_municipalities", "wind_yield_gwh_per_a"),
+                       ("headline", "electricity_potential_gwh_per_a"),
+                       ("scenario_municipalities", "electricity_coverage_with_add_ons_pct"))
+
+
+def sensitivity_document(parameters: list[dict[str, Any]], evaluate: Callable[[dict[str, Any]], dict[str, Any]],
+                         ags: str | None) -> dict[str, Any]:
+    """One-at-a-time sensitivity: every parameter of ``parameters`` (scenario_parameters rows) at its low and
+    its high end (a switch off and on), the others at the run's values; per figure of
+    :data:`SENSITIVITY_FIGURES`, the parameters ordered by how far they move it (the tornado's bars).
+
+    ``evaluate(doc)`` is the fast path's answer to a scenario; ``ags`` None: the county."""
+    def figure_of(answer: dict[str, Any], column: str) -> float | None:
+        if ags is None:
+            return answer["county"].get(column)
+        row = next((r for r in answer["municipalities"] if r["ags"] == ags), None)
+        if row is None:
+            raise NotFoundError(f"no municipality with AGS {ags} in this run; /api/municipalities lists them.")
+        return row.get(column)
+
+    base = evaluate({})
+    ends = []
+    for p in parameters:
+        if p["kind"] == "switch":
+            low_doc, high_doc = {"switches": {p["parameter"]: False}}, {"switches": {p["parameter"]: True}}
+        else:
+            low_doc, high_doc = {p["parameter"]: p["low"]}, {p["parameter"]: p["high"]}
+        ends.append((p, evaluate(low_doc), evaluate(high_doc)))
+    figures = []
+    for table, column in SENSITIVITY_FIGURES:
+        at_base = figure_of(base, column)
+        if at_base is None:
+            continue  # e.g. no electricity use on a run without the demand step
+        bars = []
+        for p, low, high in ends:
+            at_low, at_high = figure_of(low, column), figure_of(high, column)
+            swing = abs((at_high or 0.0) - (at_low or 0.0))
+            bars.append({"parameter": p["parameter"], "kind": p["kind"],
+                         "title": {"de": p["title_de"], "en": p["title_en"]}, "unit": p["unit"],
+                         "low": p["low"], "high": p["high"], "value": p["value"],
+                         "at_low": at_low, "at_high": at_high, "swing": swing})
+        bars.sort(key=lambda b: -b["swing"])
+        figures.append({"figure": column, "table": table, "unit": base["units"].get(column, ""), "base": at_base,
+                        "bars": bars})
+    name = None if ags is None else next(r["name"] for r in base["municipalities"] if r["ags"] == ags)
+    return {"run_id": base["run_id"], "ags": ags, "name": name, "figures": figures}

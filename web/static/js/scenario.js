@@ -9,6 +9,7 @@ import { analysisSection } from "./analysis.js";
 import { buildEligible, repaintEligible, showEligible } from "./eligible.js";
 import { restyle } from "./figures.js";
 import { renderPanel } from "./panel.js";
+import { attachTornado, tornadoHtml } from "./tornado.js";
 import { api, state } from "./state.js";
 
 /* the county figures the panel shows: wind first, then the two headlines (electricity, heat: never added) */
@@ -143,9 +144,10 @@ function draw(div) {
     sharesHtml(s) + "<dl class=\"potenzial-scenario-figures\"" +
     " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\" data-shares=\"" +
     (answer ? SHARES.map(function (k) { return answer.scenario[k]; }).join(",") : "") + "\">" + rows + "</dl>" +
-    (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + savedHtml(s) + "</details>";
+    (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + tornadoHtml() + savedHtml(s) + "</details>";
   attachSaved(div);
   attachShares(div);
+  attachTornado(div, function () { render(div); });
   const details = div.querySelector("details.scenario-main");
   details.addEventListener("toggle", function () { showEligible(details.open); applyToMap(details.open); });
   const input = div.querySelector("#potenzial-setback");
