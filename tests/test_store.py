@@ -360,3 +360,20 @@ def test_unknown_name_and_empty_store(store):
         store.publish(RunResult(make_result("run-b").record, {"no_such_layer": pd.DataFrame()}))
     assert store.current_run().run_id == "run-a"
     assert RUN_INPUTS.name in RESULTS
+
+
+def test_single_parts_become_one_part_multi_geometries_and_the_rest_stays():
+    import numpy as np
+    import shapely
+
+    from potenzial.store.base import _to_multi
+
+    multi = shapely.MultiPolygon([shapely.box(2, 2, 3, 3), shapely.box(5, 5, 6, 6)])
+    geoms = np.array([shapely.box(0, 0, 1, 1), None, multi, shapely.LineString([(0, 0), (1, 1)]),
+                      shapely.Point(1, 2, 3)], dtype=object)
+    out = _to_multi(geoms)
+    assert [None if g is None else g.geom_type for g in out] == ["MultiPolygon", None, "MultiPolygon",
+                                                                 "MultiLineString", "MultiPoint"]
+    assert out[0].geoms[0].equals_exact(geoms[0], 0) and out[2].equals_exact(multi, 0)
+    assert shapely.has_z(out[4]) and out[4].geoms[0].z == 3
+    assert geoms[0].geom_type == "Polygon"  # the input is not changed
