@@ -140,3 +140,26 @@ def test_bad_parameters_and_bad_ghi_are_user_errors():
     with pytest.raises(InputDataError, match="ghi_wm2_01"):
         build_lookup(pd.DataFrame({"lat": [51.0], "lon": [12.0], "x": [0.0], "y": [0.0]}), PARAMS)
     assert len(GHI_COLUMNS) == 12
+
+
+def test_a_lookup_is_kept_by_the_hash_of_its_inputs(ghi_points, tmp_path):
+    from potenzial.irradiation import cached_lookup, lookup_key
+
+    cells = cells_from_points(ghi_points).iloc[:3]
+    coarse = IrradiationParams(step_minutes=60, tilt_step_deg=30.0, azimuth_step_deg=90.0)
+    built = build_lookup(cells, coarse)
+    first = cached_lookup(cells, coarse, tmp_path)
+    kept = tmp_path / f"{lookup_key(cells, coarse)}.npz"
+    assert kept.is_file() and [p.name for p in tmp_path.iterdir()] == [kept.name]
+    again = cached_lookup(cells, coarse, tmp_path)
+    for lookup in (first, again):
+        for field in ("cell_x_m", "cell_ghi_kwh_per_m2", "tilts_deg", "azimuths_deg", "specific_yield_kwh_per_kwp",
+                      "poa_kwh_per_m2"):
+            assert np.array_equal(getattr(lookup, field), getattr(built, field)), field
+    # another parameter or another cell: another key; a broken file is computed again and replaced
+    assert lookup_key(cells, coarse.model_copy(update={"albedo": 0.3})) != kept.stem
+    assert lookup_key(cells.iloc[:2], coarse) != kept.stem
+    kept.write_bytes(b"not a lookup")
+    repaired = cached_lookup(cells, coarse, tmp_path)
+    assert np.array_equal(repaired.specific_yield_kwh_per_kwp, built.specific_yield_kwh_per_kwp)
+    assert kept.stat().st_size > 1000

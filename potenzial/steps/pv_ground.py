@@ -31,7 +31,7 @@ from potenzial.exclusions import (
     load_category,
     load_exclusion_set,
 )
-from potenzial.irradiation import IrradiationParams, build_lookup, cells_from_points, irradiation_params
+from potenzial.irradiation import LOOKUP_FOLDER, IrradiationParams, cached_lookup, cells_from_points, irradiation_params
 from potenzial.solar_ground import (
     PvGroundParams,
     check_rule_sets,
@@ -120,7 +120,8 @@ def run(ctx: StepContext, inputs: PvGroundInputs) -> dict[str, pd.DataFrame]:
     cells = _cells_near(cells_from_points(ctx.vector(GHI_LAYER)), ctx.municipalities.total_bounds,
                         params.irradiation_margin_m)
     ctx.progress(f"yield lookup for {len(cells)} irradiation cells ({params.tilt_deg:g}°, {params.azimuth_deg:g}°)")
-    lookup = build_lookup(cells, fixed_orientation_params(irr, params.tilt_deg, params.azimuth_deg))
+    lookup = cached_lookup(cells, fixed_orientation_params(irr, params.tilt_deg, params.azimuth_deg),
+                           ctx.raster_dir.parent / LOOKUP_FOLDER)
 
     result = solar_ground_potential(municipalities=ctx.municipalities, layers=inputs.layers,
                                     exclusions=inputs.exclusions, categories=inputs.categories, params=params,

@@ -30,8 +30,9 @@ from potenzial.ground_pv_installed import installed_per_municipality
 from potenzial.installed_pv import BASIS_TEXT, installed_pv
 from potenzial.irradiation import (
     GHI_COLUMNS,
+    LOOKUP_FOLDER,
     IrradiationParams,
-    build_lookup,
+    cached_lookup,
     cells_from_points,
     irradiation_params,
     typical_days,
@@ -99,7 +100,7 @@ def run(ctx: StepContext, prepared: tuple[RoofParams, IrradiationParams]) -> dic
 
     cells = _cells_near(cells_from_points(ctx.vector("ghi")), buildings)
     ctx.progress(f"yield lookup for {len(cells)} irradiation cells")
-    lookup = build_lookup(cells, irr)
+    lookup = cached_lookup(cells, irr, ctx.raster_dir.parent / LOOKUP_FOLDER)
     centre = cells.iloc[int(np.argmin(np.hypot(cells["x"] - np.mean(buildings.total_bounds[[0, 2]]),
                                                cells["y"] - np.mean(buildings.total_bounds[[1, 3]]))))]
     days = typical_days(centre["lat"], centre["lon"], centre[list(GHI_COLUMNS)].to_numpy(dtype=float), irr)
