@@ -143,7 +143,7 @@ def test_bad_parameters_and_bad_ghi_are_user_errors():
 
 
 def test_a_lookup_is_kept_by_the_hash_of_its_inputs(ghi_points, tmp_path):
-    from potenzial.irradiation import cached_lookup, lookup_key
+    from potenzial.yield_lookups import cached_lookup, lookup_key
 
     cells = cells_from_points(ghi_points).iloc[:3]
     coarse = IrradiationParams(step_minutes=60, tilt_step_deg=30.0, azimuth_step_deg=90.0)

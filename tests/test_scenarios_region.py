@@ -283,3 +283,27 @@ def test_cli_scenario_compare_prints_the_county_side_by_side(pipeline_run, clien
     one = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "scenario", "compare", str(near), "--store",
                           settings.store_url], capture_output=True, text=True, timeout=600, env=env)
     assert one.returncode != 0 and "at least two" in one.stderr + one.stdout and "Traceback" not in one.stderr
+
+
+@EXACT
+def test_cli_scenario_evaluate_exact_runs_every_geometry_again(pipeline_run, client, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.support.child_env import child_env
+
+    settings, _record = pipeline_run
+    file = tmp_path / "800.toml"
+    file.write_text('name = "800 m"\nresidential_setback_m = 800\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "potenzial.cli.main", "scenario", "evaluate", str(file), "--exact",
+                           "--store", settings.store_url], capture_output=True, text=True, timeout=1800,
+                          env={**child_env(), "POTENZIAL_DATA_DIR": str(settings.data_dir), "COLUMNS": "400"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+            for line in done.stdout.splitlines() if line.count("│") > 3}
+    exact, fast = rows["county, exact"], rows["county, fast path"]
+    want = client.post("/api/scenarios/evaluate", json={"residential_setback_m": 800}).json()["county"]
+    assert fast[0] == f"{want['wind_area_ha']:,.1f}"
+    # the exact run's wind area after the filters lies close to the fast path's (README: within 0.1 %)
+    assert float(exact[0].replace(",", "")) == pytest.approx(want["wind_area_ha"], rel=0.02)
+    assert exact[1] != fast[1] or exact[0] != fast[0]  # two computations, not one printed twice

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from potenzial.cli.common import console, one_line_errors, settings_from
+from potenzial.cli.common import RichReporter, console, one_line_errors, settings_from
 from potenzial.errors import NotFoundError
+from potenzial.params import load_params
+from potenzial.pipeline import run_pipeline
 from potenzial.region import load_region
-from potenzial.scenario_run import read_scenario_file
+from potenzial.scenario_run import read_scenario_file, scenario_run_inputs
 from potenzial.serving.headline import load_headline_params
 from potenzial.serving.scenarios import ScenarioService
 from potenzial.serving.services import RunServices
@@ -33,15 +36,25 @@ def evaluate(
     store: str | None = typer.Option(None, "--store", help="postgresql://… URL or a folder; default: "
                                      "POTENZIAL_STORE or the embedded store"),
     region: str | None = typer.Option(None, "--region", help="region id or TOML path"),
+    exact: bool = typer.Option(False, "--exact", help="compute every geometry again: a full run with the "
+                               "scenario's overrides into a temporary store (minutes); the table shows its "
+                               "figures, with the fast path's county beside them"),
 ) -> None:
     """Print a scenario's figures per municipality and for the county, beside the base run's county."""
     answer = _answers(store, region, [file])[0]
+    if exact:
+        fast = answer
+        answer = _exact_answer(store, region, file)
+        answer["base_county"] = fast["base_county"]
+        answer["fast_county"] = fast["county"]
     horizon = f", horizon {answer['horizon_year']}" if answer.get("horizon_year") else ""
     table = Table(title=f"scenario {answer['scenario']['name'] or file.name} on run {answer['run_id']}{horizon}")
     table.add_column("municipality")
     for column, unit in SHOWN:
         table.add_column(f"{column} [{unit}]" if unit else column, justify="right")
-    rows = [*((m["name"], m) for m in answer["municipalities"]), ("county", answer["county"]),
+    rows = [*((m["name"], m) for m in answer["municipalities"]),
+            ("county, exact" if exact else "county", answer["county"]),
+            *((("county, fast path", answer["fast_county"]),) if exact else ()),
             ("county, base run", answer["base_county"])]
     for name, values in rows:
         table.add_row(name, *(f"{values[c]:,.1f}" if values.get(c) is not None else "–" for c, _ in SHOWN))
@@ -64,6 +77,30 @@ def _answers(store: str | None, region: str | None, files: list[Path]) -> list[d
         return [scenarios.evaluate(record, doc) for doc in docs]
     finally:
         opened.close()
+
+
+def _exact_answer(store: str | None, region: str | None, file: Path) -> dict:
+    """The scenario computed again: a full run with its overrides (:mod:`potenzial.scenario_run`) into a
+    temporary embedded store, read back as that run's own figures (nothing is prepared or kept)."""
+    settings = settings_from(store, region)
+    reg = load_region(settings.region, settings.regions_dir, settings.data_dir)
+    with tempfile.TemporaryDirectory(prefix="potenzial-exact-") as tmp:
+        work = Path(tmp)
+        _chosen, params, rules_dir = scenario_run_inputs(load_params(settings.params_dir), settings.rules_dir,
+                                                         read_scenario_file(file), work / "rules")
+        opened = open_store(str(work / "store"))
+        try:
+            opened.init()
+            with RichReporter() as reporter:
+                record = run_pipeline(reg, opened, params, reporter, raster_cache=work / "raster_cache",
+                                      rules_dir=rules_dir, prepare=None)
+            services = RunServices(opened, reg, work / "raster_cache",
+                                   headline=load_headline_params(settings.params_dir), rules_dir=rules_dir)
+            answer = ScenarioService(services).evaluate(record, {})
+        finally:
+            opened.close()
+    answer["scenario"] = {**answer["scenario"], "name": read_scenario_file(file).get("name", "")}
+    return answer
 
 
 @scenario_app.command("compare")

@@ -31,7 +31,7 @@ from potenzial.exclusions import (
     load_category,
     load_exclusion_set,
 )
-from potenzial.irradiation import LOOKUP_FOLDER, IrradiationParams, cached_lookup, cells_from_points, irradiation_params
+from potenzial.irradiation import IrradiationParams, cells_from_points, irradiation_params
 from potenzial.solar_ground import (
     PvGroundParams,
     check_rule_sets,
@@ -41,6 +41,7 @@ from potenzial.solar_ground import (
 )
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
+from potenzial.yield_lookups import LOOKUP_FOLDER, cached_lookup
 
 GHI_LAYER = "ghi"
 WIND_AREAS = "wind_areas"

@@ -30,9 +30,7 @@ from potenzial.ground_pv_installed import installed_per_municipality
 from potenzial.installed_pv import BASIS_TEXT, installed_pv
 from potenzial.irradiation import (
     GHI_COLUMNS,
-    LOOKUP_FOLDER,
     IrradiationParams,
-    cached_lookup,
     cells_from_points,
     irradiation_params,
     typical_days,
@@ -55,6 +53,7 @@ from potenzial.sources.dsm import SurfaceModel, read_dsm
 from potenzial.sources.footprints import alkis_use
 from potenzial.steps import Step
 from potenzial.steps.context import StepContext
+from potenzial.yield_lookups import LOOKUP_FOLDER, cached_lookup
 
 CELL_MARGIN_M = 25_000.0  #: irradiation cells kept around the buildings (> one 0.2° cell spacing)
 DSM_LAYER = "dsm"
