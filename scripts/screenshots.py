@@ -1,5 +1,5 @@
-"""Screenshots for the README: the desktop map, the phone, a municipality's panel and the first two
-pages of its PDF fact sheet.
+"""Screenshots for the README: the desktop map, the phone, a municipality's panel, the what-if section
+at a 700 m setback and the first two pages of its PDF fact sheet.
 
 Serves the current run of the store that the ``POTENZIAL_*`` settings name (as ``potenzial serve``
 does) on a loopback port with the default base map (drawn from the region's own layers: nothing
@@ -66,8 +66,27 @@ def shoot(base_url: str, out: Path) -> list[Path]:
             page.screenshot(path=str(path))
             written.append(path)
             page.context.close()
+        written.append(what_if(browser, base_url, out))
         browser.close()
     return written
+
+
+def what_if(browser, base_url: str, out: Path, setback_m: int = 700) -> Path:
+    """The what-if section open, the setback at ``setback_m``: the eligible land and the choropleth follow."""
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.set_default_timeout(120_000)
+    page.goto(f"{base_url}/?lang=de")
+    page.wait_for_selector("body[data-rendered='1']")
+    page.wait_for_selector(".potenzial-scenario .eligible-key", state="attached")
+    page.click(".potenzial-scenario summary")
+    page.evaluate(f"""() => {{ const s = document.getElementById('potenzial-setback');
+        s.value = '{setback_m}'; s.dispatchEvent(new Event('input', {{bubbles: true}})); }}""")
+    page.wait_for_selector(f".potenzial-scenario dl[data-setback='{setback_m}']", state="attached")
+    page.wait_for_load_state("networkidle")
+    path = out / "whatif_desktop.png"
+    page.screenshot(path=str(path))
+    page.context.close()
+    return path
 
 
 def factsheet_pages(base_url: str, out: Path, pages: int = 2, scale: float = 1.5) -> list[Path]:
