@@ -67,7 +67,8 @@ def scenario_limits(params: ParameterSet, rules_dir: Path) -> tuple[ScenarioLimi
                             pv_density_range_mwp_per_ha=(low, high), run_pv_density_mwp_per_ha=density,
                             run_heat_pump_share_pct=add_ons.share_pct("heat_pump", horizon) if has else None,
                             run_ev_share_pct=add_ons.share_pct("ev", horizon) if has else None,
-                            horizon_year=horizon if has else None)
+                            horizon_year=horizon if has else None,
+                            run_precedence=str(params.values.get("headline", {}).get("precedence", "wind_first")))
     return limits, setback_id, rule_path
 
 
@@ -100,6 +101,7 @@ def scenario_run_inputs(params: ParameterSet, rules_dir: Path, doc: Mapping[str,
     values = copy.deepcopy(plain(params.values))
     values["wind"].setdefault("switches", {}).update(dict(scenario.switches))
     values.setdefault("pv_ground", {})[PV_DENSITY_KEY] = scenario.pv_ground_power_density_mwp_per_ha
+    values.setdefault("headline", {})["precedence"] = scenario.precedence
     add_ons = values["demand"]["add_ons"]
     for kind, share in (("heat_pump", scenario.heat_pump_share_pct), ("ev", scenario.ev_share_pct)):
         if share is not None and limits.horizon_year is not None:

@@ -302,3 +302,12 @@ def test_cli_scenario_evaluate_fails_in_one_line(tmp_path):
     assert done.returncode != 0
     lines = [line for line in done.stderr.splitlines() + done.stdout.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:"), lines
+
+
+def test_precedence_is_one_of_two_and_defaults_to_the_run_s():
+    assert parse_scenario({}, LIMITS).precedence == "wind_first"
+    assert parse_scenario({"precedence": "pv_first"}, LIMITS).precedence == "pv_first"
+    with pytest.raises(ParameterError, match="precedence = 'solar'.*wind_first, pv_first"):
+        parse_scenario({"precedence": "solar"}, LIMITS)
+    with pytest.raises(ParameterError, match="Did you mean 'precedence'"):
+        parse_scenario({"precedance": "pv_first"}, LIMITS)

@@ -278,3 +278,24 @@ def test_the_tornado_shows_the_api_s_ends_with_bars_to_scale(browser, server):
         m.assert_clean()
     finally:
         m.close()
+
+
+def test_the_precedence_choice_gives_the_api_s_headline(browser, server):
+    m = MapPage(browser, server, LAPTOP)
+    try:
+        page = m.page
+        wait_until(page, "document.querySelector('.potenzial-scenario dl[data-precedence=\"wind_first\"]')")
+        page.click(".potenzial-scenario summary")
+        before = shown(page)
+        page.select_option("#potenzial-precedence", "pv_first")
+        wait_until(page, "document.querySelector('.potenzial-scenario dl[data-precedence=\"pv_first\"]')")
+        after = shown(page)
+        with httpx.Client(base_url=server, timeout=60) as api:
+            want = api.post("/api/scenarios/evaluate", json={"precedence": "pv_first"}).json()["county"]
+        assert after["electricity_potential_gwh_per_a"] == pytest.approx(want["electricity_potential_gwh_per_a"])
+        assert after["electricity_potential_gwh_per_a"] != pytest.approx(before["electricity_potential_gwh_per_a"])
+        assert after["wind_area_ha"] == pytest.approx(before["wind_area_ha"])  # the wind land itself stays
+        assert "Vorrang" in page.inner_text(".potenzial-scenario label[for=potenzial-precedence]")
+        m.assert_clean()
+    finally:
+        m.close()

@@ -307,3 +307,22 @@ def test_cli_scenario_evaluate_exact_runs_every_geometry_again(pipeline_run, cli
     # the exact run's wind area after the filters lies close to the fast path's (README: within 0.1 %)
     assert float(exact[0].replace(",", "")) == pytest.approx(want["wind_area_ha"], rel=0.02)
     assert exact[1] != fast[1] or exact[0] != fast[0]  # two computations, not one printed twice
+
+
+def test_precedence_gives_the_headline_a_server_with_that_rule_gives(pipeline_run, client):
+    from potenzial.settings import Settings
+
+    settings, _record = pipeline_run
+    pv_first = Settings(**{**settings.model_dump(), "figures_precedence": "pv_first"})
+    with TestClient(create_app(pv_first)) as other:
+        want = other.post("/api/scenarios/evaluate", json={}).json()
+    got = client.post("/api/scenarios/evaluate", json={"precedence": "pv_first"}).json()
+    base = client.post("/api/scenarios/evaluate", json={}).json()
+    assert got["scenario"]["precedence"] == "pv_first" and base["scenario"]["precedence"] == "wind_first"
+    for column in ("electricity_potential_gwh_per_a", "electricity_pv_ground_gwh_per_a", "electricity_wind_gwh_per_a"):
+        assert got["county"][column] == pytest.approx(want["county"][column], rel=1e-9), column
+    assert got["figures"]["electricity_potential"] == pytest.approx(want["figures"]["electricity_potential"])
+    assert got["county"]["electricity_pv_ground_gwh_per_a"] > base["county"]["electricity_pv_ground_gwh_per_a"]
+    row = next(p for p in client.get("/api/scenarios/parameters").json() if p["parameter"] == "precedence")
+    assert row["kind"] == "choice" and [o["value"] for o in row["options"]] == ["wind_first", "pv_first"]
+    assert client.post("/api/scenarios/evaluate", json={"precedence": "solar"}).status_code == 422

@@ -96,7 +96,9 @@ def _exact_answer(store: str | None, region: str | None, file: Path) -> dict:
                                       rules_dir=rules_dir, prepare=None)
             services = RunServices(opened, reg, work / "raster_cache",
                                    headline=load_headline_params(settings.params_dir), rules_dir=rules_dir)
-            answer = ScenarioService(services).evaluate(record, {})
+            doc = read_scenario_file(file)
+            own = {"precedence": doc["precedence"]} if "precedence" in doc else {}
+            answer = ScenarioService(services).evaluate(record, own)
         finally:
             opened.close()
     answer["scenario"] = {**answer["scenario"], "name": read_scenario_file(file).get("name", "")}

@@ -26,9 +26,11 @@ from typing import Any
 from potenzial.errors import ParameterError
 
 KEYS = ("name", "residential_setback_m", "switches", "pv_ground_power_density_mwp_per_ha", "heat_pump_share_pct",
-        "ev_share_pct")
+        "ev_share_pct", "precedence")
 SHARE_KEYS = ("heat_pump_share_pct", "ev_share_pct")  #: the electricity add-ons' shares [%]
 SHARE_RANGE_PCT = (0.0, 100.0)
+#: which technology keeps the land both wind and open-field PV could use (the headline counts it once)
+PRECEDENCES = ("wind_first", "pv_first")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class ScenarioLimits:
     run_heat_pump_share_pct: float | None = None
     run_ev_share_pct: float | None = None
     horizon_year: int | None = None  #: the horizon the shares are for (the cascade's)
+    run_precedence: str = "wind_first"  #: the served headline's precedence ([headline] precedence)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Scenario:
     pv_ground_power_density_mwp_per_ha: float = 1.0
     heat_pump_share_pct: float | None = None  #: None: the run has no electricity add-ons
     ev_share_pct: float | None = None
+    precedence: str = "wind_first"  #: one of :data:`PRECEDENCES`
 
     @property
     def on(self) -> tuple[str, ...]:
@@ -66,7 +70,8 @@ class Scenario:
         return {"name": self.name, "residential_setback_m": self.residential_setback_m,
                 "switches": dict(self.switches),
                 "pv_ground_power_density_mwp_per_ha": self.pv_ground_power_density_mwp_per_ha,
-                "heat_pump_share_pct": self.heat_pump_share_pct, "ev_share_pct": self.ev_share_pct}
+                "heat_pump_share_pct": self.heat_pump_share_pct, "ev_share_pct": self.ev_share_pct,
+                "precedence": self.precedence}
 
 
 def _nearest(key: str, allowed: tuple[str, ...] | list[str]) -> str:
@@ -125,6 +130,10 @@ def parse_scenario(doc: Mapping[str, Any], limits: ScenarioLimits) -> Scenario:
             shares[key] = None
         else:
             shares[key] = _number(doc, key, *SHARE_RANGE_PCT, run_value, "%")
+    precedence = doc.get("precedence", limits.run_precedence)
+    if precedence not in PRECEDENCES:
+        raise ParameterError(f"scenario parameter precedence = {precedence!r}: give one of "
+                             f"{', '.join(PRECEDENCES)} (which technology keeps land both could use).")
     return Scenario(name=name, residential_setback_m=setback, switches=resolved,
                     pv_ground_power_density_mwp_per_ha=density, heat_pump_share_pct=shares["heat_pump_share_pct"],
-                    ev_share_pct=shares["ev_share_pct"])
+                    ev_share_pct=shares["ev_share_pct"], precedence=str(precedence))

@@ -32,7 +32,7 @@ from potenzial.scenarios import (
     use_basis,
 )
 from potenzial.scenarios.evaluate import ScenarioResult, area_targets, build_turbines, run_figures_frame
-from potenzial.scenarios.scenario import SHARE_RANGE_PCT
+from potenzial.scenarios.scenario import PRECEDENCES, SHARE_RANGE_PCT
 from potenzial.serving.cache import RunCache
 from potenzial.serving.figures import Figure
 from potenzial.serving.headline import headline_frame
@@ -113,6 +113,22 @@ def share_rows(use: UseBasis) -> list[dict[str, Any]]:
     return rows
 
 
+#: the titles of the precedence choice and of its options (German first)
+PRECEDENCE_TITLES = {"parameter": {"de": "Vorrang, wo Wind und Freiflächen-PV dieselbe Fläche nutzen könnten",
+                                   "en": "Precedence where wind and open-field PV could use the same land"},
+                     "wind_first": {"de": "Wind zuerst", "en": "Wind first"},
+                     "pv_first": {"de": "Freiflächen-PV zuerst", "en": "Open-field PV first"}}
+
+
+def precedence_row(value: str) -> dict[str, Any]:
+    """The precedence as a parameter row (kind ``choice``: its ``options`` in order, low = the first)."""
+    return {"parameter": "precedence", "kind": "choice", "title_de": PRECEDENCE_TITLES["parameter"]["de"],
+            "title_en": PRECEDENCE_TITLES["parameter"]["en"], "unit": "", "value": value,
+            "options": [{"value": o, "title": PRECEDENCE_TITLES[o]} for o in PRECEDENCES],
+            "low": PRECEDENCES[0], "high": PRECEDENCES[1], "bit": -1,
+            "source": "layers/params/default/headline.toml [headline] precedence"}
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         return None if not math.isfinite(float(value)) else round(float(value), 6)
@@ -150,7 +166,8 @@ class ScenarioService:
         merged = figures.merged.assign(ags=lambda f: f["ags"].astype(str)).sort_values("ags", kind="stable")
         ags = merged["ags"].tolist()
         use = self._use(record, ags, tables)
-        limits = with_use(limits_of(parameters), use)
+        limits = dataclasses.replace(with_use(limits_of(parameters), use),
+                                     run_precedence=self.results.headline.precedence)
         bands = BandTable.from_frame(tables["scenario_bands"], ags, list(limits.criteria))
         basis = ScenarioBasis(bands=bands, limits=limits, run=run_figures_frame(ags, tables),
                               targets=area_targets(tables["wind_targets"]),
@@ -158,6 +175,7 @@ class ScenarioService:
         names = merged["name"].astype(str).tolist() if "name" in merged.columns else ags
         rows = [{k: _clean(v) for k, v in r.items()} for r in parameters.to_dict("records")]
         rows += [{k: _clean(v) for k, v in r.items()} for r in (share_rows(use) if use is not None else [])]
+        rows.append(precedence_row(limits.run_precedence))
         partial = RunScenarios(basis=basis, merged=merged.reset_index(drop=True), names=names, parameters=rows,
                                base={})
         base = self._document(partial, evaluate_scenario(basis, parse_scenario({}, limits)), record)["county"]
@@ -188,7 +206,8 @@ class ScenarioService:
         for column in frame.columns:
             if column != "ags":
                 merged[column] = frame[column].to_numpy()
-        head = headline_frame(merged, self.results.headline, self.results.use_table)
+        headline = self.results.headline.model_copy(update={"precedence": result.scenario.precedence})
+        head = headline_frame(merged, headline, self.results.use_table)
         per_muni = frame.copy()
         per_muni.insert(1, "name", run.names)
         for column in HEADLINE_COLUMNS:
@@ -263,6 +282,8 @@ def sensitivity_document(parameters: list[dict[str, Any]], evaluate: Callable[[d
     for p in parameters:
         if p["kind"] == "switch":
             low_doc, high_doc = {"switches": {p["parameter"]: False}}, {"switches": {p["parameter"]: True}}
+        elif p["kind"] == "choice":  # its first option and its second
+            low_doc, high_doc = {p["parameter"]: p["options"][0]["value"]}, {p["parameter"]: p["options"][1]["value"]}
         else:
             low_doc, high_doc = {p["parameter"]: p["low"]}, {p["parameter"]: p["high"]}
         ends.append((p, evaluate(low_doc), evaluate(high_doc)))
@@ -277,7 +298,7 @@ def sensitivity_document(parameters: list[dict[str, Any]], evaluate: Callable[[d
             swing = abs((at_high or 0.0) - (at_low or 0.0))
             bars.append({"parameter": p["parameter"], "kind": p["kind"],
                          "title": {"de": p["title_de"], "en": p["title_en"]}, "unit": p["unit"],
-                         "low": p["low"], "high": p["high"], "value": p["value"],
+                         "low": p["low"], "high": p["high"], "value": p["value"], "options": p.get("options"),
                          "at_low": at_low, "at_high": at_high, "swing": swing})
         bars.sort(key=lambda b: -b["swing"])
         figures.append({"figure": column, "table": table, "unit": base["units"].get(column, ""), "base": at_base,

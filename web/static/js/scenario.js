@@ -41,7 +41,20 @@ function w(key) { return WORDS[state.lang === "en" ? "en" : "de"][key]; }
 /* The scenario the panel asks for: the slider's setback, every criterion's on/off and the shares the run
  * offers. */
 function body(s) {
-  return Object.assign({residential_setback_m: s.value, switches: Object.assign({}, s.switches)}, s.shares);
+  const doc = Object.assign({residential_setback_m: s.value, switches: Object.assign({}, s.switches)}, s.shares);
+  if (s.precedenceRow) doc.precedence = s.precedence;
+  return doc;
+}
+
+/* The precedence where wind and open-field PV could use the same land: a choice of the run's options. */
+function precedenceHtml(s) {
+  const r = s.precedenceRow;
+  if (!r) return "";
+  return "<label for=\"potenzial-precedence\">" + esc(pick({de: r.title_de, en: r.title_en})) +
+    "</label> <select id=\"potenzial-precedence\">" + r.options.map(function (o) {
+      return "<option value=\"" + esc(o.value) + "\"" + (o.value === s.precedence ? " selected" : "") + ">" +
+        esc(pick(o.title)) + "</option>";
+    }).join("") + "</select>";
 }
 
 /* What the eligible-land layer draws: the slider's setback and the criteria switched on. */
@@ -141,13 +154,16 @@ function draw(div) {
     esc(fmt(s.value, p.unit)) + "</output></label><input type=\"range\" id=\"potenzial-setback\" min=\"" + p.low +
     "\" max=\"" + p.high + "\" step=\"25\" value=\"" + s.value + "\">" + switchesHtml(s) +
     (state.eligible ? "<p class=\"eligible-key\"><span class=\"swatch\"></span> " + esc(w("land")) + "</p>" : "") +
-    sharesHtml(s) + "<dl class=\"potenzial-scenario-figures\"" +
-    " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\" data-shares=\"" +
+    precedenceHtml(s) + sharesHtml(s) + "<dl class=\"potenzial-scenario-figures\"" +
+    " data-setback=\"" + (answer ? answer.scenario.residential_setback_m : "") + "\" data-precedence=\"" +
+    (answer ? answer.scenario.precedence : "") + "\" data-shares=\"" +
     (answer ? SHARES.map(function (k) { return answer.scenario[k]; }).join(",") : "") + "\">" + rows + "</dl>" +
     (s.error ? "<p class=\"error\">" + esc(s.error) + "</p>" : "") + tornadoHtml() + savedHtml(s) + "</details>";
   attachSaved(div);
   attachShares(div);
   attachTornado(div, function () { render(div); });
+  const choice = div.querySelector("#potenzial-precedence");
+  if (choice) choice.addEventListener("change", function () { s.precedence = choice.value; ask(div); });
   const details = div.querySelector("details.scenario-main");
   details.addEventListener("toggle", function () { showEligible(details.open); applyToMap(details.open); });
   const input = div.querySelector("#potenzial-setback");
@@ -271,9 +287,10 @@ export function buildScenario() {
     const shareParams = parameters.filter(function (x) { return SHARES.indexOf(x.parameter) >= 0; });
     const shares = {};
     shareParams.forEach(function (x) { shares[x.parameter] = x.value; });
+    const precedenceRow = parameters.find(function (x) { return x.kind === "choice" && x.parameter === "precedence"; });
     state.scenario = {parameter: p, value: p.value, answer: null, error: null, timer: null, name: "", saved: [],
       chosen: [], comparison: null, switchRows: switchRows, switches: switches, shareParams: shareParams,
-      shares: shares};
+      shares: shares, precedenceRow: precedenceRow || null, precedence: precedenceRow ? precedenceRow.value : null};
     state.scenarioPanel = analysisSection("potenzial-scenario");
     render(state.scenarioPanel);
     ask(state.scenarioPanel);

@@ -25,6 +25,7 @@ function area() {
 
 function endText(bar, end) {
   if (bar.kind === "switch") return w(end === "low" ? "off" : "on");
+  if (bar.kind === "choice") return pick(bar.options[end === "low" ? 0 : 1].title);
   return fmt(bar[end], bar.unit);
 }
 
