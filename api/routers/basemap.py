@@ -6,7 +6,6 @@ Tiles follow the tile routes' order of checks: tile address (422 / 404) before a
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -15,12 +14,12 @@ from fastapi.responses import Response
 
 from api.deps import BaseUrlDep, ServingDep
 from api.errors import error_responses
-from api.routers.tiles import TileX, TileY, Zoom, _record, _tile_responses
+from api.routers.tiles import TileX, TileY, Zoom, _record, _tile_responses, built_tile
 from api.serving import Serving
 from potenzial.errors import UnknownLayerError
 from potenzial.serving.basemap import BASEMAP_MAX_ZOOM, BASEMAP_MIN_ZOOM
 from potenzial.serving.plants import PLANTS_MAX_ZOOM
-from potenzial.tiles import TileMatrixError, TileTimeoutError
+from potenzial.tiles import TileMatrixError
 from potenzial.tiles.etag import cache_control, etag_matches, tile_etag
 from potenzial.tiles.grid import check_tile
 from potenzial.tiles.mvt import MVT_MEDIA_TYPE
@@ -53,24 +52,9 @@ async def basemap_tile(request: Request, z: Zoom, x: TileX, y: TileY) -> Respons
         raise TileMatrixError(f"the base map is served at zoom {BASEMAP_MIN_ZOOM}..{BASEMAP_MAX_ZOOM}, not {z}.")
     serving: Serving = request.app.state.serving
     record = await _record(serving)
-    etag = tile_etag(record.run_id, CACHE_LAYER, z, x, y, "pbf")
-    headers = {"ETag": etag, "Cache-Control": cache_control(serving.config.tile_max_age_s)}
-    if etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    cache = serving.config.tile_cache
-    data = serving.tiles.get(record.run_id, CACHE_LAYER, z, x, y, "pbf") if cache else None
-    if data is None:
-        limit = serving.config.vector_timeout_s
-        try:
-            data = await asyncio.wait_for(
-                run_in_threadpool(lambda: serving.results.basemap(record).tile(z, x, y)), timeout=limit)
-        except TimeoutError:
-            raise TileTimeoutError(f"the base-map tile took longer than {limit:g} s.") from None
-        if cache:
-            serving.tiles.put(record.run_id, CACHE_LAYER, z, x, y, "pbf", data)
-    if not data:
-        return Response(status_code=204, headers=headers)
-    return Response(content=data, media_type=MVT_MEDIA_TYPE, headers=headers)
+    return await built_tile(request, serving, record, CACHE_LAYER, z, x, y, "pbf", MVT_MEDIA_TYPE,
+                            lambda: serving.results.basemap(record).tile(z, x, y),
+                            limit_s=serving.config.vector_timeout_s, what="the base-map tile")
 
 
 @router.get("/plants/{layer}/{z}/{x}/{y}.pbf", response_class=Response, responses=_tile_responses(MVT_MEDIA_TYPE),

@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import BaseUrlDep, CurrentRunDep, ServingDep
 from api.errors import error_responses
-from api.routers.tiles import PNG, TileX, TileY, Zoom, _record, _tile_responses
+from api.routers.tiles import PNG, TileX, TileY, Zoom, _record, _tile_responses, built_tile
 from api.serving import Serving
 from potenzial.serving.saved_scenarios import MAX_COMPARED
 from potenzial.serving.summaries import XLSX_MEDIA_TYPE
-from potenzial.tiles.etag import cache_control, etag_matches, tile_etag
 from potenzial.tiles.grid import check_tile
 
 router = APIRouter(prefix="/api/scenarios", tags=["scenarios"])
@@ -98,19 +96,8 @@ async def cells_tile(request: Request, z: Zoom, x: TileX, y: TileY) -> Response:
     check_tile(z, x, y)
     serving: Serving = request.app.state.serving
     record = await _record(serving)
-    etag = tile_etag(record.run_id, CELLS_CACHE_LAYER, z, x, y, "png")
-    headers = {"ETag": etag, "Cache-Control": cache_control(serving.config.tile_max_age_s)}
-    if etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    cache = serving.config.tile_cache
-    data = serving.tiles.get(record.run_id, CELLS_CACHE_LAYER, z, x, y, "png") if cache else None
-    if data is None:
-        data = await run_in_threadpool(serving.scenarios.cells.tile, record, z, x, y)
-        if cache:
-            serving.tiles.put(record.run_id, CELLS_CACHE_LAYER, z, x, y, "png", data)
-    if not data:
-        return Response(status_code=204, headers=headers)
-    return Response(content=data, media_type=PNG, headers=headers)
+    return await built_tile(request, serving, record, CELLS_CACHE_LAYER, z, x, y, "png", PNG,
+                            lambda: serving.scenarios.cells.tile(record, z, x, y))
 
 
 @router.get("/{scenario_id}", responses=error_responses(404, 410, 503))

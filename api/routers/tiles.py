@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -76,6 +77,30 @@ def _cached(request: Request, serving: Serving, etag: str, data: bytes, media_ty
     headers = _headers(serving, etag)
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
+    if not data:
+        return Response(status_code=204, headers=headers)
+    return Response(content=data, media_type=media_type, headers=headers)
+
+
+async def built_tile(request: Request, serving: Serving, record: RunRecord, cache_layer: str, z: int, x: int,
+                     y: int, variant: str, media_type: str, build: Callable[[], bytes],
+                     limit_s: float | None = None, what: str = "the tile") -> Response:
+    """A tile of a layer outside the registry (the base map, the what-if cells): ETag and 304, the disk cache
+    under ``cache_layer``, else ``build()`` in the thread pool (within ``limit_s`` when given), 204 when empty."""
+    etag = tile_etag(record.run_id, cache_layer, z, x, y, variant)
+    headers = _headers(serving, etag)
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    cache = serving.config.tile_cache
+    data = serving.tiles.get(record.run_id, cache_layer, z, x, y, variant) if cache else None
+    if data is None:
+        work = run_in_threadpool(build)
+        try:
+            data = await (asyncio.wait_for(work, timeout=limit_s) if limit_s is not None else work)
+        except TimeoutError:
+            raise TileTimeoutError(f"{what} took longer than {limit_s:g} s.") from None
+        if cache:
+            serving.tiles.put(record.run_id, cache_layer, z, x, y, variant, data)
     if not data:
         return Response(status_code=204, headers=headers)
     return Response(content=data, media_type=media_type, headers=headers)
