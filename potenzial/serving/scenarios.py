@@ -178,7 +178,8 @@ class ScenarioService:
         rows.append(precedence_row(limits.run_precedence))
         partial = RunScenarios(basis=basis, merged=merged.reset_index(drop=True), names=names, parameters=rows,
                                base={})
-        base = self._document(partial, evaluate_scenario(basis, parse_scenario({}, limits)), record)["county"]
+        base = self._document(partial, evaluate_scenario(basis, parse_scenario({}, limits)), record,
+                              with_figures=False)["county"]
         return RunScenarios(basis=basis, merged=partial.merged, names=names, parameters=rows, base=base)
 
     def _use(self, record: RunRecord, ags: list[str], tables: Mapping[str, pd.DataFrame]) -> UseBasis | None:
@@ -200,7 +201,10 @@ class ScenarioService:
         result = evaluate_scenario(run.basis, parse_scenario(doc, run.basis.limits))
         return self._document(run, result, record)
 
-    def _document(self, run: RunScenarios, result: ScenarioResult, record: RunRecord) -> dict[str, Any]:
+    def _document(self, run: RunScenarios, result: ScenarioResult, record: RunRecord,
+                  with_figures: bool = True) -> dict[str, Any]:
+        """The answer's document; ``with_figures`` False leaves out the map's figures (``figures`` empty), for
+        callers that read only the county or the municipalities' rows."""
         frame = result.municipalities
         merged = run.merged.copy()
         for column in frame.columns:
@@ -217,7 +221,7 @@ class ScenarioService:
             county[column] = float(np.nansum(head[column].to_numpy(dtype=float)))
         units = {**dict(SCENARIO_MUNICIPALITIES.units), **{c: u for c, u in HEADLINE.units if c in HEADLINE_COLUMNS}}
         figures: Mapping[str, Mapping[str, float | None]] = {}
-        if self.figure_values is not None:
+        if with_figures and self.figure_values is not None:
             for column in head.columns:
                 if column in merged.columns:
                     merged[column] = head[column].to_numpy()
@@ -244,7 +248,7 @@ class ScenarioService:
         run = self.run(record)
         return self._tornados.get_or_build(("sensitivity", record.run_id, ags), lambda: sensitivity_document(
             run.parameters, lambda doc: self._document(run, evaluate_scenario(run.basis, parse_scenario(
-                doc, run.basis.limits)), record), ags))
+                doc, run.basis.limits)), record, with_figures=False), ags))
 
     def parameters(self, record: RunRecord) -> list[dict[str, Any]]:
         """What a scenario on this run may change (GET /api/scenarios/parameters); none on a run without the
@@ -272,12 +276,11 @@ def sensitivity_document(parameters: list[dict[str, Any]], evaluate: Callable[[d
     def figure_of(answer: dict[str, Any], column: str) -> float | None:
         if ags is None:
             return answer["county"].get(column)
-        row = next((r for r in answer["municipalities"] if r["ags"] == ags), None)
-        if row is None:
-            raise NotFoundError(f"no municipality with AGS {ags} in this run; /api/municipalities lists them.")
-        return row.get(column)
+        return next(r for r in answer["municipalities"] if r["ags"] == ags).get(column)
 
     base = evaluate({})
+    if ags is not None and all(r["ags"] != ags for r in base["municipalities"]):
+        raise NotFoundError(f"no municipality with AGS {ags} in this run; /api/municipalities lists them.")
     ends = []
     for p in parameters:
         if p["kind"] == "switch":
